@@ -1,0 +1,3 @@
+module github.com/ifw/ifw
+
+go 1.26

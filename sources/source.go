@@ -1,0 +1,14 @@
+package sources
+
+import "context"
+
+// Source is a collector of logged packets.
+//
+// Run sends packets to out until ctx is cancelled, then returns nil. It never
+// closes out, sends only inside a select that also watches ctx.Done(), and has
+// no retry loop of its own: the daemon's supervisor restarts a failed Source
+// with backoff. A Packet sent on out belongs to the receiver.
+type Source interface {
+	Name() string
+	Run(ctx context.Context, out chan<- *Packet) error
+}
