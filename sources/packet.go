@@ -159,7 +159,7 @@ type MAC struct {
 type Embedded struct {
 	Src, Dst         netip.Addr
 	Proto            uint8
-	Len              uint16
+	Len              uint32
 	TTL              uint8
 	ID               uint16
 	SrcPort, DstPort uint16
@@ -189,7 +189,7 @@ type Packet struct {
 	Version   uint8 // 4 or 6
 	Src, Dst  netip.Addr
 	Proto     uint8
-	Len       uint16 // IP total length
+	Len       uint32 // IP total length (IPv6: payload plus 40)
 	TOS       uint8  // IPv4 TOS bits, IPv6 traffic class
 	Prec      uint8  // IPv4 precedence bits
 	TTL       uint8  // IPv4 TTL, IPv6 hop limit

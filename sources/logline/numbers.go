@@ -1,0 +1,93 @@
+package logline
+
+import (
+	"net/netip"
+	"unsafe"
+)
+
+// decimal parses an unsigned decimal number no larger than max. It accepts
+// digits only: no sign, no spaces, nothing empty.
+func decimal(b []byte, max uint64) (uint64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if n > (max-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return n, true
+}
+
+// hexadecimal parses hex digits (either case) into a number no larger than max.
+func hexadecimal(b []byte, max uint64) (uint64, bool) {
+	if len(b) == 0 || len(b) > 16 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d, ok := hexDigit(c)
+		if !ok || n > (max-uint64(d))/16 {
+			return 0, false
+		}
+		n = n*16 + uint64(d)
+	}
+	return n, true
+}
+
+// prefixedHex parses "0x" followed by hex digits.
+func prefixedHex(b []byte, max uint64) (uint64, bool) {
+	if len(b) < 3 || b[0] != '0' || (b[1] != 'x' && b[1] != 'X') {
+		return 0, false
+	}
+	return hexadecimal(b[2:], max)
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// hexBytes decodes an even run of hex digits into dst, reporting the count.
+func hexBytes(dst []byte, b []byte) (int, bool) {
+	if len(b)%2 != 0 || len(b)/2 > len(dst) {
+		return 0, false
+	}
+	for i := 0; i < len(b); i += 2 {
+		hi, ok1 := hexDigit(b[i])
+		lo, ok2 := hexDigit(b[i+1])
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		dst[i/2] = hi<<4 | lo
+	}
+	return len(b) / 2, true
+}
+
+// address parses an IPv4 or IPv6 address without allocating. Zones are
+// refused: the kernel never logs one.
+func address(b []byte) (netip.Addr, bool) {
+	if len(b) == 0 || len(b) > 64 {
+		return netip.Addr{}, false
+	}
+	// ParseAddr keeps its argument only in the error it returns, which is
+	// dropped here, so a string aliasing b does not escape.
+	a, err := netip.ParseAddr(unsafe.String(&b[0], len(b)))
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return a, true
+}

@@ -1,0 +1,118 @@
+package logline
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/ifw/ifw/sources"
+)
+
+// MaxLineLen is the longest line accepted. The kernel writes at most about
+// 1 KiB per record; anything far longer is not its output.
+const MaxLineLen = 64 << 10
+
+// headerWindow bounds how far past the first "IN=" a later one is looked
+// for: only a log prefix (at most 128 bytes in nftables) can stand between.
+const headerWindow = 160
+
+// Options configure a Parser.
+type Options struct {
+	// Reference dates year-less time stamps: the file's mtime, or now.
+	// Zero means time.Now() when the Parser is made.
+	Reference time.Time
+	// Location is the zone of stamps that name none. Nil means time.Local.
+	Location *time.Location
+	// Boot, when set, turns kernel uptime into wall-clock time for lines
+	// that carry only uptime (/dev/kmsg, dmesg).
+	Boot time.Time
+	// Source and Trusted are copied into every packet.
+	Source  string
+	Trusted bool
+}
+
+// Parser parses firewall log lines. It is not safe for concurrent use; use
+// one per goroutine.
+type Parser struct {
+	opt    Options
+	names  names
+	stamps stampCache
+	zones  map[int]*time.Location
+	inner  sources.Packet // scratch for an ICMP error's embedded packet
+}
+
+// New returns a Parser.
+func New(opt Options) *Parser {
+	if opt.Reference.IsZero() {
+		opt.Reference = time.Now()
+	}
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	return &Parser{opt: opt, names: newNames(), zones: map[int]*time.Location{}}
+}
+
+// Parse fills pkt from line (with or without its line ending). It returns
+// ErrNotFirewall for a line that is not a firewall line, an *Error for a
+// malformed one. pkt holds no reference to line afterwards.
+func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
+	at := findHeader(line)
+	if at < 0 {
+		return ErrNotFirewall
+	}
+	if len(line) > MaxLineLen {
+		return fail(ReasonTooLong, "", nil)
+	}
+	line = bytes.TrimRight(line, "\r\n")
+	if bytes.IndexByte(line, 0) >= 0 {
+		return fail(ReasonNUL, "", nil)
+	}
+	*pkt = sources.Packet{Source: p.opt.Source, Trusted: p.opt.Trusted}
+	if err := p.lead(line[:at], pkt); err != nil {
+		return err
+	}
+	if err := p.body(line[at:], pkt); err != nil {
+		return err
+	}
+	if pkt.Fields&(sources.HasTime|sources.HasUptime) == sources.HasUptime && !p.opt.Boot.IsZero() {
+		pkt.Time, pkt.Fields = p.opt.Boot.Add(pkt.Uptime), pkt.Fields|sources.HasTime
+	}
+	return nil
+}
+
+// findHeader returns where the kernel's "IN=… OUT=" header starts, or -1.
+// A prefix may itself contain "IN=": the header is the last candidate, since
+// the kernel writes the prefix first.
+func findHeader(line []byte) int {
+	i := bytes.Index(line, []byte("IN="))
+	if i < 0 {
+		return -1
+	}
+	found := -1
+	for limit := len(line); i >= 0 && i < limit; {
+		if isHeader(line, i) {
+			if found < 0 {
+				limit = min(limit, i+headerWindow)
+			}
+			found = i
+		}
+		j := bytes.Index(line[i+3:min(len(line), limit)], []byte("IN="))
+		if j < 0 {
+			break
+		}
+		i += 3 + j
+	}
+	return found
+}
+
+// isHeader reports whether "IN=" at i opens "IN=ifname OUT=".
+func isHeader(line []byte, i int) bool {
+	if i >= 4 && string(line[i-4:i]) == "PHYS" {
+		return false
+	}
+	rest := line[i+3:]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp < 0 || sp > 16 || bytes.IndexByte(rest[:sp], '=') >= 0 {
+		return false
+	}
+	return len(rest) >= sp+5 && string(rest[sp:sp+5]) == " OUT="
+}
