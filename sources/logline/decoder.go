@@ -88,15 +88,15 @@ func (d *decoder) mark(bit uint64, field string, tok []byte) error {
 // run decodes tokens until the end (outer) or "]" (inner), starting with
 // first when it is not nil.
 func (d *decoder) run(first []byte) error {
-	tok := first
+	tok, eq := first, indexEq(first)
 	if tok == nil {
-		tok = d.t.next()
+		tok, eq = d.t.next()
 	}
-	for ; tok != nil; tok = d.t.next() {
+	for ; tok != nil; tok, eq = d.t.next() {
 		if d.inner && len(tok) == 1 && tok[0] == ']' {
 			return nil
 		}
-		if err := d.token(tok); err != nil {
+		if err := d.token(tok, eq); err != nil {
 			return err
 		}
 	}
@@ -106,11 +106,12 @@ func (d *decoder) run(first []byte) error {
 	return nil
 }
 
-func (d *decoder) token(tok []byte) error {
+func indexEq(b []byte) int { return bytes.IndexByte(b, '=') }
+
+func (d *decoder) token(tok []byte, eq int) error {
 	if tok[0] == '[' {
 		return d.embedded(tok)
 	}
-	eq := bytes.IndexByte(tok, '=')
 	if eq < 0 {
 		return d.word(tok)
 	}

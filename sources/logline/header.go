@@ -23,8 +23,8 @@ func (p *Parser) body(b []byte, pkt *sources.Packet) error {
 
 // interfaces parses "IN=name OUT=name"; findHeader vouched for their shape.
 func (p *Parser) interfaces(t *tokens, pkt *sources.Packet) error {
-	in := t.next()
-	out := t.next()
+	in := t.word()
+	out := t.word()
 	if len(in) < 3 || len(out) < 4 || string(out[:4]) != "OUT=" {
 		return fail(ReasonSyntax, "IN/OUT", in)
 	}

@@ -49,16 +49,51 @@ func prefixedHex(b []byte, max uint64) (uint64, bool) {
 	return hexadecimal(b[2:], max)
 }
 
-func hexDigit(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexValues maps a byte to its hex digit value, or 0xff.
+var hexValues = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(i + 10)
+	}
+	return t
+}()
+
+func hexDigit(c byte) (byte, bool) {
+	v := hexValues[c]
+	return v, v != 0xff
+}
+
+// ipv4 parses dotted-quad IPv4 the way netip does (no leading zeros, no
+// empty or over-long fields) in one pass; false sends the caller to netip.
+func ipv4(b []byte) (netip.Addr, bool) {
+	var a [4]byte
+	field, val, digits := 0, 0, 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && val == 0 {
+				return netip.Addr{}, false
+			}
+			val, digits = val*10+int(c-'0'), digits+1
+			if val > 255 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && field < 3:
+			a[field], field, val, digits = byte(val), field+1, 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if field != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	a[3] = byte(val)
+	return netip.AddrFrom4(a), true
 }
 
 // hexBytes decodes an even run of hex digits into dst, reporting the count.
@@ -82,6 +117,9 @@ func hexBytes(dst []byte, b []byte) (int, bool) {
 func address(b []byte) (netip.Addr, bool) {
 	if len(b) == 0 || len(b) > 64 {
 		return netip.Addr{}, false
+	}
+	if a, ok := ipv4(b); ok {
+		return a, true
 	}
 	// ParseAddr keeps its argument only in the error it returns, which is
 	// dropped here, so a string aliasing b does not escape.

@@ -38,6 +38,7 @@ type Parser struct {
 	stamps stampCache
 	zones  map[int]*time.Location
 	inner  sources.Packet // scratch for an ICMP error's embedded packet
+	noFast bool           // tests: always use the general decoder
 }
 
 // New returns a Parser.
@@ -70,8 +71,10 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 	if err := p.lead(line[:at], pkt); err != nil {
 		return err
 	}
-	if err := p.body(line[at:], pkt); err != nil {
-		return err
+	if !p.fastBody(line[at:], pkt) {
+		if err := p.slowBody(line[at:], pkt); err != nil {
+			return err
+		}
 	}
 	if pkt.Fields&(sources.HasTime|sources.HasUptime) == sources.HasUptime && !p.opt.Boot.IsZero() {
 		pkt.Time, pkt.Fields = p.opt.Boot.Add(pkt.Uptime), pkt.Fields|sources.HasTime
@@ -115,4 +118,14 @@ func isHeader(line []byte, i int) bool {
 		return false
 	}
 	return len(rest) >= sp+5 && string(rest[sp:sp+5]) == " OUT="
+}
+
+// slowBody runs the general decoder on what the fast path left, keeping only
+// what the lead (time stamp, host, prefix) set.
+func (p *Parser) slowBody(b []byte, pkt *sources.Packet) error {
+	lead := sources.Packet{Fields: pkt.Fields & (sources.HasTime | sources.HasUptime),
+		Time: pkt.Time, Uptime: pkt.Uptime, Source: pkt.Source, Trusted: pkt.Trusted,
+		Host: pkt.Host, Prefix: pkt.Prefix}
+	*pkt = lead
+	return p.body(b, pkt)
 }

@@ -80,7 +80,7 @@ func (d *decoder) frag(tok []byte) error {
 // options reads "OPT (HEX)" (IP options before PROTO, TCP options after),
 // "OPT (TRUNCATED)", or opens IPv6's "OPT ( … )" extension header list.
 func (d *decoder) options() error {
-	tok := d.t.next()
+	tok := d.t.word()
 	if len(tok) == 1 && tok[0] == '(' && !d.l4 {
 		return nil
 	}
@@ -119,8 +119,8 @@ func (d *decoder) incomplete() error {
 		d.pkt.IPFlags |= sources.FlagMF
 		return d.mark(fMF, "INCOMPLETE", next)
 	}
-	d.t.next()
-	if unit := d.t.next(); string(unit) != "bytes]" {
+	d.t.word()
+	if unit := d.t.word(); string(unit) != "bytes]" {
 		return fail(ReasonSyntax, "INCOMPLETE", unit)
 	}
 	return d.num(fIncomplete, "INCOMPLETE", next[1:], 0xffffffff, func(n uint64) {
@@ -131,7 +131,7 @@ func (d *decoder) incomplete() error {
 
 // unknownExt reads IPv6's "Unknown Ext Hdr N", after which the kernel stops.
 func (d *decoder) unknownExt() error {
-	ext, hdr, num := d.t.next(), d.t.next(), d.t.next()
+	ext, hdr, num := d.t.word(), d.t.word(), d.t.word()
 	if d.l4 || string(ext) != "Ext" || string(hdr) != "Hdr" {
 		return fail(ReasonSyntax, "Unknown Ext Hdr", ext)
 	}

@@ -1,0 +1,170 @@
+package logline
+
+import (
+	"github.com/ifw/ifw/sources"
+)
+
+// fastTransport reads the value of PROTO= and the header after it.
+func fastTransport(c *cursor, pkt *sources.Packet) bool {
+	switch {
+	case c.lit("TCP "):
+		pkt.Proto = sources.ProtoTCP
+		return fastPorts(c, pkt) && fastTCP(c, pkt)
+	case c.lit("UDP "):
+		pkt.Proto = sources.ProtoUDP
+		return fastPorts(c, pkt) && fastUDPLen(c, pkt)
+	case c.lit("UDPLITE "):
+		pkt.Proto = sources.ProtoUDPLite
+		return fastPorts(c, pkt) && fastUDPLen(c, pkt)
+	case pkt.Version == 4 && c.lit("ICMP "):
+		pkt.Proto = sources.ProtoICMP
+		return fastICMP(c, pkt, 8, 0)
+	case pkt.Version == 6 && c.lit("ICMPv6 "):
+		pkt.Proto = sources.ProtoICMPv6
+		return fastICMP(c, pkt, 128, 129)
+	}
+	return false
+}
+
+func fastPorts(c *cursor, pkt *sources.Packet) bool {
+	if !c.lit("SPT=") {
+		return false
+	}
+	s, ok1 := c.num(65535)
+	d, ok2 := uint64(0), c.lit("DPT=")
+	if ok2 {
+		d, ok2 = c.num(65535)
+	}
+	pkt.SrcPort, pkt.DstPort = uint16(s), uint16(d)
+	pkt.Fields |= sources.HasPorts
+	return ok1 && ok2
+}
+
+func fastUDPLen(c *cursor, pkt *sources.Packet) bool {
+	if !c.lit("LEN=") {
+		return false
+	}
+	n, ok := c.num(65535)
+	pkt.UDPLen = uint16(n)
+	pkt.Fields |= sources.HasUDPLen
+	return ok
+}
+
+var fastFlags = [8]struct {
+	word string
+	flag sources.TCPFlags
+}{{"CWR ", sources.CWR}, {"ECE ", sources.ECE}, {"URG ", sources.URG}, {"ACK ", sources.ACK},
+	{"PSH ", sources.PSH}, {"RST ", sources.RST}, {"SYN ", sources.SYN}, {"FIN ", sources.FIN}}
+
+// fastTCP reads "[SEQ= ACK=] WINDOW= RES= FLAGS… URGP= [OPT (hex)]".
+func fastTCP(c *cursor, pkt *sources.Packet) bool {
+	if c.lit("SEQ=") {
+		seq, ok1 := c.num(0xffffffff)
+		ack, ok2 := uint64(0), c.lit("ACK=")
+		if ok2 {
+			ack, ok2 = c.num(0xffffffff)
+		}
+		if !ok1 || !ok2 {
+			return false
+		}
+		pkt.Seq, pkt.Ack = uint32(seq), uint32(ack)
+		pkt.Fields |= sources.HasSeq
+	}
+	if !c.lit("WINDOW=") {
+		return false
+	}
+	win, ok1 := c.num(65535)
+	res, ok2 := uint64(0), c.lit("RES=")
+	if ok2 {
+		res, ok2 = c.hex(0xff)
+	}
+	if !ok1 || !ok2 {
+		return false
+	}
+	pkt.Window, pkt.Res = uint16(win), uint8(res)
+	pkt.Fields |= sources.HasTCP
+	for _, f := range fastFlags {
+		if c.lit(f.word) {
+			pkt.TCPFlags |= f.flag
+		}
+	}
+	if !c.lit("URGP=") {
+		return false
+	}
+	urgp, ok := c.num(65535)
+	pkt.Urgp = uint16(urgp)
+	return ok && fastTCPOptions(c, pkt)
+}
+
+func fastTCPOptions(c *cursor, pkt *sources.Packet) bool {
+	if !c.lit("OPT (") {
+		return true
+	}
+	v := c.value()
+	if len(v) < 1 || v[len(v)-1] != ')' {
+		return false
+	}
+	var buf [40]byte
+	n, ok := hexBytes(buf[:], v[:len(v)-1])
+	if !ok || n == 0 {
+		return false
+	}
+	pkt.TCPOptions.Set(buf[:n])
+	return true
+}
+
+// fastICMP reads "TYPE= CODE= [ID= SEQ=]" for any type whose header the
+// kernel logs no further (echo types carry ID and SEQ); error types, with
+// their embedded packet, go to the general decoder.
+func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
+	if !c.lit("TYPE=") {
+		return false
+	}
+	t, ok1 := c.num(255)
+	code, ok2 := uint64(0), c.lit("CODE=")
+	if ok2 {
+		code, ok2 = c.num(255)
+	}
+	pkt.ICMPType, pkt.ICMPCode = uint8(t), uint8(code)
+	pkt.Fields |= sources.HasICMP
+	if !ok1 || !ok2 {
+		return false
+	}
+	if uint8(t) != echo && uint8(t) != reply {
+		return c.end()
+	}
+	if !c.lit("ID=") {
+		return false
+	}
+	id, ok1 := c.num(65535)
+	seq, ok2 := uint64(0), c.lit("SEQ=")
+	if ok2 {
+		seq, ok2 = c.num(65535)
+	}
+	pkt.ICMPID, pkt.ICMPSeq = uint16(id), uint16(seq)
+	pkt.Fields |= sources.HasICMPEcho
+	return ok1 && ok2
+}
+
+// fastOwner reads the optional "UID= GID=" and "MARK=0x" that end a line.
+func fastOwner(c *cursor, pkt *sources.Packet) bool {
+	if c.lit("UID=") {
+		uid, ok1 := c.num(0xffffffff)
+		gid, ok2 := uint64(0), c.lit("GID=")
+		if ok2 {
+			gid, ok2 = c.num(0xffffffff)
+		}
+		if !ok1 || !ok2 {
+			return false
+		}
+		pkt.UID, pkt.GID = uint32(uid), uint32(gid)
+		pkt.Fields |= sources.HasUID
+	}
+	if c.lit("MARK=") {
+		m, ok := c.hex(0xffffffff)
+		pkt.Mark = uint32(m)
+		pkt.Fields |= sources.HasMark
+		return ok
+	}
+	return true
+}
