@@ -59,7 +59,7 @@ func (p *Parser) isoStamp(b []byte) (time.Time, int, error) {
 		return time.Time{}, 0, nil
 	}
 	end := bytes.IndexByte(b, ' ')
-	if end < 0 {
+	if end < 19 {
 		return time.Time{}, 0, nil
 	}
 	if t, ok := p.stamps.lookup(b[:end]); ok {
