@@ -1,0 +1,224 @@
+package signatures
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/sources"
+)
+
+// MaxLevel is the highest danger level.
+const MaxLevel = 5
+
+// PortRange is a protocol and an inclusive destination-port range. Proto 0
+// means any protocol that has ports.
+type PortRange struct {
+	Proto  uint8
+	Lo, Hi uint16
+}
+
+// Contains reports whether a packet of protocol proto to port falls in r.
+func (r PortRange) Contains(proto uint8, port uint16) bool {
+	return (r.Proto == 0 || r.Proto == proto) && port >= r.Lo && port <= r.Hi
+}
+
+// Config holds every threshold of the engine. DefaultConfig returns psad's
+// defaults; the zero Config is not valid.
+type Config struct {
+	// DangerLevels are the packet counts of one source→destination pair
+	// that reach danger levels 1–5 (psad DANGER_LEVEL1..5).
+	DangerLevels [MaxLevel]int
+	// SweepLevels are the distinct destinations of one source that reach
+	// danger levels 1–5.
+	SweepLevels [MaxLevel]int
+	// ScanTimeout is how long a source's state lives after its last packet
+	// (psad SCAN_TIMEOUT).
+	ScanTimeout time.Duration
+
+	// A pair scores only when its TCP/UDP/UDPLITE destination-port range
+	// (max-min) is at least MinPortRange, or its source used at least
+	// MinProtocols IP protocols, or touched at least MinDestinations
+	// destinations.
+	MinPortRange    int
+	MinProtocols    int
+	MinDestinations int
+	// AckScanMinPorts is the number of distinct destination ports that ACK-
+	// or RST-flagged packets of one class must reach, from a source to one
+	// destination, before they count as a scan.
+	AckScanMinPorts int
+	// ProtoScanMinProtos is the number of distinct IP protocols from a source
+	// to one destination, at least one of them not TCP, UDP, UDPLITE, ICMP
+	// or ICMPv6, that make a "proto" (IP protocol) scan.
+	ProtoScanMinProtos int
+	// InvalidICMPLevel is the level an invalid ICMP/ICMPv6 type or code
+	// raises its source to (0 disables).
+	InvalidICMPLevel int
+
+	// MaxSources bounds the tracked sources (least recently seen evicted).
+	MaxSources int
+	// MaxDestinations bounds the destinations tracked per source.
+	MaxDestinations int
+	// MaxSignatures bounds the distinct signature hits kept per source.
+	MaxSignatures int
+	// MaxPortBitmaps bounds the 8 KiB port bitmaps of the whole engine; a
+	// port set that needs one when none is left stops counting new ports.
+	MaxPortBitmaps int
+	// MaxReportItems bounds Destinations, Targets and Scans in an Attacker.
+	MaxReportItems int
+
+	// AutoDL assigns levels per address or network (psad auto_dl); nil: none.
+	AutoDL *AutoDL
+
+	// Ignore lists. Packets they match are not counted at all.
+	IgnoreSources     []netip.Prefix  // source addresses and networks
+	IgnorePorts       []PortRange     // destination ports
+	IgnoreProtocols   []uint8         // IP protocols
+	IgnoreInterfaces  []string        // input interfaces; a trailing "+" matches a name prefix
+	IgnoreLogPrefixes []string        // log prefixes containing (or equal to) any of these
+	IgnoreChains      []sources.Chain // default: output (our own packets)
+	// HomeNet, when set, ignores packets whose destination is outside it.
+	HomeNet []netip.Prefix
+	// RequirePrefix, when set, ignores packets whose log prefix contains none
+	// of these (psad FW_MSG_SEARCH).
+	RequirePrefix []string
+}
+
+// DefaultConfig returns psad's defaults.
+func DefaultConfig() Config {
+	return Config{
+		DangerLevels:       [MaxLevel]int{5, 15, 150, 1500, 10000},
+		SweepLevels:        [MaxLevel]int{10, 20, 50, 100, 500},
+		ScanTimeout:        3600 * time.Second,
+		MinPortRange:       1,
+		MinProtocols:       5,
+		MinDestinations:    10,
+		AckScanMinPorts:    8,
+		ProtoScanMinProtos: 3,
+		InvalidICMPLevel:   2,
+		MaxSources:         100000,
+		MaxDestinations:    1024,
+		MaxSignatures:      64,
+		MaxPortBitmaps:     4096,
+		MaxReportItems:     256,
+		IgnoreChains:       []sources.Chain{sources.ChainOutput},
+	}
+}
+
+// ConfigError is a Config field with an invalid value.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("signatures config: %s: %s", e.Field, e.Reason)
+}
+
+func cfgErr(field, format string, a ...any) error {
+	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, a...)}
+}
+
+// Validate checks c without I/O. The error is a *ConfigError.
+func (c Config) Validate() error {
+	checks := []func() error{c.validateLevels, c.validateLimits, c.validateLists}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func increasing(field string, v [MaxLevel]int) error {
+	for i, n := range v {
+		if n < 1 {
+			return cfgErr(field, "level %d threshold %d is not positive", i+1, n)
+		}
+		if i > 0 && n <= v[i-1] {
+			return cfgErr(field, "level %d threshold %d is not above level %d's %d", i+1, n, i, v[i-1])
+		}
+	}
+	return nil
+}
+
+func (c Config) validateLevels() error {
+	if err := increasing("DangerLevels", c.DangerLevels); err != nil {
+		return err
+	}
+	if err := increasing("SweepLevels", c.SweepLevels); err != nil {
+		return err
+	}
+	if c.SweepLevels[MaxLevel-1] > c.MaxDestinations {
+		return cfgErr("SweepLevels", "level %d needs %d destinations, above MaxDestinations %d",
+			MaxLevel, c.SweepLevels[MaxLevel-1], c.MaxDestinations)
+	}
+	if c.ScanTimeout <= 0 {
+		return cfgErr("ScanTimeout", "%v is not positive", c.ScanTimeout)
+	}
+	if c.InvalidICMPLevel < 0 || c.InvalidICMPLevel > MaxLevel {
+		return cfgErr("InvalidICMPLevel", "%d is not 0-%d", c.InvalidICMPLevel, MaxLevel)
+	}
+	if c.MinPortRange < 0 || c.MinPortRange > 65535 {
+		return cfgErr("MinPortRange", "%d is not 0-65535", c.MinPortRange)
+	}
+	return nil
+}
+
+func (c Config) validateLimits() error {
+	limits := []struct {
+		name      string
+		v, lo, hi int
+	}{
+		{"MinProtocols", c.MinProtocols, 1, 256},
+		{"MinDestinations", c.MinDestinations, 1, 1 << 30},
+		{"AckScanMinPorts", c.AckScanMinPorts, 1, 65536},
+		{"ProtoScanMinProtos", c.ProtoScanMinProtos, 2, 256},
+		{"MaxSources", c.MaxSources, 1, 1 << 30},
+		{"MaxDestinations", c.MaxDestinations, 1, 1 << 20},
+		{"MaxSignatures", c.MaxSignatures, 0, 1 << 16},
+		{"MaxPortBitmaps", c.MaxPortBitmaps, 0, 1 << 30},
+		{"MaxReportItems", c.MaxReportItems, 1, 1 << 20},
+	}
+	for _, l := range limits {
+		if l.v < l.lo || l.v > l.hi {
+			return cfgErr(l.name, "%d is not %d-%d", l.v, l.lo, l.hi)
+		}
+	}
+	return nil
+}
+
+func (c Config) validateLists() error {
+	for _, p := range append(append([]netip.Prefix(nil), c.IgnoreSources...), c.HomeNet...) {
+		if !p.IsValid() {
+			return cfgErr("IgnoreSources/HomeNet", "invalid prefix %v", p)
+		}
+	}
+	for _, r := range c.IgnorePorts {
+		if r.Lo > r.Hi {
+			return cfgErr("IgnorePorts", "range %d-%d is reversed", r.Lo, r.Hi)
+		}
+	}
+	lists := []struct {
+		name string
+		l    []string
+	}{
+		{"IgnoreInterfaces", c.IgnoreInterfaces},
+		{"IgnoreLogPrefixes", c.IgnoreLogPrefixes},
+		{"RequirePrefix", c.RequirePrefix},
+	}
+	for _, l := range lists {
+		for _, s := range l.l {
+			if strings.TrimSpace(s) == "" || s == "+" {
+				return cfgErr(l.name, "empty entry")
+			}
+		}
+	}
+	for _, ch := range c.IgnoreChains {
+		if ch > sources.ChainOutput {
+			return cfgErr("IgnoreChains", "unknown chain %d", ch)
+		}
+	}
+	return nil
+}

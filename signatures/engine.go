@@ -1,0 +1,212 @@
+package signatures
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/ifw/ifw/signatures/rules"
+	"github.com/ifw/ifw/sources"
+)
+
+// Engine scores attackers from logged packets. It is not safe for
+// concurrent use: one goroutine calls Observe, Attackers and Stats.
+type Engine struct {
+	cfg     Config
+	filter  *filter
+	sigs    *rules.Set
+	hasSigs bool
+	onSig   func(*rules.Rule) // bound once: Match's callback without an allocation
+
+	srcs    map[netip.Addr]*source
+	lru     lru
+	free    []*source // recycled states (expired)
+	bitmaps bitmapPool
+	latest  int64 // latest packet time seen (Unix ns)
+	hasTime bool
+
+	cur    *source // the source the current Match is for
+	newSig bool
+
+	packets, counted, created, evicted uint64
+	expired, detections, untracked     uint64
+	ignored                            [numIgnoreReasons]uint64
+}
+
+// New validates cfg and returns an engine matching sigs (nil: none).
+func New(cfg Config, sigs *rules.Set) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("signatures: %w", err)
+	}
+	e := &Engine{
+		cfg:     cfg,
+		sigs:    sigs,
+		hasSigs: sigs != nil && sigs.Len() > 0,
+		srcs:    make(map[netip.Addr]*source),
+		bitmaps: bitmapPool{max: cfg.MaxPortBitmaps},
+	}
+	e.filter = newFilter(&e.cfg)
+	e.onSig = e.signature
+	return e, nil
+}
+
+// packetTime is p's time in Unix nanoseconds: Time, else Uptime from the
+// epoch, else the latest time seen.
+func (e *Engine) packetTime(p *sources.Packet) int64 {
+	var t int64
+	switch {
+	case p.Has(sources.HasTime) || !p.Time.IsZero():
+		t = p.Time.UnixNano()
+	case p.Has(sources.HasUptime) || p.Uptime != 0:
+		t = int64(p.Uptime)
+	default:
+		return e.latest
+	}
+	if !e.hasTime || t > e.latest {
+		e.latest, e.hasTime = t, true
+	}
+	return t
+}
+
+// Observe counts p and returns a detection when its source's picture
+// changed in a way that matters and the source's level is at least 1. It
+// keeps no reference to p.
+func (e *Engine) Observe(p *sources.Packet) (Detection, bool) {
+	e.packets++
+	t := e.packetTime(p)
+	src, dst := canon(p.Src), canon(p.Dst)
+	if reason, ign := e.filter.check(p, src, dst); ign {
+		e.ignored[reason]++
+		return Detection{}, false
+	}
+	floor, ign := e.autoDL(p, src)
+	if ign {
+		e.ignored[IgnoreAutoDL]++
+		return Detection{}, false
+	}
+	e.counted++
+	e.expire(t)
+	s := e.lookup(src, t)
+	prev := s.level
+	reasons := e.update(s, p, dst, t, floor)
+	if s.level > prev {
+		reasons |= ReasonLevel
+	}
+	if reasons == 0 || s.level == 0 {
+		return Detection{}, false
+	}
+	e.detections++
+	return Detection{
+		Time: unixTime(t), Reasons: reasons, PrevLevel: int(prev),
+		Attacker: snapshot(s, &e.cfg),
+	}, true
+}
+
+// autoDL returns the auto_dl floor for p (an entry with protocol) and
+// whether an entry with level 0 ignores it.
+func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
+	if e.cfg.AutoDL.Len() == 0 {
+		return 0, false
+	}
+	port, hasPort := dstPort(p)
+	ent, ok := e.cfg.AutoDL.Match(src, p.Proto, port, hasPort)
+	switch {
+	case !ok:
+		return 0, false
+	case ent.Level == 0:
+		return 0, true
+	case ent.qualified():
+		return uint8(ent.Level), false
+	}
+	return 0, false
+}
+
+// stale reports whether a source last seen at last is stale at t.
+func (e *Engine) stale(last, t int64) bool {
+	return t-last > int64(e.cfg.ScanTimeout)
+}
+
+// expire drops stale sources from the LRU tail: each source is dropped at
+// most once, so this is O(1) amortised.
+func (e *Engine) expire(t int64) {
+	for s := e.lru.tail; s != nil && e.stale(s.last, t); s = e.lru.tail {
+		e.drop(s)
+		e.expired++
+		s.reset(netip.Addr{}, 0, &e.bitmaps) // give its bitmaps back now
+		e.free = append(e.free, s)
+	}
+}
+
+func (e *Engine) drop(s *source) {
+	e.lru.remove(s)
+	delete(e.srcs, s.addr)
+}
+
+// lookup returns src's state, starting (or restarting) it as needed, and
+// makes it the most recently seen.
+func (e *Engine) lookup(src netip.Addr, t int64) *source {
+	if s, ok := e.srcs[src]; ok {
+		if e.stale(s.last, t) {
+			e.expired++
+			e.start(s, src, t)
+		}
+		e.lru.moveToFront(s)
+		return s
+	}
+	var s *source
+	switch {
+	case len(e.free) > 0:
+		s = e.free[len(e.free)-1]
+		e.free = e.free[:len(e.free)-1]
+	case len(e.srcs) >= e.cfg.MaxSources:
+		s = e.lru.tail
+		e.drop(s)
+		e.evicted++
+	default:
+		s = new(source)
+	}
+	e.start(s, src, t)
+	e.srcs[src] = s
+	e.lru.pushFront(s)
+	return s
+}
+
+func (e *Engine) start(s *source, src netip.Addr, t int64) {
+	s.reset(src, t, &e.bitmaps)
+	e.created++
+	if lvl, ok := e.cfg.AutoDL.Level(src); ok {
+		s.pinned = uint8(lvl)
+	}
+}
+
+// Attackers returns snapshots of the live sources at level minLevel or
+// more, by level, then packets (descending), then address.
+func (e *Engine) Attackers(minLevel int) []Attacker {
+	var out []Attacker
+	for s := e.lru.head; s != nil; s = s.next {
+		if int(s.level) < minLevel || e.stale(s.last, e.latest) {
+			continue
+		}
+		out = append(out, snapshot(s, &e.cfg))
+	}
+	sortAttackers(out)
+	return out
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() Stats {
+	st := Stats{
+		Packets: e.packets, Counted: e.counted, Sources: len(e.srcs),
+		Created: e.created, Evicted: e.evicted, Expired: e.expired,
+		Detections: e.detections, Untracked: e.untracked,
+		PortBitmaps: e.bitmaps.inUse, SaturatedPortSets: e.bitmaps.saturated,
+		Ignored: make(map[string]uint64, numIgnoreReasons),
+	}
+	for r, n := range e.ignored {
+		st.Ignored[IgnoreReason(r).String()] = n
+	}
+	return st
+}
+
+// Config returns the engine's configuration (its slices are shared: do not
+// modify them).
+func (e *Engine) Config() Config { return e.cfg }

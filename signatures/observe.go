@@ -1,0 +1,108 @@
+package signatures
+
+import (
+	"net/netip"
+
+	"github.com/ifw/ifw/signatures/rules"
+	"github.com/ifw/ifw/sources"
+)
+
+// makeObs computes what p contributes to its pair and sweep records.
+func makeObs(p *sources.Packet) obs {
+	cls, val, hasVal := packetClass(p)
+	return obs{
+		proto: p.Proto, cls: cls, val: val, hasVal: hasVal,
+		inRange: hasVal && rangeProto(p.Proto),
+	}
+}
+
+// update counts p (to canonical dst, at t) in s and returns the reasons
+// for a detection besides a level change.
+func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, floor uint8) Reason {
+	var reasons Reason
+	s.packets++
+	s.first, s.last = min(s.first, t), max(s.last, t)
+	s.floor = maxU8(s.floor, floor)
+	if s.protos.add(p.Proto) {
+		s.nprotos++
+	}
+	o := makeObs(p)
+	pr := s.pair(dst, e.cfg.MaxDestinations)
+	var visible uint32
+	scored := !o.cls.gated()
+	if pr == nil {
+		e.untracked++
+	} else {
+		var became bool
+		visible, became, scored = pr.observe(&o, &e.cfg, &e.bitmaps)
+		if became {
+			s.dsts++
+			reasons |= ReasonDestination
+		}
+		if o.cls == classBadICMP {
+			pr.level = maxU8(pr.level, uint8(e.cfg.InvalidICMPLevel))
+		}
+	}
+	if scored {
+		s.sweep(pr, &o, &e.bitmaps)
+	}
+	visible |= e.rescore(s, pr)
+	if e.hasSigs && e.matchSigs(s, p) {
+		reasons |= ReasonSignature
+	}
+	e.fingerprint(s, p, dst, o.cls)
+	if visible&^s.classes != 0 {
+		s.classes |= visible
+		reasons |= ReasonScan
+	}
+	s.level = maxU8(s.level, s.effective())
+	return reasons
+}
+
+// rescore updates the pair and sweep levels of s after a packet to pr (nil:
+// untracked destination) and returns the sweep class when it is visible.
+func (e *Engine) rescore(s *source, pr *pair) (visible uint32) {
+	c := &e.cfg
+	if !s.wide && (int(s.nprotos) >= c.MinProtocols || s.dsts >= c.MinDestinations) {
+		s.wide = true
+		for i := range s.pairs {
+			s.pairMax = maxU8(s.pairMax, s.pairs[i].rescore(c, true))
+		}
+	} else if pr != nil {
+		s.pairMax = maxU8(s.pairMax, pr.rescore(c, s.wide))
+	}
+	s.sweepLevel = maxU8(s.sweepLevel, levelFor(s.dsts, &c.SweepLevels))
+	if s.sweepLevel > 0 {
+		visible = 1 << classSweep
+	}
+	return visible
+}
+
+// matchSigs runs the signatures on p and reports whether s got a new one.
+func (e *Engine) matchSigs(s *source, p *sources.Packet) bool {
+	e.cur, e.newSig = s, false
+	e.sigs.Match(p, e.onSig)
+	e.cur = nil
+	return e.newSig
+}
+
+// signature is the Match callback, bound once in New.
+func (e *Engine) signature(r *rules.Rule) {
+	if r != nil && e.cur != nil && e.cur.addSig(r, e.cfg.MaxSignatures) {
+		e.newSig = true
+	}
+}
+
+// fingerprint guesses the tool and the OS behind a SYN, once per source. A
+// crafted packet says nothing of its sender's OS.
+func (e *Engine) fingerprint(s *source, p *sources.Packet, dst netip.Addr, cls class) {
+	if cls != classSYN || p.Proto != sources.ProtoTCP {
+		return
+	}
+	if s.tool == "" {
+		s.tool = guessTool(p, dst)
+	}
+	if s.os == "" && s.tool == "" {
+		s.os = guessOS(p)
+	}
+}
