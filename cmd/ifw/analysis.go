@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/signatures/rules"
+	"github.com/ifw/ifw/sources"
+	"github.com/ifw/ifw/sources/logline"
+)
+
+// analysis is one run of ifw analyze: the engine and what the report
+// counts besides it.
+type analysis struct {
+	flags        *analyzeFlags
+	engine       *signatures.Engine
+	rules        *rules.Set
+	filter       *match
+	since, until time.Time
+	progress     *progress
+	started      time.Time
+	counts       counts
+}
+
+// counts are the report's tallies over the packets that passed the filters.
+type counts struct {
+	lines, packets, skipped, malformed, filtered, tooLong int
+	firstMalformed                                        string
+	first, last                                           time.Time
+	ports                                                 [3][65536]uint32 // tcp, udp, udplite
+	protos                                                [256]int
+	prefixes                                              map[string]int
+}
+
+func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
+	a := &analysis{flags: f, started: now, counts: counts{prefixes: map[string]int{}}}
+	d := detectSettings{engine: signatures.DefaultConfig()}
+	if f.config != "" {
+		c, err := loadConf(f.config)
+		if err != nil {
+			return nil, err
+		}
+		if err := readDetect(c, &d); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.loadLists(&d); err != nil {
+		return nil, err
+	}
+	if err := a.loadFilters(f, now); err != nil {
+		return nil, err
+	}
+	eng, err := signatures.New(d.engine, a.rules)
+	if err != nil {
+		return nil, err
+	}
+	a.engine = eng
+	return a, nil
+}
+
+// loadLists reads the auto_dl file and the signature sets, flags first.
+func (a *analysis) loadLists(d *detectSettings) error {
+	if a.flags.autoDL != "" {
+		d.autoDL = a.flags.autoDL
+	}
+	if d.autoDL != "" {
+		fh, err := os.Open(d.autoDL)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		if d.engine.AutoDL, err = signatures.ParseAutoDL(fh, d.autoDL); err != nil {
+			return err
+		}
+	}
+	files := d.signatures
+	if len(a.flags.signatures) > 0 {
+		files = a.flags.signatures
+	}
+	set, err := loadSignatures(files)
+	a.rules = set
+	return err
+}
+
+func (a *analysis) loadFilters(f *analyzeFlags, now time.Time) error {
+	var err error
+	if f.match != "" {
+		if a.filter, err = parseMatch(f.match); err != nil {
+			return err
+		}
+	}
+	if a.since, err = parseWhen(f.since, now); err != nil {
+		return fmt.Errorf("--since: %w", err)
+	}
+	if a.until, err = parseWhen(f.until, now); err != nil {
+		return fmt.Errorf("--until: %w", err)
+	}
+	return nil
+}
+
+// scan reads one input line by line through one reused Packet.
+func (a *analysis) scan(in *input) error {
+	p := logline.New(logline.Options{Reference: in.mtime, Source: "file:" + in.name})
+	lr := newLineReader(in.r, logline.MaxLineLen+2)
+	var pkt sources.Packet
+	for n := 1; ; n++ {
+		line, err := lr.next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		a.counts.lines++
+		if lr.tooLong {
+			a.counts.tooLong++
+			a.malformed(in.name, n, errors.New("line longer than 64 KiB"))
+			continue
+		}
+		if n&0xffff == 0 {
+			a.progress.update()
+		}
+		a.line(p, line, &pkt, in.name, n)
+	}
+}
+
+func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, name string, n int) {
+	if err := p.Parse(line, pkt); err != nil {
+		if errors.Is(err, logline.ErrNotFirewall) {
+			a.counts.skipped++
+		} else {
+			a.malformed(name, n, err)
+		}
+		return
+	}
+	if !a.keep(pkt) {
+		a.counts.filtered++
+		return
+	}
+	a.count(pkt)
+	a.engine.Observe(pkt)
+}
+
+func (a *analysis) malformed(name string, n int, err error) {
+	if a.counts.malformed == 0 {
+		a.counts.firstMalformed = fmt.Sprintf("%s:%d: %v", name, n, err)
+	}
+	a.counts.malformed++
+}
+
+// keep applies --since, --until and --match. Packets without a wall-clock
+// time pass the time filters: there is nothing to judge them by.
+func (a *analysis) keep(p *sources.Packet) bool {
+	if p.Has(sources.HasTime) {
+		if (!a.since.IsZero() && p.Time.Before(a.since)) || (!a.until.IsZero() && p.Time.After(a.until)) {
+			return false
+		}
+	}
+	return a.filter == nil || a.filter.ok(p)
+}
+
+func (a *analysis) count(p *sources.Packet) {
+	c := &a.counts
+	c.packets++
+	c.protos[p.Proto]++
+	c.prefixes[p.Prefix]++
+	if p.Has(sources.HasPorts) {
+		switch p.Proto {
+		case sources.ProtoTCP:
+			c.ports[0][p.DstPort]++
+		case sources.ProtoUDP:
+			c.ports[1][p.DstPort]++
+		case sources.ProtoUDPLite:
+			c.ports[2][p.DstPort]++
+		}
+	}
+	if p.Has(sources.HasTime) {
+		if c.first.IsZero() || p.Time.Before(c.first) {
+			c.first = p.Time
+		}
+		if p.Time.After(c.last) {
+			c.last = p.Time
+		}
+	}
+}
+
+// summary is the one line ifw analyze writes to stderr at the end.
+func (a *analysis) summary() string {
+	c := &a.counts
+	el := time.Since(a.started)
+	s := fmt.Sprintf("ifw analyze: %d lines, %d firewall packets, %d skipped (not firewall), %d filtered out, %d malformed",
+		c.lines, c.packets, c.skipped, c.filtered, c.malformed)
+	if c.malformed > 0 {
+		s += " (first: " + c.firstMalformed + ")"
+	}
+	rate := float64(c.lines) / el.Seconds()
+	return s + fmt.Sprintf("; %d sources tracked; %.2fs, %.0f lines/s", a.engine.Stats().Sources, el.Seconds(), rate)
+}

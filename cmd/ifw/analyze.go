@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+)
+
+// analyzeFlags are ifw analyze's command line.
+type analyzeFlags struct {
+	json       bool
+	config     string
+	signatures stringList
+	autoDL     string
+	minLevel   int
+	since      string
+	until      string
+	match      string
+	top        int
+	progress   string
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
+	f := &analyzeFlags{}
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: ifw analyze [flags] FILE... ('-' is stdin; .gz is read transparently)")
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&f.json, "json", false, "one JSON object per source and line, highest danger level first")
+	fs.StringVar(&f.config, "config", "", "ifw.conf whose [detect] section sets thresholds and lists")
+	fs.Var(&f.signatures, "signatures", "signature file, ifw or psad format (repeatable; default: the shipped set)")
+	fs.StringVar(&f.autoDL, "auto-dl", "", "auto_dl file: ADDR|CIDR LEVEL [PROTO] [PORT] per line")
+	fs.IntVar(&f.minLevel, "min-level", 1, "report sources at or above this danger level (0: every source)")
+	fs.StringVar(&f.since, "since", "", "skip packets before this time (RFC 3339, 2006-01-02[ 15:04:05], or a duration back from now)")
+	fs.StringVar(&f.until, "until", "", "skip packets after this time (same forms as --since)")
+	fs.StringVar(&f.match, "match", "", "only packets matching field=value[,field=value…] (src, dst, port, sport, proto, prefix, in)")
+	fs.IntVar(&f.top, "top", 10, "rows in each top list of the text report")
+	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return nil, nil, errors.New("no input: give FILE... or -")
+	}
+	if f.minLevel < 0 || f.minLevel > signatures.MaxLevel {
+		return nil, nil, fmt.Errorf("--min-level %d: want 0-%d", f.minLevel, signatures.MaxLevel)
+	}
+	return f, fs.Args(), nil
+}
+
+func runAnalyze(e env, args []string) int {
+	f, files, err := parseAnalyzeFlags(e, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw analyze:", err)
+		return exitUsage
+	}
+	a, err := newAnalysis(f, time.Now())
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw analyze:", err)
+		return exitUsage
+	}
+	a.progress = newProgress(e.stderr, f.progress)
+	for _, path := range files {
+		if err := a.readFile(path, e.stdin); err != nil {
+			fmt.Fprintln(e.stderr, "ifw analyze:", err)
+			return exitFail
+		}
+	}
+	a.progress.finish()
+	if err := a.report(e.stdout); err != nil {
+		fmt.Fprintln(e.stderr, "ifw analyze:", err)
+		return exitFail
+	}
+	fmt.Fprintln(e.stderr, a.summary())
+	return exitOK
+}
+
+// readFile analyzes one input.
+func (a *analysis) readFile(path string, stdin io.Reader) error {
+	in, err := openInput(path, stdin)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	a.progress.start(in)
+	if err := a.scan(in); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}

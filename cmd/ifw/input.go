@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// input is one log to read: a file (gzip-compressed or not) or stdin.
+type input struct {
+	name  string
+	r     io.Reader
+	size  int64     // size on disk, 0 when unknown
+	read  *counter  // bytes read from disk so far, for progress
+	mtime time.Time // reference for year-less dates
+	close func() error
+}
+
+// openInput opens path ("-" is stdin), unwrapping gzip by its magic bytes.
+func openInput(path string, stdin io.Reader) (*input, error) {
+	in := &input{name: path, mtime: time.Now(), close: func() error { return nil }, read: &counter{r: stdin}}
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		in.size, in.mtime, in.close, in.read.r = st.Size(), st.ModTime(), f.Close, f
+	}
+	br := bufio.NewReaderSize(in.read, 256<<10)
+	magic, _ := br.Peek(2)
+	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		in.r = br
+		return in, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		in.close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	in.r = zr
+	return in, nil
+}
+
+// lineReader yields lines without allocating; a line longer than its
+// buffer is reported as too long and skipped whole.
+type lineReader struct {
+	br      *bufio.Reader
+	tooLong bool
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, max)}
+}
+
+// next returns the next line (valid until the following call) or io.EOF.
+func (l *lineReader) next() ([]byte, error) {
+	line, err := l.br.ReadSlice('\n')
+	l.tooLong = false
+	if errors.Is(err, bufio.ErrBufferFull) {
+		l.tooLong = true
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = l.br.ReadSlice('\n')
+		}
+		if err == io.EOF {
+			err = nil
+		}
+		return nil, err
+	}
+	if err == io.EOF && len(line) > 0 {
+		return line, nil
+	}
+	return line, err
+}
+
+// counter counts the bytes read through it.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

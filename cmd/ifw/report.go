@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
+)
+
+// report writes the analysis as text (psad -A style) or JSON lines.
+func (a *analysis) report(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	attackers := a.engine.Attackers(a.flags.minLevel)
+	if a.flags.json {
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for i := range attackers {
+			if err := enc.Encode(&attackers[i]); err != nil {
+				return err
+			}
+		}
+	} else {
+		a.writeText(bw, attackers)
+	}
+	return bw.Flush()
+}
+
+func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
+	c := &a.counts
+	fmt.Fprintf(w, "ifw analyze: %d lines, %d firewall packets", c.lines, c.packets)
+	if !c.first.IsZero() {
+		fmt.Fprintf(w, " from %s to %s", c.first.Format(time.DateTime), c.last.Format(time.DateTime))
+	}
+	fmt.Fprintln(w)
+	writeLevels(w, a.engine.Attackers(1))
+	writeTopAttackers(w, attackers, a.flags.top)
+	writeTopPorts(w, &c.ports, a.flags.top)
+	writeTopSignatures(w, attackers, a.flags.top)
+	writeCounter(w, "Log prefixes", c.prefixes, a.flags.top)
+	protos := map[string]int{}
+	for p, n := range c.protos {
+		if n > 0 {
+			protos[sources.ProtoName(uint8(p))] = n
+		}
+	}
+	writeCounter(w, "Protocols", protos, a.flags.top)
+	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.flags.minLevel, len(attackers))
+	for i := range attackers {
+		writeAttacker(w, &attackers[i])
+	}
+}
+
+func writeLevels(w io.Writer, all []signatures.Attacker) {
+	var per [signatures.MaxLevel + 1]int
+	for i := range all {
+		per[all[i].Level]++
+	}
+	fmt.Fprintln(w, "\nSources by danger level")
+	for l := signatures.MaxLevel; l >= 1; l-- {
+		fmt.Fprintf(w, "  DL %d: %d\n", l, per[l])
+	}
+}
+
+func writeTopAttackers(w io.Writer, as []signatures.Attacker, top int) {
+	fmt.Fprintln(w, "\nTop attackers")
+	for i := 0; i < len(as) && i < top; i++ {
+		a := &as[i]
+		fmt.Fprintf(w, "  %-39s DL %d  %8d packets  %4d destinations  %s\n", a.Src, a.Level, a.Packets, a.DestinationCount, scanTypes(a))
+	}
+}
+
+func scanTypes(a *signatures.Attacker) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range a.Scans {
+		if k := s.Proto + "/" + s.Type; !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func writeTopPorts(w io.Writer, ports *[3][65536]uint32, top int) {
+	m := map[string]int{}
+	for i, name := range []string{"tcp", "udp", "udplite"} {
+		for port, n := range ports[i] {
+			if n > 0 {
+				m[fmt.Sprintf("%s/%d", name, port)] = int(n)
+			}
+		}
+	}
+	writeCounter(w, "Top scanned ports", m, top)
+}
+
+func writeTopSignatures(w io.Writer, as []signatures.Attacker, top int) {
+	m := map[string]int{}
+	for i := range as {
+		for _, s := range as[i].Signatures {
+			m[fmt.Sprintf("%d %s (DL %d)", s.ID, s.Name, s.Level)] += s.Packets
+		}
+	}
+	writeCounter(w, "Top signatures", m, top)
+}
+
+// writeCounter prints the largest counts of m, ties in name order.
+func writeCounter(w io.Writer, title string, m map[string]int, top int) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	fmt.Fprintf(w, "\n%s\n", title)
+	if len(keys) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	for i := 0; i < len(keys) && i < top; i++ {
+		name := keys[i]
+		if name == "" {
+			name = "(no prefix)"
+		}
+		fmt.Fprintf(w, "  %10d  %s\n", m[keys[i]], name)
+	}
+}
+
+func writeAttacker(w io.Writer, a *signatures.Attacker) {
+	fmt.Fprintf(w, "\n%s  danger level %d  %d packets", a.Src, a.Level, a.Packets)
+	if !a.FirstSeen.IsZero() {
+		fmt.Fprintf(w, "  %s .. %s", a.FirstSeen.Format(time.DateTime), a.LastSeen.Format(time.DateTime))
+	}
+	fmt.Fprintln(w)
+	for _, t := range a.Targets {
+		fmt.Fprintf(w, "    destination %-39s DL %d  %d packets\n", t.Dst, t.Level, t.Packets)
+	}
+	if a.DestinationCount > len(a.Targets) {
+		fmt.Fprintf(w, "    … %d destinations in all\n", a.DestinationCount)
+	}
+	for _, s := range a.Scans {
+		to := s.Dst.String()
+		if !s.Dst.IsValid() {
+			to = fmt.Sprintf("%d hosts", s.Hosts)
+		}
+		fmt.Fprintf(w, "    scan %-7s %-7s %-39s ports %s (%d distinct)  %d packets\n", s.Type, s.Proto, to, s.Ports(), s.DistinctPorts, s.Packets)
+	}
+	for _, s := range a.Signatures {
+		fmt.Fprintf(w, "    signature %d %q  DL %d  %d packets\n", s.ID, s.Name, s.Level, s.Packets)
+	}
+	if a.OS != "" || a.Tool != "" {
+		fmt.Fprintf(w, "    os: %s  tool: %s\n", orDash(a.OS), orDash(a.Tool))
+	}
+	if a.AutoDL != 0 {
+		fmt.Fprintf(w, "    auto_dl: level %d\n", a.AutoDL)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,4 @@
+// Package etc holds ifw's shipped configuration and rule files, and builds
+// the defaults into the binary so that ifw works before anything is
+// installed under /etc/ifw.
+package etc
