@@ -9,17 +9,29 @@ STATICCHECK_VERSION := v0.7.0
 
 # Debian packages the system tests and benchmarks need, as command:package.
 TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
-	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux
+	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux \
+	/usr/bin/time:time journalctl:systemd
 
 # Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
 FUZZ_TARGETS := ./sources/logline:FuzzParse
 
-.PHONY: all build test check deps system fuzz-short fuzz bench lint clean
+# The benchmark log: 1M lines from the project's own generator (and 3M, to
+# show that memory does not grow with length).
+BENCH_DIR   ?= /tmp/ifw-bench
+BENCH_LOG   := $(BENCH_DIR)/fw-1m.log
+BENCH_LOG3  := $(BENCH_DIR)/fw-3m.log
+DEMO_LOG    := sources/logline/testdata/captures/syslog-bsd.log
+
+.PHONY: all build demo test check deps system fuzz-short fuzz bench bench-go bench-analyze bench-psad lint clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ifw
+
+# demo: the README's first command: analyze a real capture of nmap scans.
+demo: build
+	$(BIN) analyze $(DEMO_LOG)
 
 test:
 	$(GO) test -race -count=1 $(PKGS)
@@ -56,8 +68,34 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=1m
 
-bench:
+bench: bench-go bench-analyze
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
+
+$(BENCH_LOG): test/loggen/*.go
+	mkdir -p $(BENCH_DIR)
+	$(GO) run ./test/loggen -lines 1000000 -seed 1 > $@
+
+$(BENCH_LOG3): test/loggen/*.go
+	mkdir -p $(BENCH_DIR)
+	$(GO) run ./test/loggen -lines 3000000 -seed 1 > $@
+
+# bench-analyze times ifw analyze --json end to end, file in page cache,
+# one core (GOMAXPROCS=1), and reports peak RSS for 1M and 3M lines.
+bench-analyze: build $(BENCH_LOG) $(BENCH_LOG3)
+	@for log in $(BENCH_LOG) $(BENCH_LOG3); do \
+		cat $$log > /dev/null; \
+		echo "== ifw analyze --json $$log"; \
+		GOMAXPROCS=1 /usr/bin/time -f 'elapsed %e s, user %U s, peak RSS %M KiB' $(BIN) analyze --json $$log > /dev/null; \
+	done
+
+# bench-psad runs psad -A (Debian package psad) on the same 1M-line file.
+bench-psad: $(BENCH_LOG)
+	@command -v psad >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq psad >/dev/null; }
+	@cat $(BENCH_LOG) > /dev/null
+	@echo "== psad -A -m $(BENCH_LOG)"
+	/usr/bin/time -f 'elapsed %e s, user %U s, peak RSS %M KiB' psad -A -m $(BENCH_LOG) > $(BENCH_DIR)/psad.out 2>&1
 
 lint:
 	$(GO) vet ./...
