@@ -43,3 +43,34 @@ func benchLines(b *testing.B, lines [][]byte, want error) {
 		}
 	}
 }
+
+// splitCaptures separates captured lines the fast path takes (the kernel's
+// common layout) from the rest (ICMP errors, fragments, IP options…).
+func splitCaptures(b *testing.B) (common, unusual [][]byte) {
+	p := New(Options{})
+	var pkt sources.Packet
+	for _, f := range captureFiles(b) {
+		for _, l := range readLines(b, f) {
+			if at := firstHeader(l); at >= 0 && p.fastBody(l[at:], &pkt) {
+				common = append(common, l)
+			} else {
+				unusual = append(unusual, l)
+			}
+		}
+	}
+	return common, unusual
+}
+
+// BenchmarkParseCommon parses the captured lines in the kernel's common
+// layout (TCP, UDP, ICMP echo), every line form.
+func BenchmarkParseCommon(b *testing.B) {
+	common, _ := splitCaptures(b)
+	benchLines(b, common, nil)
+}
+
+// BenchmarkParseUnusual parses the other captured lines, which take the
+// general decoder.
+func BenchmarkParseUnusual(b *testing.B) {
+	_, unusual := splitCaptures(b)
+	benchLines(b, unusual, nil)
+}

@@ -1,6 +1,6 @@
 package logline
 
-import "bytes"
+import "net/netip"
 
 // cursor reads a line front to back for the fast path.
 type cursor struct {
@@ -18,14 +18,15 @@ func (c *cursor) lit(s string) bool {
 }
 
 // field consumes and returns the bytes up to the next space (or the end).
+// Values are short: a byte loop beats an IndexByte call.
 func (c *cursor) field() []byte {
-	rest := c.b[c.i:]
-	n := bytes.IndexByte(rest, ' ')
-	if n < 0 {
-		n = len(rest)
+	b, i := c.b, c.i
+	for i < len(b) && b[i] != ' ' {
+		i++
 	}
-	c.i += n
-	return rest[:n]
+	v := b[c.i:i]
+	c.i = i
+	return v
 }
 
 // value consumes "VALUE " after a key the caller matched; the value ends
@@ -38,9 +39,27 @@ func (c *cursor) value() []byte {
 	return v
 }
 
-// num consumes a decimal value no larger than max.
+// num consumes a decimal value no larger than max and the space after it,
+// in one pass; it accepts what decimal accepts.
 func (c *cursor) num(max uint64) (uint64, bool) {
-	return decimal(c.value(), max)
+	b, i := c.b, c.i
+	var n uint64
+	limit := maxBeforeDigit(max)
+	for ; i < len(b) && b[i] != ' '; i++ {
+		d := uint64(b[i] - '0')
+		if d > 9 || n > limit {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	if i == c.i || i-c.i > 20 || n > max {
+		return 0, false
+	}
+	c.i = i
+	if i < len(b) {
+		c.i++
+	}
+	return n, true
 }
 
 // hex consumes a "0x"-prefixed hex value no larger than max.
@@ -62,4 +81,31 @@ func (c *cursor) end() bool {
 // (two spaces in a row are left to the general decoder).
 func (c *cursor) more() bool {
 	return c.i < len(c.b) && c.b[c.i] != ' '
+}
+
+// addr consumes an address and the space after it; IPv4 in one pass.
+func (c *cursor) addr() (netip.Addr, bool) {
+	b, i := c.b, c.i
+	var a [4]byte
+	field, val, digits := 0, 0, 0
+	for ; i < len(b) && b[i] != ' '; i++ {
+		ch := b[i]
+		switch {
+		case ch >= '0' && ch <= '9' && !(digits == 1 && val == 0) && val*10+int(ch-'0') <= 255:
+			val, digits = val*10+int(ch-'0'), digits+1
+		case ch == '.' && digits > 0 && field < 3:
+			a[field], field, val, digits = byte(val), field+1, 0, 0
+		default:
+			return address(c.value())
+		}
+	}
+	if field != 3 || digits == 0 {
+		return address(c.value())
+	}
+	a[3] = byte(val)
+	c.i = i
+	if i < len(b) {
+		c.i++
+	}
+	return netip.AddrFrom4(a), true
 }

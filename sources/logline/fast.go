@@ -19,11 +19,11 @@ func (p *Parser) fastBody(b []byte, pkt *sources.Packet) bool {
 		return false
 	}
 	var ok1, ok2 bool
-	pkt.Src, ok1 = address(c.value())
+	pkt.Src, ok1 = c.addr()
 	if !ok1 || !c.lit("DST=") {
 		return false
 	}
-	pkt.Dst, ok2 = address(c.value())
+	pkt.Dst, ok2 = c.addr()
 	if !ok2 || pkt.Src.Is4() != pkt.Dst.Is4() {
 		return false
 	}
@@ -58,26 +58,28 @@ func (p *Parser) fastInterfaces(c *cursor, pkt *sources.Packet) bool {
 	return ok1 && ok2 && c.more()
 }
 
-// fastMAC reads an optional Ethernet "MAC=" (14 bytes, or empty).
+// fastMAC reads an optional Ethernet "MAC=" (14 bytes, or empty) in place.
 func fastMAC(c *cursor, pkt *sources.Packet) bool {
 	if !c.lit("MAC=") {
 		return true
 	}
-	v := c.value()
-	if len(v) == 0 {
+	if c.lit(" ") {
 		return c.more()
 	}
-	if len(v) != 41 {
+	const n = 14*3 - 1
+	b := c.b[c.i:]
+	if len(b) <= n || b[n] != ' ' {
 		return false
 	}
 	var raw [14]byte
 	for i := range raw {
-		hi, lo := hexValues[v[i*3]], hexValues[v[i*3+1]]
-		if hi|lo == 0xff || (i < 13 && v[i*3+2] != ':') {
+		hi, lo := hexValues[b[i*3]], hexValues[b[i*3+1]]
+		if hi|lo == 0xff || (i < 13 && b[i*3+2] != ':') {
 			return false
 		}
 		raw[i] = hi<<4 | lo
 	}
+	c.i += n + 1
 	m := &pkt.MAC
 	copy(m.Dst[:], raw[0:6])
 	copy(m.Src[:], raw[6:12])

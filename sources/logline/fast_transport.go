@@ -50,11 +50,20 @@ func fastUDPLen(c *cursor, pkt *sources.Packet) bool {
 	return ok
 }
 
-var fastFlags = [8]struct {
-	word string
-	flag sources.TCPFlags
-}{{"CWR ", sources.CWR}, {"ECE ", sources.ECE}, {"URG ", sources.URG}, {"ACK ", sources.ACK},
-	{"PSH ", sources.PSH}, {"RST ", sources.RST}, {"SYN ", sources.SYN}, {"FIN ", sources.FIN}}
+// fastFlags reads the flag words, which the kernel writes in a fixed order.
+func fastFlags(c *cursor, pkt *sources.Packet) {
+	prev := sources.TCPFlags(0xff)
+	for len(c.b)-c.i >= 4 {
+		b := c.b[c.i:]
+		f := flagWord(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+		if f == 0 || f >= prev {
+			return
+		}
+		pkt.TCPFlags |= f
+		prev = f
+		c.i += 4
+	}
+}
 
 // fastTCP reads "[SEQ= ACK=] WINDOW= RES= FLAGS… URGP= [OPT (hex)]".
 func fastTCP(c *cursor, pkt *sources.Packet) bool {
@@ -83,11 +92,7 @@ func fastTCP(c *cursor, pkt *sources.Packet) bool {
 	}
 	pkt.Window, pkt.Res = uint16(win), uint8(res)
 	pkt.Fields |= sources.HasTCP
-	for _, f := range fastFlags {
-		if c.lit(f.word) {
-			pkt.TCPFlags |= f.flag
-		}
-	}
+	fastFlags(c, pkt)
 	if !c.lit("URGP=") {
 		return false
 	}
@@ -167,4 +172,37 @@ func fastOwner(c *cursor, pkt *sources.Packet) bool {
 		return ok
 	}
 	return true
+}
+
+// flagWord returns the TCP flag a four-byte word names, or 0.
+func flagWord(w uint32) sources.TCPFlags {
+	const (
+		cwr = 'C' | 'W'<<8 | 'R'<<16 | ' '<<24
+		ece = 'E' | 'C'<<8 | 'E'<<16 | ' '<<24
+		urg = 'U' | 'R'<<8 | 'G'<<16 | ' '<<24
+		ack = 'A' | 'C'<<8 | 'K'<<16 | ' '<<24
+		psh = 'P' | 'S'<<8 | 'H'<<16 | ' '<<24
+		rst = 'R' | 'S'<<8 | 'T'<<16 | ' '<<24
+		syn = 'S' | 'Y'<<8 | 'N'<<16 | ' '<<24
+		fin = 'F' | 'I'<<8 | 'N'<<16 | ' '<<24
+	)
+	switch w {
+	case cwr:
+		return sources.CWR
+	case ece:
+		return sources.ECE
+	case urg:
+		return sources.URG
+	case ack:
+		return sources.ACK
+	case psh:
+		return sources.PSH
+	case rst:
+		return sources.RST
+	case syn:
+		return sources.SYN
+	case fin:
+		return sources.FIN
+	}
+	return 0
 }

@@ -6,23 +6,30 @@ import (
 )
 
 // decimal parses an unsigned decimal number no larger than max. It accepts
-// digits only: no sign, no spaces, nothing empty.
+// digits only: no sign, no spaces, nothing empty, at most 20 digits.
 func decimal(b []byte, max uint64) (uint64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false
 	}
 	var n uint64
 	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
 		d := uint64(c - '0')
-		if n > (max-d)/10 {
+		if d > 9 || n > maxBeforeDigit(max) {
 			return 0, false
 		}
 		n = n*10 + d
 	}
-	return n, true
+	return n, n <= max
+}
+
+// maxBeforeDigit is the largest value that may take one more digit without
+// passing max; for the small maxima of log fields it is max itself, which
+// needs no division.
+func maxBeforeDigit(max uint64) uint64 {
+	if max < 1<<59 {
+		return max
+	}
+	return (^uint64(0) - 9) / 10
 }
 
 // hexadecimal parses hex digits (either case) into a number no larger than max.
@@ -32,13 +39,13 @@ func hexadecimal(b []byte, max uint64) (uint64, bool) {
 	}
 	var n uint64
 	for _, c := range b {
-		d, ok := hexDigit(c)
-		if !ok || n > (max-uint64(d))/16 {
+		d := hexValues[c]
+		if d == 0xff {
 			return 0, false
 		}
-		n = n*16 + uint64(d)
+		n = n<<4 | uint64(d)
 	}
-	return n, true
+	return n, n <= max
 }
 
 // prefixedHex parses "0x" followed by hex digits.

@@ -56,14 +56,16 @@ func New(opt Options) *Parser {
 // ErrNotFirewall for a line that is not a firewall line, an *Error for a
 // malformed one. pkt holds no reference to line afterwards.
 func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
-	at := findHeader(line)
+	at := firstHeader(line)
 	if at < 0 {
 		return ErrNotFirewall
 	}
 	if len(line) > MaxLineLen {
 		return fail(ReasonTooLong, "", nil)
 	}
-	line = bytes.TrimRight(line, "\r\n")
+	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
 	if bytes.IndexByte(line, 0) >= 0 {
 		return fail(ReasonNUL, "", nil)
 	}
@@ -72,7 +74,7 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 		return err
 	}
 	if !p.fastBody(line[at:], pkt) {
-		if err := p.slowBody(line[at:], pkt); err != nil {
+		if err := p.slowBody(line, at, pkt); err != nil {
 			return err
 		}
 	}
@@ -82,27 +84,37 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 	return nil
 }
 
-// findHeader returns where the kernel's "IN=… OUT=" header starts, or -1.
-// A prefix may itself contain "IN=": the header is the last candidate, since
-// the kernel writes the prefix first.
-func findHeader(line []byte) int {
-	i := bytes.Index(line, []byte("IN="))
-	if i < 0 {
-		return -1
-	}
-	found := -1
-	for limit := len(line); i >= 0 && i < limit; {
-		if isHeader(line, i) {
-			if found < 0 {
-				limit = min(limit, i+headerWindow)
-			}
-			found = i
+// firstHeader returns where the first "IN=ifname OUT=" starts, or -1.
+func firstHeader(line []byte) int {
+	for i := 0; i < len(line); {
+		j := bytes.Index(line[i:], []byte("IN="))
+		if j < 0 {
+			return -1
 		}
-		j := bytes.Index(line[i+3:min(len(line), limit)], []byte("IN="))
+		if isHeader(line, i+j) {
+			return i + j
+		}
+		i += j + 3
+	}
+	return -1
+}
+
+// lastHeader returns the last header candidate within headerWindow of the
+// first one. A log prefix may itself look like "IN=x OUT=y"; the kernel
+// writes the prefix first, so the real header is the last. Only lines the
+// fast path refused need this: a line it accepts has no second header.
+func lastHeader(line []byte, first int) int {
+	found := first
+	limit := min(len(line), first+headerWindow)
+	for i := first + 3; i < limit; {
+		j := bytes.Index(line[i:limit], []byte("IN="))
 		if j < 0 {
 			break
 		}
-		i += 3 + j
+		if isHeader(line, i+j) {
+			found = i + j
+		}
+		i += j + 3
 	}
 	return found
 }
@@ -120,12 +132,13 @@ func isHeader(line []byte, i int) bool {
 	return len(rest) >= sp+5 && string(rest[sp:sp+5]) == " OUT="
 }
 
-// slowBody runs the general decoder on what the fast path left, keeping only
-// what the lead (time stamp, host, prefix) set.
-func (p *Parser) slowBody(b []byte, pkt *sources.Packet) error {
-	lead := sources.Packet{Fields: pkt.Fields & (sources.HasTime | sources.HasUptime),
-		Time: pkt.Time, Uptime: pkt.Uptime, Source: pkt.Source, Trusted: pkt.Trusted,
-		Host: pkt.Host, Prefix: pkt.Prefix}
-	*pkt = lead
-	return p.body(b, pkt)
+// slowBody runs the general decoder on a line the fast path refused,
+// starting over from the real header (the last candidate).
+func (p *Parser) slowBody(line []byte, first int, pkt *sources.Packet) error {
+	at := lastHeader(line, first)
+	*pkt = sources.Packet{Source: p.opt.Source, Trusted: p.opt.Trusted}
+	if err := p.lead(line[:at], pkt); err != nil {
+		return err
+	}
+	return p.body(line[at:], pkt)
 }

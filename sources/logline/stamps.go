@@ -157,26 +157,30 @@ func uptimeStamp(b []byte) (time.Duration, int, bool) {
 }
 
 // kmsgRecord parses the "prio,seq,usec,flags[,…];" head of a /dev/kmsg
-// record and returns the uptime and the bytes used.
+// record in one pass and returns the uptime and the bytes used.
 func kmsgRecord(b []byte) (time.Duration, int, bool) {
-	semi := bytes.IndexByte(b, ';')
-	if semi < 5 {
-		return 0, 0, false
-	}
-	head := b[:semi]
-	var f [3][]byte
-	for i := range f {
-		c := bytes.IndexByte(head, ',')
-		if c < 0 {
+	i := 0
+	var nums [3]uint64
+	for f := range nums {
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if i-start == 19 {
+				return 0, 0, false
+			}
+			nums[f] = nums[f]*10 + uint64(b[i]-'0')
+		}
+		if i == start || i >= len(b) || b[i] != ',' {
 			return 0, 0, false
 		}
-		f[i], head = head[:c], head[c+1:]
+		i++
 	}
-	_, ok1 := decimal(f[0], 1<<31)
-	_, ok2 := decimal(f[1], 1<<63)
-	us, ok3 := decimal(f[2], 1<<62)
-	if !ok1 || !ok2 || !ok3 {
-		return 0, 0, false
+	for ; i < len(b) && i < 256; i++ {
+		if b[i] == ';' {
+			if nums[0] >= 1<<31 || nums[2] >= 1<<62 {
+				return 0, 0, false
+			}
+			return time.Duration(nums[2]) * time.Microsecond, i + 1, true
+		}
 	}
-	return time.Duration(us) * time.Microsecond, semi + 1, true
+	return 0, 0, false
 }
