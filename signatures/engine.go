@@ -71,17 +71,37 @@ func (e *Engine) packetTime(p *sources.Packet) int64 {
 // changed in a way that matters and the source's level is at least 1. It
 // keeps no reference to p.
 func (e *Engine) Observe(p *sources.Packet) (Detection, bool) {
+	s, prev, reasons, t := e.count(p)
+	if s == nil || reasons == 0 || s.level == 0 {
+		return Detection{}, false
+	}
+	e.detections++
+	return Detection{
+		Time: unixTime(t), Reasons: reasons, PrevLevel: int(prev),
+		Attacker: snapshot(s, &e.cfg),
+	}, true
+}
+
+// Count counts p like Observe but builds no Detection: for offline analysis,
+// which reads Attackers once at the end.
+func (e *Engine) Count(p *sources.Packet) {
+	e.count(p)
+}
+
+// count updates the state of p's source and returns it (nil when p was
+// ignored), its level before p, why its picture changed, and p's time.
+func (e *Engine) count(p *sources.Packet) (*source, uint8, Reason, int64) {
 	e.packets++
 	t := e.packetTime(p)
 	src, dst := canon(p.Src), canon(p.Dst)
 	if reason, ign := e.filter.check(p, src, dst); ign {
 		e.ignored[reason]++
-		return Detection{}, false
+		return nil, 0, 0, t
 	}
 	floor, ign := e.autoDL(p, src)
 	if ign {
 		e.ignored[IgnoreAutoDL]++
-		return Detection{}, false
+		return nil, 0, 0, t
 	}
 	e.counted++
 	e.expire(t)
@@ -91,14 +111,7 @@ func (e *Engine) Observe(p *sources.Packet) (Detection, bool) {
 	if s.level > prev {
 		reasons |= ReasonLevel
 	}
-	if reasons == 0 || s.level == 0 {
-		return Detection{}, false
-	}
-	e.detections++
-	return Detection{
-		Time: unixTime(t), Reasons: reasons, PrevLevel: int(prev),
-		Attacker: snapshot(s, &e.cfg),
-	}, true
+	return s, prev, reasons, t
 }
 
 // autoDL returns the auto_dl floor for p (an entry with protocol) and

@@ -142,7 +142,7 @@ func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, nam
 		return
 	}
 	a.count(pkt)
-	a.engine.Observe(pkt)
+	a.engine.Count(pkt)
 }
 
 func (a *analysis) malformed(name string, n int, err error) {

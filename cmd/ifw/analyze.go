@@ -22,6 +22,7 @@ type analyzeFlags struct {
 	match      string
 	top        int
 	progress   string
+	cpuprofile string
 }
 
 type stringList []string
@@ -47,6 +48,7 @@ func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
 	fs.StringVar(&f.match, "match", "", "only packets matching field=value[,field=value…] (src, dst, port, sport, proto, prefix, in)")
 	fs.IntVar(&f.top, "top", 10, "rows in each top list of the text report")
 	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -73,6 +75,14 @@ func runAnalyze(e env, args []string) int {
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitUsage
+	}
+	if f.cpuprofile != "" {
+		stop, err := startProfile(f.cpuprofile)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "ifw analyze:", err)
+			return exitFail
+		}
+		defer stop()
 	}
 	a.progress = newProgress(e.stderr, f.progress)
 	for _, path := range files {

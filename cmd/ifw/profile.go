@@ -1,0 +1,19 @@
+package main
+
+import (
+	"os"
+	"runtime/pprof"
+)
+
+// startProfile writes a CPU profile to path until the returned stop runs.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
