@@ -62,7 +62,8 @@
 # and v6 fragments), plus nc connections (some succeed: the victim
 # listens on tcp 22 and 80), a UDP datagram to a REJECTed port (ICMP port
 # unreachable), nmap -6 -sn -PE, and ping / ping -6 when ping is installed.
-# CAPTURE_QUICK=1 runs -sS -sF -sU -sn -PE, -6 -sS, -f and the nc/ping part.
+# CAPTURE_QUICK=1 runs -sS -sF -sN -sX -sA -sM -sU -sn -PE, -6 -sS, -f and the
+# nc/ping part.
 #
 # Capture, running continuously while traffic runs (the kernel ring buffer is
 # small): /dev/kmsg (dd, continues after EPIPE overruns), `dmesg -W`,
@@ -408,12 +409,12 @@ phase udp "${NMAP[@]}" -sU -p "$PU" "$V4"
 phase ping-sweep "${NMAP_BASE[@]}" -sn -PE 203.0.113.1-3
 phase syn6 "${NMAP[@]}" -6 -sS -p "$PT" "$V6"
 phase frag "${NMAP[@]}" -sS -f -p 1,7,42 "$V4"
+phase null "${NMAP[@]}" -sN -p "$PT" "$V4"
+phase xmas "${NMAP[@]}" -sX -p "$PT" "$V4"
+phase ack "${NMAP[@]}" -sA -p "$PT" "$V4"
+phase maimon "${NMAP[@]}" -sM -p "$PT" "$V4"
 if [[ $QUICK == 0 ]]; then
     phase connect "${NMAP[@]}" -sT -p "$PT" "$V4"
-    phase null "${NMAP[@]}" -sN -p "$PT" "$V4"
-    phase xmas "${NMAP[@]}" -sX -p "$PT" "$V4"
-    phase ack "${NMAP[@]}" -sA -p "$PT" "$V4"
-    phase maimon "${NMAP[@]}" -sM -p "$PT" "$V4"
     phase proto "${NMAP[@]}" -sO -p "$PO" "$V4"
     phase udp6 "${NMAP[@]}" -6 -sU -p "$PU" "$V6"
     phase ipopts "${NMAP[@]}" -sS --ip-options R -p 7,42,61 "$V4"
