@@ -103,21 +103,29 @@ func (s *source) indexPair(n int) {
 	}
 }
 
-// addSig records a hit of rule r and reports whether it is a new one.
-func (s *source) addSig(r *rules.Rule, max int) bool {
-	lvl := clampLevel(r.Level)
-	s.sigLevel = maxU8(s.sigLevel, lvl)
+// addSig records a hit of rule r and reports whether the rule started to
+// score with it: at the rule's Count-th packet from this source (the first
+// when Count is unset).
+func (s *source) addSig(r *rules.Rule, limit int) bool {
+	lvl, need := clampLevel(r.Level), max(r.Count, 1)
 	for i := range s.sigs {
-		if s.sigs[i].ID == r.ID {
-			s.sigs[i].Packets++
-			return false
+		if h := &s.sigs[i]; h.ID == r.ID {
+			h.Packets++
+			if h.Packets != need {
+				return false
+			}
+			s.sigLevel = maxU8(s.sigLevel, lvl)
+			return true
 		}
 	}
-	if len(s.sigs) >= max {
+	if need == 1 {
+		s.sigLevel = maxU8(s.sigLevel, lvl)
+	}
+	if len(s.sigs) >= limit {
 		return false
 	}
 	s.sigs = append(s.sigs, SigHit{ID: r.ID, Name: r.Name, Level: int(lvl), Packets: 1})
-	return true
+	return need == 1
 }
 
 // effective is the level the source's state amounts to now.

@@ -55,6 +55,21 @@ func (b *builder) setLevel(l int) error {
 	return nil
 }
 
+// maxCount bounds count=N: beyond it a rule could never score in one scan
+// window anyway.
+const maxCount = 1_000_000
+
+func (b *builder) setCount(n int) error {
+	if b.r.Count != 0 {
+		return errors.New("duplicate count")
+	}
+	if n < 1 || n > maxCount {
+		return fmt.Errorf("count %d is not 1-%d", n, maxCount)
+	}
+	b.r.Count = n
+	return nil
+}
+
 func (b *builder) setClass(class string) error {
 	if b.r.Class != "" {
 		return errors.New("duplicate class")

@@ -10,6 +10,9 @@ import (
 func (r *Rule) String() string {
 	var b strings.Builder
 	b.WriteString("id=" + strconv.Itoa(r.ID) + " level=" + strconv.Itoa(r.Level))
+	if r.Count > 1 {
+		b.WriteString(" count=" + strconv.Itoa(r.Count))
+	}
 	if r.Class != "" {
 		b.WriteString(" class=" + quoteIfNeeded(r.Class))
 	}

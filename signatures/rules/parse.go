@@ -71,7 +71,7 @@ func (b *builder) apply(t token) error {
 	switch t.key {
 	case "sameip", "bidir":
 		return fmt.Errorf("%s takes no value", t.key)
-	case "id", "level":
+	case "id", "level", "count":
 		return b.applyInt(t)
 	case "name":
 		return b.setName(t.val)
@@ -116,7 +116,7 @@ func (b *builder) applyBare(key string) error {
 
 func isValued(key string) bool {
 	switch key {
-	case "id", "level", "name", "class", "flags", "fragbits", "src", "dst", "ipopts", "tcpopts":
+	case "id", "level", "count", "name", "class", "flags", "fragbits", "src", "dst", "ipopts", "tcpopts":
 		return true
 	}
 	return false
@@ -130,8 +130,11 @@ func (b *builder) applyInt(t token) error {
 	if err != nil || n > 1<<31-1 {
 		return fmt.Errorf("%s: %q is not a number", t.key, t.val)
 	}
-	if t.key == "id" {
+	switch t.key {
+	case "id":
 		return b.setID(n)
+	case "count":
+		return b.setCount(n)
 	}
 	return b.setLevel(n)
 }

@@ -269,3 +269,21 @@ func TestLoadMissing(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestParseCount(t *testing.T) {
+	set, err := Parse(strings.NewReader("id=1 level=2 count=3 name=\"x\" proto=tcp dport=3306\nid=2 level=2 name=\"y\" proto=udp\n"), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := set.Rules()[0]; r.Count != 3 || !strings.Contains(r.String(), " count=3 ") {
+		t.Errorf("count %d, String %q", r.Count, r.String())
+	}
+	if set.Rules()[1].Count != 0 || strings.Contains(set.Rules()[1].String(), "count") {
+		t.Errorf("unset count: %q", set.Rules()[1].String())
+	}
+	for _, bad := range []string{"count=0", "count=-1", "count=x", "count=2000000", "count=2 count=3"} {
+		if _, err := Parse(strings.NewReader("id=1 level=2 name=\"x\" proto=tcp "+bad+"\n"), "t"); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
