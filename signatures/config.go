@@ -67,6 +67,11 @@ type Config struct {
 	MaxPortBitmaps int
 	// MaxReportItems bounds Destinations, Targets and Scans in an Attacker.
 	MaxReportItems int
+	// Retain, when above 0, keeps up to this many snapshots of attackers
+	// (level 1 or more) whose state ended — expired, restarted or evicted —
+	// so that Attackers reports every attacker of a long log, as offline
+	// analysis needs. The live daemon leaves it 0.
+	Retain int
 
 	// AutoDL assigns levels per address or network (psad auto_dl); nil: none.
 	AutoDL *AutoDL
@@ -180,6 +185,7 @@ func (c Config) validateLimits() error {
 		{"MaxSignatures", c.MaxSignatures, 0, 1 << 16},
 		{"MaxPortBitmaps", c.MaxPortBitmaps, 0, 1 << 30},
 		{"MaxReportItems", c.MaxReportItems, 1, 1 << 20},
+		{"Retain", c.Retain, 0, 1 << 24},
 	}
 	for _, l := range limits {
 		if l.v < l.lo || l.v > l.hi {

@@ -27,6 +27,9 @@ type Engine struct {
 	cur    *source // the source the current Match is for
 	newSig bool
 
+	retained []Attacker // attackers whose state ended (Config.Retain)
+	unkept   uint64     // ended attackers not retained: Retain was full
+
 	packets, counted, created, evicted uint64
 	expired, detections, untracked     uint64
 	ignored                            [numIgnoreReasons]uint64
@@ -142,6 +145,7 @@ func (e *Engine) stale(last, t int64) bool {
 // most once, so this is O(1) amortised.
 func (e *Engine) expire(t int64) {
 	for s := e.lru.tail; s != nil && e.stale(s.last, t); s = e.lru.tail {
+		e.retire(s)
 		e.drop(s)
 		e.expired++
 		s.reset(netip.Addr{}, 0, &e.bitmaps) // give its bitmaps back now
@@ -160,6 +164,7 @@ func (e *Engine) lookup(src netip.Addr, t int64) *source {
 	if s, ok := e.srcs[src]; ok {
 		if e.stale(s.last, t) {
 			e.expired++
+			e.retire(s)
 			e.start(s, src, t)
 		}
 		e.lru.moveToFront(s)
@@ -172,6 +177,7 @@ func (e *Engine) lookup(src netip.Addr, t int64) *source {
 		e.free = e.free[:len(e.free)-1]
 	case len(e.srcs) >= e.cfg.MaxSources:
 		s = e.lru.tail
+		e.retire(s)
 		e.drop(s)
 		e.evicted++
 	default:
@@ -191,15 +197,24 @@ func (e *Engine) start(s *source, src netip.Addr, t int64) {
 	}
 }
 
-// Attackers returns snapshots of the live sources at level minLevel or
-// more, by level, then packets (descending), then address.
+// Attackers returns snapshots of the sources at level minLevel or more, by
+// level, then packets (descending), then address: the live ones and, with
+// Config.Retain, those whose state ended, one entry per address.
 func (e *Engine) Attackers(minLevel int) []Attacker {
 	var out []Attacker
 	for s := e.lru.head; s != nil; s = s.next {
-		if int(s.level) < minLevel || e.stale(s.last, e.latest) {
+		if int(s.level) < minLevel || (e.cfg.Retain == 0 && e.stale(s.last, e.latest)) {
 			continue
 		}
 		out = append(out, snapshot(s, &e.cfg))
+	}
+	for i := range e.retained {
+		if e.retained[i].Level >= minLevel {
+			out = append(out, e.retained[i])
+		}
+	}
+	if len(e.retained) > 0 {
+		out = mergeAttackers(out)
 	}
 	sortAttackers(out)
 	return out

@@ -13,6 +13,9 @@ import (
 	"github.com/ifw/ifw/sources/logline"
 )
 
+// analyzeRetain bounds the attackers kept after their scan window ended.
+const analyzeRetain = 200_000
+
 // analysis is one run of ifw analyze: the engine and what the report
 // counts besides it.
 type analysis struct {
@@ -39,6 +42,8 @@ type counts struct {
 func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 	a := &analysis{flags: f, started: now, counts: counts{prefixes: map[string]int{}}}
 	d := detectSettings{engine: signatures.DefaultConfig()}
+	// A log spans many scan windows: report the attackers of all of them.
+	d.engine.Retain = analyzeRetain
 	if f.config != "" {
 		c, err := loadConf(f.config)
 		if err != nil {

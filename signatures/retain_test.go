@@ -1,0 +1,43 @@
+package signatures
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/sources"
+)
+
+// TestRetainExpired: with Retain, a scanner whose state expired long before
+// the end of the log is still reported, once, merged with its later window.
+func TestRetainExpired(t *testing.T) {
+	scan := synScan(attacker, victim, 1, 20)
+	quiet := syn(attacker2, victim, 80)
+	tests := []struct {
+		retain int
+		want   bool
+	}{{0, false}, {10, true}}
+	for _, tt := range tests {
+		e := newEngine(t, func(c *Config) { c.Retain = tt.retain })
+		feed(e, scan)
+		feed(e, []*sources.Packet{at(quiet, 3*time.Hour)})
+		_, found := find(e, attacker)
+		if found != tt.want {
+			t.Errorf("retain %d: attacker reported %v, want %v", tt.retain, found, tt.want)
+		}
+	}
+	e := newEngine(t, func(c *Config) { c.Retain = 10 })
+	feed(e, scan)
+	feed(e, []*sources.Packet{at(syn(attacker, victim, 7), 3*time.Hour)})
+	n := 0
+	for _, a := range e.Attackers(0) {
+		if a.Src.String() == attacker {
+			n++
+			if a.Packets != 21 || a.Level < 2 {
+				t.Errorf("merged attacker %+v", a)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("attacker listed %d times", n)
+	}
+}
