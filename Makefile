@@ -13,7 +13,10 @@ TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	/usr/bin/time:time journalctl:systemd
 
 # Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
-FUZZ_TARGETS := ./sources/logline:FuzzParse
+FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
+	./signatures:FuzzObserve ./signatures:FuzzParseAutoDL \
+	./signatures/rules:FuzzParse ./signatures/rules:FuzzParsePsad \
+	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig
 
 # The benchmark log: 1M lines from the project's own generator (and 3M, to
 # show that memory does not grow with length).
