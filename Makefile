@@ -98,7 +98,9 @@ bench-psad: $(BENCH_LOG)
 	@command -v psad >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq psad >/dev/null; }
 	@cat $(BENCH_LOG) > /dev/null
 	@echo "== psad -A -m $(BENCH_LOG)"
-	/usr/bin/time -f 'elapsed %e s, user %U s, peak RSS %M KiB' psad -A -m $(BENCH_LOG) > $(BENCH_DIR)/psad.out 2>&1
+	@/usr/bin/time -o $(BENCH_DIR)/psad.time -f 'elapsed %e s, user %U s, peak RSS %M KiB' \
+		psad -A -m $(BENCH_LOG) > $(BENCH_DIR)/psad.out 2>&1 || true
+	@cat $(BENCH_DIR)/psad.time; echo "(psad's report: $(BENCH_DIR)/psad.out)"
 
 lint:
 	$(GO) vet ./...
