@@ -110,7 +110,7 @@ func (a *analysis) loadFilters(f *analyzeFlags, now time.Time) error {
 // scan reads one input line by line through one reused Packet.
 func (a *analysis) scan(in *input) error {
 	p := logline.New(logline.Options{Reference: in.mtime, Source: "file:" + in.name})
-	lr := newLineReader(in.r, logline.MaxLineLen+2)
+	lr := newLineReader(in, logline.MaxLineLen+2)
 	var pkt sources.Packet
 	for n := 1; ; n++ {
 		line, err := lr.next()

@@ -156,3 +156,25 @@ func TestUsage(t *testing.T) {
 		t.Errorf("analyze without files: exit %d", code)
 	}
 }
+
+// TestAnalyzeLongLine: a line over 64 KiB is counted as malformed and
+// skipped, from a mapped file and from a stream alike.
+func TestAnalyzeLongLine(t *testing.T) {
+	good, err := os.ReadFile(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := append([]byte(strings.Repeat("x", 70<<10)+"\n"), good...)
+	path := filepath.Join(t.TempDir(), "long.log")
+	os.WriteFile(path, data, 0o644)
+	for _, args := range [][]string{{"analyze", path}, {"analyze", "-"}} {
+		stdin := ""
+		if args[1] == "-" {
+			stdin = string(data)
+		}
+		code, _, errs := runCmd(t, stdin, args...)
+		if code != exitOK || !strings.Contains(errs, "535 lines, 534 firewall packets") || !strings.Contains(errs, "1 malformed (first: ") {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+}
