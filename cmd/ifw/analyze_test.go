@@ -178,3 +178,21 @@ func TestAnalyzeLongLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeProgress: --progress always draws a bar on stderr and clears it.
+func TestAnalyzeProgress(t *testing.T) {
+	data, err := os.ReadFile(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "big.log")
+	os.WriteFile(path, bytes.Repeat(data, 140), 0o644) // > 65536 lines
+	_, _, errs := runCmd(t, "", "analyze", "--progress", "always", path)
+	if !strings.Contains(errs, "\r"+path) || !strings.Contains(errs, "%") || !strings.Contains(errs, "\r\033[K") {
+		t.Errorf("no progress bar on stderr: %q", errs[:min(len(errs), 300)])
+	}
+	_, _, errs = runCmd(t, "", "analyze", path)
+	if strings.Contains(errs, "\r") {
+		t.Error("progress drawn on a non-terminal in auto mode")
+	}
+}
