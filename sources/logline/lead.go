@@ -16,7 +16,9 @@ func (p *Parser) lead(b []byte, pkt *sources.Packet) error {
 		return err
 	}
 	if stamped {
-		b = p.hostTag(b, pkt)
+		if b, err = p.hostTag(b, pkt); err != nil {
+			return err
+		}
 	}
 	b = bytes.TrimLeft(b, " ")
 	if pkt.Fields&sources.HasUptime == 0 {
@@ -71,23 +73,25 @@ func (p *Parser) took(b *[]byte, pkt *sources.Packet, t time.Time, n int, err er
 }
 
 // hostTag consumes "host kernel: " or "kernel: " after a time stamp.
-func (p *Parser) hostTag(b []byte, pkt *sources.Packet) []byte {
+func (p *Parser) hostTag(b []byte, pkt *sources.Packet) ([]byte, error) {
 	b = bytes.TrimLeft(b, " ")
 	if rest, ok := kernelTag(b); ok {
-		return rest
+		return rest, nil
 	}
 	sp := bytes.IndexByte(b, ' ')
 	if sp <= 0 {
-		return b
+		return b, nil
 	}
 	rest, ok := kernelTag(b[sp+1:])
 	if !ok {
-		return b
+		return b, nil
 	}
-	if host, ok := p.names.get(slotHost, b[:sp]); ok {
-		pkt.Host = host
+	host, ok := p.names.get(slotHost, b[:sp])
+	if !ok {
+		return nil, fail(ReasonEncoding, "host", b[:sp])
 	}
-	return rest
+	pkt.Host = host
+	return rest, nil
 }
 
 // kernelTag strips a leading "kernel:" syslog tag.

@@ -1,6 +1,9 @@
 package logline
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // maxNames bounds the intern table: log prefixes, host and interface names
 // repeat across lines, so each distinct one is allocated once. Past the bound
@@ -28,7 +31,8 @@ func newNames() names {
 	return names{table: make(map[string]string, 64)}
 }
 
-// get returns b as an interned string, or false when it is not UTF-8.
+// get returns b as an interned string, or false when it is not UTF-8 or
+// holds a NUL byte.
 func (n *names) get(slot int, b []byte) (string, bool) {
 	if len(b) == 0 {
 		return "", true
@@ -38,7 +42,7 @@ func (n *names) get(slot int, b []byte) (string, bool) {
 	}
 	s, ok := n.table[string(b)]
 	if !ok {
-		if !utf8.Valid(b) {
+		if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 			return "", false
 		}
 		s = string(b)

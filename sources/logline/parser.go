@@ -52,7 +52,10 @@ func New(opt Options) *Parser {
 	return &Parser{opt: opt, names: newNames(), zones: map[int]*time.Location{}}
 }
 
-// Parse fills pkt from line (with or without its line ending). It returns
+// Parse fills pkt from line (with or without its line ending). A NUL byte
+// anywhere makes the line malformed: the fast path's validators refuse one
+// in every field they read, names refuse one when first seen, and the
+// general decoder checks the whole line. It returns
 // ErrNotFirewall for a line that is not a firewall line, an *Error for a
 // malformed one. pkt holds no reference to line afterwards.
 func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
@@ -65,9 +68,6 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 	}
 	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 		line = line[:len(line)-1]
-	}
-	if bytes.IndexByte(line, 0) >= 0 {
-		return fail(ReasonNUL, "", nil)
 	}
 	*pkt = sources.Packet{Source: p.opt.Source, Trusted: p.opt.Trusted}
 	if err := p.lead(line[:at], pkt); err != nil {
@@ -135,6 +135,9 @@ func isHeader(line []byte, i int) bool {
 // slowBody runs the general decoder on a line the fast path refused,
 // starting over from the real header (the last candidate).
 func (p *Parser) slowBody(line []byte, first int, pkt *sources.Packet) error {
+	if bytes.IndexByte(line, 0) >= 0 {
+		return fail(ReasonNUL, "", nil)
+	}
 	at := lastHeader(line, first)
 	*pkt = sources.Packet{Source: p.opt.Source, Trusted: p.opt.Trusted}
 	if err := p.lead(line[:at], pkt); err != nil {

@@ -174,7 +174,7 @@ func kmsgRecord(b []byte) (time.Duration, int, bool) {
 		}
 		i++
 	}
-	for ; i < len(b) && i < 256; i++ {
+	for ; i < len(b) && i < 256 && b[i] != 0; i++ {
 		if b[i] == ';' {
 			if nums[0] >= 1<<31 || nums[2] >= 1<<62 {
 				return 0, 0, false
