@@ -9,13 +9,13 @@ import (
 
 // Rule is one signature.
 type Rule struct {
-	ID     int    // unique within a Set (psad_id, else sid, for psad rules)
-	Name   string // what it detects (psad's msg)
-	Level  int    // danger level 1-5 a match raises its source to
+	ID    int    // unique within a Set (psad_id, else sid, for psad rules)
+	Name  string // what it detects (psad's msg)
+	Level int    // danger level 1-5 a match raises its source to
 	// Count is how many matching packets one source must send before the
 	// rule raises its level (count=N; 1 when unset): a single probe of a
 	// service the whole Internet probes is noise, three are not.
-	Count int
+	Count  int
 	Class  string // category, e.g. "backdoor" (psad's classtype); may be empty
 	Origin string // "file:line" the rule was read from
 

@@ -9,17 +9,17 @@ import (
 
 // generator interleaves actors' packets into one time-ordered log.
 type generator struct {
-	rng     *rand.Rand
-	now     time.Time
-	step    time.Duration
-	boot    time.Time
-	lines   int
-	home    [256]netip.Addr // the protected /24
-	home6   netip.Addr
-	actors  []weighted
-	scans   []*scanner
-	sweeps  []*scanner
-	buf     []byte
+	rng    *rand.Rand
+	now    time.Time
+	step   time.Duration
+	boot   time.Time
+	lines  int
+	home   [256]netip.Addr // the protected /24
+	home6  netip.Addr
+	actors []weighted
+	scans  []*scanner
+	sweeps []*scanner
+	buf    []byte
 }
 
 type weighted struct {
