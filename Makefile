@@ -76,13 +76,13 @@ bench: bench-go bench-analyze
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
 
-$(BENCH_LOG): test/loggen/*.go
+$(BENCH_LOG): test/loggen/*.go Makefile
 	mkdir -p $(BENCH_DIR)
 	$(GO) run ./test/loggen -lines 1000000 -seed 1 > $@
 
-$(BENCH_LOG3): test/loggen/*.go
+$(BENCH_LOG3): test/loggen/*.go Makefile
 	mkdir -p $(BENCH_DIR)
-	$(GO) run ./test/loggen -lines 3000000 -seed 1 > $@
+	$(GO) run ./test/loggen -lines 3000000 -seed 1 > $@  # three days at the same density
 
 # bench-analyze times ifw analyze --json end to end, file in page cache,
 # one core (GOMAXPROCS=1), and reports peak RSS for 1M and 3M lines.

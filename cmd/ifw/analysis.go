@@ -16,6 +16,9 @@ import (
 // analyzeRetain bounds the attackers kept after their scan window ended.
 const analyzeRetain = 200_000
 
+// analyzeItems bounds the destinations and scans listed per attacker.
+const analyzeItems = 32
+
 // analysis is one run of ifw analyze: the engine and what the report
 // counts besides it.
 type analysis struct {
@@ -42,8 +45,9 @@ type counts struct {
 func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 	a := &analysis{flags: f, started: now, counts: counts{prefixes: map[string]int{}}}
 	d := detectSettings{engine: signatures.DefaultConfig()}
-	// A log spans many scan windows: report the attackers of all of them.
-	d.engine.Retain = analyzeRetain
+	// A log spans many scan windows: report the attackers of all of them,
+	// each with its 32 most dangerous destinations and scans.
+	d.engine.Retain, d.engine.MaxReportItems = analyzeRetain, analyzeItems
 	if f.config != "" {
 		c, err := loadConf(f.config)
 		if err != nil {

@@ -23,6 +23,7 @@ type analyzeFlags struct {
 	top        int
 	progress   string
 	cpuprofile string
+	memprofile string
 }
 
 type stringList []string
@@ -49,6 +50,7 @@ func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
 	fs.IntVar(&f.top, "top", 10, "rows in each top list of the text report")
 	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	fs.StringVar(&f.memprofile, "memprofile", "", "write a heap profile, taken before the report, to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -92,6 +94,12 @@ func runAnalyze(e env, args []string) int {
 		}
 	}
 	a.progress.finish()
+	if f.memprofile != "" {
+		if err := writeHeapProfile(f.memprofile); err != nil {
+			fmt.Fprintln(e.stderr, "ifw analyze:", err)
+			return exitFail
+		}
+	}
 	if err := a.report(e.stdout); err != nil {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitFail

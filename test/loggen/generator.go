@@ -27,9 +27,9 @@ type weighted struct {
 	emit   func(g *generator) packet
 }
 
-func newGenerator(rng *rand.Rand, start time.Time, lines int) *generator {
+func newGenerator(rng *rand.Rand, start time.Time, lines, perDay int) *generator {
 	g := &generator{rng: rng, now: start, lines: lines, boot: start.Add(-72 * time.Hour),
-		step: 24 * time.Hour / time.Duration(max(lines, 1)), buf: make([]byte, 0, 512)}
+		step: 24 * time.Hour / time.Duration(max(perDay, 1)), buf: make([]byte, 0, 512)}
 	for i := range g.home {
 		g.home[i] = netip.AddrFrom4([4]byte{203, 0, 113, byte(i)})
 	}

@@ -13,6 +13,7 @@ func main() {
 	lines := flag.Int("lines", 1_000_000, "number of lines to write")
 	seed := flag.Uint64("seed", 1, "random seed")
 	start := flag.String("start", "2026-11-20T00:00:00Z", "time of the first line")
+	perDay := flag.Int("per-day", 1_000_000, "lines per day: a longer log covers a longer time at the same density")
 	flag.Parse()
 	t0, err := time.Parse(time.RFC3339, *start)
 	if err != nil {
@@ -20,7 +21,7 @@ func main() {
 		os.Exit(2)
 	}
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	g := newGenerator(rand.New(rand.NewPCG(*seed, *seed^0x9e3779b97f4a7c15)), t0, *lines)
+	g := newGenerator(rand.New(rand.NewPCG(*seed, *seed^0x9e3779b97f4a7c15)), t0, *lines, *perDay)
 	g.run(w)
 	if err := w.Flush(); err != nil {
 		fmt.Fprintln(os.Stderr, "loggen:", err)
