@@ -8,7 +8,11 @@ import "context"
 // closes out, sends only inside a select that also watches ctx.Done(), and has
 // no retry loop of its own: the daemon's supervisor restarts a failed Source
 // with backoff. A Packet sent on out belongs to the receiver.
+//
+// Stats returns the collector's counters, which live as long as the Source
+// (across restarts) and are safe to read while Run runs.
 type Source interface {
 	Name() string
 	Run(ctx context.Context, out chan<- *Packet) error
+	Stats() *Stats
 }
