@@ -1,0 +1,28 @@
+package signatures
+
+import (
+	"fmt"
+
+	"github.com/ifw/ifw/signatures/rules"
+)
+
+// Reconfigure replaces the engine's thresholds, lists and signatures while
+// keeping every source's state (the daemon's SIGHUP). Levels already reached
+// are kept: they never drop while a state lives. When MaxSources shrinks, the
+// least recently seen sources beyond it are forgotten at once.
+func (e *Engine) Reconfigure(cfg Config, sigs *rules.Set) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("signatures: %w", err)
+	}
+	e.cfg = cfg
+	e.filter = newFilter(&e.cfg)
+	e.sigs, e.hasSigs = sigs, sigs != nil && sigs.Len() > 0
+	e.bitmaps.max = cfg.MaxPortBitmaps
+	for len(e.srcs) > cfg.MaxSources {
+		s := e.lru.tail
+		e.retire(s)
+		e.drop(s)
+		e.evicted++
+	}
+	return nil
+}
