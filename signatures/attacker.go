@@ -29,6 +29,10 @@ type Attacker struct {
 	Tool             string       `json:"tool"`
 	// AutoDL is the level an auto_dl entry pinned the source to (0: none).
 	AutoDL int `json:"auto_dl,omitempty"`
+	// Trusted is true when every packet counted for the attacker came over
+	// a transport only the kernel can write (kmsg, NFLOG, the journal's
+	// kernel transport); one packet from a syslog file makes it false.
+	Trusted bool `json:"trusted"`
 }
 
 // Target is one destination of an attacker with its own danger level.
@@ -53,6 +57,7 @@ func snapshot(s *source, c *Config) Attacker {
 		Src: s.addr, Level: int(s.level), Packets: int(s.packets),
 		FirstSeen: unixTime(s.first), LastSeen: unixTime(s.last),
 		DestinationCount: s.dsts, OS: s.os, Tool: s.tool, AutoDL: int(s.pinned),
+		Trusted:    !s.untrusted,
 		Signatures: append([]SigHit{}, s.sigs...),
 	}
 	order := scoringPairs(s)

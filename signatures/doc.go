@@ -34,4 +34,21 @@
 // Config.MaxSignatures signature hits per source, a fixed number of scan
 // records per pair, and at most Config.MaxPortBitmaps 8 KiB port bitmaps in
 // the whole engine.
+//
+// # Trust
+//
+// Every packet says whether it came over a transport only the kernel can
+// write (sources.Packet.Trusted: kmsg, NFLOG, the journal's kernel
+// transport) or not (a syslog file, which any local user can append forged
+// lines to). Attacker.Trusted is true while every packet counted for the
+// source was trusted; whoever acts on an attacker (auto-blocking inside
+// HOME_NET) can refuse untrusted evidence.
+//
+// # State across restarts
+//
+// MarshalState writes the whole state (sources, retained attackers, latest
+// time, counters) in a compact versioned binary form with a checksum;
+// RestoreState reads it into a new engine, which then goes on exactly as
+// the old one would have. A damaged or foreign blob is refused with a
+// *StateError and leaves the engine empty.
 package signatures

@@ -111,6 +111,7 @@ func (e *Engine) count(p *sources.Packet) (*source, uint8, Reason, int64) {
 	s := e.lookup(src, t)
 	prev := s.level
 	reasons := e.update(s, p, dst, t, floor)
+	s.trust(p)
 	if s.level > prev {
 		reasons |= ReasonLevel
 	}

@@ -76,6 +76,7 @@ func (s *portSet) addInline(v uint16, bp *bitmapPool) bool {
 		return true
 	}
 	s.list = append(s.list[:0], s.inl[:]...)
+	slices.Sort(s.list) // inline values are in arrival order; the list is searched
 	return s.addList(v, bp)
 }
 

@@ -21,7 +21,7 @@ func (e *Engine) retire(s *source) {
 
 // mergeAttackers folds the entries of one address (its scan windows) into
 // one: the picture of its most dangerous window, with the packets and the
-// time span of all.
+// time span of all, trusted only when every window was.
 func mergeAttackers(as []Attacker) []Attacker {
 	at := make(map[netip.Addr]int, len(as))
 	out := as[:0]
@@ -35,10 +35,11 @@ func mergeAttackers(as []Attacker) []Attacker {
 		b := &out[i]
 		packets := a.Packets + b.Packets
 		first, last := minTime(a.FirstSeen, b.FirstSeen), maxTime(a.LastSeen, b.LastSeen)
+		trusted := a.Trusted && b.Trusted
 		if a.Level > b.Level || (a.Level == b.Level && a.Packets > b.Packets) {
 			*b = a
 		}
-		b.Packets, b.FirstSeen, b.LastSeen = packets, first, last
+		b.Packets, b.FirstSeen, b.LastSeen, b.Trusted = packets, first, last, trusted
 	}
 	return out
 }

@@ -39,6 +39,8 @@ type source struct {
 	os     string
 	tool   string
 
+	untrusted bool // a counted packet came over a transport others can write
+
 	prev, next *source
 }
 
