@@ -1,0 +1,118 @@
+package alerts
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+)
+
+// nanos is t as stored: Unix nanoseconds, 0 for the zero time.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromNanos reads what nanos stores, in UTC.
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// jsonList encodes a list column; nil is stored as [].
+func jsonList[T any](l []T) (string, error) {
+	if l == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal(l)
+	return string(b), err
+}
+
+// alertColumns are the values of an alert row, in column order after id.
+func alertColumns(a *Alert) ([]any, error) {
+	dsts, err := jsonList(a.Destinations)
+	if err != nil {
+		return nil, err
+	}
+	scans, err := jsonList(a.Scans)
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := jsonList(a.Signatures)
+	if err != nil {
+		return nil, err
+	}
+	return []any{
+		nanos(a.Time), a.Host, a.Src.String(), a.Level, a.PrevLevel, a.Reasons, a.Packets,
+		nanos(a.FirstSeen), nanos(a.LastSeen), a.DestinationCount, dsts, scans, sigs,
+		a.OS, a.Tool, a.Trusted, a.Collector,
+	}, nil
+}
+
+// alertSelect lists the columns scanRow reads, the outcomes as a JSON array
+// in the order they were added.
+const alertSelect = `SELECT id, time, host, src, level, prev_level, reasons, packets,
+	first_seen, last_seen, destination_count, destinations, scans, signatures,
+	os, tool, trusted, collector,
+	(SELECT json_group_array(json_object('action', action, 'time', time, 'ok', ok, 'error', error) ORDER BY id)
+	   FROM outcomes WHERE alert_id = alerts.id)
+	FROM alerts`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+// scanRow reads one row of alertSelect.
+func scanRow(row rowScanner) (Alert, error) {
+	var (
+		a                                    Alert
+		t, first, last                       int64
+		src, dsts, scans, sigs, outcomesJSON string
+	)
+	err := row.Scan(&a.ID, &t, &a.Host, &src, &a.Level, &a.PrevLevel, &a.Reasons, &a.Packets,
+		&first, &last, &a.DestinationCount, &dsts, &scans, &sigs,
+		&a.OS, &a.Tool, &a.Trusted, &a.Collector, &outcomesJSON)
+	if err != nil {
+		return Alert{}, err
+	}
+	a.Time, a.FirstSeen, a.LastSeen = fromNanos(t), fromNanos(first), fromNanos(last)
+	if a.Src, err = netip.ParseAddr(src); err != nil {
+		return Alert{}, fmt.Errorf("alert %d: src: %w", a.ID, err)
+	}
+	a.Destinations, a.Scans, a.Signatures = []netip.Addr{}, []signatures.Scan{}, []signatures.SigHit{}
+	for _, c := range []struct {
+		name string
+		text string
+		into any
+	}{{"destinations", dsts, &a.Destinations}, {"scans", scans, &a.Scans}, {"signatures", sigs, &a.Signatures}} {
+		if err := json.Unmarshal([]byte(c.text), c.into); err != nil {
+			return Alert{}, fmt.Errorf("alert %d: %s: %w", a.ID, c.name, err)
+		}
+	}
+	a.Outcomes, err = decodeOutcomes(outcomesJSON)
+	if err != nil {
+		return Alert{}, fmt.Errorf("alert %d: outcomes: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func decodeOutcomes(text string) ([]Outcome, error) {
+	var rows []struct {
+		Action string `json:"action"`
+		Time   int64  `json:"time"`
+		OK     int    `json:"ok"`
+		Error  string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(text), &rows); err != nil {
+		return nil, err
+	}
+	out := make([]Outcome, len(rows))
+	for i, r := range rows {
+		out[i] = Outcome{Action: r.Action, Time: fromNanos(r.Time), OK: r.OK != 0, Error: r.Error}
+	}
+	return out, nil
+}

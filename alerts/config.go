@@ -1,0 +1,74 @@
+package alerts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DefaultPath is where the daemon keeps its database.
+const DefaultPath = "/var/lib/ifw/ifw.db"
+
+// Defaults of the zero Config fields.
+const (
+	DefaultBusyTimeout = 5 * time.Second
+	DefaultMaxReaders  = 4
+)
+
+// Config is the [store] section. Zero fields take their defaults.
+type Config struct {
+	// Path of the database file (DefaultPath). Its directory is created
+	// (0750) and the file is created 0640 when missing.
+	Path string
+	// BusyTimeout is how long a statement waits for a lock another process
+	// holds (a report, the sqlite3 shell) before it fails with ErrBusy
+	// (DefaultBusyTimeout).
+	BusyTimeout time.Duration
+	// MaxReaders bounds the connections that serve reads (DefaultMaxReaders).
+	MaxReaders int
+	// FullSync makes every commit fsync the log (synchronous=FULL): alerts
+	// survive a power loss too, at the price of one disk flush each.
+	FullSync bool
+	// ReadOnly opens an existing database for reading only (reports,
+	// status); every write fails with ErrReadOnly.
+	ReadOnly bool
+}
+
+// ConfigError is a Config field with an invalid value.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("alerts config: %s: %s", e.Field, e.Reason)
+}
+
+// Validate checks c without I/O. The error is a *ConfigError.
+func (c Config) Validate() error {
+	switch {
+	case strings.ContainsRune(c.Path, 0):
+		return &ConfigError{"Path", "contains NUL"}
+	case c.Path == ":memory:" || strings.HasPrefix(c.Path, "file:"):
+		return &ConfigError{"Path", fmt.Sprintf("%q is not a file path", c.Path)}
+	case c.BusyTimeout < 0 || c.BusyTimeout > time.Hour:
+		return &ConfigError{"BusyTimeout", fmt.Sprintf("%v is not 0-1h", c.BusyTimeout)}
+	case c.MaxReaders < 0 || c.MaxReaders > 64:
+		return &ConfigError{"MaxReaders", fmt.Sprintf("%d is not 0-64", c.MaxReaders)}
+	}
+	return nil
+}
+
+// withDefaults fills the zero fields.
+func (c Config) withDefaults() Config {
+	if c.Path == "" {
+		c.Path = DefaultPath
+	}
+	if c.BusyTimeout == 0 {
+		c.BusyTimeout = DefaultBusyTimeout
+	}
+	if c.MaxReaders == 0 {
+		c.MaxReaders = DefaultMaxReaders
+	}
+	return c
+}

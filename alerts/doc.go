@@ -1,0 +1,32 @@
+// Package alerts makes detections durable: Alert is a signatures.Detection
+// with the host and collector it came from and the outcomes of the actions
+// that ran for it; Store keeps alerts, outcomes and small named blobs (the
+// engine's state, collector positions) in SQLite (modernc.org/sqlite, pure
+// Go).
+//
+// # Storage
+//
+// The database runs in WAL mode with synchronous=NORMAL: a commit appends to
+// the write-ahead log and returns without an fsync, so AddAlert costs a
+// write(2), not a disk flush. A committed alert survives any crash of ifw
+// itself (panic, kill -9, OOM): it is in the log file, which the next
+// Open replays. What NORMAL gives up is the last commits before a power
+// loss or kernel crash (never the database's integrity): they roll back
+// together. ifw accepts that by default because what its actions did is
+// lost with the power too (ipset entries live in the kernel) and because a
+// scan produces bursts of alerts that an fsync each would queue behind a
+// slow disk. Config.FullSync selects synchronous=FULL (an fsync per commit)
+// for those who want alerts to survive a power loss as well.
+//
+// Writes go through one connection, in order; reads use a small pool of
+// their own, and in WAL mode they neither wait for the writer nor block it.
+//
+// # Faults
+//
+// Every failure of the database underneath (disk full, read-only file or
+// file system, closed store, corruption, I/O error, a lock held too long by
+// another process) is a *StorageError, which errors.Is matches against
+// ErrStorage and against the fault's own sentinel (ErrFull, ErrReadOnly,
+// ErrClosed, ErrCorrupt, ErrBusy). A failed write changes nothing: what was
+// stored before stays readable.
+package alerts
