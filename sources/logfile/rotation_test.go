@@ -1,0 +1,162 @@
+package logfile
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// TestRotation writes numbered firewall lines at ~10 000 lines/s while the
+// file is rotated 16 times, alternating rename (the writer reopens the path
+// 30 ms later, as rsyslog on HUP) and copytruncate (atomic with respect to
+// the writer), and checks every line arrives once, in order.
+func TestRotation(t *testing.T) {
+	const (
+		rate        = 10_000 // lines per second
+		rotations   = 16
+		reopenDelay = 30 * time.Millisecond
+	)
+	path := t.TempDir() + "/fw.log"
+	w, err := newSyslogWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.close()
+	h := startSource(t, Config{Path: path, FromStart: true, Rotated: []string{path + ".1", path + ".2"},
+		Grace: 100 * time.Millisecond, Poll: 50 * time.Millisecond})
+
+	began := time.Now()
+	g, ctx := errgroup.WithContext(context.Background())
+	writing, stopWriting := context.WithCancel(ctx)
+	defer stopWriting()
+	var renames, copies int
+	g.Go(func() error { return writeAtRate(writing, w, rate, time.Hour) })
+	g.Go(func() error {
+		defer stopWriting()
+		var err error
+		renames, copies, err = rotateOften(ctx, w, h, rotations, reopenDelay)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	n := w.written()
+	for deadline := time.Now().Add(10 * time.Second); h.count() < n && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // a duplicate would show now
+	h.stop()
+	got := h.received()
+	lost, dup, disorder := audit(got, n)
+	t.Logf("%d lines, %d rotations (%d rename, %d copytruncate), %d lost, %d duplicated, %d out of order, %v",
+		n, renames+copies, renames, copies, lost, dup, disorder, time.Since(began).Round(time.Millisecond))
+	if lost+dup+disorder != 0 || len(got) != n {
+		t.Errorf("got %d lines for %d written: %d lost, %d duplicated, %d out of order; missing %v",
+			len(got), n, lost, dup, disorder, gaps(got, n))
+	}
+	if st := h.src.Stats().Snapshot(); st.Malformed != 0 || st.Packets != uint64(n) {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// writeAtRate writes lines at rate per second for d or until ctx ends.
+func writeAtRate(ctx context.Context, w *syslogWriter, rate int, d time.Duration) error {
+	start := time.Now()
+	for {
+		el := min(time.Since(start), d)
+		if err := w.writeUpTo(int(el.Seconds() * float64(rate))); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		if el == d {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// rotateOften rotates n times, every 150 to 250 ms, alternating
+// rename and copytruncate (logrotate with rotate 2: path.1 moves to path.2
+// first). A copytruncate waits for the writer to have reopened the path and
+// the reader to be on that file: a file truncated before it was read is
+// lost to any reader.
+func rotateOften(ctx context.Context, w *syslogWriter, h *harness, n int, reopenDelay time.Duration) (renames, copies int, err error) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for i := range n {
+		select {
+		case <-ctx.Done():
+			return renames, copies, ctx.Err()
+		case <-time.After(time.Duration(150+rnd.IntN(100)) * time.Millisecond):
+		}
+		if i%2 == 0 {
+			renames++
+			err = rotateRename(w, reopenDelay)
+		} else if err = awaitLive(ctx, w, h); err == nil {
+			copies++
+			err = rotateCopyTruncate(w)
+		}
+		if err != nil {
+			return renames, copies, fmt.Errorf("rotate: %w", err)
+		}
+	}
+	return renames, copies, nil
+}
+
+// awaitLive waits until the reader reads the file the writer writes.
+func awaitLive(ctx context.Context, w *syslogWriter, h *harness) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for ctx.Err() == nil {
+		fi, err := os.Stat(w.path)
+		if err != nil {
+			return err
+		}
+		id, err := idOf(fi)
+		if err != nil {
+			return err
+		}
+		if w.reopened() && h.src.Position().Inode == id.ino {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("reader stuck at %d lines, position %+v", h.count(), h.src.Position())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return ctx.Err()
+}
+
+// TestDrainLimit checks that a writer that never leaves the rotated file
+// does not keep the new file from being read past DrainLimit.
+func TestDrainLimit(t *testing.T) {
+	path := t.TempDir() + "/fw.log"
+	appendFile(t, path, lines(0, 1))
+	h := startSource(t, Config{Path: path, FromStart: true,
+		Grace: 50 * time.Millisecond, DrainLimit: 300 * time.Millisecond, Poll: 20 * time.Millisecond})
+	h.await(1, testWait)
+	old := mustOpenAppend(t, path)
+	defer old.Close()
+	mustRename(t, path, path+".1")
+	appendFile(t, path, lines(1000, 1001))
+	for i := 1; ; i++ { // the old file grows every 10 ms, for ever
+		mustWrite(t, old, fwLine(i))
+		if got := h.received(); got[len(got)-1] == 1000 {
+			break
+		}
+		if i > 300 {
+			t.Fatal("still on the old file after 3 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(h.log.String(), "drain limit") {
+		t.Error("no warning about the drain limit")
+	}
+}
