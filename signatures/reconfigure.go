@@ -2,14 +2,17 @@ package signatures
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/ifw/ifw/signatures/rules"
 )
 
 // Reconfigure replaces the engine's thresholds, lists and signatures while
 // keeping every source's state (the daemon's SIGHUP). Levels already reached
-// are kept: they never drop while a state lives. When MaxSources shrinks, the
-// least recently seen sources beyond it are forgotten at once.
+// are kept: they never drop while a state lives; auto_dl pins of tracked
+// sources and smaller per-source bounds apply to states started from now on.
+// When MaxSources shrinks, the least recently seen sources beyond it are
+// forgotten at once.
 func (e *Engine) Reconfigure(cfg Config, sigs *rules.Set) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("signatures: %w", err)
@@ -23,6 +26,8 @@ func (e *Engine) Reconfigure(cfg Config, sigs *rules.Set) error {
 		e.retire(s)
 		e.drop(s)
 		e.evicted++
+		s.reset(netip.Addr{}, 0, &e.bitmaps) // give its bitmaps back now
+		e.free = append(e.free, s)
 	}
 	return nil
 }

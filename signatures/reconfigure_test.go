@@ -45,3 +45,20 @@ func TestReconfigureKeepsState(t *testing.T) {
 		t.Errorf("shrinking MaxSources: err %v, sources %d", err, e.Stats().Sources)
 	}
 }
+
+// TestReconfigureFreesBitmaps: sources dropped by a smaller MaxSources give
+// their port bitmaps back.
+func TestReconfigureFreesBitmaps(t *testing.T) {
+	e := newEngine(t)
+	feed(e, synScan(attacker, victim, 1, 300))
+	feed(e, synScan(attacker2, victim, 1, 300))
+	before := e.Stats().PortBitmaps
+	small := DefaultConfig()
+	small.MaxSources = 1
+	if err := e.Reconfigure(small, nil); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.Stats().PortBitmaps; before == 0 || after >= before {
+		t.Errorf("port bitmaps %d before, %d after dropping a source", before, after)
+	}
+}

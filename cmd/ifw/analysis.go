@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/ifw/ifw/signatures"
@@ -53,6 +52,9 @@ func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := c.checkSectionNames(); err != nil {
+			return nil, err
+		}
 		if err := readDetect(c, &d); err != nil {
 			return nil, err
 		}
@@ -76,21 +78,10 @@ func (a *analysis) loadLists(d *detectSettings) error {
 	if a.flags.autoDL != "" {
 		d.autoDL = a.flags.autoDL
 	}
-	if d.autoDL != "" {
-		fh, err := os.Open(d.autoDL)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		if d.engine.AutoDL, err = signatures.ParseAutoDL(fh, d.autoDL); err != nil {
-			return err
-		}
-	}
-	files := d.signatures
 	if len(a.flags.signatures) > 0 {
-		files = a.flags.signatures
+		d.signatures = a.flags.signatures
 	}
-	set, err := loadSignatures(files)
+	set, err := d.loadLists()
 	a.rules = set
 	return err
 }

@@ -78,21 +78,3 @@ func (c *confFile) errorf(section, key, format string, args ...any) error {
 	}
 	return &ConfError{File: c.path, Line: c.lines[at], Msg: msg}
 }
-
-// checkSections refuses sections ifw does not know.
-func (c *confFile) checkSections(known ...string) error {
-	for _, s := range c.ini.Sections() {
-		name := s.Name()
-		if name == ini.DefaultSection && len(s.Keys()) == 0 {
-			continue
-		}
-		ok := false
-		for _, k := range known {
-			ok = ok || k == name
-		}
-		if !ok {
-			return c.errorf(name, "", "unknown section [%s]; known: %s", name, strings.Join(known, ", "))
-		}
-	}
-	return nil
-}

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/signatures/rules"
 	"github.com/ifw/ifw/sources"
 )
 
@@ -44,11 +46,24 @@ var detectKeys = map[string]detectKey{
 	"signatures":               func(v string, d *detectSettings) error { d.signatures = words(v); return nil },
 }
 
+// loadLists reads the files the settings name: the auto_dl file into the
+// engine's config, and the signature sets.
+func (d *detectSettings) loadLists() (*rules.Set, error) {
+	if d.autoDL != "" {
+		fh, err := os.Open(d.autoDL)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		if d.engine.AutoDL, err = signatures.ParseAutoDL(fh, d.autoDL); err != nil {
+			return nil, err
+		}
+	}
+	return loadSignatures(d.signatures)
+}
+
 // readDetect applies the [detect] section of c over d.
 func readDetect(c *confFile, d *detectSettings) error {
-	if err := c.checkSections("detect"); err != nil {
-		return err
-	}
 	sec, err := c.ini.GetSection("detect")
 	if err != nil {
 		return nil

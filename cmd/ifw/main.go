@@ -28,6 +28,9 @@ type command struct {
 // commands is the explicit table of subcommands.
 var commands = map[string]command{
 	"analyze": {runAnalyze, "analyze firewall log files offline (like psad -A)"},
+	"daemon":  {runDaemon, "watch the firewall's logs live and store alerts"},
+	"status":  {runStatus, "show the daemon's attackers and collectors (like psad -S)"},
+	"config":  {runConfig, "check the configuration: ifw config check [--config FILE]"},
 }
 
 func main() {

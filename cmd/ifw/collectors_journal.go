@@ -1,0 +1,29 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/ifw/ifw/sources/journal"
+)
+
+// buildJournal makes a journal collector (journalctl -k): trusted only for
+// entries of the kernel transport, resumed by cursor.
+func buildJournal(s sourceSettings, resume []byte, log *slog.Logger) (*collector, error) {
+	cfg := journal.Config{Name: s.name, JournalctlPath: s.keys["journalctl"], Directory: s.keys["directory"],
+		StartAtEnd: s.keys["start"] != "beginning"}
+	var cursor string
+	if decodeResume(resume, &cursor, log) && cursor != "" {
+		cfg.AfterCursor = cursor
+	}
+	src, err := journal.New(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return &collector{src: src, position: func() ([]byte, error) {
+		c := src.LastCursor()
+		if c == "" {
+			return nil, errNoPosition
+		}
+		return jsonPosition(func() string { return c })()
+	}}, nil
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+)
+
+// runConfig is `ifw config check [--config FILE]`: it reads the whole
+// configuration and the files it names (signatures, auto_dl) as the daemon
+// would, and reports the first problem as file:line.
+func runConfig(e env, args []string) int {
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprintln(e.stderr, "usage: ifw config check [--config FILE]")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("config check", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	path := fs.String("config", defaultConfigPath, "configuration file")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	cfg, err := loadDaemonConfig(*path, true)
+	if err == nil {
+		_, err = cfg.detect.loadLists()
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw config check:", err)
+		return exitFail
+	}
+	fmt.Fprintln(e.stdout, "ok:", cfg.describe())
+	return exitOK
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// ifwd is the running daemon: the store, the pipeline, the collectors and
+// the control socket, wired from one configuration.
+type ifwd struct {
+	cfg        *daemonConfig
+	log        *slog.Logger
+	store      *alerts.Store
+	pipe       *pipeline
+	writer     *alertWriter
+	collectors []*collector
+	control    *controlServer
+	started    time.Time
+}
+
+func runDaemon(e env, args []string) int {
+	fs := flag.NewFlagSet("daemon", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	path := fs.String("config", defaultConfigPath, "configuration file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+	cfg, err := loadDaemonConfig(*path, explicit)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw daemon:", err)
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.daemon.logLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	d, err := newIfwd(ctx, cfg, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return exitFail
+	}
+	if err := d.run(ctx); err != nil {
+		log.Error("stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, error) {
+	set, err := cfg.detect.loadLists()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := signatures.New(cfg.detect.engine, set)
+	if err != nil {
+		return nil, err
+	}
+	store, err := alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database}, log)
+	if err != nil {
+		return nil, err
+	}
+	d := &ifwd{cfg: cfg, log: log, store: store, started: time.Now(),
+		pipe: newPipeline(engine, cfg.daemon.host, log)}
+	d.writer = &alertWriter{store: store, log: log, latency: newLatencies()}
+	d.restoreEngine(ctx, engine)
+	if err := d.buildCollectors(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
+	d.routes()
+	return d, nil
+}
+
+// run starts every part and waits for ctx; then it stops the collectors,
+// observes what they handed on, and saves the state.
+func (d *ifwd) run(ctx context.Context) error {
+	defer d.store.Close()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.pipe.run(gctx) })
+	g.Go(func() error { return d.writer.run(d.pipe.pending) })
+	for _, c := range d.collectors {
+		g.Go(func() error { return supervise(gctx, c.src, d.pipe.in, d.log) })
+	}
+	g.Go(func() error { return d.control.run(gctx) })
+	g.Go(func() error { return d.saveEvery(gctx) })
+	g.Go(func() error { return d.reloadOnHUP(gctx) })
+	if d.cfg.metrics != "" {
+		g.Go(func() error { return d.serveMetrics(gctx) })
+	}
+	_, _ = daemon.SdNotify(false, daemon.SdNotifyReady)
+	d.log.Info("ifw daemon started", "config", d.cfg.describe())
+	err := g.Wait()
+	_, _ = daemon.SdNotify(false, daemon.SdNotifyStopping)
+	d.finish()
+	return err
+}
+
+// finish observes packets still queued after everything stopped, writes
+// their alerts, and saves the state for the next start.
+func (d *ifwd) finish() {
+	for {
+		select {
+		case pkt := <-d.pipe.in:
+			d.pipe.observeSync(pkt, d.writer)
+			continue
+		default:
+		}
+		break
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	positions := d.positions()
+	blob, err := d.pipe.engine.MarshalState()
+	d.saveState(ctx, blob, err, positions)
+	d.log.Info("ifw daemon stopped; state saved")
+}

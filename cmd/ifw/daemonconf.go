@@ -1,0 +1,228 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+	"gopkg.in/ini.v1"
+)
+
+// defaultConfigPath is where the daemon looks for its configuration.
+const defaultConfigPath = "/etc/ifw/ifw.conf"
+
+// daemonConfig is the whole ifw.conf as the daemon uses it.
+type daemonConfig struct {
+	path    string
+	daemon  daemonSettings
+	detect  detectSettings
+	sources []sourceSettings
+	metrics string // listen address of the metrics endpoint; "" is off
+}
+
+// daemonSettings is the [daemon] section.
+type daemonSettings struct {
+	database     string
+	socket       string
+	socketGroup  string
+	saveInterval time.Duration
+	host         string
+	logLevel     slog.Level
+}
+
+// sourceSettings is one [source NAME] section; its keys are checked by the
+// collector type's entry in collectorTypes.
+type sourceSettings struct {
+	name, kind string
+	keys       map[string]string
+	lines      map[string]int
+}
+
+func defaultDaemonConfig() *daemonConfig {
+	host, _ := os.Hostname()
+	return &daemonConfig{
+		path: "(defaults)",
+		daemon: daemonSettings{database: "/var/lib/ifw/ifw.db", socket: "/run/ifw/ifw.sock",
+			socketGroup: "ifw", saveInterval: time.Minute, host: host, logLevel: slog.LevelInfo},
+		detect:  detectSettings{engine: signatures.DefaultConfig()},
+		sources: []sourceSettings{{name: "kmsg", kind: "kmsg", keys: map[string]string{}}},
+	}
+}
+
+// loadDaemonConfig reads path; a missing default file gives the defaults
+// (one kmsg collector), a missing named file is an error.
+func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
+	cfg := defaultDaemonConfig()
+	c, err := loadConf(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return cfg, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg.path = path
+	if err := c.checkSectionNames(); err != nil {
+		return nil, err
+	}
+	if err := readDetect(c, &cfg.detect); err != nil {
+		return nil, err
+	}
+	if err := readDaemon(c, &cfg.daemon); err != nil {
+		return nil, err
+	}
+	if err := readMetrics(c, &cfg.metrics); err != nil {
+		return nil, err
+	}
+	return cfg, readSources(c, cfg)
+}
+
+// checkSectionNames refuses sections other than daemon, detect, metrics and
+// "source NAME".
+func (c *confFile) checkSectionNames() error {
+	for _, s := range c.ini.Sections() {
+		name := s.Name()
+		switch {
+		case name == ini.DefaultSection && len(s.Keys()) == 0:
+		case name == "daemon" || name == "detect" || name == "metrics":
+		case strings.HasPrefix(name, "source ") && strings.TrimSpace(name[len("source "):]) != "":
+		default:
+			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [metrics], [source NAME]", name)
+		}
+	}
+	return nil
+}
+
+func readDaemon(c *confFile, d *daemonSettings) error {
+	sec, err := c.ini.GetSection("daemon")
+	if err != nil {
+		return nil
+	}
+	for _, k := range sec.Keys() {
+		v := strings.TrimSpace(k.Value())
+		if err := applyDaemonKey(k.Name(), v, d); err != nil {
+			return c.errorf("daemon", k.Name(), "%v", err)
+		}
+	}
+	return nil
+}
+
+func applyDaemonKey(key, v string, d *daemonSettings) error {
+	switch key {
+	case "database":
+		d.database = v
+	case "socket":
+		d.socket = v
+	case "socket_group":
+		d.socketGroup = v
+	case "save_interval":
+		return duration(v, &d.saveInterval)
+	case "host":
+		d.host = v
+	case "log_level":
+		return d.logLevel.UnmarshalText([]byte(v))
+	default:
+		return errors.New("unknown key")
+	}
+	if v == "" {
+		return errors.New("needs a value")
+	}
+	return nil
+}
+
+func readMetrics(c *confFile, listen *string) error {
+	sec, err := c.ini.GetSection("metrics")
+	if err != nil {
+		return nil
+	}
+	for _, k := range sec.Keys() {
+		if k.Name() != "listen" {
+			return c.errorf("metrics", k.Name(), "unknown key")
+		}
+		v := strings.TrimSpace(k.Value())
+		if v != "" && !isLoopbackListen(v) {
+			return c.errorf("metrics", "listen", "%q: the metrics endpoint listens on loopback only (127.0.0.1:PORT or [::1]:PORT)", v)
+		}
+		*listen = v
+	}
+	return nil
+}
+
+func isLoopbackListen(v string) bool {
+	return strings.HasPrefix(v, "127.0.0.1:") || strings.HasPrefix(v, "[::1]:") || strings.HasPrefix(v, "localhost:")
+}
+
+// readSources reads every [source NAME] section; with none, the defaults'
+// kmsg collector stays.
+func readSources(c *confFile, cfg *daemonConfig) error {
+	var list []sourceSettings
+	for _, s := range c.ini.Sections() {
+		name, ok := strings.CutPrefix(s.Name(), "source ")
+		if !ok {
+			continue
+		}
+		src, err := readSource(c, s, strings.TrimSpace(name))
+		if err != nil {
+			return err
+		}
+		list = append(list, src)
+	}
+	if len(list) > 0 {
+		sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
+		cfg.sources = list
+	}
+	return nil
+}
+
+func readSource(c *confFile, s *ini.Section, name string) (sourceSettings, error) {
+	sec := s.Name()
+	src := sourceSettings{name: name, keys: map[string]string{}, lines: map[string]int{}}
+	for _, k := range s.Keys() {
+		src.keys[k.Name()] = strings.TrimSpace(k.Value())
+		src.lines[k.Name()] = c.lines[sec+"."+k.Name()]
+	}
+	src.kind = src.keys["type"]
+	delete(src.keys, "type")
+	ct, ok := collectorTypes[src.kind]
+	if !ok {
+		return src, c.errorf(sec, "type", "%q: want one of %s", src.kind, collectorTypeNames())
+	}
+	for _, k := range ct.required {
+		if _, ok := src.keys[k]; !ok {
+			return src, c.errorf(sec, "", "a %s collector needs %s", src.kind, k)
+		}
+	}
+	for k, v := range src.keys {
+		check, known := ct.keys[k]
+		if !known {
+			return src, c.errorf(sec, k, "unknown key for a %s collector", src.kind)
+		}
+		if err := check(v); err != nil {
+			return src, c.errorf(sec, k, "%v", err)
+		}
+	}
+	return src, nil
+}
+
+func collectorTypeNames() string {
+	names := make([]string, 0, len(collectorTypes))
+	for n := range collectorTypes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// describe is one line about the configuration, for logs and config check.
+func (c *daemonConfig) describe() string {
+	var names []string
+	for _, s := range c.sources {
+		names = append(names, fmt.Sprintf("%s (%s)", s.name, s.kind))
+	}
+	return fmt.Sprintf("%s: collectors %s; database %s; socket %s", c.path, strings.Join(names, ", "), c.daemon.database, c.daemon.socket)
+}

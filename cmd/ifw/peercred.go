@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// peer is who is on the other end of a control-socket connection.
+type peer struct {
+	uid, gid uint32
+	pid      int32
+}
+
+type peerKey struct{}
+
+// peerContext stores the connection's peer credentials (SO_PEERCRED) in
+// its requests' context; it is the server's ConnContext hook.
+func peerContext(ctx context.Context, c net.Conn) context.Context {
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		return ctx
+	}
+	raw, err := uc.SyscallConn()
+	if err != nil {
+		return ctx
+	}
+	var cred *unix.Ucred
+	var credErr error
+	if err := raw.Control(func(fd uintptr) {
+		cred, credErr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
+	}); err != nil || credErr != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, peerKey{}, peer{uid: cred.Uid, gid: cred.Gid, pid: cred.Pid})
+}
+
+// authorizer admits root and members of the socket's group.
+type authorizer struct {
+	gid int // -1: root only
+}
+
+func newAuthorizer(group string) authorizer {
+	if g, err := user.LookupGroup(group); err == nil {
+		if id, err := strconv.Atoi(g.Gid); err == nil {
+			return authorizer{gid: id}
+		}
+	}
+	return authorizer{gid: -1}
+}
+
+// allow checks the request's peer; the peer's supplementary groups are read
+// from /proc, since SO_PEERCRED carries only the primary one.
+func (a authorizer) allow(r *http.Request) error {
+	p, ok := r.Context().Value(peerKey{}).(peer)
+	switch {
+	case !ok:
+		return errors.New("no peer credentials")
+	case p.uid == 0:
+		return nil
+	case a.gid >= 0 && (int(p.gid) == a.gid || inGroup(p.pid, a.gid)):
+		return nil
+	}
+	return fmt.Errorf("uid %d is neither root nor in the ifw group", p.uid)
+}
+
+func inGroup(pid int32, gid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Groups:"); ok {
+			for _, g := range strings.Fields(rest) {
+				if g == strconv.Itoa(gid) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

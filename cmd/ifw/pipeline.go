@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
+)
+
+// pipeline owns the engine: one goroutine observes every packet and runs
+// every other use of the engine (status, reload, state saving) in turn, so
+// the engine needs no lock. Detections go to the store goroutine, which
+// writes each alert before anything else sees it.
+type pipeline struct {
+	engine  *signatures.Engine
+	in      chan *sources.Packet
+	calls   chan func(*signatures.Engine)
+	pending chan pendingAlert
+	log     *slog.Logger
+	host    string
+	counts  pipelineCounts
+}
+
+// pendingAlert is a detection on its way to the store, with when the
+// packet that caused it was received.
+type pendingAlert struct {
+	alert    alerts.Alert
+	received time.Time
+	barrier  chan struct{} // set: not an alert; closed when reached
+}
+
+type pipelineCounts struct {
+	observed, detections, throttled atomic.Uint64
+}
+
+// Queue sizes: packets from all collectors, alerts waiting for the store.
+const (
+	packetQueue = 4096
+	alertQueue  = 1024
+)
+
+func newPipeline(e *signatures.Engine, host string, log *slog.Logger) *pipeline {
+	return &pipeline{engine: e, host: host, log: log,
+		in:      make(chan *sources.Packet, packetQueue),
+		calls:   make(chan func(*signatures.Engine)),
+		pending: make(chan pendingAlert, alertQueue)}
+}
+
+// run is the engine goroutine.
+func (p *pipeline) run(ctx context.Context) error {
+	for {
+		select {
+		case pkt := <-p.in:
+			p.observe(ctx, pkt)
+		case f := <-p.calls:
+			p.drain(ctx)
+			f(p.engine)
+		case <-ctx.Done():
+			p.drain(context.Background())
+			close(p.pending)
+			return nil
+		}
+	}
+}
+
+// drain observes every packet already queued, so that a call sees (and a
+// saved state holds) everything collectors have handed on so far.
+func (p *pipeline) drain(ctx context.Context) {
+	for {
+		select {
+		case pkt := <-p.in:
+			p.observe(ctx, pkt)
+		default:
+			return
+		}
+	}
+}
+
+func (p *pipeline) observe(ctx context.Context, pkt *sources.Packet) {
+	p.counts.observed.Add(1)
+	d, ok := p.engine.Observe(pkt)
+	if !ok {
+		return
+	}
+	p.counts.detections.Add(1)
+	if d.Reasons&^signatures.ReasonDestination == 0 {
+		p.counts.throttled.Add(1) // one more host of a sweep: the level tells
+		return
+	}
+	a := alerts.FromDetection(d, p.host, pkt.Source)
+	select {
+	case p.pending <- pendingAlert{alert: a, received: time.Now()}:
+	case <-ctx.Done():
+	}
+}
+
+// do runs f on the engine goroutine and waits for it.
+func (p *pipeline) do(ctx context.Context, f func(*signatures.Engine)) error {
+	done := make(chan struct{})
+	select {
+	case p.calls <- func(e *signatures.Engine) { f(e); close(done) }:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// observeSync observes a packet and writes its alert at once, for the
+// packets left over after the pipeline stopped.
+func (p *pipeline) observeSync(pkt *sources.Packet, w *alertWriter) {
+	p.counts.observed.Add(1)
+	d, ok := p.engine.Observe(pkt)
+	if !ok {
+		return
+	}
+	p.counts.detections.Add(1)
+	if d.Reasons&^signatures.ReasonDestination == 0 {
+		p.counts.throttled.Add(1)
+		return
+	}
+	w.write(pendingAlert{alert: alerts.FromDetection(d, p.host, pkt.Source), received: time.Now()})
+}
+
+// barrier returns once every alert queued so far has been written.
+func (p *pipeline) barrier(ctx context.Context) error {
+	done := make(chan struct{})
+	select {
+	case p.pending <- pendingAlert{barrier: done}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

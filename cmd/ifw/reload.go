@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ifw/ifw/signatures"
+)
+
+// reloadOnHUP re-reads the configuration, signatures, auto_dl and lists on
+// SIGHUP and applies them to the engine without losing its state. A bad
+// configuration is logged and the running one kept. Collectors and the
+// daemon's own settings change on restart.
+func (d *ifwd) reloadOnHUP(ctx context.Context) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-hup:
+			if err := d.reload(ctx); err != nil {
+				d.log.Error("reload failed; keeping the running configuration", "err", err)
+			}
+		}
+	}
+}
+
+func (d *ifwd) reload(ctx context.Context) error {
+	cfg, err := loadDaemonConfig(d.cfg.path, d.cfg.path != "(defaults)")
+	if err != nil {
+		return err
+	}
+	set, err := cfg.detect.loadLists()
+	if err != nil {
+		return err
+	}
+	var rerr error
+	if err := d.pipe.do(ctx, func(e *signatures.Engine) { rerr = e.Reconfigure(cfg.detect.engine, set) }); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	d.log.Info("configuration reloaded", "config", cfg.describe(), "signatures", set.Len())
+	return nil
+}

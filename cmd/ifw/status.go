@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// defaultSocket is where the daemon listens unless ifw.conf says otherwise.
+const defaultSocket = "/run/ifw/ifw.sock"
+
+func runStatus(e env, args []string) int {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	asJSON := fs.Bool("json", false, "print the daemon's status as JSON")
+	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	var st statusReport
+	raw, err := controlGet(*socket, "/v1/status", &st)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw status:", err)
+		return exitFail
+	}
+	if *asJSON {
+		e.stdout.Write(raw)
+		return exitOK
+	}
+	writeStatus(e.stdout, &st)
+	return exitOK
+}
+
+// controlGet fetches path from the daemon and decodes it into v; it also
+// returns the raw body.
+func controlGet(socket, path string, v any) ([]byte, error) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socket)
+		}}}
+	resp, err := client.Get("http://ifw" + path)
+	if err != nil {
+		return nil, fmt.Errorf("is the daemon running? %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		_ = json.Unmarshal(raw, &e)
+		return nil, fmt.Errorf("%s: %s", resp.Status, e.Error)
+	}
+	return raw, json.Unmarshal(raw, v)
+}
+
+func writeStatus(w io.Writer, st *statusReport) {
+	up := time.Duration(st.UptimeSec * float64(time.Second)).Round(time.Second)
+	fmt.Fprintf(w, "ifw daemon on %s, up %s (since %s), config %s\n", st.Host, up, st.Started.Format(time.DateTime), st.Config)
+	fmt.Fprintln(w, "\nCollectors")
+	for _, c := range st.Collectors {
+		s := c.Stats
+		fmt.Fprintf(w, "  %-10s %-8s lines %d  packets %d  skipped %d  malformed %d  dropped %d  restarts %d",
+			c.Name, c.Type, s.Lines, s.Packets, s.Skipped, s.Malformed, s.Dropped, s.Restarts)
+		if c.Latency != nil {
+			fmt.Fprintf(w, "  alert latency p50 %.1f ms p99 %.1f ms", c.Latency.P50ms, c.Latency.P99ms)
+		}
+		if s.LastError != "" {
+			fmt.Fprintf(w, "\n             last error: %s", s.LastError)
+		}
+		fmt.Fprintln(w)
+	}
+	p, g := st.Pipeline, st.Engine
+	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
+		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
+	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
+	for i := range st.Attackers {
+		writeAttacker(w, &st.Attackers[i])
+	}
+}

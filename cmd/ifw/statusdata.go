@@ -1,0 +1,39 @@
+package main
+
+import (
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
+)
+
+// statusReport is what GET /v1/status returns and `ifw status` shows.
+type statusReport struct {
+	Host       string                `json:"host"`
+	Config     string                `json:"config"`
+	Started    time.Time             `json:"started"`
+	UptimeSec  float64               `json:"uptime_seconds"`
+	Collectors []collectorStatus     `json:"collectors"`
+	Engine     signatures.Stats      `json:"engine"`
+	Pipeline   pipelineStatus        `json:"pipeline"`
+	Attackers  []signatures.Attacker `json:"attackers"`
+}
+
+type collectorStatus struct {
+	Name    string                `json:"name"`
+	Type    string                `json:"type"`
+	Stats   sources.StatsSnapshot `json:"stats"`
+	Latency *LatencySummary       `json:"alert_latency,omitempty"`
+}
+
+type pipelineStatus struct {
+	Observed    uint64 `json:"packets_observed"`
+	Detections  uint64 `json:"detections"`
+	Throttled   uint64 `json:"detections_not_stored"`
+	Stored      uint64 `json:"alerts_stored"`
+	StoreFailed uint64 `json:"alerts_failed"`
+	Queued      int    `json:"packets_queued"`
+}
+
+// statusLimit bounds the attackers a status lists.
+const statusLimit = 200

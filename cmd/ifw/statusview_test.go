@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
+)
+
+func sampleStatus() *statusReport {
+	return &statusReport{
+		Host: "fw", Config: "/etc/ifw/ifw.conf", Started: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC), UptimeSec: 3725,
+		Collectors: []collectorStatus{{Name: "kmsg", Type: "kmsg",
+			Stats:   sources.StatsSnapshot{Lines: 10, Packets: 8, Skipped: 2, Dropped: 1, LastError: "boom"},
+			Latency: &LatencySummary{Samples: 3, P50ms: 1.5, P99ms: 4}}},
+		Engine:    signatures.Stats{Sources: 2},
+		Pipeline:  pipelineStatus{Observed: 8, Detections: 3, Stored: 3},
+		Attackers: []signatures.Attacker{{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200}},
+	}
+}
+
+func TestWriteStatus(t *testing.T) {
+	var b bytes.Buffer
+	writeStatus(&b, sampleStatus())
+	for _, want := range []string{"ifw daemon on fw, up 1h2m5s", "kmsg       kmsg     lines 10  packets 8  skipped 2  malformed 0  dropped 1",
+		"p50 1.5 ms p99 4.0 ms", "last error: boom", "3 alerts stored", "198.51.100.7  danger level 3  200 packets"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestWriteMetrics(t *testing.T) {
+	var b bytes.Buffer
+	writeMetrics(&b, sampleStatus())
+	for _, want := range []string{`ifw_collector_lines_total{collector="kmsg",type="kmsg"} 10`, `ifw_collector_dropped_total{collector="kmsg"} 1`,
+		`ifw_alert_latency_seconds{collector="kmsg",quantile="0.99"} 0.004`, "ifw_sources_tracked 2", `ifw_attackers{level="3"} 1`,
+		"# TYPE ifw_alerts_stored_total counter"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+}

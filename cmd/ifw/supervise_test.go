@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/sources"
+)
+
+// flaky fails its first runs, then runs until cancelled.
+type flaky struct {
+	fails atomic.Int32
+	runs  atomic.Int32
+	stats sources.Stats
+}
+
+func (f *flaky) Name() string          { return "flaky" }
+func (f *flaky) Stats() *sources.Stats { return &f.stats }
+func (f *flaky) Run(ctx context.Context, out chan<- *sources.Packet) error {
+	if f.runs.Add(1) <= f.fails.Load() {
+		return errors.New("boom")
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func TestSuperviseRestarts(t *testing.T) {
+	f := &flaky{}
+	f.fails.Store(2)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- supervise(ctx, f, nil, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	deadline := time.Now().Add(3 * time.Second)
+	for f.runs.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s := f.stats.Snapshot()
+	if f.runs.Load() != 3 || s.Restarts != 2 || s.LastError != "boom" {
+		t.Errorf("runs %d, stats %+v", f.runs.Load(), s)
+	}
+}

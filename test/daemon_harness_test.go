@@ -1,0 +1,160 @@
+package test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// daemonProc is an ifw daemon the test started, inside a namespace.
+type daemonProc struct {
+	t      *testing.T
+	dir    string
+	socket string
+	conf   string
+	ns     string
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	done   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startDaemon writes a configuration (the given sections after a [daemon]
+// section pointing into dir) and starts `ifw daemon` in namespace ns.
+func startDaemon(t *testing.T, ns, dir, sections string) *daemonProc {
+	t.Helper()
+	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf")}
+	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = 1s\nlog_level = debug\n\n%s",
+		filepath.Join(dir, "ifw.db"), d.socket, sections)
+	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.start()
+	t.Cleanup(func() {
+		if d.cmd != nil && d.cmd.ProcessState == nil {
+			d.cmd.Process.Kill()
+			<-d.done
+		}
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", d.logs.String())
+		}
+	})
+	return d
+}
+
+func (d *daemonProc) start() {
+	d.t.Helper()
+	d.logs = &syncBuffer{}
+	d.cmd = exec.Command("ip", "netns", "exec", d.ns, ifwBin, "daemon", "--config", d.conf)
+	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
+	if err := d.cmd.Start(); err != nil {
+		d.t.Fatal(err)
+	}
+	d.done = make(chan error, 1)
+	go func() { d.done <- d.cmd.Wait() }()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := d.status(); err == nil {
+			return
+		}
+		select {
+		case err := <-d.done:
+			d.t.Fatalf("daemon exited: %v\n%s", err, d.logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	d.t.Fatalf("daemon did not answer on %s\n%s", d.socket, d.logs.String())
+}
+
+// status is `ifw status --json`, decoded.
+func (d *daemonProc) status() (map[string]any, error) {
+	out, err := exec.Command(ifwBin, "status", "--json", "--socket", d.socket).Output()
+	if err != nil {
+		return nil, err
+	}
+	var st map[string]any
+	return st, json.Unmarshal(out, &st)
+}
+
+// waitAttacker polls the status until src is listed at level min or more.
+func (d *daemonProc) waitAttacker(src string, min int, within time.Duration) map[string]any {
+	d.t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if st, err := d.status(); err == nil {
+			if a := findAttacker(st, src); a != nil && int(a["danger_level"].(float64)) >= min {
+				return a
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	st, _ := d.status()
+	b, _ := json.MarshalIndent(st, "", "  ")
+	d.t.Fatalf("%s never reached level %d within %s; status:\n%s", src, min, within, b)
+	return nil
+}
+
+func findAttacker(st map[string]any, src string) map[string]any {
+	list, _ := st["attackers"].([]any)
+	for _, x := range list {
+		if a, ok := x.(map[string]any); ok && a["src"] == src {
+			return a
+		}
+	}
+	return nil
+}
+
+// stop sends SIGTERM and requires a clean exit.
+func (d *daemonProc) stop() {
+	d.t.Helper()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		if err != nil {
+			d.t.Fatalf("daemon exit: %v\n%s", err, d.logs.String())
+		}
+	case <-time.After(20 * time.Second):
+		d.t.Fatalf("daemon did not stop on SIGTERM\n%s", d.logs.String())
+	}
+}
+
+// kill9 kills the daemon without warning.
+func (d *daemonProc) kill9() {
+	d.cmd.Process.Kill()
+	<-d.done
+}
+
+// scanTypes lists an attacker's "type/proto" scans.
+func scanTypes(a map[string]any) string {
+	var out []string
+	list, _ := a["scans"].([]any)
+	for _, x := range list {
+		s := x.(map[string]any)
+		out = append(out, fmt.Sprintf("%v/%v", s["type"], s["proto"]))
+	}
+	return strings.Join(out, " ")
+}
