@@ -1,10 +1,8 @@
 package signatures
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"testing"
 )
 
@@ -24,18 +22,5 @@ func TestGoldenMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	const path = "testdata/mix.json"
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update and review the diff):\n%s", path, got)
-	}
+	goldenFile(t, "testdata/mix.json", append(got, '\n'))
 }

@@ -89,18 +89,25 @@ func startRsyslog(t *testing.T, dir string) string {
 	os.WriteFile(conf, []byte(fmt.Sprintf(
 		"global(workDirectory=%q)\nmodule(load=\"imklog\")\nkern.* action(type=\"omfile\" file=%q template=\"RSYSLOG_FileFormat\")\n",
 		work, logFile)), 0o644)
-	cmd := exec.Command("rsyslogd", "-n", "-f", conf, "-i", filepath.Join(dir, "rsyslogd.pid"))
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	background(t, "rsyslogd", exec.Command("rsyslogd", "-n", "-f", conf, "-i", filepath.Join(dir, "rsyslogd.pid")))
+	return logFile
+}
+
+// background starts cmd for the rest of the test: it is killed (by PID) and
+// reaped when the test ends, and its output shown if the test failed.
+func background(t *testing.T, name string, cmd *exec.Cmd) *syncBuffer {
+	t.Helper()
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
 		if t.Failed() {
-			t.Logf("rsyslogd:\n%s", out.String())
+			t.Logf("%s:\n%s", name, out.String())
 		}
 	})
-	return logFile
+	return out
 }

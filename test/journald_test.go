@@ -35,18 +35,7 @@ func startJournald(t *testing.T, dir string) string {
 		exec setpriv --bounding-set -audit_control,-audit_read,-audit_write "$2"`
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", logDir, jd)
 	cmd.Env = append(os.Environ(), "SYSTEMD_LOG_TARGET=console")
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("journald:\n%s", out.String())
-		}
-	})
+	out := background(t, "journald", cmd)
 	journal := filepath.Join(logDir, "journal", strings.TrimSpace(string(mid)))
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

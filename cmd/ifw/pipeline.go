@@ -81,21 +81,31 @@ func (p *pipeline) drain(ctx context.Context) {
 }
 
 func (p *pipeline) observe(ctx context.Context, pkt *sources.Packet) {
-	p.counts.observed.Add(1)
-	d, ok := p.engine.Observe(pkt)
+	a, ok := p.alertFor(pkt)
 	if !ok {
 		return
 	}
-	p.counts.detections.Add(1)
-	if d.Reasons&^signatures.ReasonDestination == 0 {
-		p.counts.throttled.Add(1) // one more host of a sweep: the level tells
-		return
-	}
-	a := alerts.FromDetection(d, p.host, pkt.Source)
 	select {
 	case p.pending <- pendingAlert{alert: a, received: time.Now()}:
 	case <-ctx.Done():
 	}
+}
+
+// alertFor observes pkt and returns the alert it causes, if any: a new
+// level, scan class or signature (one more host of a sweep alone is not
+// stored: the level tells).
+func (p *pipeline) alertFor(pkt *sources.Packet) (alerts.Alert, bool) {
+	p.counts.observed.Add(1)
+	d, ok := p.engine.Observe(pkt)
+	if !ok {
+		return alerts.Alert{}, false
+	}
+	p.counts.detections.Add(1)
+	if d.Reasons&^signatures.ReasonDestination == 0 {
+		p.counts.throttled.Add(1)
+		return alerts.Alert{}, false
+	}
+	return alerts.FromDetection(d, p.host, pkt.Source), true
 }
 
 // do runs f on the engine goroutine and waits for it.
@@ -117,17 +127,9 @@ func (p *pipeline) do(ctx context.Context, f func(*signatures.Engine)) error {
 // observeSync observes a packet and writes its alert at once, for the
 // packets left over after the pipeline stopped.
 func (p *pipeline) observeSync(pkt *sources.Packet, w *alertWriter) {
-	p.counts.observed.Add(1)
-	d, ok := p.engine.Observe(pkt)
-	if !ok {
-		return
+	if a, ok := p.alertFor(pkt); ok {
+		w.write(pendingAlert{alert: a, received: time.Now()})
 	}
-	p.counts.detections.Add(1)
-	if d.Reasons&^signatures.ReasonDestination == 0 {
-		p.counts.throttled.Add(1)
-		return
-	}
-	w.write(pendingAlert{alert: alerts.FromDetection(d, p.host, pkt.Source), received: time.Now()})
 }
 
 // barrier returns once every alert queued so far has been written.
