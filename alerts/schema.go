@@ -47,6 +47,7 @@ var migrations = []string{
 		value   BLOB    NOT NULL,
 		updated INTEGER NOT NULL
 	);`,
+	migrationBlocks, // 2: blocks (block.go)
 }
 
 // SchemaVersion is the schema version this build writes.
