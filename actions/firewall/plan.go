@@ -1,0 +1,97 @@
+package firewall
+
+import (
+	"strconv"
+)
+
+// Plan lists what ifw needs in the firewall for cfg, in the order Apply
+// makes it: per family, the IFW-LOG chain and its log rule, the set DROP
+// rules at the top of INPUT and FORWARD, the jumps to IFW-LOG, the NFQUEUE
+// rule. It does not touch the system. cfg should have passed Validate.
+func Plan(cfg Config) []Rule {
+	cfg = cfg.withDefaults()
+	var out []Rule
+	for _, fam := range []Family{IPv4, IPv6} {
+		if cfg.Families&fam != 0 {
+			out = append(out, planFamily(cfg, fam)...)
+		}
+	}
+	return out
+}
+
+func planFamily(cfg Config, fam Family) []Rule {
+	base := Rule{Family: fam, Tool: toolName(cfg.Backend, fam)}
+	var out []Rule
+	if cfg.Log.Target != LogNone {
+		chain := base
+		chain.Kind, chain.Chain, chain.Why = KindChain, LogChain, "ifw's logging chain"
+		out = append(out, chain, base.with(LogChain, PlaceEnd, "log what is about to be dropped", logSpec(cfg.Log)))
+	}
+	sets := cfg.Sets4
+	if fam == IPv6 {
+		sets = cfg.Sets6
+	}
+	for _, chain := range cfg.Chains {
+		for i, set := range sets {
+			r := base.with(chain, PlaceTop, "drop sources in ipset "+set,
+				[]string{"-m", "set", "--match-set", set, "src", "-m", "comment", "--comment", Comment, "-j", "DROP"})
+			r.Pos = i + 1
+			out = append(out, r)
+		}
+	}
+	if cfg.Log.Target != LogNone && cfg.Log.Hook != HookNone {
+		place := PlaceBeforeDrop
+		if cfg.Log.Hook == HookAppend {
+			place = PlaceEnd
+		}
+		for _, chain := range cfg.Chains {
+			out = append(out, base.with(chain, place, "log packets "+chain+" is about to drop",
+				[]string{"-m", "comment", "--comment", Comment, "-j", LogChain}))
+		}
+	}
+	if cfg.Queue != nil {
+		out = append(out, base.with("OUTPUT", PlaceEnd, "ask about new outbound connections", queueSpec(*cfg.Queue)))
+	}
+	return out
+}
+
+// with is a rule like r in chain.
+func (r Rule) with(chain string, place Place, why string, spec []string) Rule {
+	r.Chain, r.Place, r.Why, r.Spec = chain, place, why, spec
+	return r
+}
+
+func queueSpec(q QueueConfig) []string {
+	spec := []string{"-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", Comment,
+		"-j", "NFQUEUE", "--queue-num", strconv.Itoa(int(q.Num))}
+	if q.Bypass {
+		spec = append(spec, "--queue-bypass")
+	}
+	return spec
+}
+
+// logSpec is the IFW-LOG rule, in iptables -S order.
+func logSpec(l LogConfig) []string {
+	spec := []string{"-m", "comment", "--comment", Comment}
+	if l.Target == LogNFLOG {
+		spec = append(spec, "-j", "NFLOG", "--nflog-prefix", l.Prefix)
+		if l.Group != 0 {
+			spec = append(spec, "--nflog-group", strconv.Itoa(int(l.Group)))
+		}
+		return spec
+	}
+	return append(spec, "-j", "LOG", "--log-prefix", l.Prefix,
+		"--log-tcp-sequence", "--log-tcp-options", "--log-ip-options")
+}
+
+// toolName is the command for a backend and family.
+func toolName(b Backend, fam Family) string {
+	name := "iptables"
+	if fam == IPv6 {
+		name = "ip6tables"
+	}
+	if b != BackendAuto {
+		name += "-" + string(b)
+	}
+	return name
+}

@@ -1,0 +1,110 @@
+package firewall
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestScript(t *testing.T) {
+	tests := []struct {
+		name   string
+		cfg    Config
+		remove bool
+		want   []string
+	}{
+		{"defaults, IPv6", Config{Families: IPv6}, false, []string{
+			"ip6tables -w -N IFW-LOG  # ifw's logging chain",
+			"ip6tables -w -A IFW-LOG -m comment --comment ifw -j LOG --log-prefix 'ifw ' --log-tcp-sequence --log-tcp-options --log-ip-options  # log what is about to be dropped",
+			"ip6tables -w -I INPUT 1 -m set --match-set ifw-block6 src -m comment --comment ifw -j DROP  # drop sources in ipset ifw-block6",
+			"ip6tables -w -I FORWARD 1 -m set --match-set ifw-block6 src -m comment --comment ifw -j DROP  # drop sources in ipset ifw-block6",
+			"ip6tables -w -A INPUT -m comment --comment ifw -j IFW-LOG  # before INPUT's final DROP/REJECT rule, or appended if its policy is DROP; not added if it accepts",
+			"ip6tables -w -A FORWARD -m comment --comment ifw -j IFW-LOG  # before FORWARD's final DROP/REJECT rule, or appended if its policy is DROP; not added if it accepts",
+		}},
+		{"legacy, nflog, bulk, queue, INPUT only", Config{Backend: BackendLegacy, Families: IPv4, Chains: []string{"INPUT"},
+			Sets4: []string{"ifw-block4", "ifw-bulk4"}, Log: LogConfig{Target: LogNFLOG, Group: 7, Hook: HookAppend},
+			Queue: &QueueConfig{Num: 2, Bypass: true}}, false, []string{
+			"iptables-legacy -w -N IFW-LOG  # ifw's logging chain",
+			"iptables-legacy -w -A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 7  # log what is about to be dropped",
+			"iptables-legacy -w -I INPUT 1 -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP  # drop sources in ipset ifw-block4",
+			"iptables-legacy -w -I INPUT 2 -m set --match-set ifw-bulk4 src -m comment --comment ifw -j DROP  # drop sources in ipset ifw-bulk4",
+			"iptables-legacy -w -A INPUT -m comment --comment ifw -j IFW-LOG  # log packets INPUT is about to drop",
+			"iptables-legacy -w -A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 2 --queue-bypass  # ask about new outbound connections",
+		}},
+		{"no log, remove", Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{}}, true, []string{
+			"iptables -w -D OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0",
+			"iptables -w -D FORWARD -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP",
+			"iptables -w -D INPUT -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP",
+		}},
+		{"remove", Config{Families: IPv4, Chains: []string{"FORWARD"}, Log: LogConfig{Prefix: "it's"}}, true, []string{
+			"iptables -w -D FORWARD -m comment --comment ifw -j IFW-LOG",
+			"iptables -w -D FORWARD -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP",
+			"iptables -w -F IFW-LOG",
+			"iptables -w -X IFW-LOG",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.cfg.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			got := Script(tt.cfg, tt.remove)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("Script:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestRuleLineAndShell(t *testing.T) {
+	r := Plan(Config{Families: IPv4, Log: LogConfig{Prefix: "it's me"}})[1]
+	if got, want := r.Line(), `-A IFW-LOG -m comment --comment ifw -j LOG --log-prefix "it's me" --log-tcp-sequence --log-tcp-options --log-ip-options`; got != want {
+		t.Errorf("Line = %s\nwant %s", got, want)
+	}
+	if got := r.Shell(); !strings.Contains(got, `--log-prefix 'it'\''s me'`) {
+		t.Errorf("Shell = %s", got)
+	}
+	tok, err := splitSave(r.Line())
+	if err != nil || tok[len(tok)-4] != "it's me" {
+		t.Errorf("splitSave(Line) = %q, %v", tok, err)
+	}
+}
+
+func TestSplitSave(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{"-A INPUT -j DROP", []string{"-A", "INPUT", "-j", "DROP"}, false},
+		{`-A X --log-prefix "ifw " -j LOG`, []string{"-A", "X", "--log-prefix", "ifw ", "-j", "LOG"}, false},
+		{`-A X --comment "a \"b\" \\c"`, []string{"-A", "X", "--comment", `a "b" \c`}, false},
+		{`-A X --comment ""`, []string{"-A", "X", "--comment", ""}, false},
+		{"  -P  INPUT\tDROP ", []string{"-P", "INPUT", "DROP"}, false},
+		{`-A X "open`, nil, true},
+	}
+	for _, tt := range tests {
+		got, err := splitSave(tt.in)
+		if (err != nil) != tt.err || strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("splitSave(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseListing(t *testing.T) {
+	out := "-P INPUT DROP\n-P FORWARD ACCEPT\n-N IFW-LOG\n# Warning: x\n-A INPUT -m comment --comment ifw -j IFW-LOG\n-A INPUT -g IFW-LOG\n"
+	tb, err := parseListing([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.policies["INPUT"] != "DROP" || !tb.hasChain(LogChain) || len(tb.rules) != 2 {
+		t.Fatalf("table = %+v", tb)
+	}
+	if !tb.rules[0].ours() || tb.rules[1].ours() || !tb.rules[1].jumpsTo(LogChain) {
+		t.Errorf("ours/jumpsTo wrong: %+v", tb.rules)
+	}
+	for _, bad := range []string{"-X FOO\n", "-A\n", `-A INPUT "x` + "\n"} {
+		if _, err := parseListing([]byte(bad)); err == nil {
+			t.Errorf("parseListing(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package firewall
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The tests in this file run the real iptables and ip6tables (nft and
+// legacy, whichever are installed) in a network namespace of their own:
+// they need root, ip, ipset and iptables (Debian: iproute2, ipset,
+// iptables). They never touch the host's firewall.
+
+func requireSystem(t *testing.T, tools ...string) {
+	t.Helper()
+	why := ""
+	if os.Geteuid() != 0 {
+		why = "needs root"
+	}
+	for _, tool := range append([]string{"ip", "ipset"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil && why == "" {
+			why = "needs " + tool + " (Debian: iproute2, ipset, iptables)"
+		}
+	}
+	if why == "" {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+// testNS makes a network namespace, removed when the test ends, also when
+// it fails, and returns a Runner that runs commands inside it.
+func testNS(t *testing.T) (string, Runner) {
+	t.Helper()
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	name := "ifwfw-" + hex.EncodeToString(rnd[:])
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	mustRun(t, "ip", "netns", "add", name)
+	run := func(ctx context.Context, argv []string) (Result, error) {
+		return Exec(ctx, append([]string{"ip", "netns", "exec", name}, argv...))
+	}
+	return name, run
+}
+
+func mustRun(t *testing.T, argv ...string) string {
+	t.Helper()
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
+	}
+	return string(out)
+}
+
+// save lists a family's filter table in the namespace.
+func save(t *testing.T, ns, tool string) string {
+	t.Helper()
+	cmd := exec.Command("ip", "netns", "exec", ns, tool, "-w", "-S")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s -S: %v", tool, err)
+	}
+	return string(out)
+}
+
+// admin is the namespace's own firewall before ifw: INPUT drops by
+// policy, FORWARD ends with a REJECT.
+var admin = []string{"-P INPUT DROP", "-A INPUT -i lo -j ACCEPT",
+	"-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", "-A FORWARD -j REJECT"}
+
+// wantTable is the listing after Apply of the system test's configuration.
+func wantTable(v string, nflog bool) string {
+	set := func(chain, name string) string {
+		return "-A " + chain + " -m set --match-set " + name + " src -m comment --comment ifw -j DROP"
+	}
+	logRule := `-A IFW-LOG -m comment --comment ifw -j LOG --log-prefix "ifw " --log-tcp-sequence --log-tcp-options --log-ip-options`
+	queue := "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5 --queue-bypass"
+	if nflog {
+		logRule = "-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 9"
+		queue = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0"
+	}
+	reject := "-A FORWARD -j REJECT --reject-with icmp-port-unreachable"
+	if v == "6" {
+		reject = "-A FORWARD -j REJECT --reject-with icmp6-port-unreachable"
+	}
+	return lines("-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", "-N IFW-LOG",
+		set("INPUT", "ifw-block"+v), set("INPUT", "ifw-bulk"+v),
+		"-A INPUT -i lo -j ACCEPT", "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+		"-A INPUT -m comment --comment ifw -j IFW-LOG",
+		set("FORWARD", "ifw-block"+v), set("FORWARD", "ifw-bulk"+v),
+		"-A FORWARD -m comment --comment ifw -j IFW-LOG", reject, queue, logRule)
+}
+
+func TestSystemApplyRemove(t *testing.T) {
+	backends := []struct {
+		backend Backend
+		tools   []string
+	}{
+		{BackendNFT, []string{"iptables-nft", "ip6tables-nft"}},
+		{BackendLegacy, []string{"iptables-legacy", "ip6tables-legacy"}},
+		{BackendAuto, []string{"iptables", "ip6tables"}},
+	}
+	tested := 0
+	for _, b := range backends {
+		t.Run("backend="+string(b.backend), func(t *testing.T) {
+			if b.backend != BackendAuto {
+				for _, tool := range b.tools {
+					if _, err := exec.LookPath(tool); err != nil {
+						t.Skipf("no %s", tool)
+					}
+				}
+			}
+			requireSystem(t, b.tools...)
+			tested++
+			systemApplyRemove(t, b.backend, b.tools)
+		})
+	}
+	if tested == 0 && os.Getenv("CI") == "true" {
+		t.Fatal("no iptables backend tested")
+	}
+}
+
+func systemApplyRemove(t *testing.T, backend Backend, tools []string) {
+	ns, run := testNS(t)
+	prepareNS(t, ns, tools)
+	before := []string{save(t, ns, tools[0]), save(t, ns, tools[1])}
+	ctx := context.Background()
+	cfg := Config{Backend: backend, Sets4: []string{"ifw-block4", "ifw-bulk4"}, Sets6: []string{"ifw-block6", "ifw-bulk6"},
+		Queue: &QueueConfig{Num: 5, Bypass: true}}
+	nflog := cfg
+	nflog.Log = LogConfig{Target: LogNFLOG, Group: 9}
+	nflog.Queue = &QueueConfig{Num: 0}
+	applyTwice(t, ns, tools, run, cfg, false)
+	applyTwice(t, ns, tools, run, nflog, true)
+
+	missing := cfg
+	missing.Sets6 = []string{"ifw-nope6"}
+	after := save(t, ns, tools[1])
+	if _, err := Apply(ctx, missing, run); !errors.Is(err, ErrMissingSet) || !strings.Contains(err.Error(), `"ifw-nope6" does not exist`) {
+		t.Errorf("Apply with a missing set = %v, want ErrMissingSet naming it", err)
+	}
+	if save(t, ns, tools[1]) != after {
+		t.Error("Apply with a missing set changed the table")
+	}
+
+	rep, err := Remove(ctx, Config{Backend: backend}, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: Remove deleted %d rules and chains", rep.Version, rep.Changed())
+	for i := range before {
+		if got := save(t, ns, tools[i]); got != before[i] {
+			t.Errorf("%s -S after Remove:\n%s\nwant\n%s", tools[i], got, before[i])
+		}
+	}
+	if rep, err := Remove(ctx, Config{Backend: backend}, run); err != nil || rep.Changed() != 0 {
+		t.Errorf("second Remove: %v, %d changes", err, rep.Changed())
+	}
+}
+
+// prepareNS creates the sets and the admin's firewall in the namespace.
+func prepareNS(t *testing.T, ns string, tools []string) {
+	t.Helper()
+	for _, set := range []string{"ifw-block4 hash:net", "ifw-bulk4 hash:net", "ifw-block6 hash:net family inet6", "ifw-bulk6 hash:net family inet6"} {
+		mustRun(t, append([]string{"ip", "netns", "exec", ns, "ipset", "create"}, append(strings.Fields(set), "timeout", "0")...)...)
+	}
+	for _, tool := range tools {
+		for _, l := range admin {
+			mustRun(t, append([]string{"ip", "netns", "exec", ns, tool, "-w"}, strings.Fields(l)...)...)
+		}
+	}
+}
+
+// applyTwice applies cfg, checks the tables hold exactly the planned
+// rules, and applies again: nothing may change.
+func applyTwice(t *testing.T, ns string, tools []string, run Runner, cfg Config, nflog bool) {
+	t.Helper()
+	rep, err := Apply(context.Background(), cfg, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Backend != BackendAuto && rep.Backend != cfg.Backend || rep.Changed() == 0 {
+		t.Errorf("first Apply: backend %q, %d changes", rep.Backend, rep.Changed())
+	}
+	for i, v := range []string{"4", "6"} {
+		if got, want := save(t, ns, tools[i]), wantTable(v, nflog); got != want {
+			t.Errorf("%s -S after Apply:\n%s\nwant\n%s", tools[i], got, want)
+		}
+	}
+	rep, err = Apply(context.Background(), cfg, run)
+	if err != nil || rep.Changed() != 0 {
+		t.Errorf("second Apply: %v, %d changes: %+v", err, rep.Changed(), rep.Steps)
+	}
+}

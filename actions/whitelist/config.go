@@ -1,0 +1,82 @@
+package whitelist
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"time"
+)
+
+// Defaults.
+const (
+	// DefaultFile is the whitelist file.
+	DefaultFile = "/etc/ifw/whitelist"
+	// DefaultResolveTimeout bounds the resolution of all host names of one
+	// Load: they are looked up in parallel.
+	DefaultResolveTimeout = 5 * time.Second
+	// MaxResolveTimeout bounds Config.ResolveTimeout.
+	MaxResolveTimeout = time.Minute
+)
+
+// DefaultResolvConf lists the files the DNS servers are read from; a
+// missing one is skipped. systemd-resolved's own file names the upstream
+// servers its stub (127.0.0.53) forwards to.
+func DefaultResolvConf() []string {
+	return []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"}
+}
+
+// ErrConfig matches every error Config.Validate returns.
+var ErrConfig = errors.New("whitelist: invalid config")
+
+// Config configures a Guard.
+type Config struct {
+	// File is the whitelist file; empty means DefaultFile. A missing file
+	// is an empty whitelist; Add creates it.
+	File string
+	// ResolvConf lists resolv.conf files whose nameserver lines are
+	// protected; nil means DefaultResolvConf().
+	ResolvConf []string
+	// HomeNet lists the networks untrusted evidence may never block. Empty
+	// means the private networks (RFC 1918, RFC 4193 ULA) and the networks
+	// the host is directly connected to.
+	HomeNet []netip.Prefix
+	// ResolveTimeout bounds host name resolution at each Load; 0 means
+	// DefaultResolveTimeout.
+	ResolveTimeout time.Duration
+}
+
+// Validate checks the configuration without touching the system.
+func (c Config) Validate() error {
+	if c.File != "" && !filepath.IsAbs(c.File) {
+		return fmt.Errorf("%w: file %q is not an absolute path", ErrConfig, c.File)
+	}
+	for _, f := range c.ResolvConf {
+		if !filepath.IsAbs(f) {
+			return fmt.Errorf("%w: resolv.conf %q is not an absolute path", ErrConfig, f)
+		}
+	}
+	for _, p := range c.HomeNet {
+		if !p.IsValid() {
+			return fmt.Errorf("%w: home_net holds an invalid prefix %v", ErrConfig, p)
+		}
+	}
+	if c.ResolveTimeout < 0 || c.ResolveTimeout > MaxResolveTimeout {
+		return fmt.Errorf("%w: resolve timeout %s is not between 0 and %s", ErrConfig, c.ResolveTimeout, MaxResolveTimeout)
+	}
+	return nil
+}
+
+// withDefaults fills the empty fields.
+func (c Config) withDefaults() Config {
+	if c.File == "" {
+		c.File = DefaultFile
+	}
+	if c.ResolvConf == nil {
+		c.ResolvConf = DefaultResolvConf()
+	}
+	if c.ResolveTimeout == 0 {
+		c.ResolveTimeout = DefaultResolveTimeout
+	}
+	return c
+}

@@ -1,0 +1,99 @@
+package whitelist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Add appends an entry (an IP address, a CIDR network or a host name) and
+// an optional comment to the whitelist file, then loads everything again.
+// It returns ErrExists when the file already holds the entry, however
+// spelled, and refuses to edit a file with syntax errors.
+func (g *Guard) Add(entry, comment string) error {
+	text := strings.TrimSpace(entry)
+	key, err := entryKey(text)
+	if err != nil {
+		return &SyntaxError{Text: entry, Err: err}
+	}
+	if strings.ContainsFunc(comment, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return &SyntaxError{Text: comment, Err: errors.New("a comment is one line without control characters")}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	data, entries, err := g.readFile()
+	if err != nil {
+		return err
+	}
+	if e, ok := findKey(entries, key); ok {
+		return fmt.Errorf("%w: %s is at %s:%d", ErrExists, text, g.cfg.File, e.Line)
+	}
+	line := text
+	if c := strings.TrimSpace(comment); c != "" {
+		line += "  # " + c
+	}
+	lines := append(splitLines(data), line)
+	return g.rewrite(lines, "added "+text)
+}
+
+// Del removes every line holding the entry (however spelled: 10.0.0.1 and
+// 10.0.0.1/32 are one entry), keeps all other lines, then loads everything
+// again. It returns ErrNotFound when no line holds it.
+func (g *Guard) Del(entry string) error {
+	text := strings.TrimSpace(entry)
+	key, err := entryKey(text)
+	if err != nil {
+		return &SyntaxError{Text: entry, Err: err}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	data, entries, err := g.readFile()
+	if err != nil {
+		return err
+	}
+	drop := make(map[int]bool)
+	for _, e := range entries {
+		if k, _ := entryKey(e.Text); k == key {
+			drop[e.Line] = true
+		}
+	}
+	if len(drop) == 0 {
+		return fmt.Errorf("%w: %s is not in %s", ErrNotFound, text, g.cfg.File)
+	}
+	var lines []string
+	for i, l := range splitLines(data) {
+		if !drop[i+1] {
+			lines = append(lines, l)
+		}
+	}
+	return g.rewrite(lines, "deleted "+text)
+}
+
+// rewrite replaces the file with lines and loads again; the file is
+// changed even when the load fails (the error says so).
+func (g *Guard) rewrite(lines []string, what string) error {
+	data := strings.Join(lines, "\n")
+	if len(lines) > 0 {
+		data += "\n"
+	}
+	if err := writeAtomic(g.cfg.File, []byte(data)); err != nil {
+		return fmt.Errorf("whitelist: %w", err)
+	}
+	g.log.Info("whitelist file changed", "file", g.cfg.File, "change", what)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*g.cfg.ResolveTimeout)
+	defer cancel()
+	if err := g.load(ctx); err != nil {
+		return fmt.Errorf("whitelist: %s in %s, but loading failed: %w", what, g.cfg.File, err)
+	}
+	return nil
+}
+
+func findKey(entries []Entry, key string) (Entry, bool) {
+	for _, e := range entries {
+		if k, _ := entryKey(e.Text); k == key {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
