@@ -10,13 +10,15 @@ STATICCHECK_VERSION := v0.7.0
 # Debian packages the system tests and benchmarks need, as command:package.
 TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux \
-	/usr/bin/time:time journalctl:systemd
+	/usr/bin/time:time journalctl:systemd ping:iputils-ping
 
 # Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
 FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
 	./signatures:FuzzObserve ./signatures:FuzzParseAutoDL \
 	./signatures/rules:FuzzParse ./signatures/rules:FuzzParsePsad \
-	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig
+	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig \
+	./sources/nflog:FuzzDecode ./signatures:FuzzRestoreState \
+	./actions/whitelist:FuzzParse ./actions/firewall:FuzzParseListing
 
 # The benchmark log: 1M lines from the project's own generator (and 3M, to
 # show that memory does not grow with length).

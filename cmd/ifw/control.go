@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,11 +38,38 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 		}
 		v, err := f(r)
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			code := http.StatusInternalServerError
+			var he *httpError
+			if errors.As(err, &he) {
+				code = he.code
+			}
+			writeJSON(w, code, map[string]string{"error": err.Error()})
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
 	})
+}
+
+// httpError is an error with the status code the client should see.
+type httpError struct {
+	code int
+	err  error
+}
+
+func (e *httpError) Error() string { return e.err.Error() }
+func (e *httpError) Unwrap() error { return e.err }
+
+// badRequest marks err as the client's mistake.
+func badRequest(err error) error { return &httpError{code: http.StatusBadRequest, err: err} }
+
+// decodeBody reads a JSON request body (at most 1 MiB) into v.
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest(fmt.Errorf("request body: %w", err))
+	}
+	return nil
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -26,6 +26,7 @@ type ifwd struct {
 	pipe       *pipeline
 	writer     *alertWriter
 	collectors []*collector
+	block      *blocking // nil: blocking disabled, or its setup failed
 	control    *controlServer
 	started    time.Time
 }
@@ -79,6 +80,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, e
 		pipe: newPipeline(engine, cfg.daemon.host, log)}
 	d.writer = &alertWriter{store: store, log: log, latency: newLatencies()}
 	d.restoreEngine(ctx, engine)
+	d.startBlocking(ctx)
 	if err := d.buildCollectors(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -101,6 +103,10 @@ func (d *ifwd) run(ctx context.Context) error {
 	g.Go(func() error { return d.control.run(gctx) })
 	g.Go(func() error { return d.saveEvery(gctx) })
 	g.Go(func() error { return d.reloadOnHUP(gctx) })
+	if d.block != nil {
+		defer d.block.close()
+		g.Go(func() error { return d.block.blocker.Run(gctx) })
+	}
 	if d.cfg.metrics != "" {
 		g.Go(func() error { return d.serveMetrics(gctx) })
 	}
@@ -130,4 +136,20 @@ func (d *ifwd) finish() {
 	blob, err := d.pipe.engine.MarshalState()
 	d.saveState(ctx, blob, err, positions)
 	d.log.Info("ifw daemon stopped; state saved")
+}
+
+// startBlocking sets the blocking module up when [block] enables it; a
+// failure (a bad whitelist, no ipset support, a set of the wrong type) is
+// logged and detection runs on without it.
+func (d *ifwd) startBlocking(ctx context.Context) {
+	if !d.cfg.block.enabled {
+		return
+	}
+	m, err := newBlocking(ctx, d.cfg, d.store, d.log)
+	if err != nil {
+		d.log.Error("blocking disabled", "err", err)
+		return
+	}
+	d.block = m
+	d.writer.after = m.auto
 }

@@ -23,6 +23,7 @@ type daemonConfig struct {
 	daemon  daemonSettings
 	detect  detectSettings
 	sources []sourceSettings
+	block   blockSettings
 	metrics string // listen address of the metrics endpoint; "" is off
 }
 
@@ -51,6 +52,7 @@ func defaultDaemonConfig() *daemonConfig {
 		daemon: daemonSettings{database: "/var/lib/ifw/ifw.db", socket: "/run/ifw/ifw.sock",
 			socketGroup: "ifw", saveInterval: time.Minute, host: host, logLevel: slog.LevelInfo},
 		detect:  detectSettings{engine: signatures.DefaultConfig()},
+		block:   defaultBlockSettings(),
 		sources: []sourceSettings{{name: "kmsg", kind: "kmsg", keys: map[string]string{}}},
 	}
 }
@@ -79,6 +81,9 @@ func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 	if err := readMetrics(c, &cfg.metrics); err != nil {
 		return nil, err
 	}
+	if err := readBlock(c, &cfg.block); err != nil {
+		return nil, err
+	}
 	return cfg, readSources(c, cfg)
 }
 
@@ -89,10 +94,10 @@ func (c *confFile) checkSectionNames() error {
 		name := s.Name()
 		switch {
 		case name == ini.DefaultSection && len(s.Keys()) == 0:
-		case name == "daemon" || name == "detect" || name == "metrics":
+		case name == "daemon" || name == "detect" || name == "metrics" || name == "block":
 		case strings.HasPrefix(name, "source ") && strings.TrimSpace(name[len("source "):]) != "":
 		default:
-			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [metrics], [source NAME]", name)
+			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [metrics], [source NAME]", name)
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/actions/block"
 )
 
 func writeConf(t *testing.T, text string) string {
@@ -34,6 +36,13 @@ type = kmsg
 type = nflog
 group = 5
 
+[block]
+auto = yes
+min_level = 3
+durations = 10m 30m 1h 6h forever
+bulk = /etc/ifw/drop.list
+bulk_widen4 = 24
+
 [metrics]
 listen = 127.0.0.1:9462
 `)
@@ -43,6 +52,10 @@ listen = 127.0.0.1:9462
 	}
 	if cfg.daemon.database != "/tmp/x.db" || cfg.daemon.saveInterval != 5*time.Second || cfg.metrics != "127.0.0.1:9462" {
 		t.Errorf("daemon settings %+v metrics %q", cfg.daemon, cfg.metrics)
+	}
+	if b := cfg.block; !b.policy.Auto || b.policy.MinLevel != 3 || b.policy.DurationByLevel[5] != block.Forever ||
+		b.policy.DurationByLevel[1] != 10*time.Minute || len(b.bulk) != 1 || b.widen4 != 24 {
+		t.Errorf("block settings %+v", b)
 	}
 	var kinds []string
 	for _, s := range cfg.sources {
@@ -77,6 +90,12 @@ func TestDaemonConfigErrors(t *testing.T) {
 		{"[source x]\ntype = kmsg\nstart = middle\n", ":3: [source x] start: \"middle\": want end or beginning"},
 		{"[metrics]\nlisten = 0.0.0.0:9462\n", ":2: [metrics] listen: \"0.0.0.0:9462\": the metrics endpoint listens on loopback only"},
 		{"[detect]\n\nmax_sources = many\n", ":3: [detect] max_sources"},
+		{"[block]\nauto = maybe\n", ":2: [block] auto: \"maybe\": want yes or no"},
+		{"[block]\nmin_level = 9\n", ":2: [block] min_level: \"9\": want a whole number from 1 to 5"},
+		{"[block]\ndurations = 1h 2h\n", ":2: [block] durations: want 5 durations"},
+		{"[block]\nrepeat_factor = 0.5\n", ":2: [block] repeat_factor"},
+		{"[block]\nwhitelist = whitelist\n", ":2: [block] whitelist: \"whitelist\" is not an absolute path"},
+		{"[block]\nbulk_widen4 = 40\n", ":2: [block] bulk_widen4"},
 	}
 	for _, tt := range tests {
 		path := writeConf(t, tt.conf)

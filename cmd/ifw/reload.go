@@ -45,6 +45,11 @@ func (d *ifwd) reload(ctx context.Context) error {
 	if rerr != nil {
 		return rerr
 	}
+	if d.block != nil {
+		if err := d.block.reload(ctx); err != nil {
+			return err
+		}
+	}
 	d.log.Info("configuration reloaded", "config", cfg.describe(), "signatures", set.Len())
 	return nil
 }

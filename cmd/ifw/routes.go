@@ -10,6 +10,7 @@ import (
 // routes registers the control API.
 func (d *ifwd) routes() {
 	d.control.handle("GET /v1/status", func(r *http.Request) (any, error) { return d.status(r) })
+	d.blockRoutes()
 }
 
 // status gathers the daemon's picture; the engine part runs on the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,12 +44,30 @@ func runStatus(e env, args []string) int {
 // controlGet fetches path from the daemon and decodes it into v; it also
 // returns the raw body.
 func controlGet(socket, path string, v any) ([]byte, error) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	return controlDo(socket, http.MethodGet, path, nil, v)
+}
+
+// controlDo sends a request (body, when not nil, as JSON) to the daemon and
+// decodes the answer into v (when not nil); it also returns the raw body.
+func controlDo(socket, method, path string, body, v any) ([]byte, error) {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", socket)
 		}}}
-	resp, err := client.Get("http://ifw" + path)
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, "http://ifw"+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("is the daemon running? %w", err)
 	}
@@ -61,6 +80,9 @@ func controlGet(socket, path string, v any) ([]byte, error) {
 		var e struct{ Error string }
 		_ = json.Unmarshal(raw, &e)
 		return nil, fmt.Errorf("%s: %s", resp.Status, e.Error)
+	}
+	if v == nil {
+		return raw, nil
 	}
 	return raw, json.Unmarshal(raw, v)
 }

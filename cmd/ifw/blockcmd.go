@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+)
+
+// runBlock is `ifw block add|del|list|reload`, over the control socket.
+func runBlock(e env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: ifw block add ADDR|CIDR [--for 1h|forever] [--reason TEXT] | del ADDR|CIDR | list [--json] | reload")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("block "+args[0], flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	asJSON := fs.Bool("json", false, "print JSON")
+	dur := fs.String("for", "", "how long (a duration such as 1h, or forever); default: the policy's")
+	reason := fs.String("reason", "", "why, kept with the block")
+	if err := parseInterspersed(fs, args[1:]); err != nil {
+		return flagExit(err)
+	}
+	var raw []byte
+	var err error
+	switch {
+	case args[0] == "add" && fs.NArg() == 1:
+		raw, err = controlDo(*socket, http.MethodPost, "/v1/blocks", blockRequest{Prefix: fs.Arg(0), For: *dur, Reason: *reason}, nil)
+	case args[0] == "del" && fs.NArg() == 1:
+		raw, err = controlDo(*socket, http.MethodDelete, "/v1/blocks?prefix="+url.QueryEscape(fs.Arg(0)), nil, nil)
+	case args[0] == "reload" && fs.NArg() == 0:
+		raw, err = controlDo(*socket, http.MethodPost, "/v1/blocks/reload", struct{}{}, nil)
+	case args[0] == "list" && fs.NArg() == 0:
+		var list []block.Active
+		if raw, err = controlGet(*socket, "/v1/blocks", &list); err == nil && !*asJSON {
+			writeBlocks(e.stdout, list)
+			return exitOK
+		}
+	default:
+		fmt.Fprintf(e.stderr, "ifw block: unknown or incomplete command %q\n", args)
+		return exitUsage
+	}
+	return printResult(e, "ifw block", raw, err)
+}
+
+// runWhitelist is `ifw whitelist add|del|list`.
+func runWhitelist(e env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: ifw whitelist add IP|CIDR|HOST [--comment TEXT] | del ENTRY | list [--json]")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("whitelist "+args[0], flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	asJSON := fs.Bool("json", false, "print JSON")
+	comment := fs.String("comment", "", "a comment kept beside the entry")
+	if err := parseInterspersed(fs, args[1:]); err != nil {
+		return flagExit(err)
+	}
+	var raw []byte
+	var err error
+	switch {
+	case args[0] == "add" && fs.NArg() == 1:
+		raw, err = controlDo(*socket, http.MethodPost, "/v1/whitelist", whitelistRequest{Entry: fs.Arg(0), Comment: *comment}, nil)
+	case args[0] == "del" && fs.NArg() == 1:
+		raw, err = controlDo(*socket, http.MethodDelete, "/v1/whitelist?entry="+url.QueryEscape(fs.Arg(0)), nil, nil)
+	case args[0] == "list" && fs.NArg() == 0:
+		var wl whitelistReport
+		if raw, err = controlGet(*socket, "/v1/whitelist", &wl); err == nil && !*asJSON {
+			writeWhitelist(e.stdout, &wl)
+			return exitOK
+		}
+	default:
+		fmt.Fprintf(e.stderr, "ifw whitelist: unknown or incomplete command %q\n", args)
+		return exitUsage
+	}
+	return printResult(e, "ifw whitelist", raw, err)
+}
+
+// parseInterspersed parses flags that may follow the positional arguments
+// (`ifw block add 198.51.100.7 --for 1h`); fs.Args() then holds only the
+// positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+func printResult(e env, who string, raw []byte, err error) int {
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", who, err)
+		return exitFail
+	}
+	e.stdout.Write(raw)
+	return exitOK
+}
+
+func writeBlocks(w io.Writer, list []block.Active) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "no active blocks")
+	}
+	for _, b := range list {
+		left := "permanent"
+		if b.RemainingSeconds > 0 {
+			left = (time.Duration(b.RemainingSeconds) * time.Second).String() + " left"
+		}
+		fmt.Fprintf(w, "%-43s %-7s DL %d  %-14s since %s  %s\n", b.Prefix, b.Source, b.Level, left, b.Created.Format(time.DateTime), b.Reason)
+	}
+}
+
+func writeWhitelist(w io.Writer, wl *whitelistReport) {
+	fmt.Fprintf(w, "Whitelist %s\n", wl.File)
+	for _, e := range wl.Entries {
+		fmt.Fprintf(w, "  %-40s %v %s\n", e.Text, e.Prefixes, e.Comment)
+	}
+	fmt.Fprintln(w, "\nNever blocked")
+	for _, p := range wl.Protected {
+		fmt.Fprintf(w, "  %-43s %s\n", p.Prefix, p.Why)
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/whitelist"
+	"github.com/ifw/ifw/alerts"
+)
+
+// blocking is the daemon's blocking module: the never-block guard, the
+// kernel sets and the policy over them.
+type blocking struct {
+	guard    *whitelist.Guard
+	sets     *block.Sets
+	blocker  *block.Blocker
+	settings blockSettings
+	store    *alerts.Store
+	log      *slog.Logger
+}
+
+// newBlocking loads the whitelist, makes sure the sets exist, and restores
+// the blocks still due. The guard is loaded first: one that is not loaded
+// refuses everything.
+func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, log *slog.Logger) (*blocking, error) {
+	log = log.With("module", "block")
+	guard, err := whitelist.New(whitelist.Config{File: cfg.block.whitelist, HomeNet: cfg.detect.engine.HomeNet}, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := guard.Load(ctx); err != nil {
+		return nil, fmt.Errorf("whitelist: %w", err)
+	}
+	sets, err := block.OpenSets(cfg.block.sets, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := sets.Ensure(ctx); err != nil {
+		sets.Close()
+		return nil, err
+	}
+	b, err := block.New(cfg.block.policy, sets, store, guard, log)
+	if err != nil {
+		sets.Close()
+		return nil, err
+	}
+	m := &blocking{guard: guard, sets: sets, blocker: b, settings: cfg.block, store: store, log: log}
+	if st, err := b.Restore(ctx); err != nil {
+		log.Error("blocks not restored", "err", err)
+	} else {
+		log.Info("blocks restored", "stats", st)
+	}
+	m.loadBulk(ctx)
+	return m, nil
+}
+
+// loadBulk (re)loads the bulk drop lists, if any are configured.
+func (m *blocking) loadBulk(ctx context.Context) (block.BulkStats, error) {
+	if len(m.settings.bulk) == 0 {
+		return block.BulkStats{}, nil
+	}
+	st, err := m.blocker.LoadBulk(ctx, m.settings.bulk, m.settings.widen4, m.settings.widen6)
+	if err != nil {
+		m.log.Error("bulk lists not loaded; the previous ones stay", "err", err)
+		return st, err
+	}
+	m.log.Info("bulk lists loaded", "stats", st)
+	return st, nil
+}
+
+// reload re-reads the whitelist (host names resolved again) and the bulk
+// lists, for SIGHUP.
+func (m *blocking) reload(ctx context.Context) error {
+	if err := m.guard.Load(ctx); err != nil {
+		return fmt.Errorf("whitelist: %w", err)
+	}
+	_, err := m.loadBulk(ctx)
+	return err
+}
+
+// auto is the step after an alert is stored: block its source when the
+// policy says so, and record what happened as the alert's outcome.
+func (m *blocking) auto(a alerts.Alert) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, blocked, err := m.blocker.Auto(ctx, a)
+	if !blocked && err == nil {
+		return
+	}
+	o := alerts.Outcome{Action: "block", Time: time.Now(), OK: err == nil}
+	if err != nil {
+		o.Error = err.Error()
+	}
+	if err := m.store.AddOutcome(ctx, a.ID, o); err != nil {
+		m.log.Error("block outcome not stored", "alert", a.ID, "err", err)
+	}
+}
+
+func (m *blocking) close() { m.sets.Close() }

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/firewall"
+)
+
+// setupFlags are `ifw setup`'s command line.
+type setupFlags struct {
+	dryRun, remove bool
+	config         string
+	logTarget      string
+	logPrefix      string
+	nflogGroup     uint
+	queue          int
+	queueBypass    bool
+	backend        string
+	family         string
+}
+
+func parseSetupFlags(e env, args []string) (*setupFlags, error) {
+	f := &setupFlags{}
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the commands instead of running them")
+	fs.BoolVar(&f.remove, "remove", false, "remove ifw's rules (and its IFW-LOG chain)")
+	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (set names)")
+	fs.StringVar(&f.logTarget, "log", "log", "how dropped packets reach ifw: log (LOG to the kernel log), nflog, none")
+	fs.StringVar(&f.logPrefix, "log-prefix", "", "log prefix (default \"ifw \")")
+	fs.UintVar(&f.nflogGroup, "nflog-group", 0, "NFLOG group, with --log nflog")
+	fs.IntVar(&f.queue, "queue", -1, "add the outbound module's NFQUEUE rule on this queue number")
+	fs.BoolVar(&f.queueBypass, "queue-bypass", false, "with --queue: let packets through when no daemon listens (fail open)")
+	fs.StringVar(&f.backend, "backend", "", "iptables backend: nft or legacy (default: what iptables is)")
+	fs.StringVar(&f.family, "family", "both", "4, 6 or both")
+	return f, fs.Parse(args)
+}
+
+// firewallConfig turns the flags and the configured set names into the
+// firewall package's Config.
+func (f *setupFlags) firewallConfig(sets block.SetsConfig) (firewall.Config, error) {
+	b4, b6, k4, k6 := sets.Block4, sets.Block6, sets.Bulk4, sets.Bulk6
+	cfg := firewall.Config{Backend: firewall.Backend(f.backend),
+		Sets4: nonEmpty(b4, block.DefaultBlock4, k4, block.DefaultBulk4),
+		Sets6: nonEmpty(b6, block.DefaultBlock6, k6, block.DefaultBulk6),
+		Log:   firewall.LogConfig{Target: firewall.LogTarget(f.logTarget), Prefix: f.logPrefix, Group: uint16(f.nflogGroup)}}
+	switch f.family {
+	case "4":
+		cfg.Families = firewall.IPv4
+	case "6":
+		cfg.Families = firewall.IPv6
+	case "both":
+	default:
+		return cfg, fmt.Errorf("--family %q: want 4, 6 or both", f.family)
+	}
+	if f.queue >= 0 {
+		cfg.Queue = &firewall.QueueConfig{Num: uint16(f.queue), Bypass: f.queueBypass}
+	}
+	return cfg, cfg.Validate()
+}
+
+// nonEmpty pairs configured names with their defaults.
+func nonEmpty(set, def, bulk, bulkDef string) []string {
+	if set == "" {
+		set = def
+	}
+	if bulk == "" {
+		bulk = bulkDef
+	}
+	return []string{set, bulk}
+}
+
+// runSetup is `ifw setup`: it creates ifw's ipset sets and installs, or
+// prints, or removes, the firewall rules ifw needs; idempotent.
+func runSetup(e env, args []string) int {
+	f, err := parseSetupFlags(e, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	cfg, err := loadDaemonConfig(f.config, false)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw setup:", err)
+		return exitUsage
+	}
+	fw, err := f.firewallConfig(cfg.block.sets)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw setup:", err)
+		return exitUsage
+	}
+	if f.dryRun {
+		for _, line := range firewall.Script(fw, f.remove) {
+			fmt.Fprintln(e.stdout, line)
+		}
+		return exitOK
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	report, err := applySetup(ctx, f, fw, cfg.block.sets, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	writeSetupReport(e, report)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw setup:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func applySetup(ctx context.Context, f *setupFlags, fw firewall.Config, sc block.SetsConfig, log *slog.Logger) (firewall.Report, error) {
+	if f.remove {
+		return firewall.Remove(ctx, fw, firewall.Exec)
+	}
+	sets, err := block.OpenSets(sc, log)
+	if err != nil {
+		return firewall.Report{}, err
+	}
+	defer sets.Close()
+	if err := sets.Ensure(ctx); err != nil {
+		return firewall.Report{}, err
+	}
+	return firewall.Apply(ctx, fw, firewall.Exec)
+}
+
+func writeSetupReport(e env, r firewall.Report) {
+	for _, s := range r.Steps {
+		fmt.Fprintf(e.stdout, "%-8s %-10s %s", s.Change, s.Tool, s.Line)
+		if s.Note != "" {
+			fmt.Fprintf(e.stdout, "  (%s)", s.Note)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintln(e.stderr, "warning:", w)
+	}
+	if len(r.Steps) > 0 {
+		fmt.Fprintf(e.stdout, "%d changes (%s)\n", r.Changed(), r.Backend)
+	}
+}
