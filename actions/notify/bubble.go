@@ -1,0 +1,177 @@
+package notify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	fdn "github.com/esiqveland/notify"
+	"github.com/godbus/dbus/v5"
+
+	"github.com/ifw/ifw/alerts"
+)
+
+// Urgency is a bubble's urgency (the spec's byte values).
+type Urgency uint8
+
+// Urgencies.
+const (
+	UrgencyLow      Urgency = 0
+	UrgencyNormal   Urgency = 1
+	UrgencyCritical Urgency = 2
+)
+
+func (u Urgency) String() string {
+	switch u {
+	case UrgencyLow:
+		return "low"
+	case UrgencyNormal:
+		return "normal"
+	case UrgencyCritical:
+		return "critical"
+	}
+	return fmt.Sprintf("urgency(%d)", uint8(u))
+}
+
+// ParseUrgency reads what String writes.
+func ParseUrgency(s string) (Urgency, error) {
+	for _, u := range []Urgency{UrgencyLow, UrgencyNormal, UrgencyCritical} {
+		if s == u.String() {
+			return u, nil
+		}
+	}
+	return 0, fmt.Errorf("notify: urgency %q is not low, normal or critical", s)
+}
+
+// UrgencyOf maps a danger level to an urgency: 1-2 low, 3 normal, 4-5
+// critical.
+func UrgencyOf(level int) Urgency {
+	switch {
+	case level >= 4:
+		return UrgencyCritical
+	case level == 3:
+		return UrgencyNormal
+	}
+	return UrgencyLow
+}
+
+// Bubble is what a notification says, in plain text.
+type Bubble struct {
+	Summary string
+	Body    string
+	Urgency Urgency
+}
+
+// Bubble text limits: an alert's lists are long, a bubble is not.
+const (
+	maxBodyScans = 3
+	maxBodySigs  = 3
+	maxBodyBytes = 1024
+)
+
+// BubbleFor is the bubble of an alert.
+func BubbleFor(a alerts.Alert) Bubble {
+	lines := []string{fmt.Sprintf("Intrusion detected from %s", a.Src)}
+	for i, s := range a.Scans {
+		if i == maxBodyScans {
+			lines = append(lines, fmt.Sprintf("and %d more scans", len(a.Scans)-i))
+			break
+		}
+		lines = append(lines, scanLine(s.Type, s.Proto, s.Dst.String(), s.Ports(), s.Packets))
+	}
+	for i, s := range a.Signatures {
+		if i == maxBodySigs {
+			lines = append(lines, fmt.Sprintf("and %d more signatures", len(a.Signatures)-i))
+			break
+		}
+		lines = append(lines, fmt.Sprintf("signature: %s", s.Name))
+	}
+	body := strings.Join(lines, "\n")
+	if len(body) > maxBodyBytes {
+		body = strings.ToValidUTF8(body[:maxBodyBytes], "") + "…"
+	}
+	return Bubble{
+		Summary: fmt.Sprintf("Firewall alert: danger level %d", a.Level),
+		Body:    body,
+		Urgency: UrgencyOf(a.Level),
+	}
+}
+
+func scanLine(typ, proto, dst, ports string, packets int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s scan of %s", typ, dst)
+	if ports != "" {
+		fmt.Fprintf(&b, ", %s ports %s", proto, ports)
+	}
+	fmt.Fprintf(&b, " (%d packets)", packets)
+	return b.String()
+}
+
+// Capabilities the bubbles depend on (GetCapabilities).
+const (
+	capActions    = "actions"
+	capBodyMarkup = "body-markup"
+)
+
+// Fixed parts of every bubble.
+const (
+	appName  = "ifw"
+	category = "network.error"
+	// desktopEntry is the applet's desktop file (etc/ifw-applet.desktop).
+	desktopEntry = "ifw-applet"
+)
+
+// style is how a bubble looks, from the applet's configuration.
+type style struct {
+	icon   string
+	expire time.Duration // 0: server's choice; ExpireNever: never
+}
+
+// notification builds the D-Bus notification of b for a server with caps:
+// the body escaped when the server reads markup, buttons for actions only
+// when it supports them (unknown actions are skipped). offered is what the
+// buttons are.
+func notification(b Bubble, caps, actions []string, st style) (n fdn.Notification, offered []string) {
+	body := b.Body
+	if slices.Contains(caps, capBodyMarkup) {
+		body = escapeMarkup(body)
+	}
+	n = fdn.Notification{
+		AppName: appName, AppIcon: st.icon, Summary: b.Summary, Body: body,
+		ExpireTimeout: expireTimeout(st.expire),
+		Hints: map[string]dbus.Variant{
+			"urgency":       dbus.MakeVariant(byte(b.Urgency)),
+			"category":      dbus.MakeVariant(category),
+			"desktop-entry": dbus.MakeVariant(desktopEntry),
+		},
+	}
+	if !slices.Contains(caps, capActions) {
+		return n, nil
+	}
+	for _, a := range actions {
+		if l := Label(a); l != "" {
+			n.Actions = append(n.Actions, fdn.Action{Key: a, Label: l})
+			offered = append(offered, a)
+		}
+	}
+	return n, offered
+}
+
+func expireTimeout(d time.Duration) time.Duration {
+	switch d {
+	case 0:
+		return fdn.ExpireTimeoutSetByNotificationServer
+	case ExpireNever:
+		return fdn.ExpireTimeoutNever
+	}
+	return d
+}
+
+// escapeMarkup makes s literal text for a server that reads the spec's
+// XML-like body markup.
+func escapeMarkup(s string) string {
+	return strings.NewReplacer(
+		"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;",
+	).Replace(s)
+}

@@ -1,0 +1,237 @@
+package notify
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// Defaults of the zero Config fields.
+const (
+	DefaultBuffer         = 64
+	DefaultMaxSubscribers = 32
+	DefaultMaxPending     = 4096
+	DefaultAnswerWindow   = 24 * time.Hour
+)
+
+// Limits of the Config fields.
+const (
+	MaxBuffer         = 4096
+	MaxSubscribers    = 1024
+	MaxPendingLimit   = 1 << 20
+	MinAnswerWindow   = time.Second
+	maxBackoffLimit   = time.Hour
+	maxTrackedLimit   = 1 << 16
+	maxPostTimeout    = time.Minute
+	maxFallbackTimout = 5 * time.Minute
+)
+
+// Config is the hub's (the "notify" action's) configuration.
+type Config struct {
+	// Actions are the choices every alert bubble offers, in button order:
+	// ActionBlock, ActionWhitelist, ActionIgnore. nil means all three; an
+	// empty, non-nil slice means bubbles without buttons.
+	Actions []string
+	// Buffer is how many events wait for a slow applet before its oldest
+	// is dropped; 0 means DefaultBuffer.
+	Buffer int
+	// MaxSubscribers bounds the applets subscribed at once; 0 means
+	// DefaultMaxSubscribers.
+	MaxSubscribers int
+	// MaxPending bounds the events remembered for Choice (the oldest is
+	// forgotten first); 0 means DefaultMaxPending.
+	MaxPending int
+	// AnswerWindow is how long an event can be answered; 0 means
+	// DefaultAnswerWindow.
+	AnswerWindow time.Duration
+	// Fallback shows an alert when no applet is subscribed; nil means Run
+	// returns ErrNoApplet then.
+	Fallback Fallback
+	// Clock is the time source; nil means time.Now.
+	Clock func() time.Time
+}
+
+// Validate checks c without touching the system.
+func (c Config) Validate() error {
+	for i, a := range c.Actions {
+		if Label(a) == "" {
+			return fmt.Errorf("%w: unknown action %q", ErrConfig, a)
+		}
+		for _, b := range c.Actions[:i] {
+			if a == b {
+				return fmt.Errorf("%w: action %q twice", ErrConfig, a)
+			}
+		}
+	}
+	if err := inRange("buffer", c.Buffer, 0, MaxBuffer); err != nil {
+		return err
+	}
+	if err := inRange("max subscribers", c.MaxSubscribers, 0, MaxSubscribers); err != nil {
+		return err
+	}
+	if err := inRange("max pending", c.MaxPending, 0, MaxPendingLimit); err != nil {
+		return err
+	}
+	if c.AnswerWindow != 0 && c.AnswerWindow < MinAnswerWindow {
+		return fmt.Errorf("%w: answer window %s is below %s", ErrConfig, c.AnswerWindow, MinAnswerWindow)
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Actions == nil {
+		c.Actions = DefaultActions()
+	}
+	c.Buffer = orDefault(c.Buffer, DefaultBuffer)
+	c.MaxSubscribers = orDefault(c.MaxSubscribers, DefaultMaxSubscribers)
+	c.MaxPending = orDefault(c.MaxPending, DefaultMaxPending)
+	c.AnswerWindow = orDefault(c.AnswerWindow, DefaultAnswerWindow)
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	return c
+}
+
+// Defaults of the zero AppletConfig fields.
+const (
+	DefaultSocket      = "/run/ifw/ifw.sock"
+	DefaultBackoffMin  = 500 * time.Millisecond
+	DefaultBackoffMax  = 30 * time.Second
+	DefaultMaxTracked  = 256
+	DefaultIcon        = "security-high"
+	DefaultPostTimeout = 10 * time.Second
+	// ExpireNever as AppletConfig.Expire keeps bubbles until closed.
+	ExpireNever time.Duration = -1
+)
+
+// AppletConfig is the configuration of `ifw applet`.
+type AppletConfig struct {
+	// Socket is the daemon's control socket; "" means DefaultSocket.
+	Socket string
+	// Client, when set, is used instead of one that dials Socket (tests).
+	Client *http.Client
+	// Bus, when set, is the session bus connection to use; the applet
+	// does not close it. nil means the applet connects to BusAddress, or
+	// to the session bus of its environment, and closes it on return.
+	Bus        *dbus.Conn
+	BusAddress string
+	// BackoffMin and BackoffMax bound the wait before reconnecting to the
+	// daemon; 0 means DefaultBackoffMin, DefaultBackoffMax.
+	BackoffMin, BackoffMax time.Duration
+	// MaxTracked bounds the bubbles whose clicks are awaited (the oldest
+	// is forgotten first); 0 means DefaultMaxTracked.
+	MaxTracked int
+	// Expire is how long a bubble stays: 0 leaves it to the server,
+	// ExpireNever keeps it until closed.
+	Expire time.Duration
+	// Icon is the bubble's icon name; "" means DefaultIcon.
+	Icon string
+	// PostTimeout bounds posting a choice; 0 means DefaultPostTimeout.
+	PostTimeout time.Duration
+}
+
+// Validate checks c without touching the system.
+func (c AppletConfig) Validate() error {
+	if c.Socket != "" && !filepath.IsAbs(c.Socket) {
+		return fmt.Errorf("%w: socket %q is not an absolute path", ErrConfig, c.Socket)
+	}
+	d := c.withDefaults()
+	if d.BackoffMin <= 0 || d.BackoffMax > maxBackoffLimit || d.BackoffMin > d.BackoffMax {
+		return fmt.Errorf("%w: backoff %s-%s is not within 0-%s", ErrConfig, d.BackoffMin, d.BackoffMax, maxBackoffLimit)
+	}
+	if err := inRange("max tracked", c.MaxTracked, 0, maxTrackedLimit); err != nil {
+		return err
+	}
+	if c.Expire < ExpireNever || (c.Expire > 0 && c.Expire < time.Millisecond) {
+		return fmt.Errorf("%w: expire %s is neither 0, never nor at least 1ms", ErrConfig, c.Expire)
+	}
+	if c.PostTimeout < 0 || c.PostTimeout > maxPostTimeout {
+		return fmt.Errorf("%w: post timeout %s is not 0-%s", ErrConfig, c.PostTimeout, maxPostTimeout)
+	}
+	return nil
+}
+
+func (c AppletConfig) withDefaults() AppletConfig {
+	if c.Socket == "" {
+		c.Socket = DefaultSocket
+	}
+	c.BackoffMin = orDefault(c.BackoffMin, DefaultBackoffMin)
+	c.BackoffMax = orDefault(c.BackoffMax, DefaultBackoffMax)
+	c.MaxTracked = orDefault(c.MaxTracked, DefaultMaxTracked)
+	if c.Icon == "" {
+		c.Icon = DefaultIcon
+	}
+	c.PostTimeout = orDefault(c.PostTimeout, DefaultPostTimeout)
+	return c
+}
+
+// Defaults of the zero FallbackConfig fields.
+const (
+	DefaultRuntimeDir      = "/run/user"
+	DefaultMinUID          = 1000
+	DefaultFallbackTimeout = 10 * time.Second
+)
+
+// FallbackConfig is the configuration of SessionFallback.
+type FallbackConfig struct {
+	// Command is the helper's argv before its flags, run directly (no
+	// shell); nil means this executable with "notify-once".
+	Command []string
+	// RuntimeDir holds the users' runtime directories; "" means
+	// DefaultRuntimeDir.
+	RuntimeDir string
+	// MinUID is the lowest uid notified (below are system users and
+	// display managers); 0 means DefaultMinUID.
+	MinUID uint32
+	// Timeout bounds one helper run; 0 means DefaultFallbackTimeout.
+	Timeout time.Duration
+	// Runner runs the helper; nil means ExecRunner.
+	Runner Runner
+}
+
+// Validate checks c without touching the system.
+func (c FallbackConfig) Validate() error {
+	if len(c.Command) > 0 && !filepath.IsAbs(c.Command[0]) {
+		return fmt.Errorf("%w: helper %q is not an absolute path", ErrConfig, c.Command[0])
+	}
+	if c.Command != nil && len(c.Command) == 0 {
+		return fmt.Errorf("%w: empty helper command", ErrConfig)
+	}
+	if c.RuntimeDir != "" && !filepath.IsAbs(c.RuntimeDir) {
+		return fmt.Errorf("%w: runtime dir %q is not an absolute path", ErrConfig, c.RuntimeDir)
+	}
+	if c.Timeout != 0 && (c.Timeout < time.Second || c.Timeout > maxFallbackTimout) {
+		return fmt.Errorf("%w: fallback timeout %s is not 1s-%s", ErrConfig, c.Timeout, maxFallbackTimout)
+	}
+	return nil
+}
+
+func (c FallbackConfig) withDefaults() FallbackConfig {
+	if c.RuntimeDir == "" {
+		c.RuntimeDir = DefaultRuntimeDir
+	}
+	c.MinUID = orDefault(c.MinUID, DefaultMinUID)
+	c.Timeout = orDefault(c.Timeout, DefaultFallbackTimeout)
+	if c.Runner == nil {
+		c.Runner = ExecRunner{}
+	}
+	return c
+}
+
+func inRange(what string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%w: %s %d is not %d-%d", ErrConfig, what, v, lo, hi)
+	}
+	return nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,218 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+)
+
+// Hub is the daemon side: the "notify" action. It publishes alerts to the
+// subscribed applets and checks their answers. It starts no goroutine;
+// every method is safe for concurrent use.
+type Hub struct {
+	cfg Config
+	log *slog.Logger
+
+	mu     sync.Mutex
+	closed bool
+	seq    uint64
+	subs   map[*subscription]struct{}
+	events map[uint64]*pending
+	order  []uint64 // ring of remembered event ids, oldest at next once full
+	next   int
+}
+
+// pending is a published event awaiting its answer.
+type pending struct {
+	ev         Event
+	at         time.Time
+	recipients map[uint32]int // uid → subscriptions holding or given it
+	answered   bool
+}
+
+// NewHub makes a hub; log may be nil.
+func NewHub(cfg Config, log *slog.Logger) (*Hub, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	return &Hub{
+		cfg: cfg, log: log, seq: epoch(cfg.Clock()),
+		subs: map[*subscription]struct{}{}, events: map[uint64]*pending{},
+	}, nil
+}
+
+// epoch is the first event id of a hub started at t: the start time in
+// milliseconds, shifted by 10 bits, so that a restarted daemon does not
+// reuse the ids of the last one (an old bubble's click must not answer a
+// new alert) unless the last one published over 1024 events per
+// millisecond of its life. The ids stay below 2^53 (until the year 2248),
+// exact in any JSON reader.
+func epoch(t time.Time) uint64 {
+	return uint64(max(t.UnixMilli(), 0)) << 10
+}
+
+// Name is the action's name.
+func (h *Hub) Name() string { return "notify" }
+
+// Run publishes a to every subscribed applet without waiting for any of
+// them. With none subscribed, the Fallback shows it; without a Fallback,
+// Run returns ErrNoApplet so the alert's outcome says nobody saw it.
+func (h *Hub) Run(ctx context.Context, a alerts.Alert) error {
+	ev := Event{Kind: KindAlert, Alert: a, Actions: slices.Clone(h.cfg.Actions)}
+	if id, n := h.publish(ev); n > 0 {
+		h.log.Debug("alert published", "event_id", id, "src", a.Src, "level", a.Level, "subscribers", n)
+		return nil
+	}
+	if h.cfg.Fallback == nil {
+		return ErrNoApplet
+	}
+	if err := h.cfg.Fallback.Notify(ctx, BubbleFor(a)); err != nil {
+		return fmt.Errorf("notify: fallback: %w", err)
+	}
+	return nil
+}
+
+// Subscribe adds an applet of uid. Events arrive on the channel until
+// cancel is called or the hub is closed; then it is closed. When the hub
+// is closed or full, the channel is closed at once.
+func (h *Hub) Subscribe(uid uint32) (<-chan Event, func()) {
+	s, cancel, err := h.subscribe(uid)
+	if err != nil {
+		h.log.Warn("subscription refused", "uid", uid, "err", err)
+		ch := make(chan Event)
+		close(ch)
+		return ch, func() {}
+	}
+	return s.ch, cancel
+}
+
+func (h *Hub) subscribe(uid uint32) (*subscription, func(), error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, nil, ErrHubClosed
+	}
+	if len(h.subs) >= h.cfg.MaxSubscribers {
+		return nil, nil, fmt.Errorf("%w (%d)", ErrTooManySubscribers, h.cfg.MaxSubscribers)
+	}
+	s := newSubscription(uid, h.cfg.Buffer)
+	h.subs[s] = struct{}{}
+	var once sync.Once
+	return s, func() { once.Do(func() { h.unsubscribe(s) }) }, nil
+}
+
+// unsubscribe removes s; the events it never delivered are no longer its
+// uid's to answer.
+func (h *Hub) unsubscribe(s *subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; !ok {
+		return // the hub was closed
+	}
+	delete(h.subs, s)
+	for _, ev := range s.drain() {
+		h.forget(ev.ID, s.uid)
+	}
+	close(s.ch)
+}
+
+// Subscribers is the number of applets subscribed.
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Close ends every subscription (their channels close, so ServeEvents
+// returns) and refuses new ones. Call it when the daemon stops.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for s := range h.subs {
+		delete(h.subs, s)
+		close(s.ch)
+	}
+}
+
+// publish gives ev an id and queues it for every subscription; it returns
+// the id and the number of subscriptions (0: nothing was published).
+func (h *Hub) publish(ev Event) (uint64, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || len(h.subs) == 0 {
+		return 0, 0
+	}
+	h.seq++
+	ev.ID = h.seq
+	p := &pending{ev: ev, at: h.cfg.Clock(), recipients: map[uint32]int{}}
+	h.remember(p)
+	for s := range h.subs {
+		p.recipients[s.uid]++
+		if old, dropped := s.push(ev); dropped {
+			h.forget(old.ID, s.uid)
+			h.log.Warn("applet too slow: oldest event dropped", "uid", s.uid, "event_id", old.ID, "dropped", s.dropped)
+		}
+	}
+	return ev.ID, len(h.subs)
+}
+
+// remember keeps p for Choice, forgetting the oldest beyond MaxPending.
+func (h *Hub) remember(p *pending) {
+	if len(h.order) < h.cfg.MaxPending {
+		h.order = append(h.order, p.ev.ID)
+	} else {
+		delete(h.events, h.order[h.next])
+		h.order[h.next] = p.ev.ID
+		h.next = (h.next + 1) % len(h.order)
+	}
+	h.events[p.ev.ID] = p
+}
+
+// forget notes that one subscription of uid lost event id unseen.
+func (h *Hub) forget(id uint64, uid uint32) {
+	p := h.events[id]
+	if p == nil || p.recipients[uid] == 0 {
+		return
+	}
+	if p.recipients[uid]--; p.recipients[uid] == 0 {
+		delete(p.recipients, uid)
+	}
+}
+
+// Choice checks uid's answer to event id and, when it is acceptable,
+// marks the event answered and returns what to apply. Errors are
+// *ChoiceError wrapping ErrUnknownEvent, ErrNotRecipient,
+// ErrChoiceNotOffered or ErrAnswered (see HTTPStatus).
+func (h *Hub) Choice(uid uint32, id uint64, choice string) (Choice, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	refuse := func(err error) (Choice, error) {
+		return Choice{}, &ChoiceError{EventID: id, UID: uid, Choice: choice, Err: err}
+	}
+	p := h.events[id]
+	switch {
+	case p == nil:
+		return refuse(ErrUnknownEvent)
+	case h.cfg.Clock().Sub(p.at) > h.cfg.AnswerWindow:
+		return refuse(fmt.Errorf("%w: older than %s", ErrUnknownEvent, h.cfg.AnswerWindow))
+	case p.recipients[uid] == 0:
+		return refuse(ErrNotRecipient)
+	case !slices.Contains(p.ev.Actions, choice):
+		return refuse(ErrChoiceNotOffered)
+	case p.answered:
+		return refuse(ErrAnswered)
+	}
+	p.answered = true
+	h.log.Info("choice accepted", "event_id", id, "uid", uid, "choice", choice, "src", p.ev.Alert.Src)
+	return Choice{EventID: id, Alert: p.ev.Alert, Action: choice}, nil
+}
