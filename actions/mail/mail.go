@@ -1,0 +1,81 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"time"
+
+	"github.com/ifw/ifw/actions/script"
+	"github.com/ifw/ifw/alerts"
+)
+
+// Mail is an alerts.Action that mails alerts.
+type Mail struct {
+	cfg  Config
+	from string   // envelope sender
+	rcpt []string // envelope recipients
+	log  *slog.Logger
+	now  func() time.Time
+	smtp smtpOptions
+}
+
+// New checks cfg and makes a Mail. Nothing is contacted before the first
+// alert. A nil log discards.
+func New(cfg Config, log *slog.Logger) (*Mail, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m := &Mail{cfg: cfg, log: log.With("action", cfg.Name), now: time.Now}
+	m.from = envelope(cfg.From)
+	for _, to := range cfg.To {
+		m.rcpt = append(m.rcpt, envelope(to))
+	}
+	return m, nil
+}
+
+// envelope is the address part of a valid address ("root@example.org").
+func envelope(addr string) string {
+	a, err := mail.ParseAddress(addr)
+	if err != nil {
+		return addr // Validate has parsed it
+	}
+	return a.Address
+}
+
+// Name is Config.Name.
+func (m *Mail) Name() string { return m.cfg.Name }
+
+// Run mails a, through SMTP or sendmail, within Config.Timeout.
+func (m *Mail) Run(ctx context.Context, a alerts.Alert) error {
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	defer cancel()
+	msg := message(m.cfg.From, m.cfg.To, a, m.now())
+	var err error
+	if m.cfg.SMTP != "" {
+		err = m.sendSMTP(ctx, msg)
+	} else {
+		err = m.sendmail(ctx, msg)
+	}
+	if err != nil {
+		return fmt.Errorf("mail %s: %w", m.cfg.Name, err)
+	}
+	m.log.Debug("alert mailed", "alert", a.ID, "src", a.Src, "to", m.rcpt)
+	return nil
+}
+
+// sendmail runs `sendmail -t -oi` with msg on its standard input.
+func (m *Mail) sendmail(ctx context.Context, msg []byte) error {
+	cmd := script.Command{
+		Path:  m.cfg.Sendmail,
+		Args:  []string{m.cfg.Sendmail, "-t", "-oi"},
+		Env:   []string{"PATH=" + script.DefaultPath},
+		Stdin: msg,
+	}
+	return cmd.Run(ctx)
+}

@@ -1,0 +1,216 @@
+package script
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// TestHostileValues: whatever the values hold, each stays inside the one
+// argument (and the one variable) it was placed in.
+func TestHostileValues(t *testing.T) {
+	dir := trustedDir(t)
+	helper := installHelper(t, dir, "helper")
+	out := filepath.Join(dir, "out.json")
+	hostile := "gw; rm -rf / $(id) `id` \"q\" 'q' &&\nsecond line\tDSTIP"
+	a := sampleAlert("198.51.100.7")
+	a.Host = hostile
+	a.Signatures = append(a.Signatures, signatures.SigHit{ID: 9, Name: "x; $(reboot) `halt`"})
+	a.OS = "Linux\x00$(id)"
+	s, err := New(Config{Command: helperEnv + "=argv OUT=" + out + " " + helper +
+		` SRCIP HOST "host=HOST!" SIGS "level DL from SRCIP" SRCIPS xDL DSTIP DPORTS SCAN PROTO ALERTID TIME OS TOOL ''`}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	got := readRun(t, out)
+	want := []string{helper, "198.51.100.7", hostile, "host=" + hostile + "!", "SCAN FIN; x; $(reboot) `halt`",
+		"level 4 from 198.51.100.7", "SRCIPS", "xDL", "203.0.113.5", "1-1024", "syn,udp", "tcp,udp", "17",
+		"2024-03-01T12:00:00Z", "Linux$(id)", "nmap", ""}
+	if !slices.Equal(got.Args, want) {
+		t.Errorf("argv\n got %q\nwant %q", got.Args, want)
+	}
+	wantEnv := []string{"PATH=" + DefaultPath, helperEnv + "=argv", "OUT=" + out,
+		"IFW_SRCIP=198.51.100.7", "IFW_DSTIP=203.0.113.5", "IFW_DL=4", "IFW_PROTO=tcp,udp", "IFW_DPORTS=1-1024",
+		"IFW_SCAN=syn,udp", "IFW_SIGS=SCAN FIN; x; $(reboot) `halt`", "IFW_HOST=" + hostile, "IFW_ALERTID=17",
+		"IFW_TIME=2024-03-01T12:00:00Z", "IFW_OS=Linux$(id)", "IFW_TOOL=nmap"}
+	if !slices.Equal(got.Env, wantEnv) {
+		t.Errorf("environment\n got %q\nwant %q", got.Env, wantEnv)
+	}
+}
+
+// TestPsadRecipe: psad's notify-send recipe, word for word, with a PATH
+// that finds a stand-in notify-send.
+func TestPsadRecipe(t *testing.T) {
+	dir := trustedDir(t)
+	installHelper(t, dir, "notify-send")
+	out := filepath.Join(dir, "out.json")
+	recipe := `DISPLAY=:0.0 XAUTHORITY=/home/USER/.Xauthority notify-send -t 0 -i ICON -c network "Firewall Alert" "Intrusion detected from SRCIP"`
+	s, err := New(Config{Command: "PATH=" + dir + " " + helperEnv + "=argv OUT=" + out + " " + recipe}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), sampleAlert("198.51.100.7")); err != nil {
+		t.Fatal(err)
+	}
+	got := readRun(t, out)
+	want := []string{"notify-send", "-t", "0", "-i", "ICON", "-c", "network", "Firewall Alert", "Intrusion detected from 198.51.100.7"}
+	if !slices.Equal(got.Args, want) {
+		t.Errorf("argv\n got %q\nwant %q", got.Args, want)
+	}
+	for _, kv := range []string{"PATH=" + dir, "DISPLAY=:0.0", "XAUTHORITY=/home/USER/.Xauthority", "IFW_SRCIP=198.51.100.7"} {
+		if !slices.Contains(got.Env, kv) {
+			t.Errorf("environment %q lacks %q", got.Env, kv)
+		}
+	}
+	if s.Path() != filepath.Join(dir, "notify-send") {
+		t.Errorf("resolved to %s", s.Path())
+	}
+}
+
+// TestTimeoutKillsGroup: at the timeout the program and its children die.
+func TestTimeoutKillsGroup(t *testing.T) {
+	dir := trustedDir(t)
+	prog := writeProgram(t, dir, "slow", "#!/bin/sh\nsleep 60 &\necho $! > \"$1\"\necho started >&2\nwait\n")
+	pidFile := filepath.Join(dir, "pid")
+	s, err := New(Config{Command: prog + " " + pidFile, Timeout: 300 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = s.Run(context.Background(), sampleAlert("198.51.100.7"))
+	took := time.Since(start)
+	var re *RunError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &re) || re.Stderr != "started" {
+		t.Fatalf("err %v; want a *RunError for the deadline, with stderr", err)
+	}
+	if took > 3*time.Second {
+		t.Errorf("returned after %v", took)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	deadline := time.Now().Add(5 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the child sleep (pid %d) survived the timeout", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive: pid exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
+}
+
+func TestExitStatus(t *testing.T) {
+	dir := trustedDir(t)
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		stderr     string
+	}{
+		{"status and stderr", "#!/bin/sh\necho 'no display' >&2\necho 'try again' >&2\nexit 3\n", 3, "no display try again"},
+		{"stderr bounded", "#!/bin/sh\nhead -c 10000 /dev/zero | tr '\\0' x >&2\nexit 1\n", 1, strings.Repeat("x", MaxStderr) + " … (5904 more bytes)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog := writeProgram(t, dir, strings.ReplaceAll(tc.name, " ", "-"), tc.body)
+			s, err := New(Config{Command: prog}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Run(context.Background(), sampleAlert("198.51.100.7"))
+			var re *RunError
+			if !errors.As(err, &re) || re.Status != tc.status || re.Stderr != tc.stderr {
+				t.Fatalf("err %v; want status %d, stderr %.40q", err, tc.status, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestAttackerMode: once per source per window; a run that never started
+// does not count.
+func TestAttackerMode(t *testing.T) {
+	dir := trustedDir(t)
+	log := filepath.Join(dir, "log")
+	prog := writeProgram(t, dir, "record", "#!/bin/sh\necho \"$1\" >> \"$2\"\n")
+	s, err := New(Config{Command: prog + " SRCIP " + log, Mode: ModeAttacker, Window: time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.sem <- struct{}{} // every slot taken (MaxConcurrent 4): the next run waits
+	s.sem <- struct{}{}
+	s.sem <- struct{}{}
+	s.sem <- struct{}{}
+	if err := s.Run(cancelled, sampleAlert("198.51.100.1")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run that never started: %v", err)
+	}
+	for range 4 {
+		<-s.sem
+	}
+	for i, step := range []struct {
+		src     string
+		after   time.Duration
+		skipped bool
+	}{
+		{"198.51.100.1", 0, false}, {"198.51.100.1", time.Minute, true}, {"198.51.100.2", 0, false},
+		{"198.51.100.1", 58 * time.Minute, true}, {"198.51.100.1", time.Minute, false}, {"198.51.100.2", 0, true},
+	} {
+		now = now.Add(step.after)
+		err := s.Run(context.Background(), sampleAlert(step.src))
+		if skipped := errors.Is(err, alerts.ErrSkip); skipped != step.skipped || err != nil && !skipped {
+			t.Fatalf("step %d (%s): %v; want skipped %v", i, step.src, err, step.skipped)
+		}
+	}
+	b, _ := os.ReadFile(log)
+	if got := string(b); got != "198.51.100.1\n198.51.100.2\n198.51.100.1\n" {
+		t.Fatalf("runs:\n%s", got)
+	}
+}
+
+// TestMaxConcurrent: six runs of 0.2 s, two at a time, take three rounds.
+func TestMaxConcurrent(t *testing.T) {
+	dir := trustedDir(t)
+	prog := writeProgram(t, dir, "nap", "#!/bin/sh\nsleep 0.2\n")
+	s, err := New(Config{Command: prog, MaxConcurrent: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			if err := s.Run(context.Background(), sampleAlert("198.51.100.7")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if took := time.Since(start); took < 600*time.Millisecond {
+		t.Fatalf("six runs two at a time took %v", took)
+	}
+}

@@ -1,0 +1,229 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestNewDispatcherRefuses(t *testing.T) {
+	ok := okAction("script")
+	for _, tc := range []struct {
+		name   string
+		routes []Route
+		field  string
+	}{
+		{"no action", []Route{{}}, "Action"},
+		{"empty name", []Route{{Action: okAction("")}}, "Action"},
+		{"level", []Route{{Action: ok, MinLevel: 6}}, "MinLevel"},
+		{"negative timeout", []Route{{Action: ok, Timeout: -1}}, "Timeout"},
+		{"huge queue", []Route{{Action: ok, Queue: MaxQueue + 1}}, "Queue"},
+		{"negative interval", []Route{{Action: ok, Interval: -time.Second}}, "Interval"},
+		{"workers", []Route{{Action: ok, Workers: MaxWorkers + 1}}, "Workers"},
+		{"remember", []Route{{Action: ok, Remember: -1}}, "Remember"},
+		{"same name twice", []Route{{Action: ok}, {Action: okAction("script")}}, "route script"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewDispatcher(tc.routes, nil, nil)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(ce.Field, tc.field) {
+				t.Fatalf("err %v; want a *ConfigError about %s", err, tc.field)
+			}
+		})
+	}
+}
+
+// TestDispatchNeverBlocks: an action that never finishes fills its queue;
+// what follows is dropped and counted, and Dispatch stays well under a
+// millisecond.
+func TestDispatchNeverBlocks(t *testing.T) {
+	const queue, n = 8, 20000
+	stuck := &fakeAction{name: "stuck", run: func(ctx context.Context, _ Alert) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}}
+	d, stop := runDispatcher(t, []Route{{Action: stuck, Queue: queue, Timeout: time.Hour}}, nil)
+	d.Dispatch(alertOf(src4(0), 3, nil, nil))
+	waitFor(t, "the first run", func() bool { return d.Stats()["stuck"].Running == 1 })
+
+	took := make([]time.Duration, n)
+	for i := range n {
+		a := alertOf(src4(i+1), 3, []string{"syn/tcp"}, nil)
+		start := time.Now()
+		d.Dispatch(a)
+		took[i] = time.Since(start)
+	}
+	slices.Sort(took)
+	p99, worst := took[n*99/100], took[n-1]
+	t.Logf("Dispatch with a full queue: median %v, p99 %v, max %v", took[n/2], p99, worst)
+	if p99 > time.Millisecond || worst > 20*time.Millisecond {
+		t.Errorf("Dispatch too slow: p99 %v, max %v", p99, worst)
+	}
+	st := d.Stats()["stuck"]
+	if st.Dispatched != 1+queue || st.Dropped != n-queue || st.Queued != queue {
+		t.Fatalf("stats %+v; want %d dispatched, %d dropped, %d queued", st, 1+queue, n-queue, queue)
+	}
+	stop()
+	st = d.Stats()["stuck"]
+	if st.Dropped != n || st.Failed != 1 || st.Running != 0 || st.Queued != 0 {
+		t.Fatalf("after Run: %+v; want %d dropped (the queue too), the stuck run failed", st, n)
+	}
+}
+
+// TestOutcomes: every run's outcome lands in a real store; timeouts cancel,
+// panics are recovered, skips are counted without an outcome.
+func TestOutcomes(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	for _, tc := range []struct {
+		name      string
+		run       func(ctx context.Context, a Alert) error
+		want      ActionStats
+		outcome   bool
+		errSubstr string
+	}{
+		{"ok", func(context.Context, Alert) error { return nil }, ActionStats{OK: 1}, true, ""},
+		{"error", func(context.Context, Alert) error { return errors.New("mail server says no") },
+			ActionStats{Failed: 1}, true, "mail server says no"},
+		{"timeout", func(ctx context.Context, _ Alert) error { <-ctx.Done(); return ctx.Err() },
+			ActionStats{Failed: 1}, true, "timed out after 100ms: context deadline exceeded"},
+		{"panic", func(context.Context, Alert) error { panic("boom") },
+			ActionStats{Failed: 1, Panics: 1}, true, "action test panicked: boom"},
+		{"skip", func(context.Context, Alert) error { return ErrSkip }, ActionStats{Skipped: 1}, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			a := sample(t, "198.51.100.7", t0)
+			if _, err := s.AddAlert(context.Background(), &a); err != nil {
+				t.Fatal(err)
+			}
+			act := &fakeAction{name: "test", run: tc.run}
+			d, _ := runDispatcher(t, []Route{{Action: act, Timeout: timeout}}, s)
+			start := time.Now()
+			d.Dispatch(a)
+			waitFor(t, "the run", func() bool { st := d.Stats()["test"]; return st.OK+st.Failed+st.Skipped == 1 })
+			if took := time.Since(start); took > timeout+2*time.Second {
+				t.Errorf("the run took %v", took)
+			}
+			st := d.Stats()["test"]
+			st.Dispatched, st.Busy = 0, 0
+			if st != tc.want {
+				t.Errorf("stats %+v, want %+v", st, tc.want)
+			}
+			checkOutcome(t, s, a, tc.outcome, tc.errSubstr)
+		})
+	}
+}
+
+// checkOutcome waits for the outcome of the test action on a (or checks
+// there is none).
+func checkOutcome(t *testing.T, s *Store, a Alert, want bool, errSubstr string) {
+	t.Helper()
+	var got []Outcome
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		back, ok, err := s.Latest(context.Background(), a.Src)
+		if err != nil || !ok {
+			t.Fatalf("Latest: %v %v", ok, err)
+		}
+		if got = back.Outcomes; len(got) > 0 || !want {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	switch {
+	case !want && len(got) != 0:
+		t.Fatalf("outcomes %+v; want none", got)
+	case !want:
+		return
+	case len(got) != 1:
+		t.Fatalf("outcomes %+v; want one", got)
+	}
+	o := got[0]
+	if o.Action != "test" || o.OK != (errSubstr == "") || !strings.Contains(o.Error, errSubstr) || o.Time.IsZero() {
+		t.Fatalf("outcome %+v; want ok=%v, error with %q", o, errSubstr == "", errSubstr)
+	}
+}
+
+// TestDroppedKeepsNews: an alert that brought news but found the queue full
+// leaves the news for the next alert.
+func TestDroppedKeepsNews(t *testing.T) {
+	d, err := NewDispatcher([]Route{{Action: okAction("a"), Queue: 1, MinLevel: 3}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := d.lanes[0]
+	src := src4(7)
+	d.Dispatch(alertOf(src, 2, nil, nil)) // below the route's level: not even counted
+	d.Dispatch(alertOf(src, 3, nil, nil)) // first: queued
+	d.Dispatch(alertOf(src, 4, nil, nil)) // level: queue full, dropped
+	<-l.queue
+	d.Dispatch(alertOf(src, 4, nil, nil)) // still news: queued
+	d.Dispatch(alertOf(src, 4, nil, nil)) // told already: throttled
+	st := d.Stats()["a"]
+	if st.Dispatched != 2 || st.Dropped != 1 || st.Throttled != 1 {
+		t.Fatalf("stats %+v; want 2 dispatched, 1 dropped, 1 throttled", st)
+	}
+	if j := <-l.queue; j.a.Level != 4 || j.why != reasonLevel {
+		t.Fatalf("queued %+v (%v); want the level 4 alert for its level", j.a, j.why)
+	}
+}
+
+// TestRoutesAndWorkers: each action gets the alerts of its level, in
+// parallel up to its Workers, and Dispatch copies the alert.
+func TestRoutesAndWorkers(t *testing.T) {
+	var now, peak atomic.Int64
+	var sawScan atomic.Value
+	wide := &fakeAction{name: "wide", run: func(context.Context, Alert) error {
+		n := now.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(20 * time.Millisecond)
+		now.Add(-1)
+		return nil
+	}}
+	high := &fakeAction{name: "high", run: func(_ context.Context, a Alert) error {
+		sawScan.Store(a.Scans[0].Type)
+		return nil
+	}}
+	d, _ := runDispatcher(t, []Route{{Action: wide, Workers: 3}, {Action: high, MinLevel: 5}}, nil)
+	for i := range 30 {
+		a := alertOf(src4(i), 1+i%5, []string{"syn/tcp"}, nil)
+		d.Dispatch(a)
+		a.Scans[0].Type = "changed after Dispatch"
+	}
+	waitFor(t, "the runs", func() bool { return d.Stats()["wide"].OK == 30 && d.Stats()["high"].OK == 6 })
+	if p := peak.Load(); p != 3 {
+		t.Errorf("%d runs at once; want Workers = 3", p)
+	}
+	if got := sawScan.Load(); got != "syn" {
+		t.Errorf("the action saw scan type %q: Dispatch did not copy the alert", got)
+	}
+}
+
+func TestRunTwice(t *testing.T) {
+	d, _ := runDispatcher(t, []Route{{Action: okAction("a")}}, nil)
+	waitFor(t, "Run", d.run.Load)
+	if err := d.Run(context.Background()); !errors.Is(err, ErrRunning) {
+		t.Fatalf("second Run: %v, want ErrRunning", err)
+	}
+}
+
+// TestShutdownRecordsCancelled: a run cut short by the end of Run is
+// recorded as failed, although Run's context is gone.
+func TestShutdownRecordsCancelled(t *testing.T) {
+	s := openTemp(t)
+	a := sample(t, "198.51.100.9", t0)
+	if _, err := s.AddAlert(context.Background(), &a); err != nil {
+		t.Fatal(err)
+	}
+	act := &fakeAction{name: "test", run: func(ctx context.Context, _ Alert) error { <-ctx.Done(); return ctx.Err() }}
+	d, stop := runDispatcher(t, []Route{{Action: act, Timeout: time.Hour}}, s)
+	d.Dispatch(a)
+	waitFor(t, "the run", func() bool { return d.Stats()["test"].Running == 1 })
+	stop()
+	checkOutcome(t, s, a, true, "context canceled")
+}
