@@ -4,13 +4,14 @@ SHELL := /bin/bash
 GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN      := bin/ifw
 PKGS      = $(shell $(GO) list ./... | grep -v '/test$$')
-FUZZTIME ?= 20s
+FUZZTIME ?= 15s
 STATICCHECK_VERSION := v0.7.0
 
 # Debian packages the system tests and benchmarks need, as command:package.
 TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux \
-	/usr/bin/time:time journalctl:systemd ping:iputils-ping
+	/usr/bin/time:time journalctl:systemd ping:iputils-ping \
+	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd
 
 # Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
 FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
@@ -18,7 +19,8 @@ FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
 	./signatures/rules:FuzzParse ./signatures/rules:FuzzParsePsad \
 	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig \
 	./sources/nflog:FuzzDecode ./signatures:FuzzRestoreState \
-	./actions/whitelist:FuzzParse ./actions/firewall:FuzzParseListing
+	./actions/whitelist:FuzzParse ./actions/firewall:FuzzParseListing \
+	./actions/script:FuzzSplit
 
 # The benchmark log: 1M lines from the project's own generator (and 3M, to
 # show that memory does not grow with length).

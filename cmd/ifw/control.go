@@ -50,6 +50,19 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 	})
 }
 
+// stream registers a handler that writes its own (streamed) response,
+// after the same peer check as handle.
+func (s *controlServer) stream(pattern string, f func(http.ResponseWriter, *http.Request, peer)) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := s.auth.allow(r); err != nil {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			return
+		}
+		p, _ := r.Context().Value(peerKey{}).(peer)
+		f(w, r, p)
+	})
+}
+
 // httpError is an error with the status code the client should see.
 type httpError struct {
 	code int

@@ -27,6 +27,8 @@ type ifwd struct {
 	writer     *alertWriter
 	collectors []*collector
 	block      *blocking // nil: blocking disabled, or its setup failed
+	actions    *builtActions
+	dispatcher *alerts.Dispatcher
 	control    *controlServer
 	started    time.Time
 }
@@ -81,13 +83,45 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, e
 	d.writer = &alertWriter{store: store, log: log, latency: newLatencies()}
 	d.restoreEngine(ctx, engine)
 	d.startBlocking(ctx)
+	if err := d.buildActions(); err != nil {
+		store.Close()
+		return nil, err
+	}
 	if err := d.buildCollectors(ctx); err != nil {
 		store.Close()
 		return nil, err
 	}
 	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
 	d.routes()
+	if d.actions.hub != nil {
+		d.desktopRoutes(d.actions.hub)
+	}
 	return d, nil
+}
+
+// buildActions makes the configured actions and the dispatcher that feeds
+// them every stored alert.
+func (d *ifwd) buildActions() error {
+	acts, err := buildActions(d.cfg.actions, d.log)
+	if err != nil {
+		return err
+	}
+	if d.dispatcher, err = alerts.NewDispatcher(acts.routes, d.store, d.log); err != nil {
+		acts.closeAll()
+		return err
+	}
+	d.actions = acts
+	d.writer.after = d.afterStored
+	return nil
+}
+
+// afterStored is what sees an alert once it is stored: the auto-blocker,
+// then the actions (without waiting for them).
+func (d *ifwd) afterStored(a alerts.Alert) {
+	if d.block != nil {
+		d.block.auto(a)
+	}
+	d.dispatcher.Dispatch(a)
 }
 
 // run starts every part and waits for ctx; then it stops the collectors,
@@ -96,6 +130,11 @@ func (d *ifwd) run(ctx context.Context) error {
 	defer d.store.Close()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.pipe.run(gctx) })
+	g.Go(func() error { return d.dispatcher.Run(gctx) })
+	defer d.actions.closeAll()
+	if hub := d.actions.hub; hub != nil {
+		g.Go(func() error { <-gctx.Done(); hub.Close(); return nil })
+	}
 	g.Go(func() error { return d.writer.run(d.pipe.pending) })
 	for _, c := range d.collectors {
 		g.Go(func() error { return supervise(gctx, c.src, d.pipe.in, d.log) })
@@ -151,5 +190,4 @@ func (d *ifwd) startBlocking(ctx context.Context) {
 		return
 	}
 	d.block = m
-	d.writer.after = m.auto
 }

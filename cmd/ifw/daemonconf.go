@@ -23,6 +23,7 @@ type daemonConfig struct {
 	daemon  daemonSettings
 	detect  detectSettings
 	sources []sourceSettings
+	actions []sourceSettings
 	block   blockSettings
 	metrics string // listen address of the metrics endpoint; "" is off
 }
@@ -37,8 +38,8 @@ type daemonSettings struct {
 	logLevel     slog.Level
 }
 
-// sourceSettings is one [source NAME] section; its keys are checked by the
-// collector type's entry in collectorTypes.
+// sourceSettings is one typed section, [source NAME] or [action NAME]; its
+// keys are checked by its type's entry in collectorTypes or actionTypes.
 type sourceSettings struct {
 	name, kind string
 	keys       map[string]string
@@ -84,6 +85,9 @@ func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 	if err := readBlock(c, &cfg.block); err != nil {
 		return nil, err
 	}
+	if err := readActions(c, cfg); err != nil {
+		return nil, err
+	}
 	return cfg, readSources(c, cfg)
 }
 
@@ -96,8 +100,9 @@ func (c *confFile) checkSectionNames() error {
 		case name == ini.DefaultSection && len(s.Keys()) == 0:
 		case name == "daemon" || name == "detect" || name == "metrics" || name == "block":
 		case strings.HasPrefix(name, "source ") && strings.TrimSpace(name[len("source "):]) != "":
+		case strings.HasPrefix(name, "action ") && strings.TrimSpace(name[len("action "):]) != "":
 		default:
-			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [metrics], [source NAME]", name)
+			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [metrics], [source NAME], [action NAME]", name)
 		}
 	}
 	return nil
@@ -165,58 +170,76 @@ func isLoopbackListen(v string) bool {
 // readSources reads every [source NAME] section; with none, the defaults'
 // kmsg collector stays.
 func readSources(c *confFile, cfg *daemonConfig) error {
+	specs := func(kind string) (sectionSpec, bool) {
+		ct, ok := collectorTypes[kind]
+		return sectionSpec{keys: ct.keys, required: ct.required}, ok
+	}
+	list, err := readTypedSections(c, "source", "collector", specs, mapKeys(collectorTypes))
+	if len(list) > 0 {
+		cfg.sources = list
+	}
+	return err
+}
+
+// sectionSpec is what a typed section of one kind may hold.
+type sectionSpec struct {
+	keys     map[string]func(string) error
+	required []string
+}
+
+// readTypedSections reads every [PREFIX NAME] section: its type picks the
+// spec its keys are checked against. Sections come back sorted by name.
+func readTypedSections(c *confFile, prefix, what string, specs func(kind string) (sectionSpec, bool), kinds string) ([]sourceSettings, error) {
 	var list []sourceSettings
 	for _, s := range c.ini.Sections() {
-		name, ok := strings.CutPrefix(s.Name(), "source ")
+		name, ok := strings.CutPrefix(s.Name(), prefix+" ")
 		if !ok {
 			continue
 		}
-		src, err := readSource(c, s, strings.TrimSpace(name))
+		ts, err := readTyped(c, s, strings.TrimSpace(name), what, specs, kinds)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		list = append(list, src)
+		list = append(list, ts)
 	}
-	if len(list) > 0 {
-		sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
-		cfg.sources = list
-	}
-	return nil
+	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
+	return list, nil
 }
 
-func readSource(c *confFile, s *ini.Section, name string) (sourceSettings, error) {
+func readTyped(c *confFile, s *ini.Section, name, what string, specs func(string) (sectionSpec, bool), kinds string) (sourceSettings, error) {
 	sec := s.Name()
-	src := sourceSettings{name: name, keys: map[string]string{}, lines: map[string]int{}}
+	ts := sourceSettings{name: name, keys: map[string]string{}, lines: map[string]int{}}
 	for _, k := range s.Keys() {
-		src.keys[k.Name()] = strings.TrimSpace(k.Value())
-		src.lines[k.Name()] = c.lines[sec+"."+k.Name()]
+		ts.keys[k.Name()] = strings.TrimSpace(k.Value())
+		ts.lines[k.Name()] = c.lines[sec+"."+k.Name()]
 	}
-	src.kind = src.keys["type"]
-	delete(src.keys, "type")
-	ct, ok := collectorTypes[src.kind]
+	ts.kind = ts.keys["type"]
+	delete(ts.keys, "type")
+	spec, ok := specs(ts.kind)
 	if !ok {
-		return src, c.errorf(sec, "type", "%q: want one of %s", src.kind, collectorTypeNames())
+		return ts, c.errorf(sec, "type", "%q: want one of %s", ts.kind, kinds)
 	}
-	for _, k := range ct.required {
-		if _, ok := src.keys[k]; !ok {
-			return src, c.errorf(sec, "", "a %s collector needs %s", src.kind, k)
+	for _, k := range spec.required {
+		if _, ok := ts.keys[k]; !ok {
+			return ts, c.errorf(sec, "", "a %s %s needs %s", ts.kind, what, k)
 		}
 	}
-	for k, v := range src.keys {
-		check, known := ct.keys[k]
+	for k, v := range ts.keys {
+		check, known := spec.keys[k]
 		if !known {
-			return src, c.errorf(sec, k, "unknown key for a %s collector", src.kind)
+			return ts, c.errorf(sec, k, "unknown key for a %s %s", ts.kind, what)
 		}
 		if err := check(v); err != nil {
-			return src, c.errorf(sec, k, "%v", err)
+			return ts, c.errorf(sec, k, "%v", err)
 		}
 	}
-	return src, nil
+	return ts, nil
 }
 
-func collectorTypeNames() string {
-	names := make([]string, 0, len(collectorTypes))
-	for n := range collectorTypes {
+// mapKeys lists a map's keys, sorted, comma-separated.
+func mapKeys[V any](m map[string]V) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
 		names = append(names, n)
 	}
 	sort.Strings(names)

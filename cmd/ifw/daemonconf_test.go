@@ -43,6 +43,17 @@ durations = 10m 30m 1h 6h forever
 bulk = /etc/ifw/drop.list
 bulk_widen4 = 24
 
+[action desktop]
+type = notify
+min_level = 2
+
+[action hook]
+type = script
+command = DISPLAY=:0.0 /usr/local/bin/alert SRCIP DL
+mode = attacker
+min_level = 3
+interval = 30m
+
 [metrics]
 listen = 127.0.0.1:9462
 `)
@@ -56,6 +67,9 @@ listen = 127.0.0.1:9462
 	if b := cfg.block; !b.policy.Auto || b.policy.MinLevel != 3 || b.policy.DurationByLevel[5] != block.Forever ||
 		b.policy.DurationByLevel[1] != 10*time.Minute || len(b.bulk) != 1 || b.widen4 != 24 {
 		t.Errorf("block settings %+v", b)
+	}
+	if len(cfg.actions) != 2 || cfg.actions[1].name != "hook" || routeOf(cfg.actions[1]).Interval != 30*time.Minute || routeOf(cfg.actions[1]).MinLevel != 3 {
+		t.Errorf("actions %+v", cfg.actions)
 	}
 	var kinds []string
 	for _, s := range cfg.sources {
@@ -90,6 +104,11 @@ func TestDaemonConfigErrors(t *testing.T) {
 		{"[source x]\ntype = kmsg\nstart = middle\n", ":3: [source x] start: \"middle\": want end or beginning"},
 		{"[metrics]\nlisten = 0.0.0.0:9462\n", ":2: [metrics] listen: \"0.0.0.0:9462\": the metrics endpoint listens on loopback only"},
 		{"[detect]\n\nmax_sources = many\n", ":3: [detect] max_sources"},
+		{"[action x]\ntype = pager\n", ":2: [action x] type: \"pager\": want one of mail, notify, script, syslog"},
+		{"[action x]\ntype = script\n", ":1: a script action needs command"},
+		{"[action x]\ntype = script\ncommand = /bin/true\nmode = sometimes\n", ":4: [action x] mode: \"sometimes\": want alert or attacker"},
+		{"[action x]\ntype = syslog\nmin_level = 7\n", ":3: [action x] min_level"},
+		{"[action x]\ntype = mail\nto = root\ncolour = red\n", ":4: [action x] colour: unknown key for a mail action"},
 		{"[block]\nauto = maybe\n", ":2: [block] auto: \"maybe\": want yes or no"},
 		{"[block]\nmin_level = 9\n", ":2: [block] min_level: \"9\": want a whole number from 1 to 5"},
 		{"[block]\ndurations = 1h 2h\n", ":2: [block] durations: want 5 durations"},

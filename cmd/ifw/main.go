@@ -27,13 +27,15 @@ type command struct {
 
 // commands is the explicit table of subcommands.
 var commands = map[string]command{
-	"analyze":   {runAnalyze, "analyze firewall log files offline (like psad -A)"},
-	"daemon":    {runDaemon, "watch the firewall's logs live and store alerts"},
-	"status":    {runStatus, "show the daemon's attackers and collectors (like psad -S)"},
-	"config":    {runConfig, "check the configuration: ifw config check [--config FILE]"},
-	"block":     {runBlock, "block add|del|list|reload: the daemon's timed ipset blocks"},
-	"whitelist": {runWhitelist, "whitelist add|del|list: addresses ifw must never block"},
-	"setup":     {runSetup, "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules"},
+	"analyze":     {runAnalyze, "analyze firewall log files offline (like psad -A)"},
+	"daemon":      {runDaemon, "watch the firewall's logs live and store alerts"},
+	"status":      {runStatus, "show the daemon's attackers and collectors (like psad -S)"},
+	"config":      {runConfig, "check the configuration: ifw config check [--config FILE]"},
+	"block":       {runBlock, "block add|del|list|reload: the daemon's timed ipset blocks"},
+	"whitelist":   {runWhitelist, "whitelist add|del|list: addresses ifw must never block"},
+	"applet":      {runApplet, "show the daemon's alerts as desktop bubbles (run in the desktop session)"},
+	"notify-once": {runNotifyOnce, "show one bubble (the daemon's fallback without an applet)"},
+	"setup":       {runSetup, "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules"},
 }
 
 func main() {

@@ -36,6 +36,7 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 		}
 		st.Collectors = append(st.Collectors, cs)
 	}
+	st.Actions = d.dispatcher.Stats()
 	c := &d.pipe.counts
 	st.Pipeline = pipelineStatus{Observed: c.observed.Load(), Detections: c.detections.Load(),
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),

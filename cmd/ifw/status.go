@@ -10,7 +10,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sort"
 	"time"
+
+	"github.com/ifw/ifw/alerts"
 )
 
 // defaultSocket is where the daemon listens unless ifw.conf says otherwise.
@@ -106,8 +109,26 @@ func writeStatus(w io.Writer, st *statusReport) {
 	p, g := st.Pipeline, st.Engine
 	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
 		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
+	writeActionStats(w, st.Actions)
 	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
 	for i := range st.Attackers {
 		writeAttacker(w, &st.Attackers[i])
+	}
+}
+
+func writeActionStats(w io.Writer, stats map[string]alerts.ActionStats) {
+	if len(stats) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nActions")
+	names := make([]string, 0, len(stats))
+	for n := range stats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := stats[n]
+		fmt.Fprintf(w, "  %-10s dispatched %d  ok %d  failed %d  skipped %d  throttled %d  dropped %d\n",
+			n, a.Dispatched, a.OK, a.Failed, a.Skipped, a.Throttled, a.Dropped)
 	}
 }

@@ -3,20 +3,22 @@ package main
 import (
 	"time"
 
+	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
 
 // statusReport is what GET /v1/status returns and `ifw status` shows.
 type statusReport struct {
-	Host       string                `json:"host"`
-	Config     string                `json:"config"`
-	Started    time.Time             `json:"started"`
-	UptimeSec  float64               `json:"uptime_seconds"`
-	Collectors []collectorStatus     `json:"collectors"`
-	Engine     signatures.Stats      `json:"engine"`
-	Pipeline   pipelineStatus        `json:"pipeline"`
-	Attackers  []signatures.Attacker `json:"attackers"`
+	Host       string                        `json:"host"`
+	Config     string                        `json:"config"`
+	Started    time.Time                     `json:"started"`
+	UptimeSec  float64                       `json:"uptime_seconds"`
+	Collectors []collectorStatus             `json:"collectors"`
+	Engine     signatures.Stats              `json:"engine"`
+	Pipeline   pipelineStatus                `json:"pipeline"`
+	Actions    map[string]alerts.ActionStats `json:"actions"`
+	Attackers  []signatures.Attacker         `json:"attackers"`
 }
 
 type collectorStatus struct {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/alerts"
+)
+
+// desktopBlock is how long the desktop's Block button blocks.
+const desktopBlock = time.Hour
+
+// desktopRoutes registers what `ifw applet` talks to: the event stream and
+// the answers to its bubbles. Only the desktop that got a bubble may answer
+// it; the socket's group check comes first.
+func (d *ifwd) desktopRoutes(hub *notify.Hub) {
+	d.control.stream("GET /v1/events", func(w http.ResponseWriter, r *http.Request, p peer) {
+		notify.ServeEvents(w, r, hub, p.uid)
+	})
+	d.control.handle("POST /v1/choices", func(r *http.Request) (any, error) {
+		var req notify.ChoiceRequest
+		if err := decodeBody(r, &req); err != nil {
+			return nil, err
+		}
+		p, _ := r.Context().Value(peerKey{}).(peer)
+		c, err := hub.Choice(p.uid, req.EventID, req.Choice)
+		if err != nil {
+			return nil, &httpError{code: notify.HTTPStatus(err), err: err}
+		}
+		return c, d.applyChoice(r.Context(), c, p.uid)
+	})
+}
+
+// applyChoice carries out a click: block the attacker for an hour,
+// whitelist it, or nothing.
+func (d *ifwd) applyChoice(ctx context.Context, c notify.Choice, uid uint32) error {
+	if c.Action == notify.ActionIgnore {
+		return nil
+	}
+	if d.block == nil {
+		return &httpError{code: http.StatusServiceUnavailable, err: errors.New("blocking is disabled")}
+	}
+	src := c.Alert.Src.Unmap()
+	why := fmt.Sprintf("desktop choice of uid %d on alert %d", uid, c.Alert.ID)
+	switch c.Action {
+	case notify.ActionBlock:
+		_, err := d.block.blocker.Block(ctx, block.Request{Prefix: netip.PrefixFrom(src, src.BitLen()),
+			Reason: why, Level: c.Alert.Level, Source: alerts.BlockManual, Trusted: true, For: desktopBlock})
+		return blockError(err)
+	case notify.ActionWhitelist:
+		return blockError(d.block.guard.Add(src.String(), why))
+	}
+	return badRequest(fmt.Errorf("unknown choice %q", c.Action))
+}
