@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/whitelist"
 )
 
 // runBlock is `ifw block add|del|list|reload`, over the control socket.
@@ -71,7 +73,7 @@ func runWhitelist(e env, args []string) int {
 	case args[0] == "del" && fs.NArg() == 1:
 		raw, err = controlDo(*socket, http.MethodDelete, "/v1/whitelist?entry="+url.QueryEscape(fs.Arg(0)), nil, nil)
 	case args[0] == "list" && fs.NArg() == 0:
-		var wl whitelistReport
+		var wl whitelistView
 		if raw, err = controlGet(*socket, "/v1/whitelist", &wl); err == nil && !*asJSON {
 			writeWhitelist(e.stdout, &wl)
 			return exitOK
@@ -130,7 +132,17 @@ func writeBlocks(w io.Writer, list []block.Active) {
 	}
 }
 
-func writeWhitelist(w io.Writer, wl *whitelistReport) {
+// whitelistView is GET /v1/whitelist as the CLI reads it (reasons as text).
+type whitelistView struct {
+	File      string            `json:"file"`
+	Entries   []whitelist.Entry `json:"entries"`
+	Protected []struct {
+		Prefix netip.Prefix `json:"prefix"`
+		Why    string       `json:"why"`
+	} `json:"protected"`
+}
+
+func writeWhitelist(w io.Writer, wl *whitelistView) {
 	fmt.Fprintf(w, "Whitelist %s\n", wl.File)
 	for _, e := range wl.Entries {
 		fmt.Fprintf(w, "  %-40s %v %s\n", e.Text, e.Prefixes, e.Comment)

@@ -1,0 +1,148 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+const (
+	notifyName = "org.freedesktop.Notifications"
+	notifyPath = dbus.ObjectPath("/org/freedesktop/Notifications")
+)
+
+// bubbleServer is a fake notification server on a private bus: it records
+// bubbles and clicks their buttons as a user would.
+type bubbleServer struct {
+	conn    *dbus.Conn
+	mu      sync.Mutex
+	bubbles []bubble
+}
+
+type bubble struct {
+	id      uint32
+	summary string
+	body    string
+	actions []string
+}
+
+type bubbleIface struct{ s *bubbleServer }
+
+func (b bubbleIface) GetCapabilities() ([]string, *dbus.Error) {
+	return []string{"actions", "body", "body-markup"}, nil
+}
+
+func (b bubbleIface) GetServerInformation() (string, string, string, string, *dbus.Error) {
+	return "fake", "ifw system tests", "1.0", "1.2", nil
+}
+
+func (b bubbleIface) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
+	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	b.s.mu.Lock()
+	defer b.s.mu.Unlock()
+	id := uint32(len(b.s.bubbles) + 1)
+	b.s.bubbles = append(b.s.bubbles, bubble{id: id, summary: summary, body: body, actions: actions})
+	return id, nil
+}
+
+func (b bubbleIface) CloseNotification(id uint32) *dbus.Error { return nil }
+
+// startBubbleServer runs a private dbus-daemon in dir and the fake server
+// on it; it returns the server and the bus address.
+func startBubbleServer(t *testing.T, dir string) (*bubbleServer, string) {
+	t.Helper()
+	require(t, "dbus-daemon")
+	sock := filepath.Join(dir, "bus")
+	conf := filepath.Join(dir, "bus.conf")
+	os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=`+sock+`</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`), 0o644)
+	background(t, "dbus-daemon", exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile"))
+	addr := "unix:path=" + sock
+	waitFor(t, "the private bus", 10*time.Second, func() bool { _, err := os.Stat(sock); return err == nil })
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	s := &bubbleServer{conn: conn}
+	if err := conn.Export(bubbleIface{s}, notifyPath, notifyName); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName(notifyName, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("request name: %v %v", reply, err)
+	}
+	return s, addr
+}
+
+// waitBubble waits for a bubble about src and returns it.
+func (s *bubbleServer) waitBubble(t *testing.T, src string) bubble {
+	t.Helper()
+	var found bubble
+	waitFor(t, "a bubble about "+src, 30*time.Second, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, b := range s.bubbles {
+			if strings.Contains(b.body, src) {
+				found = b
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// click presses a bubble's button, as the notification server reports it.
+func (s *bubbleServer) click(t *testing.T, b bubble, action string) {
+	t.Helper()
+	if !slices.Contains(b.actions, action) {
+		t.Fatalf("bubble %q offers %v, not %s", b.summary, b.actions, action)
+	}
+	if err := s.conn.Emit(notifyPath, notifyName+".ActionInvoked", b.id, action); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDesktopBubbles: alerts reach `ifw applet` as bubbles with buttons;
+// Block blocks the attacker, Whitelist whitelists the next one.
+func TestDesktopBubbles(t *testing.T) {
+	l, d := blockLab(t, "\n[action desktop]\ntype = notify\nmin_level = 2\n")
+	srv, addr := startBubbleServer(t, t.TempDir())
+	applet := exec.Command(ifwBin, "applet", "--socket", d.socket)
+	applet.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	background(t, "ifw applet", applet)
+	time.Sleep(time.Second) // the applet subscribes
+	l.scan("-sS", "-p", "1-100")
+	b := srv.waitBubble(t, attackerIP)
+	srv.click(t, b, "block")
+	waitFor(t, "the Block click's block", 10*time.Second, func() bool { return listed(d.blockList(), attackerIP+"/32") })
+	if tcp, icmp := l.reachable(); tcp || icmp {
+		t.Errorf("blocked from the bubble, still gets through: tcp %v, ping %v", tcp, icmp)
+	}
+	l.scanFromMany(1, "1-20")
+	srv.click(t, srv.waitBubble(t, "198.51.100.10"), "whitelist")
+	var last []byte
+	defer func() {
+		if t.Failed() {
+			t.Logf("last whitelist list: %s", last)
+		}
+	}()
+	waitFor(t, "the Whitelist click's entry", 10*time.Second, func() bool {
+		last, _ = exec.Command(ifwBin, "whitelist", "list", "--json", "--socket", d.socket).CombinedOutput()
+		var wl struct{ Entries []struct{ Text string } }
+		json.Unmarshal(last, &wl)
+		return slices.ContainsFunc(wl.Entries, func(e struct{ Text string }) bool { return e.Text == "198.51.100.10" })
+	})
+	t.Logf("bubble: %q / %q with %v", b.summary, b.body, b.actions)
+	d.stop()
+}
