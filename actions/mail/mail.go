@@ -69,6 +69,25 @@ func (m *Mail) Run(ctx context.Context, a alerts.Alert) error {
 	return nil
 }
 
+// Send mails any plain-text message (a periodic report) the way Run mails
+// an alert, within Config.Timeout.
+func (m *Mail) Send(ctx context.Context, subject, body string) error {
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	defer cancel()
+	now := m.now()
+	msg := compose(m.cfg.From, m.cfg.To, subject, fmt.Sprintf("<ifw.report.%d@ifw.invalid>", now.UnixNano()), body, now)
+	var err error
+	if m.cfg.SMTP != "" {
+		err = m.sendSMTP(ctx, msg)
+	} else {
+		err = m.sendmail(ctx, msg)
+	}
+	if err != nil {
+		return fmt.Errorf("mail %s: %w", m.cfg.Name, err)
+	}
+	return nil
+}
+
 // sendmail runs `sendmail -t -oi` with msg on its standard input.
 func (m *Mail) sendmail(ctx context.Context, msg []byte) error {
 	cmd := script.Command{

@@ -192,3 +192,20 @@ func checkSession(t *testing.T, sessions []session, tls bool, auth string) {
 	}
 	checkMessage(t, s.data, sampleAlert())
 }
+
+// TestSend mails a report-style message through sendmail.
+func TestSend(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "sendmail")
+	os.WriteFile(ok, []byte("#!/bin/sh\ncat > "+dir+"/stdin\n"), 0o755)
+	m := newMail(t, Config{From: from, To: to, Sendmail: ok})
+	if err := m.Send(context.Background(), "[ifw] daily report for fw", "12 alerts from 3 attackers\n"); err != nil {
+		t.Fatal(err)
+	}
+	stdin, _ := os.ReadFile(filepath.Join(dir, "stdin"))
+	for _, want := range []string{"Subject: [ifw] daily report for fw\n", "Auto-Submitted: auto-generated\n", "\n\n12 alerts from 3 attackers\n"} {
+		if !strings.Contains(string(stdin), want) {
+			t.Errorf("message lacks %q:\n%s", want, stdin)
+		}
+	}
+}

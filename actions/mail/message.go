@@ -27,19 +27,25 @@ func Subject(a alerts.Alert) string {
 // message is the mail for a: headers, a blank line, the body, with LF line
 // ends (sendmail and net/smtp's DATA writer make them CRLF).
 func message(from string, to []string, a alerts.Alert, now time.Time) []byte {
+	id := fmt.Sprintf("<ifw.%d.%d.%s@%s>", now.UnixNano(), a.ID, safeID(a.Src), "ifw.invalid")
+	return compose(from, to, Subject(a), id, Body(a), now)
+}
+
+// compose builds a plain-text mail.
+func compose(from string, to []string, subject, id, body string, now time.Time) []byte {
 	var b strings.Builder
 	header := func(name, value string) { fmt.Fprintf(&b, "%s: %s\n", name, value) }
 	header("From", from)
 	header("To", strings.Join(to, ", "))
-	header("Subject", mime.QEncoding.Encode("utf-8", Subject(a)))
+	header("Subject", mime.QEncoding.Encode("utf-8", subject))
 	header("Date", now.Format(time.RFC1123Z))
-	header("Message-ID", fmt.Sprintf("<ifw.%d.%d.%s@%s>", now.UnixNano(), a.ID, safeID(a.Src), "ifw.invalid"))
+	header("Message-ID", id)
 	header("Auto-Submitted", "auto-generated")
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "8bit")
 	b.WriteString("\n")
-	b.WriteString(Body(a))
+	b.WriteString(body)
 	return []byte(b.String())
 }
 
