@@ -34,6 +34,7 @@ func blockLab(t *testing.T, blockSection string) (*lab, *daemonProc) {
 	out := l.in(l.victim, ifwBin, "setup", "--config", d.conf, "--log", "none")
 	t.Logf("ifw setup:\n%s", out)
 	background(t, "nc -l", exec.Command("ip", "netns", "exec", l.victim, "nc", "-lk", "8080"))
+	waitFor(t, "the victim's listener", 10*time.Second, func() bool { tcp, _ := l.reachable(); return tcp })
 	return l, d
 }
 
