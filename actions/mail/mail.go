@@ -55,15 +55,8 @@ func (m *Mail) Name() string { return m.cfg.Name }
 func (m *Mail) Run(ctx context.Context, a alerts.Alert) error {
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
-	msg := message(m.cfg.From, m.cfg.To, a, m.now())
-	var err error
-	if m.cfg.SMTP != "" {
-		err = m.sendSMTP(ctx, msg)
-	} else {
-		err = m.sendmail(ctx, msg)
-	}
-	if err != nil {
-		return fmt.Errorf("mail %s: %w", m.cfg.Name, err)
+	if err := m.deliver(ctx, message(m.cfg.From, m.cfg.To, a, m.now())); err != nil {
+		return err
 	}
 	m.log.Debug("alert mailed", "alert", a.ID, "src", a.Src, "to", m.rcpt)
 	return nil
@@ -75,7 +68,11 @@ func (m *Mail) Send(ctx context.Context, subject, body string) error {
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
 	now := m.now()
-	msg := compose(m.cfg.From, m.cfg.To, subject, fmt.Sprintf("<ifw.report.%d@ifw.invalid>", now.UnixNano()), body, now)
+	return m.deliver(ctx, compose(m.cfg.From, m.cfg.To, subject, fmt.Sprintf("<ifw.report.%d@ifw.invalid>", now.UnixNano()), body, now))
+}
+
+// deliver hands msg to SMTP or sendmail.
+func (m *Mail) deliver(ctx context.Context, msg []byte) error {
 	var err error
 	if m.cfg.SMTP != "" {
 		err = m.sendSMTP(ctx, msg)
