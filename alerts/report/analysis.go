@@ -1,0 +1,54 @@
+package report
+
+import (
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// FromAnalysis reports on what `ifw analyze` found in a log, without a
+// daemon or a store: each attacker stands for one alert, dated at its
+// last packet, with its final picture (the record ifw analyze prints).
+// The period is opts.From to opts.To when both are set, else the
+// attackers' first to last packet. There are no blocks (Report.Blocks is
+// nil) and no previous period (opts.Compare is ignored); opts.Collectors
+// may describe the log files read. An invalid opts.Top is an error.
+func FromAnalysis(attackers []signatures.Attacker, opts Options) (*Report, error) {
+	if err := opts.validate(false); err != nil {
+		return nil, err
+	}
+	as := make([]alerts.Alert, 0, len(attackers))
+	for i := range attackers {
+		as = append(as, analysisAlert(&attackers[i], int64(i+1)))
+	}
+	if opts.From.IsZero() || opts.To.IsZero() {
+		opts.From, opts.To = seen(attackers)
+	}
+	opts = opts.withDefaults()
+	f := facts{origin: OriginLog, period: Period{From: opts.From, To: opts.To}, alerts: as}
+	return assemble(f, opts), nil
+}
+
+// analysisAlert is the alert an attacker stands for.
+func analysisAlert(a *signatures.Attacker, id int64) alerts.Alert {
+	return alerts.Alert{
+		ID: id, Time: a.LastSeen, Src: a.Src, Level: a.Level, Packets: a.Packets,
+		FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, DestinationCount: a.DestinationCount,
+		Destinations: a.Destinations, Scans: a.Scans, Signatures: a.Signatures,
+		OS: a.OS, Tool: a.Tool, Trusted: a.Trusted,
+	}
+}
+
+// seen is the first and last packet of the attackers (zero without any).
+func seen(attackers []signatures.Attacker) (first, last time.Time) {
+	for _, a := range attackers {
+		if !a.FirstSeen.IsZero() && (first.IsZero() || a.FirstSeen.Before(first)) {
+			first = a.FirstSeen
+		}
+		if a.LastSeen.After(last) {
+			last = a.LastSeen
+		}
+	}
+	return first, last
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"slices"
+
+	"github.com/ifw/ifw/alerts"
+)
+
+// facts are what a report is made of, read from the store or a log.
+type facts struct {
+	origin string
+	period Period
+	alerts []alerts.Alert
+	// blocks are every block the store has; withBlocks is false when there
+	// is no store (a log), so that "no data" does not read as "none".
+	blocks     []alerts.Block
+	withBlocks bool
+	// previous are the alerts of the period just before; compare asks for
+	// the comparison.
+	previous []alerts.Alert
+	compare  bool
+}
+
+// assemble makes the report of f. It does no I/O.
+func assemble(f facts, o Options) *Report {
+	ts := tallies(f.alerts, true)
+	r := &Report{
+		Origin: f.origin, Period: f.period, Host: o.Host, Generated: o.Now,
+		TopAttackers:   topAttackers(ts, o.Top),
+		TopPorts:       topPorts(ts, o.Top),
+		TopSignatures:  topSignatures(ts, o.Top),
+		TopScanClasses: topScanClasses(ts, o.Top),
+		Collectors:     slices.Clone(o.Collectors),
+		BucketHours:    bucketHours(f.period),
+	}
+	if r.Collectors == nil {
+		r.Collectors = []CollectorHealth{}
+	}
+	r.Totals, r.AttackersByLevel = totals(len(f.alerts), ts)
+	if f.withBlocks {
+		r.Blocks = summarizeBlocks(f.blocks, f.period, o.Top)
+		r.Totals.Blocks = r.Blocks.Made
+	}
+	r.Hourly, r.LevelsOverTime = timeline(f.alerts, f.period, r.BucketHours)
+	if f.compare {
+		r.Previous = comparison(f.previous, f.blocks, previousPeriod(f.period), r.Totals)
+	}
+	return r
+}
+
+// totals sums up the attackers of n alerts (blocks apart).
+func totals(n int, ts []*tally) (Totals, Levels) {
+	t := Totals{Alerts: n, Attackers: len(ts)}
+	var by Levels
+	for _, a := range ts {
+		t.Packets += a.Packets
+		by[min(max(a.Level, 0), len(by)-1)]++
+	}
+	return t, by
+}

@@ -1,0 +1,72 @@
+// Package report sums up a period of ifw's alerts and blocks for people:
+// who attacked, how, what was blocked, and how the collectors fared, with
+// the same totals for the period before.
+//
+// Build reads the daemon's store (through Source, the query methods of
+// *alerts.Store); FromAnalysis makes the same report from `ifw analyze`'s
+// attackers, without a daemon. Both return a *Report, which Text,
+// Markdown, JSON and HTML render. Only Build does I/O (it reads the store);
+// everything else is pure: the time comes from Options, nothing is looked
+// up on the network (no whois, no geolocation), and the same data always
+// renders to the same bytes (every list is sorted, ties included).
+//
+// # What the numbers mean
+//
+// An alert is the engine's picture of an attacker when it changed; a
+// scan raises several, each repeating and growing the picture of its
+// scan window. So an attacker's level is its highest alert level in the
+// period, its packets its latest alert's count (the packets of its
+// current scan window, which may have begun before the period), and its
+// scan records and signature hits are kept once each, at their largest.
+// Totals.Packets adds up the attackers' packets.
+//
+// Ports: a scan record says which range its destination ports spanned
+// (MinPort-MaxPort), how many distinct ports it saw and how many packets
+// it counted, not which ports. A top-ports list has to be honest about
+// that, so it credits only ports known to have been hit: every port of a
+// dense range (as many distinct ports as the range is wide: a single
+// port, a sweep of port 22, a scan of 1-1024), and only both ends of a
+// sparse one (nmap's top 1000 ports span 1-65389). Each known port gets
+// the record's packets divided by its distinct ports, so Packets is an
+// estimate (a port credited at all gets at least 1), and Attackers counts
+// the attackers known to have hit the port. The attackers' own lines show
+// the ranges themselves ("tcp/1-1024,3306"), said to be ranges. ICMP types
+// and IP protocol numbers are not ports and are left out.
+//
+// Blocks: made counts blocks created in the period, expired, deleted and
+// lost those that ended in it (whenever they were made), active those in
+// force at its end; Build therefore reads every block the store has.
+//
+// Timelines: the period is cut into buckets of an hour (Report.BucketHours
+// grows for long periods so that a chart holds at most 192 bars), aligned
+// on the clock of Options.From's time zone. Hourly counts alerts and their
+// highest level; LevelsOverTime counts the attackers active in each bucket
+// by their highest level in it.
+//
+// Collector health comes from the caller (the daemon's status): it counts
+// since the daemon started. Outbound is nil until the outbound (NFQUEUE)
+// module lands and fills it: no zeros that would read as "no question".
+// From a log there are no blocks (Report.Blocks nil) and each attacker
+// stands for one alert at its last packet.
+//
+// # Rendering
+//
+// Text writes aligned columns and replaces control characters; Markdown
+// escapes every text from the data (HTML characters as entities, Markdown
+// punctuation behind a backslash); JSON is the Report itself. HTML is one
+// self-contained page, readable offline: inline CSS, no script, no
+// external font or image, and three inline SVG charts (alerts per hour as
+// bars coloured by level, danger levels over time as stacked bars, top
+// ports as horizontal bars), each with a title, a description, axis
+// titles, a legend and a table of the same numbers below it. It goes
+// through html/template, so every text is escaped in its context.
+//
+// The charts are drawn here, without a chart library: the project takes
+// no new dependency for them, and none is needed. Three bar charts take a
+// scale with round ticks, bands and time labels, a few hundred lines;
+// handing the template their geometry as data keeps every text escaped by
+// html/template, the charts styled by the page's CSS and accessible
+// (titles, descriptions, tables). Go's chart libraries render through
+// JavaScript (go-echarts) or draw images and SVG with their own fonts and
+// styles (go-chart), which a self-contained, escaped page cannot use as is.
+package report

@@ -1,0 +1,154 @@
+package report
+
+import (
+	"context"
+	"net/netip"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// day is the fixed period's start: the report covers 2024-03-01 (UTC).
+var day = time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+
+// at is day plus h hours and m minutes (h may be negative).
+func at(h, m int) time.Time {
+	return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func scan(typ, proto, dst string, lo, hi uint16, distinct, packets int) signatures.Scan {
+	s := signatures.Scan{Type: typ, Proto: proto, MinPort: lo, MaxPort: hi, DistinctPorts: distinct, Packets: packets}
+	if dst != "" {
+		s.Dst = addr(dst)
+	}
+	return s
+}
+
+// alert is an alert of src at t; its first packet came a minute earlier.
+func alert(src string, t time.Time, level, packets int, scans []signatures.Scan, sigs ...signatures.SigHit) alerts.Alert {
+	return alerts.Alert{Time: t, Host: "gw", Src: addr(src), Level: level, Reasons: "level", Packets: packets,
+		FirstSeen: t.Add(-time.Minute), LastSeen: t, DestinationCount: 1, Scans: scans, Signatures: sigs,
+		Collector: "kmsg", Trusted: true}
+}
+
+// fixtureAlerts are the fixed store's alerts: six attackers on the day,
+// two the day before, one at the very end (outside the period).
+func fixtureAlerts() []alerts.Alert {
+	synScan := func(n int) []signatures.Scan {
+		return []signatures.Scan{scan("syn", "tcp", "203.0.113.5", 1, 1024, 1024, n)}
+	}
+	sweep := func(n, hosts int) []signatures.Scan {
+		s := scan("sweep", "tcp", "", 22, 22, 1, n)
+		s.Hosts = hosts
+		return []signatures.Scan{s}
+	}
+	fin := signatures.SigHit{ID: 100, Name: "SCAN FIN", Level: 2, Packets: 3}
+	exploit := signatures.SigHit{ID: 200, Name: "EXPLOIT xmas to web", Level: 5, Packets: 12}
+	a := []alerts.Alert{
+		alert("198.51.100.7", at(0, 0), 2, 20, synScan(20)),
+		alert("198.51.100.7", at(2, 15), 3, 200, synScan(200)),
+		alert("198.51.100.7", at(2, 30), 4, 1600, synScan(1600), fin),
+		alert("198.51.100.8", at(2, 40), 1, 5, []signatures.Scan{scan("udp", "udp", "203.0.113.5", 53, 53, 1, 5)}),
+		alert("203.0.113.99", at(5, 0), 2, 60, sweep(60, 30)),
+		alert("203.0.113.99", at(6, 10), 3, 300, sweep(300, 150)),
+		alert("2001:db8::66", at(13, 45), 1, 9, []signatures.Scan{scan("udp", "udp", "2001:db8::1", 53, 161, 3, 9)}),
+		alert("198.51.100.200", at(21, 0), 5, 12, []signatures.Scan{scan("xmas", "tcp", "203.0.113.80", 80, 80, 1, 12)}, exploit),
+		alert("198.51.100.23", at(23, 59), 2, 30, []signatures.Scan{
+			scan("fin", "tcp", "203.0.113.5", 20, 25, 6, 18), scan("null", "tcp", "203.0.113.5", 22, 22, 1, 12)}, fin),
+		// the day before, and the first instant after the period
+		alert("198.51.100.23", at(-1, 0), 1, 8, []signatures.Scan{scan("fin", "tcp", "203.0.113.5", 20, 25, 6, 8)}),
+		alert("192.0.2.1", at(-14, 0), 2, 40, []signatures.Scan{scan("syn", "tcp", "203.0.113.5", 3389, 3389, 1, 40)}),
+		alert("192.0.2.99", at(24, 0), 5, 9999, []signatures.Scan{scan("syn", "tcp", "203.0.113.5", 1, 1, 1, 9999)}),
+	}
+	a[2].OS, a[2].Tool, a[2].DestinationCount = "Linux 2.6+", "nmap", 3
+	a[7].OS = "Windows"
+	return a
+}
+
+// blockSpec is a block and, when removeAt is set, how it ended.
+type blockSpec struct {
+	b        alerts.Block
+	removeAt time.Time
+	why      alerts.RemovedWhy
+}
+
+func fixtureBlocks() []blockSpec {
+	pfx := netip.MustParsePrefix
+	auto := func(p string, created time.Time, level int, ttl time.Duration) alerts.Block {
+		return alerts.Block{Prefix: pfx(p), Reason: "danger level", Level: level, Source: alerts.BlockAuto,
+			Created: created, Expires: created.Add(ttl)}
+	}
+	return []blockSpec{
+		{auto("198.51.100.7/32", at(2, 31), 4, time.Hour), at(3, 31), alerts.RemovedExpired},
+		{b: auto("198.51.100.200/32", at(21, 1), 5, 24*time.Hour)},
+		{alerts.Block{Prefix: pfx("203.0.113.0/24"), Reason: "ifw block add", Source: alerts.BlockManual,
+			Created: at(-48, 0)}, at(12, 0), alerts.RemovedDeleted},
+		{b: alerts.Block{Prefix: pfx("192.0.2.0/24"), Reason: "drop list", Source: alerts.BlockBulk, Created: at(-240, 0)}},
+		{auto("192.0.2.1/32", at(-14, 1), 2, time.Hour), at(-13, 1), alerts.RemovedExpired},
+		{alerts.Block{Prefix: pfx("198.51.100.23/32"), Reason: "applet Block", Source: alerts.BlockManual,
+			Created: at(23, 59).Add(30 * time.Second), Expires: at(24, 59)}, at(23, 59).Add(40 * time.Second), alerts.RemovedKernel},
+	}
+}
+
+// openStore opens a new store in the test's temporary directory.
+func openStore(t testing.TB) *alerts.Store {
+	t.Helper()
+	s, err := alerts.Open(context.Background(), alerts.Config{Path: filepath.Join(t.TempDir(), "ifw.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fill stores the alerts and the blocks (ending those that ended).
+func fill(t testing.TB, s *alerts.Store, as []alerts.Alert, bs []blockSpec) {
+	t.Helper()
+	ctx := context.Background()
+	for i := range as {
+		if _, err := s.AddAlert(ctx, &as[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range bs {
+		if _, err := s.AddBlock(ctx, b.b); err != nil {
+			t.Fatal(err)
+		}
+		if !b.removeAt.IsZero() {
+			if err := s.RemoveBlock(ctx, b.b.Prefix, b.why, b.removeAt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// fixtureStore is a store of the fixture's alerts and blocks.
+func fixtureStore(t testing.TB) *alerts.Store {
+	s := openStore(t)
+	fill(t, s, fixtureAlerts(), fixtureBlocks())
+	return s
+}
+
+// fixtureOptions report on the fixture's day, with the day before.
+func fixtureOptions() Options {
+	return Options{From: day, To: day.Add(24 * time.Hour), Host: "gw.example", Compare: true,
+		Now: day.Add(24*time.Hour + 5*time.Minute), Collectors: []CollectorHealth{
+			{Name: "kmsg", Type: "kmsg", Lines: 5000, Packets: 4000, Dropped: 2},
+			{Name: "syslog", Type: "file", Lines: 100, Packets: 80, Malformed: 3, Restarts: 1, LastError: "reopen: no such file"},
+		}}
+}
+
+// fixtureReport builds the fixture's report.
+func fixtureReport(t testing.TB) *Report {
+	t.Helper()
+	r, err := Build(context.Background(), fixtureStore(t), fixtureOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -1,0 +1,220 @@
+package report
+
+import (
+	"fmt"
+	"time"
+)
+
+// table is one section of a report as rows of plain text; each renderer
+// escapes and lays it out its own way.
+type table struct {
+	ID    string // the section's name: "totals", "attackers"…
+	Title string
+	Note  string // one sentence under the title, or ""
+	Head  []string
+	Rows  [][]string
+	Right []bool // columns of numbers, aligned right
+	Empty string // said instead of the table when Rows is empty
+}
+
+// sections is the report as tables, in the order every renderer writes
+// them.
+func sections(r *Report) []table {
+	loc := r.Period.From.Location()
+	ts := []table{totalsTable(r), levelsTable(r), attackersTable(r, loc), portsTable(r),
+		signaturesTable(r), scanClassesTable(r)}
+	ts = append(ts, blockTables(r.Blocks, loc)...)
+	return append(ts, outboundTable(r.Outbound), collectorsTable(r), activityTable(r, loc))
+}
+
+func totalsTable(r *Report) table {
+	type row struct {
+		name      string
+		cur, prev int
+	}
+	var p Totals
+	if r.Previous != nil {
+		p = r.Previous.Totals
+	}
+	rows := []row{{"Alerts", r.Totals.Alerts, p.Alerts}, {"Attackers", r.Totals.Attackers, p.Attackers},
+		{"Packets", r.Totals.Packets, p.Packets}}
+	if r.Blocks != nil {
+		rows = append(rows, row{"Blocks made", r.Totals.Blocks, p.Blocks})
+	}
+	t := table{ID: "totals", Title: "Totals", Head: []string{"", "This period"}, Right: []bool{false, true}}
+	if r.Previous != nil {
+		t.Head = append(t.Head, "Previous period", "Change")
+		t.Right = append(t.Right, true, true)
+	}
+	for _, row := range rows {
+		cells := []string{row.name, num(row.cur)}
+		if r.Previous != nil {
+			cells = append(cells, num(row.prev), delta(row.cur, row.prev))
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	if r.Origin == OriginLog {
+		t.Note = "From a log: one alert per attacker, at its last packet."
+	}
+	return t
+}
+
+func levelsTable(r *Report) table {
+	t := table{ID: "levels", Title: "Attackers by danger level", Head: []string{"Level", "Attackers"},
+		Right: []bool{true, true}, Note: "Each attacker counts once, at its highest level in the period."}
+	if r.Previous != nil {
+		t.Head = append(t.Head, "Previous period", "Change")
+		t.Right = append(t.Right, true, true)
+	}
+	for l := len(r.AttackersByLevel) - 1; l >= 0; l-- {
+		n := r.AttackersByLevel[l]
+		if l == 0 && n == 0 && (r.Previous == nil || r.Previous.AttackersByLevel[0] == 0) {
+			continue
+		}
+		cells := []string{num(l), num(n)}
+		if p := r.Previous; p != nil {
+			cells = append(cells, num(p.AttackersByLevel[l]), delta(n, p.AttackersByLevel[l]))
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	return t
+}
+
+func attackersTable(r *Report, loc *time.Location) table {
+	t := table{ID: "attackers", Title: "Top attackers", Empty: "No attacker in the period.",
+		Head: []string{"Source", "Level", "Packets", "Alerts", "Destinations", "First seen", "Last seen",
+			"Scans", "Port ranges", "Signatures", "OS", "Tool"},
+		Right: []bool{false, true, true, true, true},
+		Note:  "Packets: the latest alert's count. Port ranges: where the scanned ports lie, not each port probed."}
+	if r.Origin == OriginLog {
+		t.Note = "Port ranges: where the scanned ports lie, not each port probed."
+	}
+	for _, a := range r.TopAttackers {
+		t.Rows = append(t.Rows, []string{a.Src.String(), num(a.Level), num(a.Packets), num(a.Alerts),
+			num(a.Destinations), stamp(a.FirstSeen, loc), stamp(a.LastSeen, loc), list(a.Scans),
+			orDash(a.Ports), list(oneLines(a.Signatures)), orDash(a.OS), orDash(a.Tool)})
+	}
+	return t
+}
+
+func portsTable(r *Report) table {
+	t := table{ID: "ports", Title: "Top ports", Empty: "No port scanned in the period.",
+		Head: []string{"Port", "Packets (est.)", "Attackers"}, Right: []bool{false, true, true},
+		Note: "Packets are shared evenly among a scan's distinct ports; a sparse range counts only its two ends."}
+	for _, p := range r.TopPorts {
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%s/%d", p.Proto, p.Port), num(p.Packets), num(p.Attackers)})
+	}
+	return t
+}
+
+func signaturesTable(r *Report) table {
+	t := table{ID: "signatures", Title: "Top signatures", Empty: "No signature matched in the period.",
+		Head: []string{"ID", "Signature", "Level", "Attackers", "Packets"}, Right: []bool{true, false, true, true, true}}
+	for _, s := range r.TopSignatures {
+		t.Rows = append(t.Rows, []string{num(s.ID), orDash(s.Name), num(s.Level), num(s.Attackers), num(s.Packets)})
+	}
+	return t
+}
+
+func scanClassesTable(r *Report) table {
+	t := table{ID: "scans", Title: "Top scan classes", Empty: "No scan in the period.",
+		Head: []string{"Class", "Attackers", "Packets"}, Right: []bool{false, true, true}}
+	for _, c := range r.TopScanClasses {
+		t.Rows = append(t.Rows, []string{orDash(c.Type), num(c.Attackers), num(c.Packets)})
+	}
+	return t
+}
+
+func outboundTable(o *OutboundSummary) table {
+	t := table{ID: "outbound", Title: "Outbound connections", Head: []string{"", "Count"}, Right: []bool{false, true},
+		Empty: "The outbound module (NFQUEUE verdicts) is not in use."}
+	if o == nil {
+		return t
+	}
+	t.Rows = [][]string{{"Questions", num(o.Questions)}, {"Allowed", num(o.Allowed)},
+		{"Denied", num(o.Denied)}, {"Timed out", num(o.TimedOut)}}
+	for _, p := range o.Programs {
+		t.Rows = append(t.Rows, []string{"Asked about " + orDash(p.Name), num(p.Count)})
+	}
+	return t
+}
+
+func collectorsTable(r *Report) table {
+	t := table{ID: "collectors", Title: "Collectors", Empty: "No collector health given (no daemon status).",
+		Head:  []string{"Collector", "Type", "Lines", "Packets", "Malformed", "Dropped", "Restarts", "Last error"},
+		Right: []bool{false, false, true, true, true, true, true},
+		Note:  "Counters since the daemon started, not over the period."}
+	if r.Origin == OriginLog {
+		t.Note, t.Empty = "Counters over the log files read.", "No collector health given."
+	}
+	for _, c := range r.Collectors {
+		t.Rows = append(t.Rows, []string{orDash(c.Name), orDash(c.Type), num(c.Lines), num(c.Packets),
+			num(c.Malformed), num(c.Dropped), num(c.Restarts), orDash(c.LastError)})
+	}
+	return t
+}
+
+// activityTable lists the buckets with alerts (the HTML report draws them
+// instead).
+func activityTable(r *Report, loc *time.Location) table {
+	t := table{ID: "activity", Title: "Alerts per " + hoursText(r.BucketHours), Empty: "No alert in the period.",
+		Head:  []string{"Start", "Alerts", "Highest level", "Attackers by level (1-5)"},
+		Right: []bool{false, true, true}, Note: "Buckets without alerts are left out."}
+	for i, b := range r.Hourly {
+		if b.Alerts == 0 {
+			continue
+		}
+		l := r.LevelsOverTime[i].Attackers
+		t.Rows = append(t.Rows, []string{stamp(b.Start, loc), num(b.Alerts), num(b.MaxLevel),
+			fmt.Sprintf("%d/%d/%d/%d/%d", l[1], l[2], l[3], l[4], l[5])})
+	}
+	return t
+}
+
+// blockTables are the blocks' sections; without block data, one that
+// says so.
+func blockTables(b *BlockSummary, loc *time.Location) []table {
+	t := table{ID: "blocks", Title: "Blocks", Head: []string{"", "Count"}, Right: []bool{false, true},
+		Empty: "No block data: the report was built from a log, without the daemon's store."}
+	if b == nil {
+		return []table{t}
+	}
+	t.Rows = [][]string{{"Made", num(b.Made)}, {"In force at the end", num(b.Active)},
+		{"Expired", num(b.Expired)}, {"Deleted by hand", num(b.Deleted)}, {"Lost (kernel)", num(b.Lost)}}
+	by := table{ID: "block-sources", Title: "Blocks made by source and reason", Head: []string{"Source or reason", "Blocks"},
+		Right: []bool{false, true}, Empty: "No block made in the period."}
+	for _, c := range b.BySource {
+		by.Rows = append(by.Rows, []string{"source: " + orDash(c.Name), num(c.Count)})
+	}
+	for _, c := range b.ByReason {
+		by.Rows = append(by.Rows, []string{"reason: " + orDash(c.Name), num(c.Count)})
+	}
+	return []table{t, by, recentBlocksTable(b.Recent, loc)}
+}
+
+func recentBlocksTable(bs []RecentBlock, loc *time.Location) table {
+	t := table{ID: "recent-blocks", Title: "Recent blocks", Empty: "No block made in the period.",
+		Head:  []string{"Prefix", "Source", "Level", "Reason", "Created", "Expires", "Ended"},
+		Right: []bool{false, false, true}}
+	for _, b := range bs {
+		expires, ended := "never", "-"
+		if !b.Expires.IsZero() {
+			expires = stamp(b.Expires, loc)
+		}
+		if !b.Removed.IsZero() {
+			ended = stamp(b.Removed, loc) + " (" + orDash(b.RemovedWhy) + ")"
+		}
+		t.Rows = append(t.Rows, []string{b.Prefix.String(), orDash(b.Source), num(b.Level), orDash(b.Reason),
+			stamp(b.Created, loc), expires, ended})
+	}
+	return t
+}
+
+// oneLines puts every name on one line.
+func oneLines(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = orDash(n)
+	}
+	return out
+}
