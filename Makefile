@@ -11,7 +11,8 @@ STATICCHECK_VERSION := v0.7.0
 TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux \
 	/usr/bin/time:time journalctl:systemd ping:iputils-ping \
-	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd
+	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd \
+	chromium:chromium
 
 # Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
 FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \

@@ -146,6 +146,9 @@ func (d *ifwd) run(ctx context.Context) error {
 		defer d.block.close()
 		g.Go(func() error { return d.block.blocker.Run(gctx) })
 	}
+	if d.cfg.report.every > 0 {
+		g.Go(func() error { return d.reportEvery(gctx) })
+	}
 	if d.cfg.metrics != "" {
 		g.Go(func() error { return d.serveMetrics(gctx) })
 	}

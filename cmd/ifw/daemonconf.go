@@ -25,6 +25,7 @@ type daemonConfig struct {
 	sources []sourceSettings
 	actions []sourceSettings
 	block   blockSettings
+	report  reportSettings
 	metrics string // listen address of the metrics endpoint; "" is off
 }
 
@@ -54,6 +55,7 @@ func defaultDaemonConfig() *daemonConfig {
 			socketGroup: "ifw", saveInterval: time.Minute, host: host, logLevel: slog.LevelInfo},
 		detect:  detectSettings{engine: signatures.DefaultConfig()},
 		block:   defaultBlockSettings(),
+		report:  defaultReportSettings(),
 		sources: []sourceSettings{{name: "kmsg", kind: "kmsg", keys: map[string]string{}}},
 	}
 }
@@ -85,6 +87,9 @@ func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 	if err := readBlock(c, &cfg.block); err != nil {
 		return nil, err
 	}
+	if err := readReport(c, &cfg.report); err != nil {
+		return nil, err
+	}
 	if err := readActions(c, cfg); err != nil {
 		return nil, err
 	}
@@ -98,11 +103,11 @@ func (c *confFile) checkSectionNames() error {
 		name := s.Name()
 		switch {
 		case name == ini.DefaultSection && len(s.Keys()) == 0:
-		case name == "daemon" || name == "detect" || name == "metrics" || name == "block":
+		case name == "daemon" || name == "detect" || name == "metrics" || name == "block" || name == "report":
 		case strings.HasPrefix(name, "source ") && strings.TrimSpace(name[len("source "):]) != "":
 		case strings.HasPrefix(name, "action ") && strings.TrimSpace(name[len("action "):]) != "":
 		default:
-			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [metrics], [source NAME], [action NAME]", name)
+			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [report], [metrics], [source NAME], [action NAME]", name)
 		}
 	}
 	return nil

@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"whitelist":   {runWhitelist, "whitelist add|del|list: addresses ifw must never block"},
 	"applet":      {runApplet, "show the daemon's alerts as desktop bubbles (run in the desktop session)"},
 	"notify-once": {runNotifyOnce, "show one bubble (the daemon's fallback without an applet)"},
+	"report":      {runReport, "a report of a period: top attackers, ports, signatures, blocks, charts"},
 	"setup":       {runSetup, "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules"},
 }
 

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/alerts/report"
+)
+
+// reportFlags are `ifw report`'s command line.
+type reportFlags struct {
+	since, from, to string
+	format, out     string
+	config, db      string
+	socket          string
+	top             int
+	fromLogs        bool
+}
+
+func parseReportFlags(e env, args []string) (*reportFlags, []string, error) {
+	f := &reportFlags{}
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&f.since, "since", "24h", "the period: this long back from now (or use --from/--to)")
+	fs.StringVar(&f.from, "from", "", "start of the period (RFC 3339, 2006-01-02[ 15:04:05])")
+	fs.StringVar(&f.to, "to", "", "end of the period (default now)")
+	fs.StringVar(&f.format, "format", "text", "text, markdown, json or html")
+	fs.StringVar(&f.out, "out", "", "write to this file instead of standard output")
+	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (the database path)")
+	fs.StringVar(&f.db, "db", "", "alert database (default: [daemon] database)")
+	fs.StringVar(&f.socket, "socket", defaultSocket, "the daemon's control socket, for collector health")
+	fs.IntVar(&f.top, "top", 10, "entries in each top list")
+	fs.BoolVar(&f.fromLogs, "log", false, "build the report from firewall log FILEs (as ifw analyze), without a daemon")
+	if err := parseInterspersed(fs, args); err != nil {
+		return nil, nil, err
+	}
+	return f, fs.Args(), nil
+}
+
+// period turns the flags into [from, to).
+func (f *reportFlags) period(now time.Time) (time.Time, time.Time, error) {
+	to, err := parseWhen(f.to, now)
+	if err != nil || to.IsZero() {
+		to = now
+	}
+	if f.from != "" {
+		from, err := parseWhen(f.from, now)
+		return from, to, err
+	}
+	d, err := time.ParseDuration(f.since)
+	if err != nil || d <= 0 {
+		return time.Time{}, time.Time{}, fmt.Errorf("--since %q: want a duration such as 24h", f.since)
+	}
+	return to.Add(-d), to, nil
+}
+
+// runReport is `ifw report`: from the store (what the daemon saw), or with
+// --log from log files, in text, markdown, JSON or self-contained HTML.
+func runReport(e env, args []string) int {
+	f, files, err := parseReportFlags(e, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	r, err := f.build(e, files, time.Now())
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw report:", err)
+		return exitFail
+	}
+	w := e.stdout
+	if f.out != "" {
+		file, err := os.Create(f.out)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "ifw report:", err)
+			return exitFail
+		}
+		defer file.Close()
+		w = file
+	}
+	if err := renderReport(w, f.format, r); err != nil {
+		fmt.Fprintln(e.stderr, "ifw report:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Report, error) {
+	from, to, err := f.period(now)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	opts := report.Options{From: from, To: to, Top: f.top, Host: host, Compare: true, Now: now}
+	if f.fromLogs {
+		return reportFromLogs(e, files, opts)
+	}
+	cfg, err := loadDaemonConfig(f.config, false)
+	if err != nil {
+		return nil, err
+	}
+	db := cfg.daemon.database
+	if f.db != "" {
+		db = f.db
+	}
+	ctx := context.Background()
+	store, err := alerts.Open(ctx, alerts.Config{Path: db, ReadOnly: true}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	var st statusReport // collector health, when the daemon answers
+	if _, err := controlGet(f.socket, "/v1/status", &st); err == nil {
+		opts.Collectors = collectorHealth(st.Collectors)
+	}
+	return report.Build(ctx, store, opts)
+}
+
+// reportFromLogs runs the files through the engine as ifw analyze does and
+// builds the same report from the attackers it finds; the period is the
+// logs' own unless --from/--to narrow it.
+func reportFromLogs(e env, files []string, opts report.Options) (*report.Report, error) {
+	if len(files) == 0 {
+		return nil, fmt.Errorf("--log needs FILE… ('-' is stdin)")
+	}
+	a, err := newAnalysis(&analyzeFlags{minLevel: 1, progress: "never"}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	a.progress = newProgress(io.Discard, "never")
+	for _, path := range files {
+		if err := a.readFile(path, e.stdin); err != nil {
+			return nil, err
+		}
+	}
+	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
+	return report.FromAnalysis(a.engine.Attackers(1), opts)
+}
+
+func collectorHealth(cs []collectorStatus) []report.CollectorHealth {
+	out := make([]report.CollectorHealth, 0, len(cs))
+	for _, c := range cs {
+		s := c.Stats
+		out = append(out, report.CollectorHealth{Name: c.Name, Type: c.Type, Lines: s.Lines, Packets: s.Packets,
+			Malformed: s.Malformed, Dropped: s.Dropped, Restarts: s.Restarts, LastError: s.LastError})
+	}
+	return out
+}
+
+// renderReport writes r in format.
+func renderReport(w io.Writer, format string, r *report.Report) error {
+	switch format {
+	case "text":
+		return report.Text(w, r)
+	case "markdown":
+		return report.Markdown(w, r)
+	case "json":
+		return report.JSON(w, r)
+	case "html":
+		return report.HTML(w, r)
+	}
+	return fmt.Errorf("--format %q: want text, markdown, json or html", format)
+}

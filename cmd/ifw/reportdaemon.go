@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/actions/mail"
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/script"
+	"github.com/ifw/ifw/alerts/report"
+)
+
+// reportEvery makes and delivers the periodic report ([report] every) until
+// ctx ends; a failed delivery is logged and the next one tried on time.
+func (d *ifwd) reportEvery(ctx context.Context) error {
+	t := time.NewTicker(d.cfg.report.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			if err := d.deliverReport(ctx, now); err != nil {
+				d.log.Error("report not delivered", "deliver", d.cfg.report.deliver, "err", err)
+			}
+		}
+	}
+}
+
+// makeReport builds the report of the period ending at now.
+func (d *ifwd) makeReport(ctx context.Context, now time.Time) (*report.Report, error) {
+	s := d.cfg.report
+	var cs []collectorStatus
+	for _, c := range d.collectors {
+		cs = append(cs, collectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
+	}
+	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.every), To: now, Top: s.top,
+		Host: d.cfg.daemon.host, Collectors: collectorHealth(cs), Compare: true, Now: now})
+}
+
+// deliverReport makes the report and hands it over as [report] deliver says.
+func (d *ifwd) deliverReport(ctx context.Context, now time.Time) error {
+	r, err := d.makeReport(ctx, now)
+	if err != nil {
+		return err
+	}
+	s := d.cfg.report
+	subject := fmt.Sprintf("[ifw] report for %s: %d alerts from %d attackers", d.cfg.daemon.host, r.Totals.Alerts, r.Totals.Attackers)
+	switch s.deliver {
+	case "mail":
+		return d.mailReport(ctx, subject, r)
+	case "notify":
+		return d.notifyReport(ctx, subject, r)
+	}
+	path, err := writeReportFile(s.dir, s.format, r, now)
+	if err != nil || s.deliver == "file" {
+		d.log.Info("report written", "file", path)
+		return err
+	}
+	return d.scriptReport(ctx, path)
+}
+
+// writeReportFile writes the report to DIR/ifw-report-STAMP.EXT, whole or
+// not at all.
+func writeReportFile(dir, format string, r *report.Report, now time.Time) (string, error) {
+	var buf bytes.Buffer
+	if err := renderReport(&buf, format, r); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	ext := map[string]string{"text": "txt", "markdown": "md", "json": "json", "html": "html"}[format]
+	path := filepath.Join(dir, fmt.Sprintf("ifw-report-%s.%s", now.UTC().Format("20060102-150405"), ext))
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o640); err != nil {
+		return "", err
+	}
+	return path, os.Rename(tmp, path)
+}
+
+func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report) error {
+	s := d.cfg.report
+	m, err := mail.New(mail.Config{Name: "report", From: s.from, To: s.to, Sendmail: s.mailer, SMTP: s.smtp}, d.log)
+	if err != nil {
+		return err
+	}
+	var body bytes.Buffer
+	if err := report.Text(&body, r); err != nil {
+		return err
+	}
+	return m.Send(ctx, subject, body.String())
+}
+
+// scriptReport runs the configured command with REPORT standing for the
+// report file, without a shell.
+func (d *ifwd) scriptReport(ctx context.Context, path string) error {
+	words, err := script.Split(d.cfg.report.command)
+	if err != nil {
+		return err
+	}
+	for i, w := range words {
+		words[i] = strings.ReplaceAll(w, "REPORT", path)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return script.Command{Path: words[0], Args: words, Env: []string{"PATH=" + script.DefaultPath, "IFW_REPORT=" + path}}.Run(ctx)
+}
+
+// notifyReport shows the report's totals as a bubble on the desktops.
+func (d *ifwd) notifyReport(ctx context.Context, subject string, r *report.Report) error {
+	fb, err := notify.NewSessionFallback(notify.FallbackConfig{}, d.log)
+	if err != nil {
+		return err
+	}
+	body := fmt.Sprintf("%d alerts, %d attackers, %d blocks", r.Totals.Alerts, r.Totals.Attackers, r.Totals.Blocks)
+	return fb.Notify(ctx, notify.Bubble{Summary: subject, Body: body, Urgency: notify.UrgencyLow})
+}
