@@ -62,6 +62,23 @@ func (c *cursor) num(max uint64) (uint64, bool) {
 	return n, true
 }
 
+// keyNum consumes "KEY=" and its decimal value; false when either is not
+// there.
+func (c *cursor) keyNum(key string, max uint64) (uint64, bool) {
+	if !c.lit(key) {
+		return 0, false
+	}
+	return c.num(max)
+}
+
+// keyHex is keyNum for a "0x"-prefixed hex value.
+func (c *cursor) keyHex(key string, max uint64) (uint64, bool) {
+	if !c.lit(key) {
+		return 0, false
+	}
+	return c.hex(max)
+}
+
 // hex consumes a "0x"-prefixed hex value no larger than max.
 func (c *cursor) hex(max uint64) (uint64, bool) {
 	return prefixedHex(c.value(), max)

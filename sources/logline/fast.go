@@ -100,19 +100,13 @@ func fastIPv4(c *cursor, pkt *sources.Packet) bool {
 		return false
 	}
 	tos, ok1 := c.hex(0xff)
-	prec, ok2 := uint64(0), c.lit("PREC=")
-	if ok2 {
-		prec, ok2 = c.hex(0xff)
-	}
+	prec, ok2 := c.keyHex("PREC=", 0xff)
 	if !ok1 || !ok2 || !c.lit("TTL=") {
 		return false
 	}
 	pkt.TOS, pkt.Prec = uint8(tos), uint8(prec)
 	ttl, ok1 := c.num(255)
-	id, ok2 := uint64(0), c.lit("ID=")
-	if ok2 {
-		id, ok2 = c.num(65535)
-	}
+	id, ok2 := c.keyNum("ID=", 65535)
 	pkt.TTL, pkt.ID = uint8(ttl), uint16(id)
 	if c.lit("CE ") {
 		pkt.IPFlags |= sources.FlagCE
@@ -137,14 +131,8 @@ func fastIPv6(c *cursor, pkt *sources.Packet) bool {
 		return false
 	}
 	tc, ok1 := c.num(255)
-	hop, ok2 := uint64(0), c.lit("HOPLIMIT=")
-	if ok2 {
-		hop, ok2 = c.num(255)
-	}
-	flow, ok3 := uint64(0), c.lit("FLOWLBL=")
-	if ok3 {
-		flow, ok3 = c.num(0xfffff)
-	}
+	hop, ok2 := c.keyNum("HOPLIMIT=", 255)
+	flow, ok3 := c.keyNum("FLOWLBL=", 0xfffff)
 	pkt.Len, pkt.TOS, pkt.TTL, pkt.FlowLabel = uint32(n), uint8(tc), uint8(hop), uint32(flow)
 	return ok1 && ok2 && ok3
 }

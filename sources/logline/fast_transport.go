@@ -31,10 +31,7 @@ func fastPorts(c *cursor, pkt *sources.Packet) bool {
 		return false
 	}
 	s, ok1 := c.num(65535)
-	d, ok2 := uint64(0), c.lit("DPT=")
-	if ok2 {
-		d, ok2 = c.num(65535)
-	}
+	d, ok2 := c.keyNum("DPT=", 65535)
 	pkt.SrcPort, pkt.DstPort = uint16(s), uint16(d)
 	pkt.Fields |= sources.HasPorts
 	return ok1 && ok2
@@ -69,10 +66,7 @@ func fastFlags(c *cursor, pkt *sources.Packet) {
 func fastTCP(c *cursor, pkt *sources.Packet) bool {
 	if c.lit("SEQ=") {
 		seq, ok1 := c.num(0xffffffff)
-		ack, ok2 := uint64(0), c.lit("ACK=")
-		if ok2 {
-			ack, ok2 = c.num(0xffffffff)
-		}
+		ack, ok2 := c.keyNum("ACK=", 0xffffffff)
 		if !ok1 || !ok2 {
 			return false
 		}
@@ -83,10 +77,7 @@ func fastTCP(c *cursor, pkt *sources.Packet) bool {
 		return false
 	}
 	win, ok1 := c.num(65535)
-	res, ok2 := uint64(0), c.lit("RES=")
-	if ok2 {
-		res, ok2 = c.hex(0xff)
-	}
+	res, ok2 := c.keyHex("RES=", 0xff)
 	if !ok1 || !ok2 {
 		return false
 	}
@@ -126,10 +117,7 @@ func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
 		return false
 	}
 	t, ok1 := c.num(255)
-	code, ok2 := uint64(0), c.lit("CODE=")
-	if ok2 {
-		code, ok2 = c.num(255)
-	}
+	code, ok2 := c.keyNum("CODE=", 255)
 	pkt.ICMPType, pkt.ICMPCode = uint8(t), uint8(code)
 	pkt.Fields |= sources.HasICMP
 	if !ok1 || !ok2 {
@@ -142,10 +130,7 @@ func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
 		return false
 	}
 	id, ok1 := c.num(65535)
-	seq, ok2 := uint64(0), c.lit("SEQ=")
-	if ok2 {
-		seq, ok2 = c.num(65535)
-	}
+	seq, ok2 := c.keyNum("SEQ=", 65535)
 	pkt.ICMPID, pkt.ICMPSeq = uint16(id), uint16(seq)
 	pkt.Fields |= sources.HasICMPEcho
 	return ok1 && ok2
@@ -155,10 +140,7 @@ func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
 func fastOwner(c *cursor, pkt *sources.Packet) bool {
 	if c.lit("UID=") {
 		uid, ok1 := c.num(0xffffffff)
-		gid, ok2 := uint64(0), c.lit("GID=")
-		if ok2 {
-			gid, ok2 = c.num(0xffffffff)
-		}
+		gid, ok2 := c.keyNum("GID=", 0xffffffff)
 		if !ok1 || !ok2 {
 			return false
 		}
