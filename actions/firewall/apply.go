@@ -9,8 +9,9 @@ import (
 // Apply makes the firewall hold what Plan(cfg) lists, idempotently: a rule
 // already there (iptables -C, and the same rule in iptables -S: see
 // table.holds) is left where it is, a missing one is added (set DROP rules
-// at the top of their chain, the rest appended, the IFW-LOG jumps placed
-// per cfg.Log.Hook), a missing chain created. Rules carrying ifw's comment
+// at the top of their chain, the IFW-LOG jumps placed per cfg.Log.Hook,
+// reject rules before ifw's NFQUEUE rule, the rest appended), a missing
+// chain created. Rules carrying ifw's comment
 // that the plan no longer holds (another set, queue or log target than
 // last time) and second copies are deleted. The sets are checked, in both
 // families, before anything changes: a missing one is a *SetError
@@ -148,8 +149,26 @@ func (s *session) addArgs(r Rule) (argv []string, note string, err error) {
 		return r.insertArgs(min(r.Pos, len(t.rulesOf(r.Chain))+1)), "", nil
 	case PlaceBeforeDrop:
 		return s.hookArgs(r)
+	case PlaceBeforeQueue:
+		return s.beforeQueueArgs(r)
 	}
 	return r.AddArgs(), "", nil
+}
+
+// beforeQueueArgs inserts a reject rule before ifw's first NFQUEUE rule of
+// its chain, so that a packet given NF_REPEAT with the reject mark meets it
+// before being queued again; without a queue rule yet, it is appended (the
+// queue rule follows it in the plan).
+func (s *session) beforeQueueArgs(r Rule) ([]string, string, error) {
+	t, err := s.list(r.Chain)
+	if err != nil {
+		return nil, "", err
+	}
+	i := slices.IndexFunc(t.rulesOf(r.Chain), func(l listed) bool { return l.ours() && l.jumpsTo("NFQUEUE") })
+	if i < 0 {
+		return r.AddArgs(), "", nil
+	}
+	return r.insertArgs(i + 1), "before ifw's NFQUEUE rule", nil
 }
 
 // hookArgs places the jump to IFW-LOG where packets are about to be

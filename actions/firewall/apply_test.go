@@ -101,14 +101,91 @@ func TestApplyPlacesTheLogJump(t *testing.T) {
 	}
 }
 
-func inputRules(f *fakeIptables) []string {
+func inputRules(f *fakeIptables) []string { return chainRules(f, "iptables", "INPUT") }
+
+// chainRules are the -A lines of one chain of tool's listing.
+func chainRules(f *fakeIptables, tool, chain string) []string {
 	var out []string
-	for _, l := range strings.Split(f.listing("iptables"), "\n") {
-		if strings.HasPrefix(l, "-A INPUT ") {
+	for _, l := range strings.Split(f.listing(tool), "\n") {
+		if strings.HasPrefix(l, "-A "+chain+" ") {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+const (
+	ruleAcceptLoOut = "-A OUTPUT -o lo -j ACCEPT"
+	ruleAdminOut    = "-A OUTPUT -p udp --dport 53 -j ACCEPT"
+	ruleQueue5      = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5"
+	ruleQueue6      = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 6"
+	ruleRejectTCP   = "-A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset"
+	ruleReject      = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable"
+	ruleReject6     = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable"
+	ruleRejectTCP1  = "-A OUTPUT -p tcp -m mark --mark 0x1/0x1 -m comment --comment ifw -j REJECT --reject-with tcp-reset"
+	ruleReject1     = "-A OUTPUT -m mark --mark 0x1/0x1 -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable"
+)
+
+// TestApplyRejectRules: the reject rules of QueueConfig.RejectMark end up
+// right before the NFQUEUE rule, whatever an earlier ifw setup left, and a
+// second Apply changes nothing.
+func TestApplyRejectRules(t *testing.T) {
+	queue := func(num uint16, mark uint32) *QueueConfig { return &QueueConfig{Num: num, RejectMark: mark} }
+	tests := []struct {
+		name  string
+		setup []string // OUTPUT before Apply
+		queue *QueueConfig
+		want  []string // OUTPUT after
+	}{
+		{"fresh", []string{ruleAcceptLoOut}, queue(5, DefaultRejectMark),
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}},
+		{"queue rule of an earlier setup: inserted before it", []string{ruleAcceptLoOut, ruleQueue5, ruleAdminOut}, queue(5, DefaultRejectMark),
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleAdminOut}},
+		{"other queue number: the rules stay before the new queue rule", []string{ruleRejectTCP, ruleReject, ruleQueue6, ruleAdminOut}, queue(5, DefaultRejectMark),
+			[]string{ruleRejectTCP, ruleReject, ruleAdminOut, ruleQueue5}},
+		{"other mark: replaced in place", []string{ruleAcceptLoOut, ruleRejectTCP1, ruleReject1, ruleQueue5}, queue(5, DefaultRejectMark),
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}},
+		{"mark 0: deleted", []string{ruleRejectTCP, ruleReject, ruleQueue5}, queue(5, 0), []string{ruleQueue5}},
+		{"no queue: deleted", []string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}, nil, []string{ruleAcceptLoOut}},
+		{"duplicates deleted", []string{ruleRejectTCP, ruleReject, ruleRejectTCP, ruleQueue5}, queue(5, DefaultRejectMark),
+			[]string{ruleRejectTCP, ruleReject, ruleQueue5}},
+	}
+	for _, tt := range tests {
+		for _, loose := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/loose=%v", tt.name, loose), func(t *testing.T) {
+				f := newFake()
+				f.loose = loose
+				f.setup("iptables", tt.setup...)
+				cfg := Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Queue: tt.queue}
+				if _, err := Apply(context.Background(), cfg, f.run); err != nil {
+					t.Fatal(err)
+				}
+				if got := chainRules(f, "iptables", "OUTPUT"); !slices.Equal(got, tt.want) {
+					t.Errorf("OUTPUT:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+				}
+				f.changes = nil
+				if rep, err := Apply(context.Background(), cfg, f.run); err != nil || rep.Changed() != 0 {
+					t.Errorf("second Apply: %v, %d changes %q", err, rep.Changed(), f.changes)
+				}
+			})
+		}
+	}
+}
+
+// TestApplyRejectRulesIPv6: ip6tables' reject rule names its own ICMPv6
+// code, as ip6tables -S lists it.
+func TestApplyRejectRulesIPv6(t *testing.T) {
+	f := newFake()
+	cfg := Config{Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{Num: 5, RejectMark: DefaultRejectMark}}
+	if _, err := Apply(context.Background(), cfg, f.run); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"iptables": {ruleRejectTCP, ruleReject, ruleQueue5}, "ip6tables": {ruleRejectTCP, ruleReject6, ruleQueue5}}
+	for tool, w := range want {
+		if got := chainRules(f, tool, "OUTPUT"); !slices.Equal(got, w) {
+			t.Errorf("%s OUTPUT:\n%s\nwant\n%s", tool, strings.Join(got, "\n"), strings.Join(w, "\n"))
+		}
+	}
 }
 
 func TestApplyMissingSet(t *testing.T) {
@@ -213,7 +290,7 @@ func TestRemoveRestoresTheTable(t *testing.T) {
 	f.setup("ip6tables", admin...)
 	before4, before6 := f.listing("iptables"), f.listing("ip6tables")
 	ctx := context.Background()
-	cfg := Config{Queue: &QueueConfig{Num: 1}}
+	cfg := Config{Queue: &QueueConfig{Num: 1, RejectMark: DefaultRejectMark}}
 	if _, err := Apply(ctx, cfg, f.run); err != nil {
 		t.Fatal(err)
 	}
@@ -227,8 +304,8 @@ func TestRemoveRestoresTheTable(t *testing.T) {
 	if f.listing("iptables") != before4 || f.listing("ip6tables") != before6 {
 		t.Errorf("after Remove:\n%s\nwant\n%s", f.listing("iptables"), before4)
 	}
-	if rep.Changed() != 12 { // per family: 2 set rules, 2 jumps, the queue rule, the chain
-		t.Errorf("Remove: %d changes, want 12", rep.Changed())
+	if rep.Changed() != 16 { // per family: 2 set rules, 2 jumps, 2 reject rules, the queue rule, the chain
+		t.Errorf("Remove: %d changes, want 16", rep.Changed())
 	}
 	f.changes = nil
 	if rep, err := Remove(ctx, Config{}, f.run); err != nil || rep.Changed() != 0 || len(f.changes) != 0 {

@@ -124,7 +124,17 @@ type QueueConfig struct {
 	// Bypass accepts packets while no program listens on the queue
 	// (fail-open) instead of dropping them.
 	Bypass bool
+	// RejectMark, when not 0, adds two rules before the NFQUEUE rule that
+	// reject packets carrying this mark (all of its bits, mask = mark): TCP
+	// with a reset, anything else with the family's default ICMP port
+	// unreachable. The outbound module rejects a connection by giving its
+	// queued packet the verdict NF_REPEAT with this mark: the packet
+	// traverses OUTPUT again and meets them.
+	RejectMark uint32
 }
+
+// DefaultRejectMark is the QueueConfig.RejectMark of ifw setup.
+const DefaultRejectMark uint32 = 0x10000000
 
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {

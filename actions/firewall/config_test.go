@@ -14,7 +14,7 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{"zero", Config{}, true},
 		{"full", Config{Backend: BackendNFT, Families: IPv6, Sets6: []string{"a", "b"}, Chains: []string{"FORWARD"},
-			Log: LogConfig{Target: LogNFLOG, Prefix: strings.Repeat("x", 63), Group: 9, Hook: HookNone}, Queue: &QueueConfig{Num: 65535}}, true},
+			Log: LogConfig{Target: LogNFLOG, Prefix: strings.Repeat("x", 63), Group: 9, Hook: HookNone}, Queue: &QueueConfig{Num: 65535, RejectMark: 0xffffffff}}, true},
 		{"backend", Config{Backend: "nftables"}, false},
 		{"families", Config{Families: 4}, false},
 		{"empty set name", Config{Sets4: []string{""}}, false},

@@ -16,6 +16,8 @@
 //	-I FORWARD 1 -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP
 //	-A INPUT -m comment --comment ifw -j IFW-LOG      (placement: see below)
 //	-A FORWARD -m comment --comment ifw -j IFW-LOG
+//	-A OUTPUT -p tcp -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with tcp-reset   (Queue.RejectMark M)
+//	-A OUTPUT -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable
 //	-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num N [--queue-bypass]   (Config.Queue)
 //
 // Every rule carries the comment "ifw": that is how Remove finds exactly
@@ -28,6 +30,19 @@
 // a blocked attacker does not keep raising alerts. The sets themselves are
 // the block module's; they must exist before Apply (a missing one is a
 // *SetError, reported before anything changes).
+//
+// # Rejecting from the queue
+//
+// The outbound module rejects a connection by giving its queued packet the
+// verdict NF_REPEAT with QueueConfig.RejectMark set: the packet traverses
+// OUTPUT again, and the two reject rules, which must come before the
+// NFQUEUE rule, answer it with a TCP reset or an ICMP (ICMPv6) port
+// unreachable. Apply therefore inserts a missing reject rule just before
+// ifw's NFQUEUE rule when there is one (an earlier ifw setup without the
+// mark), and appends it otherwise (the queue rule is then appended after
+// it). The rules are written as iptables -S lists them: the mark with its
+// mask (none for 0xffffffff), the default --reject-with spelled out
+// (icmp6-port-unreachable for ip6tables).
 //
 // # Where the log jump goes
 //

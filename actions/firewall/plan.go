@@ -1,13 +1,14 @@
 package firewall
 
 import (
+	"fmt"
 	"strconv"
 )
 
 // Plan lists what ifw needs in the firewall for cfg, in the order Apply
 // makes it: per family, the IFW-LOG chain and its log rule, the set DROP
 // rules at the top of INPUT and FORWARD, the jumps to IFW-LOG, the NFQUEUE
-// rule. It does not touch the system. cfg should have passed Validate.
+// rule, preceded by its reject rules. It does not touch the system. cfg should have passed Validate.
 func Plan(cfg Config) []Rule {
 	cfg = cfg.withDefaults()
 	var out []Rule
@@ -50,6 +51,7 @@ func planFamily(cfg Config, fam Family) []Rule {
 		}
 	}
 	if cfg.Queue != nil {
+		out = append(out, rejectRules(base, cfg.Queue.RejectMark)...)
 		out = append(out, base.with("OUTPUT", PlaceEnd, "ask about new outbound connections", queueSpec(*cfg.Queue)))
 	}
 	return out
@@ -68,6 +70,32 @@ func queueSpec(q QueueConfig) []string {
 		spec = append(spec, "--queue-bypass")
 	}
 	return spec
+}
+
+// rejectRules are the rules in OUTPUT that reject what the outbound
+// module marked with mark (none for mark 0), in iptables -S order: the mark
+// as iptables prints it, the family's default --reject-with spelled out as
+// iptables lists it.
+func rejectRules(base Rule, mark uint32) []Rule {
+	if mark == 0 {
+		return nil
+	}
+	m := fmt.Sprintf("0x%x", mark)
+	if mark != ^uint32(0) { // iptables prints a full mask as no mask
+		m += "/" + m
+	}
+	unreachable := "icmp-port-unreachable"
+	if base.Family == IPv6 {
+		unreachable = "icmp6-port-unreachable"
+	}
+	spec := func(with string) []string {
+		return []string{"-m", "mark", "--mark", m, "-m", "comment", "--comment", Comment, "-j", "REJECT", "--reject-with", with}
+	}
+	return []Rule{
+		base.with("OUTPUT", PlaceBeforeQueue, "reset TCP connections the outbound module rejects",
+			append([]string{"-p", "tcp"}, spec("tcp-reset")...)),
+		base.with("OUTPUT", PlaceBeforeQueue, "refuse other connections the outbound module rejects", spec(unreachable)),
+	}
 }
 
 // logSpec is the IFW-LOG rule, in iptables -S order.

@@ -29,6 +29,10 @@ const (
 	// chain's final unconditional DROP/REJECT, else appended when the
 	// policy drops, else not added.
 	PlaceBeforeDrop
+	// PlaceBeforeQueue is a reject rule of QueueConfig.RejectMark: before
+	// ifw's first NFQUEUE rule of the chain, else appended (the queue rule,
+	// planned after it, is then appended after it).
+	PlaceBeforeQueue
 )
 
 // Rule is one thing ifw needs in a firewall: a chain, or a rule in a chain.

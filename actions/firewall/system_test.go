@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,7 +77,9 @@ func save(t *testing.T, ns, tool string) string {
 var admin = []string{"-P INPUT DROP", "-A INPUT -i lo -j ACCEPT",
 	"-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", "-A FORWARD -j REJECT"}
 
-// wantTable is the listing after Apply of the system test's configuration.
+// wantTable is the listing after Apply of the system test's configuration
+// (with reject rules before the queue rule) or of its nflog variant
+// (without them).
 func wantTable(v string, nflog bool) string {
 	set := func(chain, name string) string {
 		return "-A " + chain + " -m set --match-set " + name + " src -m comment --comment ifw -j DROP"
@@ -87,16 +90,24 @@ func wantTable(v string, nflog bool) string {
 		logRule = "-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 9"
 		queue = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0"
 	}
-	reject := "-A FORWARD -j REJECT --reject-with icmp-port-unreachable"
+	unreachable := "icmp-port-unreachable"
 	if v == "6" {
-		reject = "-A FORWARD -j REJECT --reject-with icmp6-port-unreachable"
+		unreachable = "icmp6-port-unreachable"
 	}
-	return lines("-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", "-N IFW-LOG",
+	output := []string{
+		"-A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset",
+		"-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with " + unreachable,
+		queue}
+	if nflog {
+		output = []string{queue}
+	}
+	return lines(slices.Concat([]string{"-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", "-N IFW-LOG",
 		set("INPUT", "ifw-block"+v), set("INPUT", "ifw-bulk"+v),
 		"-A INPUT -i lo -j ACCEPT", "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
 		"-A INPUT -m comment --comment ifw -j IFW-LOG",
 		set("FORWARD", "ifw-block"+v), set("FORWARD", "ifw-bulk"+v),
-		"-A FORWARD -m comment --comment ifw -j IFW-LOG", reject, queue, logRule)
+		"-A FORWARD -m comment --comment ifw -j IFW-LOG", "-A FORWARD -j REJECT --reject-with " + unreachable},
+		output, []string{logRule})...)
 }
 
 func TestSystemApplyRemove(t *testing.T) {
@@ -134,12 +145,14 @@ func systemApplyRemove(t *testing.T, backend Backend, tools []string) {
 	before := []string{save(t, ns, tools[0]), save(t, ns, tools[1])}
 	ctx := context.Background()
 	cfg := Config{Backend: backend, Sets4: []string{"ifw-block4", "ifw-bulk4"}, Sets6: []string{"ifw-block6", "ifw-bulk6"},
-		Queue: &QueueConfig{Num: 5, Bypass: true}}
+		Queue: &QueueConfig{Num: 5, Bypass: true, RejectMark: DefaultRejectMark}}
 	nflog := cfg
 	nflog.Log = LogConfig{Target: LogNFLOG, Group: 9}
 	nflog.Queue = &QueueConfig{Num: 0}
-	applyTwice(t, ns, tools, run, cfg, false)
+	// The nflog variant first: then cfg's reject rules go in before an
+	// NFQUEUE rule already there, and Remove has them to delete.
 	applyTwice(t, ns, tools, run, nflog, true)
+	applyTwice(t, ns, tools, run, cfg, false)
 
 	missing := cfg
 	missing.Sets6 = []string{"ifw-nope6"}

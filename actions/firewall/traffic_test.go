@@ -102,3 +102,60 @@ func vethPair(t *testing.T, ns, peer string) {
 func nsCmd(ns string, argv ...string) []string {
 	return append([]string{"ip", "netns", "exec", ns}, argv...)
 }
+
+// TestSystemRejectMark sends marked packets through the reject rules of
+// QueueConfig.RejectMark. A mangle rule stands for the outbound module's
+// NF_REPEAT with the mark: TCP and UDP to port 8 carry it. The marked SYN
+// meets the tcp-reset rule (the connection is refused), the marked UDP
+// datagram the ICMP rule; the unmarked SYN to port 9 passes both and the
+// NFQUEUE rule (bypass: nobody listens).
+func TestSystemRejectMark(t *testing.T) {
+	requireSystem(t, "iptables", "ip6tables", "bash", "timeout")
+	ns, run := testNS(t)
+	mustRun(t, nsCmd(ns, "ip", "link", "set", "lo", "up")...)
+	mustRun(t, nsCmd(ns, "ipset", "create", DefaultSet4, "hash:net")...)
+	mustRun(t, nsCmd(ns, "ipset", "create", DefaultSet6, "hash:net", "family", "inet6")...)
+	cfg := Config{Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{Num: 7, Bypass: true, RejectMark: DefaultRejectMark}}
+	if _, err := Apply(context.Background(), cfg, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ tool, addr string }{{"iptables", "127.0.0.1"}, {"ip6tables", "::1"}} {
+		for _, proto := range []string{"tcp", "udp"} {
+			mustRun(t, nsCmd(ns, c.tool, "-w", "-t", "mangle", "-A", "OUTPUT", "-p", proto, "--dport", "8",
+				"-j", "MARK", "--set-xmark", "0x10000000/0x10000000")...)
+		}
+		if out := try(ns, "exec 3<>/dev/tcp/"+c.addr+"/8"); !strings.Contains(out, "refused") {
+			t.Errorf("%s: marked SYN: %q, want the connection refused", c.tool, out)
+		}
+		if out := try(ns, "exec 3<>/dev/tcp/"+c.addr+"/9"); !strings.Contains(out, "refused") {
+			t.Errorf("%s: unmarked SYN: %q, want it refused by the closed port", c.tool, out)
+		}
+		try(ns, "echo x > /dev/udp/"+c.addr+"/8")
+		tcp, other, queued := ruleCount(t, ns, c.tool, 1), ruleCount(t, ns, c.tool, 2), ruleCount(t, ns, c.tool, 3)
+		if tcp != 1 || other != 1 || queued != 1 {
+			t.Errorf("%s: packets rejected with a reset %d, with ICMP %d, queued %d; want 1, 1, 1", c.tool, tcp, other, queued)
+		}
+	}
+}
+
+// try runs a bash command in ns for at most a second and returns what it
+// said.
+func try(ns, script string) string {
+	out, _ := exec.Command("ip", "netns", "exec", ns, "timeout", "1", "bash", "-c", script).CombinedOutput()
+	return string(out)
+}
+
+// ruleCount is the packet counter of OUTPUT's nth rule.
+func ruleCount(t *testing.T, ns, tool string, n int) int {
+	t.Helper()
+	out := mustRun(t, "ip", "netns", "exec", ns, tool, "-w", "-L", "OUTPUT", strconv.Itoa(n), "-v", "-x", "-n")
+	f := strings.Fields(out)
+	if len(f) == 0 {
+		t.Fatalf("%s: no rule %d in OUTPUT", tool, n)
+	}
+	c, err := strconv.Atoi(f[0])
+	if err != nil {
+		t.Fatalf("%s -L OUTPUT %d: %q", tool, n, out)
+	}
+	return c
+}

@@ -157,9 +157,15 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// show puts ev on the screen; events of an unknown kind are skipped.
+// show puts ev on the screen, or takes a retracted one off; events of an
+// unknown kind are skipped.
 func (a *Applet) show(ctx context.Context, conn *dbus.Conn, ev Event) {
-	if ev.Kind != KindAlert {
+	if ev.Kind == KindRetract {
+		a.retract(ctx, conn, ev.Ref)
+		return
+	}
+	b, st, ok := a.bubble(ev)
+	if !ok {
 		a.log.Debug("event of unknown kind skipped", "event_id", ev.ID, "kind", ev.Kind)
 		return
 	}
@@ -167,9 +173,8 @@ func (a *Applet) show(ctx context.Context, conn *dbus.Conn, ev Event) {
 	if err != nil {
 		a.log.Debug("no capabilities; plain bubble", "err", err)
 	}
-	b := BubbleFor(ev.Alert)
 	id, err := a.sent.record(ev.ID, func() (uint32, []string, error) {
-		n, offered := notification(b, caps, ev.Actions, a.style)
+		n, offered := notification(b, caps, ev.Actions, st)
 		id, err := fdn.SendNotification(conn, n)
 		return id, offered, err
 	})
@@ -177,7 +182,61 @@ func (a *Applet) show(ctx context.Context, conn *dbus.Conn, ev Event) {
 		a.log.Error("bubble not shown", "event_id", ev.ID, "err", err)
 		return
 	}
-	a.log.Info("bubble shown", "event_id", ev.ID, "id", id, "src", ev.Alert.Src, "level", ev.Alert.Level)
+	a.log.Info("bubble shown", append([]any{"event_id", ev.ID, "id", id}, about(ev)...)...)
+}
+
+// bubble is what ev shows and its style: a question's bubble stays until
+// its deadline. ok is false for an event of another kind, or without its
+// payload.
+func (a *Applet) bubble(ev Event) (b Bubble, st style, ok bool) {
+	st = a.style
+	switch {
+	case ev.Kind == KindAlert:
+		return BubbleFor(ev.Alert), st, true
+	case ev.Kind == KindQuestion && ev.Question != nil:
+		st.expire = untilDeadline(ev.Question.Deadline, st.expire)
+		return QuestionBubble(*ev.Question), st, true
+	}
+	return Bubble{}, st, false
+}
+
+// Bounds of a question bubble's expire timeout.
+const (
+	minQuestionExpire = time.Second
+	maxQuestionExpire = 24 * time.Hour
+)
+
+// untilDeadline is how long a question bubble stays: until the deadline,
+// at least a second; without a deadline, def.
+func untilDeadline(deadline time.Time, def time.Duration) time.Duration {
+	if deadline.IsZero() {
+		return def
+	}
+	return min(max(time.Until(deadline), minQuestionExpire), maxQuestionExpire)
+}
+
+// about is what the log says of ev.
+func about(ev Event) []any {
+	if q := ev.Question; q != nil {
+		return []any{"question", q.ID, "exe", q.Exe, "dst", q.Dst, "port", q.Port}
+	}
+	return []any{"src", ev.Alert.Src, "level", ev.Alert.Level}
+}
+
+// retract closes the bubble that showed event ref (answered elsewhere or
+// timed out); a bubble this applet does not know is left alone.
+func (a *Applet) retract(ctx context.Context, conn *dbus.Conn, ref uint64) {
+	id, ok := a.sent.forEvent(ref)
+	if !ok {
+		a.log.Debug("retraction of a bubble not shown here ignored", "event_id", ref)
+		return
+	}
+	err := conn.Object(notifyName, notifyPath).CallWithContext(ctx, notifyName+".CloseNotification", 0, id).Err
+	if err != nil {
+		a.log.Warn("bubble not closed", "event_id", ref, "id", id, "err", err)
+		return
+	}
+	a.log.Info("bubble closed: answered elsewhere or timed out", "event_id", ref, "id", id)
 }
 
 // capabilities asks the server what it supports.

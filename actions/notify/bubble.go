@@ -2,9 +2,12 @@ package notify
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	fdn "github.com/esiqveland/notify"
 	"github.com/godbus/dbus/v5"
@@ -87,15 +90,85 @@ func BubbleFor(a alerts.Alert) Bubble {
 		}
 		lines = append(lines, fmt.Sprintf("signature: %s", s.Name))
 	}
-	body := strings.Join(lines, "\n")
-	if len(body) > maxBodyBytes {
-		body = strings.ToValidUTF8(body[:maxBodyBytes], "") + "…"
-	}
 	return Bubble{
 		Summary: fmt.Sprintf("Firewall alert: danger level %d", a.Level),
-		Body:    body,
+		Body:    clip(strings.Join(lines, "\n"), maxBodyBytes),
 		Urgency: UrgencyOf(a.Level),
 	}
+}
+
+// clip cuts s to at most max bytes (and "…"), on a character boundary.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
+}
+
+// maxFieldBytes bounds one name in a question's text (a path, a host).
+const maxFieldBytes = 256
+
+// QuestionBubble is the bubble of a question, such as "curl
+// (/usr/bin/curl, pid 4242, user alice) wants to connect to 203.0.113.2
+// port 80/tcp — 2 connections waiting. No answer by 12:00:30: deny." (the
+// deadline in local time). Names come from the process and the network:
+// control and bidirectional-override characters in them are replaced, and
+// each is bounded.
+func QuestionBubble(q Question) Bubble {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s wants to connect to %s port %d/%s", who(q), where(q), q.Port, printable(q.Proto))
+	if q.Connections > 1 {
+		fmt.Fprintf(&b, " — %d connections waiting", q.Connections)
+	}
+	b.WriteString(".")
+	if !q.Deadline.IsZero() && q.Default != "" {
+		fmt.Fprintf(&b, " No answer by %s: %s.", q.Deadline.Local().Format(time.TimeOnly), printable(q.Default))
+	}
+	return Bubble{Summary: "Outbound connection", Body: clip(b.String(), maxBodyBytes), Urgency: UrgencyCritical}
+}
+
+// who names the question's process: "curl (/usr/bin/curl, pid 4242, user
+// alice)", "An unknown process (uid 1000)".
+func who(q Question) string {
+	name, about := "An unknown process", []string(nil)
+	if q.Exe != "" {
+		name = printable(path.Base(q.Exe))
+		about = append(about, printable(q.Exe))
+	}
+	if q.PID > 0 {
+		about = append(about, fmt.Sprintf("pid %d", q.PID))
+	}
+	if q.User != "" {
+		about = append(about, "user "+printable(q.User))
+	} else {
+		about = append(about, fmt.Sprintf("uid %d", q.UID))
+	}
+	return fmt.Sprintf("%s (%s)", name, strings.Join(about, ", "))
+}
+
+// where names the destination: "203.0.113.2", "example.org (203.0.113.2)".
+func where(q Question) string {
+	dst := "an unknown address"
+	if q.Dst.IsValid() {
+		dst = q.Dst.String()
+	}
+	if q.Host == "" {
+		return dst
+	}
+	return fmt.Sprintf("%s (%s)", printable(q.Host), dst)
+}
+
+// printable makes s safe to show in a line of text: valid UTF-8, no
+// control or bidirectional formatting characters (a file named to fake
+// another line or to read backwards), at most maxFieldBytes.
+func printable(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+	return clip(s, maxFieldBytes)
 }
 
 func scanLine(typ, proto, dst, ports string, packets int) string {

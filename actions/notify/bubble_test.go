@@ -94,7 +94,7 @@ func TestNotification(t *testing.T) {
 		{"markup and actions", allCaps, DefaultActions(), 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, DefaultActions(), fdn.ExpireTimeoutSetByNotificationServer},
 		{"plain body", []string{"actions", "body"}, DefaultActions(), ExpireNever, b.Body, DefaultActions(), fdn.ExpireTimeoutNever},
 		{"no actions capability", []string{"body-markup"}, DefaultActions(), 5 * time.Second, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, nil, 5 * time.Second},
-		{"unknown actions skipped", allCaps, []string{"allow_always", "ignore"}, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, []string{"ignore"}, fdn.ExpireTimeoutSetByNotificationServer},
+		{"unknown actions skipped", allCaps, []string{"allow_forever", "ignore"}, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, []string{"ignore"}, fdn.ExpireTimeoutSetByNotificationServer},
 		{"no actions offered", allCaps, nil, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, nil, fdn.ExpireTimeoutSetByNotificationServer},
 	}
 	for _, tt := range tests {

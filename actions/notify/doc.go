@@ -1,5 +1,6 @@
-// Package notify puts alerts on the desktop as notification bubbles with
-// buttons (Block for 1 h, Whitelist, Ignore) and carries the user's click
+// Package notify puts alerts and the outbound module's questions on the
+// desktop as notification bubbles with buttons (Block for 1 h, Whitelist,
+// Ignore; Allow once, Allow always, Deny) and carries the user's click
 // back to the daemon.
 //
 // The daemon runs as root and a root process cannot use a user's session
@@ -44,13 +45,29 @@
 // DBUS_SESSION_BUS_ADDRESS). The helper calls RunNotifyOnce, which shows a
 // plain bubble without buttons.
 //
-// # Questions (extension point)
+// # Questions
 //
-// Events have a Kind; today every event is KindAlert. The outbound module
-// (actions/verdict) will add KindQuestion: a Hub method that publishes a
-// question with the actions allow_once/allow_always/deny and a payload field
-// on Event beside Alert. Subscriptions, buffering, the recipient check of
-// Choice and the applet's click path are already kind-agnostic; the applet
-// skips kinds it does not know, so an old applet keeps working against a
-// newer daemon.
+// The outbound module (actions/verdict) holds a new outbound connection
+// and asks its owner about it: Hub.Ask publishes a KindQuestion event
+// (Event.Question: process, destination, connections waiting, deadline
+// and default) with the actions allow_once, allow_always and deny to the
+// subscriptions of Question.UID only — never to another uid's applet, not
+// even root's — so Choice accepts an answer from that uid alone, once, as
+// for alerts (Choice.Question says which question). With no applet of that
+// uid, nothing is published and the question waits for `ifw queue` in a
+// terminal and its timeout. When the question is answered elsewhere or
+// times out, Hub.Retract marks the event answered (a late click gets
+// ErrAnswered) and sends a KindRetract event naming it (Event.Ref) to the
+// same uid's applets.
+//
+// The applet shows a question as a critical bubble, "Outbound
+// connection", saying which process (path, pid, user; "An unknown
+// process" without one) wants which address, port and protocol, how many
+// connections wait and what happens at the deadline; it expires at the
+// deadline (at least a second) and has the three buttons only when the
+// server offers "actions" (otherwise the user answers with `ifw queue`).
+// Its click is posted like an alert's. On KindRetract it closes the bubble
+// that showed Ref (CloseNotification) and forgets it; a Ref it did not
+// show is ignored. Events of kinds it does not know are skipped, so an
+// old applet keeps working against a newer daemon.
 package notify

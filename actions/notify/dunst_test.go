@@ -15,7 +15,8 @@ import (
 )
 
 // dunstrc keeps bubbles until closed and makes do_action (dunstctl
-// action) press the bubble's "block" button, as a user would.
+// action) press the bubble's "block" button, or a question's "allow_once",
+// as a user would.
 const dunstrc = `[global]
     monitor = 0
     follow = none
@@ -52,25 +53,24 @@ const dunstrc = `[global]
 [ifw]
     appname = ifw
     action_name = block
+
+[ifw-question]
+    appname = ifw
+    summary = "Outbound connection"
+    action_name = allow_once
 `
 
 // TestDunstEndToEnd shows an alert through the real path (hub, event
 // stream, applet, esiqveland/notify) on the real dunst under Xvfb, checks
 // it with dunstctl, saves a screenshot, and presses Block through dunst.
 func TestDunstEndToEnd(t *testing.T) {
-	needCommands(t, "dbus-daemon:dbus-daemon", "Xvfb:xvfb", "dunst:dunst", "dunstctl:dunst",
-		"dbus-send:dbus-bin", "busctl:systemd", "xwd:x11-apps")
-	addr := startBus(t, "", false, nil)
-	display := ":" + background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
-	startDunst(t, addr, display)
-	e := newAppletEnvOn(t, addr, nil)
-
+	e, addr, display := startDunstEnv(t)
 	if err := e.hub.Run(context.Background(), hostileAlert(5)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "dunst to display the bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
 	time.Sleep(300 * time.Millisecond) // let it draw
-	shot := screenshot(t, display)
+	shot := screenshot(t, display, "dunst-bubble.png")
 	t.Logf("screenshot: %s", shot)
 
 	// dunst's do_action presses "block" (dunstrc): a real click.
@@ -89,6 +89,46 @@ func TestDunstEndToEnd(t *testing.T) {
 	if !strings.Contains(h["body"], "Intrusion detected from 203.0.113.7") || !strings.Contains(h["body"], "bold") {
 		t.Errorf("history body %q", h["body"])
 	}
+}
+
+// TestDunstQuestion: a question on the real dunst, answered with a real
+// click (Allow once), then a second one retracted (answered elsewhere):
+// dunst closes its bubble.
+func TestDunstQuestion(t *testing.T) {
+	e, addr, display := startDunstEnv(t)
+	q := myQuestion(time.Now().Add(time.Minute))
+	id, _ := e.hub.Ask(q)
+	waitFor(t, "dunst to display the question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
+	time.Sleep(300 * time.Millisecond) // let it draw
+	t.Logf("screenshot: %s", screenshot(t, display, "dunst-question.png"))
+	dunstctl(t, addr, "action", "0")
+	c := e.daemon.nextChoice(t)
+	if c.Err != nil || c.Req.EventID != id || c.Choice.Action != ActionAllowOnce || c.Choice.Question == nil || c.Choice.Question.ID != q.ID {
+		t.Fatalf("choice from dunst: %+v, want allow_once on event %d", c, id)
+	}
+	dunstctl(t, addr, "close-all")
+	waitFor(t, "the first bubble gone", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
+
+	id, _ = e.hub.Ask(q)
+	waitFor(t, "dunst to display the second question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
+	e.hub.Retract(id)
+	waitFor(t, "dunst to close the retracted bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
+	h := dunstHistory(t, addr)
+	want := escapeMarkup(QuestionBubble(q).Body) // dunst reads markup
+	if len(h) != 2 || h[0]["summary"] != "Outbound connection" || h[0]["body"] != want || h[0]["default_action_name"] != ActionAllowOnce {
+		t.Errorf("history %v, want two questions, the newest with the body %q", h, want)
+	}
+}
+
+// startDunstEnv runs a private bus, Xvfb, dunst, a daemon and an applet.
+func startDunstEnv(t *testing.T) (e *appletEnv, addr, display string) {
+	t.Helper()
+	needCommands(t, "dbus-daemon:dbus-daemon", "Xvfb:xvfb", "dunst:dunst", "dunstctl:dunst",
+		"dbus-send:dbus-bin", "busctl:systemd", "xwd:x11-apps")
+	addr = startBus(t, "", false, nil)
+	display = ":" + background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
+	startDunst(t, addr, display)
+	return newAppletEnvOn(t, addr, nil), addr, display
 }
 
 // startDunst runs dunst on the display and the bus, and waits until it
@@ -154,9 +194,9 @@ func dunstHistory(t *testing.T, addr string) []map[string]string {
 	return h
 }
 
-// screenshot saves the display as a PNG under $IFW_ARTIFACTS (or the
-// test's temporary directory) and returns its path.
-func screenshot(t *testing.T, display string) string {
+// screenshot saves the display as the PNG name under $IFW_ARTIFACTS (or
+// the test's temporary directory) and returns its path.
+func screenshot(t *testing.T, display, name string) string {
 	t.Helper()
 	dir := os.Getenv("IFW_ARTIFACTS")
 	if dir == "" {
@@ -176,7 +216,7 @@ func screenshot(t *testing.T, display string) string {
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "dunst-bubble.png")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,11 @@
 package notify
 
-import "github.com/ifw/ifw/alerts"
+import (
+	"net/netip"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+)
 
 // The actions an alert bubble offers (Event.Actions, Choice.Action). The
 // daemon applies them: block the source for an hour, whitelist it, or do
@@ -11,8 +16,21 @@ const (
 	ActionIgnore    = "ignore"
 )
 
+// The actions a question bubble offers: the outbound module lets the
+// connection go this time, makes a rule that always lets it go, or
+// refuses it.
+const (
+	ActionAllowOnce   = "allow_once"
+	ActionAllowAlways = "allow_always"
+	ActionDeny        = "deny"
+)
+
 // DefaultActions returns the actions of an alert bubble, in button order.
 func DefaultActions() []string { return []string{ActionBlock, ActionWhitelist, ActionIgnore} }
+
+// QuestionActions returns the actions of a question bubble, in button
+// order.
+func QuestionActions() []string { return []string{ActionAllowOnce, ActionAllowAlways, ActionDeny} }
 
 // Label is the button label of action, "" for an unknown one.
 func Label(action string) string {
@@ -23,18 +41,52 @@ func Label(action string) string {
 		return "Whitelist"
 	case ActionIgnore:
 		return "Ignore"
+	case ActionAllowOnce:
+		return "Allow once"
+	case ActionAllowAlways:
+		return "Allow always"
+	case ActionDeny:
+		return "Deny"
 	}
 	return ""
 }
 
 // Kinds of Event.
 const (
-	// KindAlert: Event.Alert is set.
+	// KindAlert: Event.Alert is set; every applet gets it.
 	KindAlert = "alert"
-	// KindQuestion is reserved for the outbound module's questions (see
-	// the package documentation); no event has it yet.
+	// KindQuestion: Event.Question is set; only the applets of its UID
+	// get it (Hub.Ask).
 	KindQuestion = "question"
+	// KindRetract: the event Event.Ref was answered elsewhere or timed
+	// out; the applet closes its bubble (Hub.Retract).
+	KindRetract = "retract"
 )
+
+// Question is the payload of a KindQuestion event: a new outbound
+// connection the outbound module holds until its owner answers.
+type Question struct {
+	// ID is the outbound module's question number (what `ifw queue
+	// allow N` takes), not the event id.
+	ID uint64 `json:"id"`
+	// UID owns the connection: only this uid's applets get the question
+	// and may answer it.
+	UID  uint32 `json:"uid"`
+	User string `json:"user,omitempty"`
+	PID  int    `json:"pid,omitempty"`
+	// Exe is the executable's path, "" for an unknown process.
+	Exe   string     `json:"exe"`
+	Dst   netip.Addr `json:"dst"`
+	Host  string     `json:"host,omitempty"`
+	Port  uint16     `json:"port"`
+	Proto string     `json:"proto"` // "tcp", "udp", …
+	// Connections counts the held connections merged into the question.
+	Connections int `json:"connections"`
+	// Deadline is when Default applies.
+	Deadline time.Time `json:"deadline"`
+	// Default is "deny", "allow" or "reject".
+	Default string `json:"default"`
+}
 
 // Event is one line of the GET /v1/events stream.
 type Event struct {
@@ -44,7 +96,12 @@ type Event struct {
 	ID   uint64 `json:"event_id"`
 	Kind string `json:"kind"`
 	// Alert is the alert of a KindAlert event.
-	Alert alerts.Alert `json:"alert"`
+	Alert alerts.Alert `json:"alert,omitzero"`
+	// Question is the question of a KindQuestion event.
+	Question *Question `json:"question,omitempty"`
+	// Ref is, in a KindRetract event, the id of the event whose bubble to
+	// close.
+	Ref uint64 `json:"ref,omitempty"`
 	// Actions are the choices offered, in button order; empty means a
 	// bubble without buttons.
 	Actions []string `json:"actions"`
@@ -59,10 +116,13 @@ type ChoiceRequest struct {
 	Choice  string `json:"choice"`
 }
 
-// Choice is an accepted answer: what to apply to which alert.
+// Choice is an accepted answer: what to apply to which alert or question.
 type Choice struct {
-	EventID uint64       `json:"event_id"`
-	Alert   alerts.Alert `json:"alert"`
-	// Action is one of the event's actions (ActionBlock, …).
+	EventID uint64 `json:"event_id"`
+	// Alert is set for an alert's choice, Question for a question's.
+	Alert    alerts.Alert `json:"alert,omitzero"`
+	Question *Question    `json:"question,omitempty"`
+	// Action is one of the event's actions (ActionBlock, ActionAllowOnce,
+	// …).
 	Action string `json:"action"`
 }

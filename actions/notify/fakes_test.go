@@ -35,9 +35,10 @@ type notifyCall struct {
 // fakeServer is a notification server on a private bus: it records the
 // Notify calls and emits the signals a real one would.
 type fakeServer struct {
-	conn  *dbus.Conn
-	caps  []string
-	calls chan notifyCall
+	conn   *dbus.Conn
+	caps   []string
+	calls  chan notifyCall
+	closes chan uint32 // CloseNotification calls
 
 	mu     sync.Mutex
 	nextID uint32
@@ -69,6 +70,10 @@ func (n notifyIface) Notify(sender dbus.Sender, app string, replaces uint32, ico
 }
 
 func (n notifyIface) CloseNotification(id uint32) *dbus.Error {
+	select {
+	case n.f.closes <- id:
+	default:
+	}
 	_ = n.f.emit("NotificationClosed", id, uint32(3))
 	return nil
 }
@@ -78,7 +83,7 @@ func (n notifyIface) CloseNotification(id uint32) *dbus.Error {
 func startFakeServer(t testing.TB, addr string, caps ...string) *fakeServer {
 	t.Helper()
 	conn := connect(t, addr)
-	f := &fakeServer{conn: conn, caps: caps, calls: make(chan notifyCall, 64)}
+	f := &fakeServer{conn: conn, caps: caps, calls: make(chan notifyCall, 64), closes: make(chan uint32, 64)}
 	if err := conn.Export(notifyIface{f}, notifyPath, notifyName); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +109,18 @@ func (f *fakeServer) next(t testing.TB) notifyCall {
 		t.Fatal("no Notify call")
 	}
 	return notifyCall{}
+}
+
+// nextClose waits for the next CloseNotification call.
+func (f *fakeServer) nextClose(t testing.TB) uint32 {
+	t.Helper()
+	select {
+	case id := <-f.closes:
+		return id
+	case <-time.After(10 * time.Second):
+		t.Fatal("no CloseNotification call")
+	}
+	return 0
 }
 
 // connect opens a private connection to the bus, closed with the test.

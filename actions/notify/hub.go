@@ -12,7 +12,8 @@ import (
 )
 
 // Hub is the daemon side: the "notify" action. It publishes alerts to the
-// subscribed applets and checks their answers. It starts no goroutine;
+// subscribed applets, and the outbound module's questions to their owner's
+// applets, and checks the answers. It starts no goroutine;
 // every method is safe for concurrent use.
 type Hub struct {
 	cfg Config
@@ -68,7 +69,7 @@ func (h *Hub) Name() string { return "notify" }
 // Run returns ErrNoApplet so the alert's outcome says nobody saw it.
 func (h *Hub) Run(ctx context.Context, a alerts.Alert) error {
 	ev := Event{Kind: KindAlert, Alert: a, Actions: slices.Clone(h.cfg.Actions)}
-	if id, n := h.publish(ev); n > 0 {
+	if id, n := h.publish(ev, everyone); n > 0 {
 		h.log.Debug("alert published", "event_id", id, "src", a.Src, "level", a.Level, "subscribers", n)
 		return nil
 	}
@@ -144,26 +145,86 @@ func (h *Hub) Close() {
 	}
 }
 
-// publish gives ev an id and queues it for every subscription; it returns
-// the id and the number of subscriptions (0: nothing was published).
-func (h *Hub) publish(ev Event) (uint64, int) {
+// Ask publishes q, with the buttons QuestionActions, to the applets of
+// q.UID only: no other uid's applet (not even root's) gets it, and only
+// q.UID may answer it (Choice). It returns the event's id and the number
+// of subscriptions it went to; with none, nothing is published (id 0) and
+// the caller keeps the question for the terminal and its timeout.
+func (h *Hub) Ask(q Question) (eventID uint64, recipients int) {
+	ev := Event{Kind: KindQuestion, Question: &q, Actions: QuestionActions()}
+	eventID, recipients = h.publish(ev, only(q.UID))
+	if recipients > 0 {
+		h.log.Debug("question published", "event_id", eventID, "question", q.ID, "uid", q.UID, "subscribers", recipients)
+	}
+	return eventID, recipients
+}
+
+// Retract closes event eventID: it is marked answered (a late click gets
+// ErrAnswered) and a KindRetract event naming it (Ref) goes to the
+// subscriptions of the uid it was for (every subscription for an alert),
+// whose applets close its bubble. Unknown or forgotten ids are ignored.
+func (h *Hub) Retract(eventID uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed || len(h.subs) == 0 {
+	p := h.events[eventID]
+	if p == nil {
+		return
+	}
+	p.answered = true
+	to := everyone
+	if q := p.ev.Question; q != nil {
+		to = only(q.UID)
+	}
+	id, n := h.send(Event{Kind: KindRetract, Ref: eventID}, to, false)
+	h.log.Debug("event retracted", "event_id", eventID, "retract_id", id, "subscribers", n)
+}
+
+// everyone is the audience of alerts: every subscription.
+func everyone(uint32) bool { return true }
+
+// only is the audience of a question: the subscriptions of uid.
+func only(uid uint32) func(uint32) bool {
+	return func(u uint32) bool { return u == uid }
+}
+
+// publish gives ev an id, remembers it for Choice and queues it for the
+// subscriptions whose uid is in the audience to; it returns the id and
+// the number of those subscriptions (0: nothing was published).
+func (h *Hub) publish(ev Event, to func(uint32) bool) (uint64, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.send(ev, to, true)
+}
+
+// send is publish with h.mu held; without keep, ev is not remembered (a
+// retract is not answerable).
+func (h *Hub) send(ev Event, to func(uint32) bool, keep bool) (uint64, int) {
+	if h.closed {
+		return 0, 0
+	}
+	var subs []*subscription
+	for s := range h.subs {
+		if to(s.uid) {
+			subs = append(subs, s)
+		}
+	}
+	if len(subs) == 0 {
 		return 0, 0
 	}
 	h.seq++
 	ev.ID = h.seq
 	p := &pending{ev: ev, at: h.cfg.Clock(), recipients: map[uint32]int{}}
-	h.remember(p)
-	for s := range h.subs {
+	if keep {
+		h.remember(p)
+	}
+	for _, s := range subs {
 		p.recipients[s.uid]++
 		if old, dropped := s.push(ev); dropped {
 			h.forget(old.ID, s.uid)
 			h.log.Warn("applet too slow: oldest event dropped", "uid", s.uid, "event_id", old.ID, "dropped", s.dropped)
 		}
 	}
-	return ev.ID, len(h.subs)
+	return ev.ID, len(subs)
 }
 
 // remember keeps p for Choice, forgetting the oldest beyond MaxPending.
@@ -213,6 +274,12 @@ func (h *Hub) Choice(uid uint32, id uint64, choice string) (Choice, error) {
 		return refuse(ErrAnswered)
 	}
 	p.answered = true
+	c := Choice{EventID: id, Alert: p.ev.Alert, Action: choice}
+	if q := p.ev.Question; q != nil {
+		c.Question = new(*q) // the caller's, not the hub's
+		h.log.Info("choice accepted", "event_id", id, "uid", uid, "choice", choice, "question", q.ID)
+		return c, nil
+	}
 	h.log.Info("choice accepted", "event_id", id, "uid", uid, "choice", choice, "src", p.ev.Alert.Src)
-	return Choice{EventID: id, Alert: p.ev.Alert, Action: choice}, nil
+	return c, nil
 }

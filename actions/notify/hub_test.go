@@ -31,7 +31,7 @@ func publishN(t *testing.T, h *Hub, n int) []uint64 {
 	var ids []uint64
 	for i := range n {
 		a := testAlert("203.0.113.7", 1+i%5)
-		id, subs := h.publish(Event{Kind: KindAlert, Alert: a, Actions: h.cfg.Actions})
+		id, subs := h.publish(Event{Kind: KindAlert, Alert: a, Actions: h.cfg.Actions}, everyone)
 		if subs == 0 {
 			t.Fatal("nobody subscribed")
 		}

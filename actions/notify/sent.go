@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// sentBubble is a bubble shown with buttons, awaiting a click.
+// sentBubble is a bubble shown, awaiting a click on one of its buttons or
+// its retraction.
 type sentBubble struct {
 	eventID uint64
 	actions []string // the buttons it offered
@@ -13,13 +14,15 @@ type sentBubble struct {
 }
 
 // sentSet holds the notification ids this applet sent, at most max of
-// them: beyond, the oldest is forgotten (its click is then ignored).
+// them: beyond, the oldest is forgotten (its click is then ignored, its
+// retraction leaves it to expire).
 type sentSet struct {
-	mu   sync.Mutex
-	m    map[uint32]sentBubble
-	ring []ringSlot // insertion order; a slot may name an entry gone since
-	next int
-	seq  uint64
+	mu      sync.Mutex
+	m       map[uint32]sentBubble
+	byEvent map[uint64]uint32 // event id → notification id, for retractions
+	ring    []ringSlot        // insertion order; a slot may name an entry gone since
+	next    int
+	seq     uint64
 }
 
 type ringSlot struct {
@@ -28,28 +31,42 @@ type ringSlot struct {
 }
 
 func newSentSet(max int) *sentSet {
-	return &sentSet{m: make(map[uint32]sentBubble, max), ring: make([]ringSlot, max)}
+	return &sentSet{m: make(map[uint32]sentBubble, max), byEvent: make(map[uint64]uint32, max), ring: make([]ringSlot, max)}
 }
 
 // record runs send (the Notify call) with the set locked and, when it
-// succeeds with buttons, keeps the id it returns, so that a click arriving
-// right after Notify's reply waits for the id instead of being refused.
+// succeeds, keeps the id it returns, so that a click arriving right after
+// Notify's reply waits for the id instead of being refused.
 func (s *sentSet) record(eventID uint64, send func() (uint32, []string, error)) (uint32, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id, offered, err := send()
-	if err != nil || len(offered) == 0 {
+	if err != nil {
 		return id, err
 	}
 	s.seq++
 	old := s.ring[s.next]
 	if e, ok := s.m[old.id]; ok && e.seq == old.seq {
-		delete(s.m, old.id)
+		s.drop(old.id)
 	}
+	s.drop(id) // a server reusing an id: the old bubble is gone
 	s.ring[s.next] = ringSlot{id: id, seq: s.seq}
 	s.next = (s.next + 1) % len(s.ring)
 	s.m[id] = sentBubble{eventID: eventID, actions: offered, seq: s.seq}
+	s.byEvent[eventID] = id
 	return id, nil
+}
+
+// drop forgets id; s.mu is held.
+func (s *sentSet) drop(id uint32) {
+	e, ok := s.m[id]
+	if !ok {
+		return
+	}
+	delete(s.m, id)
+	if s.byEvent[e.eventID] == id {
+		delete(s.byEvent, e.eventID)
+	}
 }
 
 // take removes id and returns its event when action is one of its
@@ -61,15 +78,27 @@ func (s *sentSet) take(id uint32, action string) (uint64, bool) {
 	if !ok || !slices.Contains(e.actions, action) {
 		return 0, false
 	}
-	delete(s.m, id)
+	s.drop(id)
 	return e.eventID, true
+}
+
+// forEvent removes and returns the notification id of the bubble that
+// showed event eventID (it is being retracted).
+func (s *sentSet) forEvent(eventID uint64) (uint32, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.byEvent[eventID]
+	if ok {
+		s.drop(id)
+	}
+	return id, ok
 }
 
 // remove forgets id (the bubble closed).
 func (s *sentSet) remove(id uint32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.m, id)
+	s.drop(id)
 }
 
 // reset forgets every id (another server owns the name: its ids are not
@@ -78,6 +107,7 @@ func (s *sentSet) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.m)
+	clear(s.byEvent)
 }
 
 func (s *sentSet) len() int {

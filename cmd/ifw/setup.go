@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
@@ -20,6 +21,7 @@ type setupFlags struct {
 	nflogGroup     uint
 	queue          int
 	queueBypass    bool
+	rejectMark     uint
 	backend        string
 	family         string
 }
@@ -36,6 +38,8 @@ func parseSetupFlags(e env, args []string) (*setupFlags, error) {
 	fs.UintVar(&f.nflogGroup, "nflog-group", 0, "NFLOG group, with --log nflog")
 	fs.IntVar(&f.queue, "queue", -1, "add the outbound module's NFQUEUE rule on this queue number")
 	fs.BoolVar(&f.queueBypass, "queue-bypass", false, "with --queue: let packets through when no daemon listens (fail open)")
+	fs.UintVar(&f.rejectMark, "queue-reject-mark", uint(firewall.DefaultRejectMark),
+		"with --queue: reject packets the outbound module marks with this mark, before the NFQUEUE rule (0: no reject rules)")
 	fs.StringVar(&f.backend, "backend", "", "iptables backend: nft or legacy (default: what iptables is)")
 	fs.StringVar(&f.family, "family", "both", "4, 6 or both")
 	return f, fs.Parse(args)
@@ -58,8 +62,11 @@ func (f *setupFlags) firewallConfig(sets block.SetsConfig) (firewall.Config, err
 	default:
 		return cfg, fmt.Errorf("--family %q: want 4, 6 or both", f.family)
 	}
+	if f.rejectMark > math.MaxUint32 {
+		return cfg, fmt.Errorf("--queue-reject-mark %#x: want a 32-bit mark", f.rejectMark)
+	}
 	if f.queue >= 0 {
-		cfg.Queue = &firewall.QueueConfig{Num: uint16(f.queue), Bypass: f.queueBypass}
+		cfg.Queue = &firewall.QueueConfig{Num: uint16(f.queue), Bypass: f.queueBypass, RejectMark: uint32(f.rejectMark)}
 	}
 	return cfg, cfg.Validate()
 }
