@@ -1,8 +1,9 @@
 // Package alerts makes detections durable: Alert is a signatures.Detection
 // with the host and collector it came from and the outcomes of the actions
-// that ran for it; Store keeps alerts, outcomes and small named blobs (the
+// that ran for it; Store keeps alerts, outcomes, blocks, the closed
+// questions of the outbound module (Question) and small named blobs (the
 // engine's state, collector positions) in SQLite (modernc.org/sqlite, pure
-// Go).
+// Go). Reports (alerts/report) are queries over it.
 //
 // # Storage
 //

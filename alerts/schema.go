@@ -47,7 +47,8 @@ var migrations = []string{
 		value   BLOB    NOT NULL,
 		updated INTEGER NOT NULL
 	);`,
-	migrationBlocks, // 2: blocks (block.go)
+	migrationBlocks,    // 2: blocks (block.go)
+	migrationQuestions, // 3: closed outbound questions (question.go)
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -20,9 +20,9 @@ import (
 // checkpoint: the engine state saved periodically is megabytes.
 const journalSizeLimit = 64 << 20
 
-// Store keeps alerts, their outcomes and named state blobs in SQLite. It
-// is safe for concurrent use: writes are serialised on one connection,
-// reads run concurrently on their own.
+// Store keeps alerts, their outcomes, blocks, closed outbound questions
+// and named state blobs in SQLite. It is safe for concurrent use: writes
+// are serialised on one connection, reads run concurrently on their own.
 type Store struct {
 	cfg    Config
 	log    *slog.Logger

@@ -12,8 +12,10 @@ import (
 // last packet, with its final picture (the record ifw analyze prints).
 // The period is opts.From to opts.To when both are set, else the
 // attackers' first to last packet. There are no blocks (Report.Blocks is
-// nil) and no previous period (opts.Compare is ignored); opts.Collectors
-// may describe the log files read. An invalid opts.Top is an error.
+// nil), no outbound questions (Report.Outbound is nil, opts.Outbound is
+// ignored) and no previous period (opts.Compare is ignored);
+// opts.Collectors may describe the log files read. An invalid opts.Top is
+// an error.
 func FromAnalysis(attackers []signatures.Attacker, opts Options) (*Report, error) {
 	if err := opts.validate(false); err != nil {
 		return nil, err

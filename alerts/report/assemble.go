@@ -19,6 +19,10 @@ type facts struct {
 	// the comparison.
 	previous []alerts.Alert
 	compare  bool
+	// questions are the outbound questions closed in the period;
+	// withOutbound is false when the outbound module is not in use.
+	questions    []alerts.Question
+	withOutbound bool
 }
 
 // assemble makes the report of f. It does no I/O.
@@ -40,6 +44,9 @@ func assemble(f facts, o Options) *Report {
 	if f.withBlocks {
 		r.Blocks = summarizeBlocks(f.blocks, f.period, o.Top)
 		r.Totals.Blocks = r.Blocks.Made
+	}
+	if f.withOutbound {
+		r.Outbound = summarizeOutbound(f.questions, f.period, o.Top)
 	}
 	r.Hourly, r.LevelsOverTime = timeline(f.alerts, f.period, r.BucketHours)
 	if f.compare {

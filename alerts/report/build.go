@@ -16,18 +16,22 @@ import (
 type Source interface {
 	Alerts(ctx context.Context, q alerts.Query) ([]alerts.Alert, error)
 	Blocks(ctx context.Context, q alerts.BlockQuery) ([]alerts.Block, error)
+	// Questions returns the outbound questions closed in [from, to).
+	Questions(ctx context.Context, from, to time.Time) ([]alerts.Question, error)
 }
 
 var _ Source = (*alerts.Store)(nil)
 
 // Build reports on the period [opts.From, opts.To) from the alerts and
-// blocks in src. It reads src and nothing else: the time comes from opts.
+// blocks in src, and from its outbound questions when opts.Outbound. It
+// reads src and nothing else: the time comes from opts.
 func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	if err := opts.validate(true); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	f := facts{origin: OriginStore, period: Period{From: opts.From, To: opts.To}, withBlocks: true, compare: opts.Compare}
+	f := facts{origin: OriginStore, period: Period{From: opts.From, To: opts.To}, withBlocks: true,
+		compare: opts.Compare, withOutbound: opts.Outbound}
 	var err error
 	if f.alerts, err = readAlerts(ctx, src, f.period); err != nil {
 		return nil, err
@@ -41,6 +45,11 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	// still in force: read them all, ended ones included.
 	if f.blocks, err = src.Blocks(ctx, alerts.BlockQuery{IncludeRemoved: true}); err != nil {
 		return nil, fmt.Errorf("report: read blocks: %w", err)
+	}
+	if f.withOutbound {
+		if f.questions, err = src.Questions(ctx, f.period.From, f.period.To); err != nil {
+			return nil, fmt.Errorf("report: read outbound questions: %w", err)
+		}
 	}
 	return assemble(f, opts), nil
 }

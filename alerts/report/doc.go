@@ -1,6 +1,7 @@
 // Package report sums up a period of ifw's alerts and blocks for people:
-// who attacked, how, what was blocked, and how the collectors fared, with
-// the same totals for the period before.
+// who attacked, how, what was blocked, what the outbound module asked,
+// and how the collectors fared, with the same totals for the period
+// before.
 //
 // Build reads the daemon's store (through Source, the query methods of
 // *alerts.Store); FromAnalysis makes the same report from `ifw analyze`'s
@@ -43,11 +44,17 @@
 // highest level; LevelsOverTime counts the attackers active in each bucket
 // by their highest level in it.
 //
+// Outbound sums up the questions the outbound (NFQUEUE) module asked and
+// closed in the period: how many, allowed or denied, timed out (the
+// default verdict), answered with a rule, and the programs and
+// destinations most asked about. It is there only when the caller says
+// the module is in use (Options.Outbound): nil otherwise, so that zeros
+// never read as "nothing asked" when nothing could be.
+//
 // Collector health comes from the caller (the daemon's status): it counts
-// since the daemon started. Outbound is nil until the outbound (NFQUEUE)
-// module lands and fills it: no zeros that would read as "no question".
-// From a log there are no blocks (Report.Blocks nil) and each attacker
-// stands for one alert at its last packet.
+// since the daemon started. From a log there are no blocks
+// (Report.Blocks nil), no outbound questions (Report.Outbound nil) and
+// each attacker stands for one alert at its last packet.
 //
 // # Rendering
 //

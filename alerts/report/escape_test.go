@@ -13,7 +13,8 @@ import (
 )
 
 // Hostile strings: a name in an alert or a block is attacker-influenced
-// (signature files, OS guesses, reasons), a host name is configuration.
+// (signature files, OS guesses, reasons), an executable's path any local
+// user's choice, a host name is configuration.
 const (
 	evilHost = `gw<script>alert(1)</script>&"'`
 	evilSig  = "<script>alert(\"sig\")</script> | & 'x'\n# heading"
@@ -22,6 +23,7 @@ const (
 	evilWhy  = `</td></tr><script>evil()</script>`
 	evilName = "<b>kmsg</b>"
 	evilErr  = "line1\nline2 `code` \x1b[31mred"
+	evilExe  = `/tmp/<script>alert(1)</script>`
 )
 
 // hostileReport is a report whose every free text is hostile.
@@ -34,7 +36,9 @@ func hostileReport(t *testing.T) *Report {
 	b := alerts.Block{Prefix: netip.MustParsePrefix("198.51.100.66/32"), Reason: evilWhy, Level: 5,
 		Source: alerts.BlockAuto, Created: at(3, 1)}
 	fill(t, s, []alerts.Alert{a}, []blockSpec{{b: b}})
-	r, err := Build(context.Background(), s, Options{From: day, To: at(24, 0), Host: evilHost,
+	fillQuestions(t, s, []alerts.Question{question(evilExe, "203.0.113.5", 443, "tcp", at(4, 0),
+		alerts.VerdictAllow, alerts.ClosedByAnswer, alerts.LifetimeOnce)})
+	r, err := Build(context.Background(), s, Options{From: day, To: at(24, 0), Host: evilHost, Outbound: true,
 		Collectors: []CollectorHealth{{Name: evilName, Type: "file", LastError: evilErr}}})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +56,8 @@ func TestHostileHTML(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"&lt;script&gt;alert(&#34;sig&#34;)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
-		"gw&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;&#39;", "&lt;/td&gt;&lt;/tr&gt;", "&lt;b&gt;kmsg&lt;/b&gt;"} {
+		"gw&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;&#39;", "&lt;/td&gt;&lt;/tr&gt;", "&lt;b&gt;kmsg&lt;/b&gt;",
+		"<td>/tmp/&lt;script&gt;alert(1)&lt;/script&gt;</td>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the HTML report lacks %q", want)
 		}
@@ -97,6 +102,9 @@ func TestHostileMarkdown(t *testing.T) {
 	if !strings.Contains(out, `&lt;script&gt;alert("sig")&lt;/script&gt; \| &amp; 'x' \# heading`) {
 		t.Errorf("the signature name is not escaped as expected:\n%s", out)
 	}
+	if !strings.Contains(out, "| /tmp/&lt;script&gt;alert(1)&lt;/script&gt; | 1 |") {
+		t.Errorf("the executable is not escaped as expected:\n%s", out)
+	}
 }
 
 // TestHostileText: names stay on their line, without control characters.
@@ -124,7 +132,8 @@ func TestHostileJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if back.Host != evilHost || back.TopSignatures[0].Name != evilSig || back.TopAttackers[0].OS != evilOS ||
-		back.Blocks.Recent[0].Reason != evilWhy || back.Collectors[0].LastError != evilErr {
+		back.Blocks.Recent[0].Reason != evilWhy || back.Collectors[0].LastError != evilErr ||
+		back.Outbound.Programs[0].Name != evilExe {
 		t.Errorf("strings changed on the way: %+v", back)
 	}
 }

@@ -95,6 +95,45 @@ func fixtureBlocks() []blockSpec {
 	}
 }
 
+// question is a question of alice's exe about dst:port/proto, asked at
+// asked and closed five seconds later by by, with verdict (and lifetime,
+// for answers).
+func question(exe, dst string, port uint16, proto string, asked time.Time, verdict, by, lifetime string) alerts.Question {
+	return alerts.Question{Asked: asked, Closed: asked.Add(5 * time.Second), UID: 1000, User: "alice", Exe: exe,
+		Dst: addr(dst), Port: port, Proto: proto, Connections: 1, Verdict: verdict, By: by, Lifetime: lifetime}
+}
+
+// fixtureQuestions are the fixed store's outbound questions: seven closed
+// on the day (one asked the day before), one the day before, one closed
+// at the very end (outside the period).
+func fixtureQuestions() []alerts.Question {
+	const curl, allow, deny = "/usr/bin/curl", alerts.VerdictAllow, alerts.VerdictDeny
+	q := []alerts.Question{
+		question("/usr/bin/apt", "203.0.113.80", 80, "tcp", at(0, 0).Add(-5*time.Second), deny, alerts.ClosedByOverflow, ""),
+		question(curl, "203.0.113.5", 443, "tcp", at(1, 0), allow, alerts.ClosedByAnswer, alerts.LifetimePermanent),
+		question(curl, "203.0.113.5", 443, "tcp", at(3, 0), allow, alerts.ClosedByAnswer, alerts.LifetimeOnce),
+		question("/usr/lib/firefox/firefox", "2001:db8::80", 443, "tcp", at(8, 0), deny, alerts.ClosedByTimeout, ""),
+		question("", "198.51.100.53", 53, "udp", at(12, 0), deny, alerts.ClosedByShutdown, ""),
+		question("/usr/bin/nc", "203.0.113.9", 4444, "tcp", at(15, 0), alerts.VerdictReject, alerts.ClosedByAnswer, alerts.LifetimeSession),
+		question(curl, "203.0.113.7", 80, "tcp", at(20, 0), allow, alerts.ClosedByRule, ""),
+		// the day before, and closed at the first instant after the period
+		question("/usr/bin/wget", "203.0.113.5", 443, "tcp", at(-2, 0), deny, alerts.ClosedByTimeout, ""),
+		question("/usr/bin/ssh", "203.0.113.22", 22, "tcp", at(24, 0).Add(-5*time.Second), allow, alerts.ClosedByAnswer, alerts.LifetimeTimed),
+	}
+	q[1].UID, q[1].User, q[1].Connections = 1001, "bob", 3
+	return q
+}
+
+// fillQuestions stores the questions.
+func fillQuestions(t testing.TB, s *alerts.Store, qs []alerts.Question) {
+	t.Helper()
+	for _, q := range qs {
+		if _, err := s.AddQuestion(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // openStore opens a new store in the test's temporary directory.
 func openStore(t testing.TB) *alerts.Store {
 	t.Helper()
@@ -127,16 +166,18 @@ func fill(t testing.TB, s *alerts.Store, as []alerts.Alert, bs []blockSpec) {
 	}
 }
 
-// fixtureStore is a store of the fixture's alerts and blocks.
+// fixtureStore is a store of the fixture's alerts, blocks and questions.
 func fixtureStore(t testing.TB) *alerts.Store {
 	s := openStore(t)
 	fill(t, s, fixtureAlerts(), fixtureBlocks())
+	fillQuestions(t, s, fixtureQuestions())
 	return s
 }
 
-// fixtureOptions report on the fixture's day, with the day before.
+// fixtureOptions report on the fixture's day, with the day before and the
+// outbound module in use.
 func fixtureOptions() Options {
-	return Options{From: day, To: day.Add(24 * time.Hour), Host: "gw.example", Compare: true,
+	return Options{From: day, To: day.Add(24 * time.Hour), Host: "gw.example", Compare: true, Outbound: true,
 		Now: day.Add(24*time.Hour + 5*time.Minute), Collectors: []CollectorHealth{
 			{Name: "kmsg", Type: "kmsg", Lines: 5000, Packets: 4000, Dropped: 2},
 			{Name: "syslog", Type: "file", Lines: 100, Packets: 80, Malformed: 3, Restarts: 1, LastError: "reopen: no such file"},

@@ -31,6 +31,10 @@ type Options struct {
 	Collectors []CollectorHealth
 	// Compare adds the same totals for the period just before (Build only).
 	Compare bool
+	// Outbound says the outbound module (the daemon's [verdict] section) is
+	// enabled: Build then sums up its questions (Report.Outbound), zeros
+	// included; false leaves Report.Outbound nil. FromAnalysis ignores it.
+	Outbound bool
 	// Now is when the report is made (Report.Generated); zero: To.
 	Now time.Time
 }

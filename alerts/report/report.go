@@ -32,7 +32,8 @@ type Report struct {
 	TopScanClasses   []ScanClassCount `json:"top_scan_classes"`
 	// Blocks is nil when the report comes from a log (no store to read).
 	Blocks *BlockSummary `json:"blocks"`
-	// Outbound is nil while the outbound (NFQUEUE) module is not in use.
+	// Outbound is nil when the outbound (NFQUEUE) module is not in use
+	// (Options.Outbound false, or a report from a log).
 	Outbound   *OutboundSummary  `json:"outbound"`
 	Collectors []CollectorHealth `json:"collectors"`
 	// BucketHours is the width of the Hourly and LevelsOverTime buckets:
@@ -92,18 +93,6 @@ type CollectorHealth struct {
 	Dropped   uint64 `json:"dropped"`
 	Restarts  uint64 `json:"restarts"`
 	LastError string `json:"last_error,omitempty"`
-}
-
-// OutboundSummary will sum up the outbound verdicts (actions/verdict): it
-// is filled once the NFQUEUE module lands, and until then every report
-// has none (Report.Outbound nil) rather than zeros that would read as
-// "nothing asked".
-type OutboundSummary struct {
-	Questions int          `json:"questions"` // connections the user was asked about
-	Allowed   int          `json:"allowed"`
-	Denied    int          `json:"denied"`
-	TimedOut  int          `json:"timed_out"` // the default verdict applied
-	Programs  []NamedCount `json:"programs"`  // most asked-about executables
 }
 
 // NamedCount is a count with its name.

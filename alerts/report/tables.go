@@ -24,7 +24,8 @@ func sections(r *Report) []table {
 	ts := []table{totalsTable(r), levelsTable(r), attackersTable(r, loc), portsTable(r),
 		signaturesTable(r), scanClassesTable(r)}
 	ts = append(ts, blockTables(r.Blocks, loc)...)
-	return append(ts, outboundTable(r.Outbound), collectorsTable(r), activityTable(r, loc))
+	ts = append(ts, outboundTables(r.Outbound)...)
+	return append(ts, collectorsTable(r), activityTable(r, loc))
 }
 
 func totalsTable(r *Report) table {
@@ -125,16 +126,32 @@ func scanClassesTable(r *Report) table {
 	return t
 }
 
-func outboundTable(o *OutboundSummary) table {
-	t := table{ID: "outbound", Title: "Outbound connections", Head: []string{"", "Count"}, Right: []bool{false, true},
+// outboundTables are the outbound module's sections: one that says the
+// module is not in use, or that nothing was asked, or the counts and the
+// programs and destinations asked about.
+func outboundTables(o *OutboundSummary) []table {
+	t := table{ID: "outbound", Title: "Outbound connections", Head: []string{"", "Questions"}, Right: []bool{false, true},
 		Empty: "The outbound module (NFQUEUE verdicts) is not in use."}
 	if o == nil {
-		return t
+		return []table{t}
 	}
-	t.Rows = [][]string{{"Questions", num(o.Questions)}, {"Allowed", num(o.Allowed)},
-		{"Denied", num(o.Denied)}, {"Timed out", num(o.TimedOut)}}
-	for _, p := range o.Programs {
-		t.Rows = append(t.Rows, []string{"Asked about " + orDash(p.Name), num(p.Count)})
+	t.Empty = "No outbound connection was asked about in the period."
+	if o.Questions == 0 {
+		return []table{t}
+	}
+	t.Note = "Questions closed in the period; each ended allowed or denied. Timed out: the default verdict applied."
+	t.Rows = [][]string{{"Asked", num(o.Questions)}, {"Allowed", num(o.Allowed)},
+		{"Denied or rejected", num(o.Denied)}, {"Timed out", num(o.TimedOut)}, {"Answered with a rule", num(o.Rules)}}
+	return []table{t, namedTable("outbound-programs", "Programs asked about", "Program", o.Programs),
+		namedTable("outbound-destinations", "Destinations asked about", "Destination", o.Destinations)}
+}
+
+// namedTable lists counts of questions by name.
+func namedTable(id, title, what string, counts []NamedCount) table {
+	t := table{ID: id, Title: title, Head: []string{what, "Questions"}, Right: []bool{false, true},
+		Empty: "No question in the period."}
+	for _, c := range counts {
+		t.Rows = append(t.Rows, []string{orDash(c.Name), num(c.Count)})
 	}
 	return t
 }

@@ -1,0 +1,72 @@
+package report
+
+import (
+	"net/netip"
+
+	"github.com/ifw/ifw/alerts"
+)
+
+// unknownProcess names the program of a question whose process was not
+// found.
+const unknownProcess = "unknown process"
+
+// OutboundSummary is what the outbound module (actions/verdict) asked
+// over the period: the questions closed in it, how they ended, and what
+// they were about. A question holds the new connections of one user's
+// program to one destination, port and protocol while the user is asked.
+// Every question ends allowed or denied, so Allowed + Denied = Questions;
+// TimedOut and Rules count some of them again by how they ended.
+type OutboundSummary struct {
+	Questions int `json:"questions"` // questions closed in the period
+	Allowed   int `json:"allowed"`
+	Denied    int `json:"denied"`    // denied or rejected
+	TimedOut  int `json:"timed_out"` // nobody answered: the default verdict applied
+	Rules     int `json:"rules"`     // answers that added a rule (not "once")
+	// Programs are the most asked-about executables ("unknown process" for
+	// a process not found), most first; Destinations the most asked-about
+	// "dst:port/proto" ("[2001:db8::1]:443/tcp" for IPv6). At most
+	// Options.Top each.
+	Programs     []NamedCount `json:"programs"`
+	Destinations []NamedCount `json:"destinations"`
+}
+
+// summarizeOutbound sums up the questions closed in p.
+func summarizeOutbound(qs []alerts.Question, p Period, top int) *OutboundSummary {
+	s := &OutboundSummary{}
+	programs, dsts := map[string]int{}, map[string]int{}
+	for i := range qs {
+		q := &qs[i]
+		if !p.in(q.Closed) {
+			continue
+		}
+		s.Questions++
+		if q.Verdict == alerts.VerdictAllow {
+			s.Allowed++
+		} else {
+			s.Denied++
+		}
+		if q.By == alerts.ClosedByTimeout {
+			s.TimedOut++
+		}
+		if q.AddedRule() {
+			s.Rules++
+		}
+		programs[programName(q.Exe)]++
+		dsts[destination(q)]++
+	}
+	s.Programs, s.Destinations = ranked(programs, top), ranked(dsts, top)
+	return s
+}
+
+// programName is exe, or unknownProcess for "".
+func programName(exe string) string {
+	if exe == "" {
+		return unknownProcess
+	}
+	return exe
+}
+
+// destination is "dst:port/proto".
+func destination(q *alerts.Question) string {
+	return netip.AddrPortFrom(q.Dst, q.Port).String() + "/" + q.Proto
+}
