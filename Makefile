@@ -21,7 +21,12 @@ FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
 	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig \
 	./sources/nflog:FuzzDecode ./signatures:FuzzRestoreState \
 	./actions/whitelist:FuzzParse ./actions/firewall:FuzzParseListing \
-	./actions/script:FuzzSplit
+	./actions/script:FuzzSplit \
+	./actions/verdict:FuzzDecode ./actions/verdict:FuzzParseKernelStats \
+	./actions/verdict/rules:FuzzParseLine ./actions/verdict/rules:FuzzParse \
+	./actions/verdict/procs:FuzzParseStat ./actions/verdict/procs:FuzzParseStatus \
+	./actions/verdict/procs:FuzzParseSocketLink ./actions/verdict/procs:FuzzParseDiag \
+	./actions/verdict/procs:FuzzDirents
 
 # The benchmark log: 1M lines from the project's own generator (and 3M, to
 # show that memory does not grow with length).

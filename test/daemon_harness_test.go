@@ -69,7 +69,11 @@ func startDaemon(t *testing.T, ns, dir, sections string) *daemonProc {
 func (d *daemonProc) start() {
 	d.t.Helper()
 	d.logs = &syncBuffer{}
-	d.cmd = exec.Command("ip", "netns", "exec", d.ns, ifwBin, "daemon", "--config", d.conf)
+	args := []string{"netns", "exec", d.ns, ifwBin, "daemon", "--config", d.conf}
+	if p := os.Getenv("IFW_DAEMON_CPUPROFILE"); p != "" { // for profiling a system test
+		args = append(args, "--cpuprofile", p)
+	}
+	d.cmd = exec.Command("ip", args...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {
 		d.t.Fatal(err)

@@ -117,8 +117,8 @@ func chainRules(f *fakeIptables, tool, chain string) []string {
 const (
 	ruleAcceptLoOut = "-A OUTPUT -o lo -j ACCEPT"
 	ruleAdminOut    = "-A OUTPUT -p udp --dport 53 -j ACCEPT"
-	ruleQueue5      = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5"
-	ruleQueue6      = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 6"
+	ruleQueue5      = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5"
+	ruleQueue6      = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 6"
 	ruleRejectTCP   = "-A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset"
 	ruleReject      = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable"
 	ruleReject6     = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable"
@@ -245,12 +245,12 @@ func applyFollowsTheConfig(t *testing.T, loose bool) {
 				ruleSet4, "-A INPUT -m set --match-set ifw-bulk4 src -m comment --comment ifw -j DROP", ruleAcceptLo, ruleHookIn,
 				ruleSet4Fwd, "-A FORWARD -m set --match-set ifw-bulk4 src -m comment --comment ifw -j DROP",
 				"-A OUTPUT -o lo -j ACCEPT",
-				"-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 3 --queue-bypass",
+				"-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 3 --queue-bypass",
 				"-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 5")},
 		{Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{Num: 0}},
 			lines("-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", ruleSet4, ruleAcceptLo, ruleSet4Fwd,
 				"-A OUTPUT -o lo -j ACCEPT",
-				"-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0")},
+				"-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0")},
 	}
 	for i, s := range steps {
 		if _, err := Apply(ctx, s.cfg, f.run); err != nil {

@@ -118,7 +118,7 @@ type LogConfig struct {
 }
 
 // QueueConfig configures the NFQUEUE rule:
-// -A OUTPUT -m conntrack --ctstate NEW -j NFQUEUE --queue-num Num.
+// -A OUTPUT ! -o lo -m conntrack --ctstate NEW -j NFQUEUE --queue-num Num.
 type QueueConfig struct {
 	Num uint16
 	// Bypass accepts packets while no program listens on the queue

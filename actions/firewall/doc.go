@@ -18,7 +18,7 @@
 //	-A FORWARD -m comment --comment ifw -j IFW-LOG
 //	-A OUTPUT -p tcp -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with tcp-reset   (Queue.RejectMark M)
 //	-A OUTPUT -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable
-//	-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num N [--queue-bypass]   (Config.Queue)
+//	-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num N [--queue-bypass]   (Config.Queue)
 //
 // Every rule carries the comment "ifw": that is how Remove finds exactly
 // ifw's rules and nothing else, and how Apply finds rules of an earlier

@@ -64,7 +64,7 @@ func (r Rule) with(chain string, place Place, why string, spec []string) Rule {
 }
 
 func queueSpec(q QueueConfig) []string {
-	spec := []string{"-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", Comment,
+	spec := []string{"!", "-o", "lo", "-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", Comment,
 		"-j", "NFQUEUE", "--queue-num", strconv.Itoa(int(q.Num))}
 	if q.Bypass {
 		spec = append(spec, "--queue-bypass")

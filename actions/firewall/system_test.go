@@ -85,10 +85,10 @@ func wantTable(v string, nflog bool) string {
 		return "-A " + chain + " -m set --match-set " + name + " src -m comment --comment ifw -j DROP"
 	}
 	logRule := `-A IFW-LOG -m comment --comment ifw -j LOG --log-prefix "ifw " --log-tcp-sequence --log-tcp-options --log-ip-options`
-	queue := "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5 --queue-bypass"
+	queue := "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5 --queue-bypass"
 	if nflog {
 		logRule = "-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 9"
-		queue = "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0"
+		queue = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0"
 	}
 	unreachable := "icmp-port-unreachable"
 	if v == "6" {

@@ -28,14 +28,8 @@ func defaultBlockSettings() blockSettings {
 
 // readBlock applies the [block] section.
 func readBlock(c *confFile, b *blockSettings) error {
-	sec, err := c.ini.GetSection("block")
-	if err != nil {
-		return nil
-	}
-	for _, k := range sec.Keys() {
-		if err := applyBlockKey(k.Name(), strings.TrimSpace(k.Value()), b); err != nil {
-			return c.errorf("block", k.Name(), "%v", err)
-		}
+	if err := c.readSection("block", func(k, v string) error { return applyBlockKey(k, v, b) }); err != nil {
+		return err
 	}
 	if err := b.policy.Validate(); err != nil {
 		return &ConfError{File: c.path, Line: c.lines["block"], Msg: err.Error()}

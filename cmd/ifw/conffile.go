@@ -78,3 +78,18 @@ func (c *confFile) errorf(section, key, format string, args ...any) error {
 	}
 	return &ConfError{File: c.path, Line: c.lines[at], Msg: msg}
 }
+
+// readSection hands every key of [name] to apply; its error becomes a
+// ConfError at the key. A missing section is no error.
+func (c *confFile) readSection(name string, apply func(key, value string) error) error {
+	sec, err := c.ini.GetSection(name)
+	if err != nil {
+		return nil
+	}
+	for _, k := range sec.Keys() {
+		if err := apply(k.Name(), strings.TrimSpace(k.Value())); err != nil {
+			return c.errorf(name, k.Name(), "%v", err)
+		}
+	}
+	return nil
+}

@@ -27,6 +27,7 @@ type ifwd struct {
 	writer     *alertWriter
 	collectors []*collector
 	block      *blocking // nil: blocking disabled, or its setup failed
+	outbound   *outbound // nil: the outbound module is disabled, or its setup failed
 	actions    *builtActions
 	dispatcher *alerts.Dispatcher
 	control    *controlServer
@@ -37,6 +38,7 @@ func runDaemon(e env, args []string) int {
 	fs := flag.NewFlagSet("daemon", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	path := fs.String("config", defaultConfigPath, "configuration file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the daemon stops")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -51,6 +53,14 @@ func runDaemon(e env, args []string) int {
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.daemon.logLevel}))
+	if *cpuprofile != "" {
+		stopProfile, err := startProfile(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "ifw daemon:", err)
+			return exitUsage
+		}
+		defer stopProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	d, err := newIfwd(ctx, cfg, log)
@@ -87,12 +97,14 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, e
 		store.Close()
 		return nil, err
 	}
+	d.startOutbound()
 	if err := d.buildCollectors(ctx); err != nil {
 		store.Close()
 		return nil, err
 	}
 	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
 	d.routes()
+	d.outboundRoutes()
 	if d.actions.hub != nil {
 		d.desktopRoutes(d.actions.hub)
 	}
@@ -145,6 +157,9 @@ func (d *ifwd) run(ctx context.Context) error {
 	if d.block != nil {
 		defer d.block.close()
 		g.Go(func() error { return d.block.blocker.Run(gctx) })
+	}
+	if d.outbound != nil {
+		g.Go(func() error { return d.outbound.run(gctx) })
 	}
 	if d.cfg.report.every > 0 {
 		g.Go(func() error { return d.reportEvery(gctx) })

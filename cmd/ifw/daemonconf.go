@@ -26,6 +26,7 @@ type daemonConfig struct {
 	actions []sourceSettings
 	block   blockSettings
 	report  reportSettings
+	verdict verdictSettings
 	metrics string // listen address of the metrics endpoint; "" is off
 }
 
@@ -56,6 +57,7 @@ func defaultDaemonConfig() *daemonConfig {
 		detect:  detectSettings{engine: signatures.DefaultConfig()},
 		block:   defaultBlockSettings(),
 		report:  defaultReportSettings(),
+		verdict: defaultVerdictSettings(),
 		sources: []sourceSettings{{name: "kmsg", kind: "kmsg", keys: map[string]string{}}},
 	}
 }
@@ -90,6 +92,9 @@ func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 	if err := readReport(c, &cfg.report); err != nil {
 		return nil, err
 	}
+	if err := readVerdict(c, &cfg.verdict); err != nil {
+		return nil, err
+	}
 	if err := readActions(c, cfg); err != nil {
 		return nil, err
 	}
@@ -103,28 +108,18 @@ func (c *confFile) checkSectionNames() error {
 		name := s.Name()
 		switch {
 		case name == ini.DefaultSection && len(s.Keys()) == 0:
-		case name == "daemon" || name == "detect" || name == "metrics" || name == "block" || name == "report":
+		case name == "daemon" || name == "detect" || name == "metrics" || name == "block" || name == "report" || name == "verdict":
 		case strings.HasPrefix(name, "source ") && strings.TrimSpace(name[len("source "):]) != "":
 		case strings.HasPrefix(name, "action ") && strings.TrimSpace(name[len("action "):]) != "":
 		default:
-			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [report], [metrics], [source NAME], [action NAME]", name)
+			return c.errorf(name, "", "unknown section [%s]; known: [daemon], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]", name)
 		}
 	}
 	return nil
 }
 
 func readDaemon(c *confFile, d *daemonSettings) error {
-	sec, err := c.ini.GetSection("daemon")
-	if err != nil {
-		return nil
-	}
-	for _, k := range sec.Keys() {
-		v := strings.TrimSpace(k.Value())
-		if err := applyDaemonKey(k.Name(), v, d); err != nil {
-			return c.errorf("daemon", k.Name(), "%v", err)
-		}
-	}
-	return nil
+	return c.readSection("daemon", func(k, v string) error { return applyDaemonKey(k, v, d) })
 }
 
 func applyDaemonKey(key, v string, d *daemonSettings) error {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/alerts"
 )
 
@@ -40,6 +42,9 @@ func (d *ifwd) desktopRoutes(hub *notify.Hub) {
 // applyChoice carries out a click: block the attacker for an hour,
 // whitelist it, or nothing.
 func (d *ifwd) applyChoice(ctx context.Context, c notify.Choice, uid uint32) error {
+	if c.Question != nil {
+		return d.answerChoice(c, uid)
+	}
 	if c.Action == notify.ActionIgnore {
 		return nil
 	}
@@ -57,4 +62,26 @@ func (d *ifwd) applyChoice(ctx context.Context, c notify.Choice, uid uint32) err
 		return blockError(d.block.guard.Add(src.String(), why))
 	}
 	return badRequest(fmt.Errorf("unknown choice %q", c.Action))
+}
+
+// answerChoice carries out a click on a question bubble: allow once,
+// allow always (a permanent rule) or deny this connection.
+func (d *ifwd) answerChoice(c notify.Choice, uid uint32) error {
+	if d.outbound == nil {
+		return &httpError{code: http.StatusServiceUnavailable, err: errors.New("the outbound module is disabled")}
+	}
+	a := verdict.Answer{By: uid, Action: rules.Allow, Lifetime: rules.Once}
+	switch c.Action {
+	case notify.ActionAllowOnce:
+	case notify.ActionAllowAlways:
+		a.Lifetime = rules.Permanent
+	case notify.ActionDeny:
+		a.Action = rules.Deny
+	default:
+		return badRequest(fmt.Errorf("unknown choice %q", c.Action))
+	}
+	if _, _, err := d.outbound.mod.Answer(c.Question.ID, a); err != nil {
+		return outboundError(err)
+	}
+	return nil
 }

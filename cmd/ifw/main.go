@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"applet":      {runApplet, "show the daemon's alerts as desktop bubbles (run in the desktop session)"},
 	"notify-once": {runNotifyOnce, "show one bubble (the daemon's fallback without an applet)"},
 	"report":      {runReport, "a report of a period: top attackers, ports, signatures, blocks, charts"},
+	"queue":       {runQueue, "queue list|allow N|deny N: outbound connections waiting for an answer"},
+	"rules":       {runRules, "rules list|add|del: which programs may open which outbound connections"},
 	"setup":       {runSetup, "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules"},
 }
 

@@ -50,6 +50,11 @@ func (d *ifwd) reload(ctx context.Context) error {
 			return err
 		}
 	}
+	if d.outbound != nil {
+		if err := d.outbound.reload(ctx); err != nil {
+			return err
+		}
+	}
 	d.log.Info("configuration reloaded", "config", cfg.describe(), "signatures", set.Len())
 	return nil
 }

@@ -103,6 +103,7 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 	if err != nil {
 		return nil, err
 	}
+	opts.Outbound = cfg.verdict.enabled
 	db := cfg.daemon.database
 	if f.db != "" {
 		db = f.db

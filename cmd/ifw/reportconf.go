@@ -27,14 +27,8 @@ func defaultReportSettings() reportSettings {
 
 // readReport applies the [report] section.
 func readReport(c *confFile, r *reportSettings) error {
-	sec, err := c.ini.GetSection("report")
-	if err != nil {
-		return nil
-	}
-	for _, k := range sec.Keys() {
-		if err := applyReportKey(k.Name(), strings.TrimSpace(k.Value()), r); err != nil {
-			return c.errorf("report", k.Name(), "%v", err)
-		}
+	if err := c.readSection("report", func(k, v string) error { return applyReportKey(k, v, r) }); err != nil {
+		return err
 	}
 	if r.every > 0 && r.deliver == "mail" && len(r.to) == 0 {
 		return c.errorf("report", "deliver", "mail delivery needs to")

@@ -40,7 +40,8 @@ func (d *ifwd) makeReport(ctx context.Context, now time.Time) (*report.Report, e
 		cs = append(cs, collectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
 	}
 	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.every), To: now, Top: s.top,
-		Host: d.cfg.daemon.host, Collectors: collectorHealth(cs), Compare: true, Now: now})
+		Host: d.cfg.daemon.host, Collectors: collectorHealth(cs), Compare: true, Now: now,
+		Outbound: d.cfg.verdict.enabled})
 }
 
 // deliverReport makes the report and hands it over as [report] deliver says.

@@ -37,6 +37,12 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 		st.Collectors = append(st.Collectors, cs)
 	}
 	st.Actions = d.dispatcher.Stats()
+	if o := d.outbound; o != nil {
+		st.Outbound = &outboundStatus{Stats: o.mod.Stats()}
+		if l, ok := o.lat.summary()["rule"]; ok {
+			st.Outbound.RuleLatency = &l
+		}
+	}
 	c := &d.pipe.counts
 	st.Pipeline = pipelineStatus{Observed: c.observed.Load(), Detections: c.detections.Load(),
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),

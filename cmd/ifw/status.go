@@ -110,6 +110,7 @@ func writeStatus(w io.Writer, st *statusReport) {
 	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
 		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
 	writeActionStats(w, st.Actions)
+	writeOutbound(w, st.Outbound)
 	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
 	for i := range st.Attackers {
 		writeAttacker(w, &st.Attackers[i])
@@ -130,5 +131,31 @@ func writeActionStats(w io.Writer, stats map[string]alerts.ActionStats) {
 		a := stats[n]
 		fmt.Fprintf(w, "  %-10s dispatched %d  ok %d  failed %d  skipped %d  throttled %d  dropped %d\n",
 			n, a.Dispatched, a.OK, a.Failed, a.Skipped, a.Throttled, a.Dropped)
+	}
+}
+
+func writeOutbound(w io.Writer, o *outboundStatus) {
+	if o == nil {
+		return
+	}
+	fail := "closed (drop)"
+	if o.FailOpen {
+		fail = "open (accept)"
+	}
+	fmt.Fprintf(w, "\nOutbound: queue %d, mode %s, fail %s, %d rules\n", o.Queue, o.Mode, fail, o.Rules)
+	fmt.Fprintf(w, "  verdicts %d: accepted %d  dropped %d  rejected %d  by rule %d\n",
+		o.Packets, o.Accepted, o.Dropped, o.Rejected, o.ByRule)
+	fmt.Fprintf(w, "  questions %d: answered %d  timed out %d  open %d  merged packets %d\n",
+		o.Asked, o.Answered, o.TimedOut, o.Open, o.Merged)
+	fmt.Fprintf(w, "  unknown processes %d  unreadable %d  overflow %d  verdict errors %d  lookup errors %d  ENOBUFS %d\n",
+		o.Unknown, o.Unreadable, o.Overflow, o.VerdictErrs, o.LookupErrs, o.ENOBUFS)
+	if k := o.Kernel; k != nil {
+		fmt.Fprintf(w, "  kernel: %d waiting, %d dropped (queue full), %d lost (socket buffer full)\n",
+			k.Waiting, k.Dropped, k.UserDropped)
+	} else {
+		fmt.Fprintln(w, "  kernel: nothing bound to the queue")
+	}
+	if l := o.RuleLatency; l != nil {
+		fmt.Fprintf(w, "  verdict by rule p50 %.3f ms p99 %.3f ms (%d samples)\n", l.P50ms, l.P99ms, l.Samples)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"time"
 
+	"github.com/ifw/ifw/actions/verdict"
+
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
@@ -19,6 +21,15 @@ type statusReport struct {
 	Pipeline   pipelineStatus                `json:"pipeline"`
 	Actions    map[string]alerts.ActionStats `json:"actions"`
 	Attackers  []signatures.Attacker         `json:"attackers"`
+	Outbound   *outboundStatus               `json:"outbound,omitempty"`
+}
+
+// outboundStatus is the outbound module's part of the status.
+type outboundStatus struct {
+	verdict.Stats
+	// RuleLatency: packet read → verdict given, for connections a rule
+	// decided.
+	RuleLatency *LatencySummary `json:"rule_latency,omitempty"`
 }
 
 type collectorStatus struct {

@@ -1,0 +1,97 @@
+package verdict
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// ask holds p in the question of its connection, opening one (and showing
+// it on the owner's desktop) when there is none.
+func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
+	now := m.cfg.Clock()
+	proto := Question{UID: c.UID, User: m.users.name(c.UID), PID: pid, Exe: c.Exe, Dst: c.Dst,
+		Port: c.Port, Proto: rules.ProtoName(c.Proto), Asked: now,
+		Deadline: now.Add(m.cfg.AskTimeout), Default: m.cfg.Default.String()}
+	q, res := m.qs.hold(c, p, proto, m.cfg.MaxQuestions, m.cfg.MaxHeld)
+	switch res {
+	case holdFull:
+		m.st.overflow.Add(1)
+		m.give(k, p, c, m.failAction(), Decision{By: CauseOverflow, PID: pid})
+		return
+	case holdMerged:
+		m.st.merged.Add(1)
+		return
+	}
+	m.st.asked.Add(1)
+	// A rule added while this question was being opened decides it now.
+	if r, ok := m.deps.Rules.Match(c, now); ok {
+		if h := m.qs.take(q.ID); h != nil {
+			m.closeWith(k, h, r.Action, Decision{By: CauseRule, Rule: r.ID}, "")
+		}
+		return
+	}
+	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
+		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
+	if m.deps.Asker != nil {
+		id, n := m.deps.Asker.Ask(notifyQuestion(q))
+		if n > 0 && !m.qs.setEvent(q.ID, id, n) {
+			m.deps.Asker.Retract(id) // answered or timed out meanwhile
+		}
+	}
+}
+
+// notifyQuestion is what the applet shows of q.
+func notifyQuestion(q Question) notify.Question {
+	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: q.Exe, Dst: q.Dst,
+		Port: q.Port, Proto: q.Proto, Connections: q.Connections, Deadline: q.Deadline, Default: q.Default}
+}
+
+// close gives every packet h held the verdict a, for cause.
+func (m *Module) close(k Kernel, h *held, a rules.Action, cause Cause) {
+	m.closeWith(k, h, a, Decision{By: cause}, "")
+}
+
+// closeWith gives every packet h held the verdict a and reports the
+// question closed; life is the answer's lifetime ("" when not answered).
+func (m *Module) closeWith(k Kernel, h *held, a rules.Action, d Decision, life string) {
+	switch d.By {
+	case CauseTimeout:
+		m.st.timedOut.Add(1)
+		m.log.Info("question timed out", "question", h.q.ID, "default", a)
+	case CauseAnswer:
+		m.st.answered.Add(1)
+	}
+	if h.eventID != 0 && m.deps.Asker != nil {
+		m.deps.Asker.Retract(h.eventID)
+	}
+	d.Question, d.PID = h.q.ID, h.q.PID
+	now := m.cfg.Clock()
+	for _, p := range h.packets {
+		m.give(k, p, h.conn, a, d)
+		if d.By != CauseShutdown {
+			m.seen.remember(p.Tuple, a, now)
+		}
+	}
+	if m.deps.OnClosed != nil {
+		if a == rules.Reject && m.cfg.RejectMark == 0 {
+			a = rules.Deny
+		}
+		m.deps.OnClosed(Closed{Question: h.q, Verdict: a, By: d.By, Lifetime: life, At: now})
+	}
+}
+
+// Closed is a question as it ended, for the caller's records.
+type Closed struct {
+	Question
+	Verdict rules.Action
+	By      Cause
+	// Lifetime of the answer: "once" or the rule's; "" when not answered.
+	Lifetime string
+	At       time.Time
+}
+
+// uidString is the rule form of a uid.
+func uidString(uid uint32) string { return strconv.FormatUint(uint64(uid), 10) }

@@ -1,0 +1,125 @@
+package verdict
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Mode is what happens to a connection no rule matches.
+type Mode string
+
+// Modes.
+const (
+	// ModeAsk holds the connection and asks its owner (the default).
+	ModeAsk Mode = "ask"
+	// ModeWhitelist lets only Config.Exes connect; others get
+	// Config.Default without a question.
+	ModeWhitelist Mode = "whitelist"
+	// ModeBlacklist denies Config.Exes and lets every other program connect.
+	ModeBlacklist Mode = "blacklist"
+	// ModeMonitor lets everything through, rules included, and only
+	// records what would have happened.
+	ModeMonitor Mode = "monitor"
+)
+
+// Defaults.
+const (
+	DefaultMaxQueueLen  = 4096
+	DefaultAskTimeout   = 30 * time.Second
+	DefaultWorkers      = 4
+	DefaultBacklog      = 4096
+	DefaultMaxQuestions = 256
+	DefaultMaxHeld      = 64
+	DefaultRulesFile    = "/etc/ifw/rules"
+)
+
+// Config configures a Module.
+type Config struct {
+	// Queue is the NFQUEUE number (`ifw setup --queue N`).
+	Queue uint16
+	// MaxQueueLen bounds the kernel's queue (packets waiting for a
+	// verdict, held ones included); 0 means DefaultMaxQueueLen.
+	MaxQueueLen uint32
+	// FailOpen accepts instead of dropping when ifw cannot decide: a full
+	// kernel queue or work queue, an unreadable packet, shutdown.
+	FailOpen bool
+	Mode     Mode
+	// Exes are the executables of ModeWhitelist and ModeBlacklist.
+	Exes []string
+	// Default is what an unanswered question, or a connection ModeWhitelist
+	// does not list, gets: rules.Deny (the default), rules.Reject or
+	// rules.Allow.
+	Default rules.Action
+	// AskTimeout is how long a question waits for its answer.
+	AskTimeout time.Duration
+	// RejectMark is the mark of rejected packets (see ifw setup); 0 turns
+	// reject into drop.
+	RejectMark uint32
+	// RulesFile is where permanent and timed rules are saved.
+	RulesFile string
+	// Workers decide in parallel; Backlog bounds the packets waiting for
+	// one. MaxQuestions bounds the open questions, MaxHeld the packets
+	// each holds; beyond them a packet gets the fail-mode verdict.
+	Workers, Backlog, MaxQuestions, MaxHeld int
+	// Clock is time.Now unless a test sets it.
+	Clock func() time.Time
+}
+
+// withDefaults fills the zero fields.
+func (c Config) withDefaults() Config {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.Workers, DefaultWorkers)
+	def(&c.Backlog, DefaultBacklog)
+	def(&c.MaxQuestions, DefaultMaxQuestions)
+	def(&c.MaxHeld, DefaultMaxHeld)
+	if c.MaxQueueLen == 0 {
+		c.MaxQueueLen = DefaultMaxQueueLen
+	}
+	if c.Mode == "" {
+		c.Mode = ModeAsk
+	}
+	if c.Default == 0 {
+		c.Default = rules.Deny
+	}
+	if c.AskTimeout == 0 {
+		c.AskTimeout = DefaultAskTimeout
+	}
+	if c.RulesFile == "" {
+		c.RulesFile = DefaultRulesFile
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	return c
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	switch c.Mode {
+	case "", ModeAsk, ModeWhitelist, ModeBlacklist, ModeMonitor:
+	default:
+		return fmt.Errorf("%w: mode %q is not ask, whitelist, blacklist or monitor", ErrConfig, c.Mode)
+	}
+	if c.Default > rules.Reject {
+		return fmt.Errorf("%w: default %d", ErrConfig, c.Default)
+	}
+	for _, e := range c.Exes {
+		if !filepath.IsAbs(e) {
+			return fmt.Errorf("%w: executable %q is not an absolute path", ErrConfig, e)
+		}
+	}
+	if c.AskTimeout < 0 || c.Workers < 0 || c.Backlog < 0 || c.MaxQuestions < 0 || c.MaxHeld < 0 {
+		return fmt.Errorf("%w: negative timeout or bound", ErrConfig)
+	}
+	if (c.Mode == ModeWhitelist || c.Mode == ModeBlacklist) && len(c.Exes) == 0 {
+		return fmt.Errorf("%w: mode %s needs executables", ErrConfig, c.Mode)
+	}
+	return nil
+}

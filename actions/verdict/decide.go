@@ -1,0 +1,157 @@
+package verdict
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Cause says why a packet got its verdict.
+type Cause string
+
+// Causes.
+const (
+	CauseRule     Cause = "rule"     // a rule matched
+	CauseMode     Cause = "mode"     // whitelist/blacklist mode, no rule
+	CauseMonitor  Cause = "monitor"  // monitor mode: accepted whatever the rules say
+	CauseAnswer   Cause = "answer"   // the user answered the question
+	CauseTimeout  Cause = "timeout"  // nobody answered in time: the default
+	CauseOverflow Cause = "overflow" // no room to wait: the fail mode
+	CausePacket   Cause = "packet"   // unreadable packet: the fail mode
+	CauseShutdown Cause = "shutdown" // the module stopped: the fail mode
+	CauseSelf     Cause = "self"     // ifw's own connection (mail, DNS for host rules)
+	CauseRecent   Cause = "recent"   // a retransmission of a connection whose question closed
+)
+
+// Decision is one verdict, for the caller's records.
+type Decision struct {
+	At    time.Time   `json:"at"`
+	Tuple procs.Tuple `json:"tuple"`
+	UID   uint32      `json:"uid"`
+	PID   int         `json:"pid,omitempty"`
+	Exe   string      `json:"exe"`
+	// Action is the verdict given; Would is what the rules or mode said
+	// (they differ in monitor mode and on a fail verdict).
+	Action   rules.Action `json:"action"`
+	Would    rules.Action `json:"would,omitempty"`
+	By       Cause        `json:"by"`
+	Rule     uint64       `json:"rule,omitempty"`
+	Question uint64       `json:"question,omitempty"`
+	// Took is from the packet's arrival to its verdict.
+	Took time.Duration `json:"took"`
+}
+
+// decide finds the sender of p and gives the verdict of its rule or mode,
+// or holds it as a question.
+func (m *Module) decide(k Kernel, p Packet) {
+	c, pid := m.attribute(p)
+	now := m.cfg.Clock()
+	d := Decision{PID: pid}
+	if pid != 0 && pid == m.self {
+		d.By = CauseSelf
+		m.give(k, p, c, rules.Allow, d)
+		return
+	}
+	if r, ok := m.deps.Rules.Match(c, now); ok {
+		m.st.byRule.Add(1)
+		d.By, d.Rule, d.Would = CauseRule, r.ID, r.Action
+		m.give(k, p, c, m.monitored(r.Action), d)
+		return
+	}
+	switch m.cfg.Mode {
+	case ModeMonitor:
+		d.By, d.Would = CauseMonitor, rules.Allow
+		m.give(k, p, c, rules.Allow, d)
+	case ModeWhitelist, ModeBlacklist:
+		d.By = CauseMode
+		d.Would = m.modeAction(c)
+		m.give(k, p, c, d.Would, d)
+	default:
+		if a, ok := m.seen.lookup(p.Tuple, now); ok {
+			d.By, d.Would = CauseRecent, a
+			m.give(k, p, c, a, d)
+			return
+		}
+		m.ask(k, p, c, pid)
+	}
+}
+
+// monitored is a in every mode but monitor, where everything is allowed.
+func (m *Module) monitored(a rules.Action) rules.Action {
+	if m.cfg.Mode == ModeMonitor {
+		return rules.Allow
+	}
+	return a
+}
+
+// modeAction is the whitelist or blacklist verdict of c.
+func (m *Module) modeAction(c rules.Conn) rules.Action {
+	listed := c.Exe != "" && slices.Contains(m.cfg.Exes, c.Exe)
+	switch {
+	case m.cfg.Mode == ModeWhitelist && listed, m.cfg.Mode == ModeBlacklist && !listed:
+		return rules.Allow
+	case m.cfg.Mode == ModeBlacklist:
+		return rules.Deny
+	}
+	return m.cfg.Default
+}
+
+// attribute is what rules match p on: the socket's owner from the queue,
+// the process from Owners. An unknown process has Exe "".
+func (m *Module) attribute(p Packet) (rules.Conn, int) {
+	c := rules.Conn{UID: p.UID, HasUID: p.HasUID, Dst: p.Tuple.Dst.Addr().Unmap(),
+		Port: p.Tuple.Dst.Port(), Proto: p.Tuple.Proto}
+	if m.deps.Owners == nil {
+		m.st.unknown.Add(1)
+		return c, 0
+	}
+	o, err := m.deps.Owners.Lookup(p.Tuple)
+	if err != nil && !errors.Is(err, procs.ErrNoProcess) {
+		m.st.lookupErrs.Add(1)
+	}
+	if !c.HasUID && (err == nil || errors.Is(err, procs.ErrNoProcess)) {
+		c.UID, c.HasUID = o.UID, true
+	}
+	if err != nil || o.Process.PID == 0 {
+		m.st.unknown.Add(1)
+		return c, 0
+	}
+	c.Exe, c.SHA256 = o.Process.Exe, o.Process.SHA256
+	return c, o.Process.PID
+}
+
+// give hands the kernel p's verdict a and reports the decision.
+func (m *Module) give(k Kernel, p Packet, c rules.Conn, a rules.Action, d Decision) {
+	if a == rules.Reject && m.cfg.RejectMark == 0 {
+		a = rules.Deny
+	}
+	if err := k.Verdict(p.ID, a); err != nil {
+		m.st.verdictErrs.Add(1)
+		m.log.Warn("verdict not given", "packet", p.ID, "err", err)
+	}
+	m.count(a)
+	if m.deps.OnDecision == nil {
+		return
+	}
+	now := m.cfg.Clock()
+	d.At, d.Tuple, d.UID, d.Exe, d.Action, d.Took = now, p.Tuple, c.UID, c.Exe, a, now.Sub(p.At)
+	if d.Would == 0 {
+		d.Would = a
+	}
+	m.deps.OnDecision(d)
+}
+
+func (m *Module) count(a rules.Action) {
+	m.st.packets.Add(1)
+	switch a {
+	case rules.Allow:
+		m.st.accepted.Add(1)
+	case rules.Reject:
+		m.st.rejected.Add(1)
+	default:
+		m.st.dropped.Add(1)
+	}
+}

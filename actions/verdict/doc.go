@@ -1,0 +1,45 @@
+// Package verdict is ifw's interactive outbound firewall: the NFQUEUE
+// module that decides, per application, which new outbound connections may
+// leave.
+//
+// `ifw setup --queue N` sends the first packet of every NEW outbound
+// connection to queue N. Module reads the queue with
+// github.com/florianl/go-nfqueue/v2 (RegisterWithErrorFunc, so one
+// ENOBUFS does not end the reader) and, for each packet:
+//
+//  1. decodes the IP and transport headers (Decode) into a procs.Tuple;
+//  2. finds who sent it: the socket's UID/GID from the queue attribute, the
+//     socket inode by an exact sock_diag lookup and the process that holds
+//     it (package procs);
+//  3. asks the rule set (package rules) for the most specific rule; with
+//     none, the mode decides: ask the user (ModeAsk), allow only the listed
+//     executables (ModeWhitelist), deny only the listed ones
+//     (ModeBlacklist), or let everything through and only record it
+//     (ModeMonitor);
+//  4. gives the kernel its verdict: accept, drop, or reject (NF_REPEAT with
+//     Config.RejectMark, which the REJECT rules `ifw setup` puts before the
+//     queue rule turn into a TCP reset or ICMP unreachable at once).
+//
+// # Asking
+//
+// A connection with no rule in ModeAsk is held on its own: other
+// connections keep flowing while it waits. It becomes a Question, merged
+// with any question already open for the same user, executable,
+// destination, port and protocol (TCP's retransmitted SYNs and a browser's
+// parallel connections make one question, not ten). The question goes to
+// the owner's applet (Asker, a notify.Hub: only that uid's desktop sees it
+// and may answer) and to `ifw queue list`; Answer carries a reply from
+// either: allow or deny, once or as a session, timed or permanent rule.
+// Without an answer, Config.Default applies after Config.AskTimeout to
+// that question's connections only.
+//
+// # Always a verdict
+//
+// Every packet the kernel hands over gets exactly one verdict: from a rule,
+// an answer, the timeout, the fail mode when the work queue is full or a
+// packet cannot be read, and on shutdown (Run gives every held and waiting
+// packet the fail-mode verdict before it returns). Config.FailOpen picks
+// that fail mode and also sets the kernel's fail-open flag (packets are
+// accepted when the kernel queue is full); `ifw setup --queue-bypass` is
+// its counterpart for when no daemon listens at all.
+package verdict

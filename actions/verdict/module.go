@@ -1,0 +1,219 @@
+package verdict
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Packet is a queued packet waiting for its verdict.
+type Packet struct {
+	ID    uint32
+	Tuple procs.Tuple
+	// UID and GID of the sending socket, from the queue (HasUID false when
+	// the kernel gave none, e.g. a packet without a local socket).
+	UID, GID uint32
+	HasUID   bool
+	At       time.Time // when it was read from the queue
+}
+
+// Kernel gives verdicts: the queue, or a fake in tests.
+type Kernel interface {
+	Verdict(id uint32, a rules.Action) error
+}
+
+// Owners finds the process behind a connection (a *procs.Finder).
+type Owners interface {
+	Lookup(t procs.Tuple) (procs.Owner, error)
+}
+
+// Asker shows questions on the owner's desktop (a *notify.Hub).
+type Asker interface {
+	Ask(q notify.Question) (eventID uint64, recipients int)
+	Retract(eventID uint64)
+}
+
+// Deps are what a Module works with. Rules is required; Owners nil means
+// every process is unknown; Asker nil means questions are answered in a
+// terminal only.
+type Deps struct {
+	Rules  *rules.Set
+	Owners Owners
+	Asker  Asker
+	// OnDecision, when set, is called after every verdict (from several
+	// goroutines; it must be quick).
+	OnDecision func(Decision)
+	// OnClosed, when set, is called when a question closes.
+	OnClosed func(Closed)
+}
+
+// Module is the outbound verdict module; see the package documentation.
+type Module struct {
+	cfg   Config
+	deps  Deps
+	log   *slog.Logger
+	qs    *questions
+	seen  *recent // verdicts of closed questions, by connection
+	users *userNames
+	st    counters
+	self  int // our own PID: ifw never asks about itself
+
+	mu      sync.RWMutex // guards kernel and stopped
+	kernel  Kernel       // set while serving
+	stopped bool         // shutdown began: every packet gets the fail verdict
+}
+
+// New makes a module; log may be nil. Nothing is opened until Run.
+func New(cfg Config, deps Deps, log *slog.Logger) (*Module, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if deps.Rules == nil {
+		return nil, fmt.Errorf("%w: no rule set", ErrConfig)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Module{cfg: cfg.withDefaults(), deps: deps, log: log, qs: newQuestions(), seen: newRecent(), users: newUserNames(),
+		self: os.Getpid()}, nil
+}
+
+// Config returns the module's configuration, defaults filled in.
+func (m *Module) Config() Config { return m.cfg }
+
+// Rules is the module's rule set.
+func (m *Module) Rules() *rules.Set { return m.deps.Rules }
+
+// Questions returns the open questions, oldest first.
+func (m *Module) Questions() []Question { return m.qs.list() }
+
+// failAction is the verdict when ifw cannot decide.
+func (m *Module) failAction() rules.Action {
+	if m.cfg.FailOpen {
+		return rules.Allow
+	}
+	return rules.Deny
+}
+
+// serve decides the packets of jobs with workers until ctx ends, expires
+// questions and rules, and on the way out gives every held and waiting
+// packet the fail verdict.
+func (m *Module) serve(ctx context.Context, k Kernel, jobs chan Packet) {
+	m.mu.Lock()
+	m.kernel, m.stopped = k, false
+	m.mu.Unlock()
+	var wg sync.WaitGroup
+	for range m.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.work(ctx, k, jobs)
+		}()
+	}
+	m.upkeep(ctx, k)
+	wg.Wait()
+	m.shutdown(k, jobs)
+}
+
+// work decides packets until ctx ends.
+func (m *Module) work(ctx context.Context, k Kernel, jobs <-chan Packet) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case p := <-jobs:
+			m.decide(k, p)
+		}
+	}
+}
+
+// upkeep times out questions and expires rules until ctx ends.
+func (m *Module) upkeep(ctx context.Context, k Kernel) {
+	tick := time.NewTicker(min(m.cfg.AskTimeout/4, 100*time.Millisecond))
+	defer tick.Stop()
+	last := m.cfg.Clock()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		now := m.cfg.Clock()
+		for _, h := range m.qs.expired(now) {
+			m.close(k, h, m.cfg.Default, CauseTimeout)
+		}
+		if now.Sub(last) >= time.Second {
+			last = now
+			m.seen.expire(now)
+			for _, r := range m.deps.Rules.Expire(now) {
+				m.log.Info("rule expired", "rule", r.ID, "line", r.String())
+			}
+		}
+	}
+}
+
+// shutdown gives every held and still waiting packet the fail verdict;
+// packets that arrive later get it on arrival.
+func (m *Module) shutdown(k Kernel, jobs chan Packet) {
+	m.mu.Lock()
+	m.stopped = true
+	m.kernel = nil
+	m.mu.Unlock()
+	for _, h := range m.qs.takeIf(func(*held) bool { return true }) {
+		m.close(k, h, m.failAction(), CauseShutdown)
+	}
+	for {
+		select {
+		case p := <-jobs:
+			m.give(k, p, rules.Conn{}, m.failAction(), Decision{By: CauseShutdown})
+		default:
+			return
+		}
+	}
+}
+
+// kernelNow is the kernel of a running module.
+func (m *Module) kernelNow() (Kernel, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.kernel == nil {
+		return nil, ErrStopped
+	}
+	return m.kernel, nil
+}
+
+// submit queues p for a worker. It gives the fail verdict at once when
+// the backlog is full or shutdown began, so that no packet is left
+// without one.
+func (m *Module) submit(k Kernel, jobs chan<- Packet, p Packet) {
+	m.mu.RLock()
+	queued := false
+	if !m.stopped {
+		select {
+		case jobs <- p:
+			queued = true
+		default:
+			m.st.overflow.Add(1)
+		}
+	}
+	m.mu.RUnlock()
+	if !queued {
+		m.give(k, p, rules.Conn{}, m.failAction(), Decision{By: CauseOverflow})
+	}
+}
+
+// counters are the module's statistics.
+type counters struct {
+	packets, accepted, dropped, rejected       atomic.Uint64
+	byRule, asked, merged, answered, timedOut  atomic.Uint64
+	unknown, unreadable, overflow, verdictErrs atomic.Uint64
+	lookupErrs, enobufs, readErrs              atomic.Uint64
+}

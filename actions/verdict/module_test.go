@@ -1,0 +1,301 @@
+package verdict
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+var (
+	curl = procs.Process{PID: 11, Exe: "/usr/bin/curl", UID: 1000}
+	wget = procs.Process{PID: 12, Exe: "/usr/bin/wget", UID: 1000}
+)
+
+// harness runs a module on a fake kernel.
+type harness struct {
+	t      *testing.T
+	m      *Module
+	k      *fakeKernel
+	asker  *fakeAsker
+	jobs   chan Packet
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+func newHarness(t *testing.T, cfg Config, lines ...string) *harness {
+	t.Helper()
+	set := rules.NewSet(rules.Options{})
+	for _, l := range lines {
+		r, err := rules.ParseLine(l, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := set.Add(r, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cfg.RulesFile == "" {
+		cfg.RulesFile = filepath.Join(t.TempDir(), "rules")
+	}
+	h := &harness{t: t, k: newFakeKernel(), asker: &fakeAsker{}}
+	owners := fakeOwners{1001: curl, 1002: wget, 1003: curl}
+	m, err := New(cfg, Deps{Rules: set, Owners: owners, Asker: h.asker}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m, h.jobs = m, make(chan Packet, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	h.done.Add(1)
+	go func() { defer h.done.Done(); m.serve(ctx, h.k, h.jobs) }()
+	for m.kernelOrNil() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (m *Module) kernelOrNil() Kernel {
+	k, _ := m.kernelNow()
+	return k
+}
+
+func (h *harness) stop() { h.cancel(); h.done.Wait() }
+
+func (h *harness) send(p Packet) { h.m.submit(h.k, h.jobs, p) }
+
+// verdictOf waits for packet id's verdict.
+func (h *harness) verdictOf(id uint32) rules.Action {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if v := h.k.of(id); len(v) > 0 {
+			if len(v) > 1 {
+				h.t.Fatalf("packet %d got %d verdicts: %v", id, len(v), v)
+			}
+			return v[0]
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.t.Fatalf("packet %d got no verdict", id)
+	return 0
+}
+
+// openQuestions waits until n questions are open.
+func (h *harness) openQuestions(n int) []Question {
+	h.t.Helper()
+	for range 5000 {
+		if qs := h.m.Questions(); len(qs) == n {
+			return qs
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.t.Fatalf("questions: %v, want %d", h.m.Questions(), n)
+	return nil
+}
+
+func TestRulesDecide(t *testing.T) {
+	h := newHarness(t, Config{RejectMark: 0x10000000},
+		"allow exe=/usr/bin/curl dst=203.0.113.2 port=80 proto=tcp",
+		"deny exe=/usr/bin/wget dst=203.0.113.2",
+		"reject exe=any port=25",
+		"allow exe=unknown dst=203.0.113.9")
+	cases := []struct {
+		p    Packet
+		want rules.Action
+	}{
+		{pkt(1, 1001, "203.0.113.2", 80, 1000), rules.Allow},
+		{pkt(2, 1002, "203.0.113.2", 80, 1000), rules.Deny},   // same destination, other program
+		{pkt(3, 1001, "203.0.113.5", 25, 1000), rules.Reject}, // any program
+		{pkt(4, 4444, "203.0.113.9", 80, 1000), rules.Allow},  // unknown process, unknown rule
+		{pkt(5, 4444, "203.0.113.2", 80, 1000), 0},            // unknown never matches curl's rule: asked
+	}
+	for _, c := range cases {
+		h.send(c.p)
+	}
+	for _, c := range cases[:4] {
+		if got := h.verdictOf(c.p.ID); got != c.want {
+			t.Errorf("packet %d: %v, want %v", c.p.ID, got, c.want)
+		}
+	}
+	qs := h.openQuestions(1)
+	if qs[0].Exe != "" || qs[0].Dst.String() != "203.0.113.2" {
+		t.Errorf("question %+v, want the unknown process's", qs[0])
+	}
+}
+
+func TestRejectWithoutMarkDrops(t *testing.T) {
+	h := newHarness(t, Config{}, "reject exe=any")
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	if got := h.verdictOf(1); got != rules.Deny {
+		t.Errorf("%v, want deny (no reject mark)", got)
+	}
+}
+
+func TestQuestionMergesAndAnswers(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Minute})
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	h.send(pkt(2, 1001, "203.0.113.2", 80, 1000)) // retransmitted SYN
+	h.send(pkt(3, 1003, "203.0.113.2", 80, 1000)) // second connection, same program
+	h.send(pkt(4, 1002, "203.0.113.2", 80, 1000)) // wget: its own question
+	var q Question
+	for q.Packets != 3 {
+		for _, x := range h.openQuestions(2) {
+			if x.Exe == "/usr/bin/curl" {
+				q = x
+			}
+		}
+	}
+	if q.Connections != 2 {
+		t.Fatalf("question %+v: want 2 connections", q)
+	}
+	if _, _, err := h.m.Answer(q.ID, Answer{Action: rules.Allow, Lifetime: rules.Once, By: 1001}); !errors.Is(err, ErrNotOwner) {
+		t.Errorf("answer by another uid: %v, want ErrNotOwner", err)
+	}
+	if _, r, err := h.m.Answer(q.ID, Answer{Action: rules.Allow, Lifetime: rules.Once, By: 1000}); err != nil || r != nil {
+		t.Fatalf("answer: %v, rule %v", err, r)
+	}
+	for _, id := range []uint32{1, 2, 3} {
+		if got := h.verdictOf(id); got != rules.Allow {
+			t.Errorf("packet %d: %v, want allow", id, got)
+		}
+	}
+	if v := h.k.of(4); len(v) != 0 {
+		t.Errorf("wget's packet decided by curl's answer: %v", v)
+	}
+	if _, _, err := h.m.Answer(q.ID, Answer{Action: rules.Deny}); !errors.Is(err, ErrNoQuestion) {
+		t.Errorf("second answer: %v, want ErrNoQuestion", err)
+	}
+	if asked, retracted := h.asker.counts(); asked != 2 || retracted != 1 {
+		t.Errorf("desktop: %d asked, %d retracted; want 2, 1", asked, retracted)
+	}
+}
+
+func TestQuestionTimesOut(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: 150 * time.Millisecond, Default: rules.Reject, RejectMark: 1})
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	h.send(pkt(2, 1002, "203.0.113.7", 443, 1000))
+	if got := h.verdictOf(1); got != rules.Reject {
+		t.Errorf("%v, want the default (reject)", got)
+	}
+	if got := h.verdictOf(2); got != rules.Reject {
+		t.Errorf("%v, want the default (reject)", got)
+	}
+	if st := h.m.Stats(); st.TimedOut != 2 || st.Open != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	// The connection's retransmitted SYN gets the same verdict at once; a
+	// timeout applies to that connection only: the next one asks again.
+	h.send(pkt(3, 1001, "203.0.113.2", 80, 1000))
+	if got := h.verdictOf(3); got != rules.Reject {
+		t.Errorf("retransmission: %v, want the question's verdict", got)
+	}
+	h.send(pkt(4, 1003, "203.0.113.2", 80, 1000))
+	h.openQuestions(1)
+}
+
+func TestAnswerAlwaysSavesRuleAndSettles(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Minute})
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	q := h.openQuestions(1)[0]
+	_, r, err := h.m.Answer(q.ID, Answer{Action: rules.Allow, Lifetime: rules.Permanent})
+	if err != nil || r == nil {
+		t.Fatalf("answer: %v %v", err, r)
+	}
+	h.verdictOf(1)
+	h.send(pkt(2, 1003, "203.0.113.2", 80, 1000))
+	if got := h.verdictOf(2); got != rules.Allow {
+		t.Errorf("next connection: %v, want allow by the new rule", got)
+	}
+	h.send(pkt(3, 1002, "203.0.113.2", 80, 1000)) // wget is still asked
+	h.openQuestions(1)
+	set := rules.NewSet(rules.Options{})
+	if n, err := set.Load(h.m.cfg.RulesFile); err != nil || n != 1 {
+		t.Fatalf("rules file: %d rules, %v", n, err)
+	}
+	// A rule added while a question is open settles it.
+	wq := h.openQuestions(1)[0]
+	line := "deny exe=/usr/bin/wget dst=203.0.113.2 port=80"
+	nr, _ := rules.ParseLine(line, nil)
+	if _, err := h.m.AddRule(nr); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.verdictOf(3); got != rules.Deny {
+		t.Errorf("question %d settled with %v, want deny", wq.ID, got)
+	}
+}
+
+func TestModes(t *testing.T) {
+	cases := []struct {
+		cfg  Config
+		want [2]rules.Action // curl, wget
+	}{
+		{Config{Mode: ModeWhitelist, Exes: []string{"/usr/bin/curl"}}, [2]rules.Action{rules.Allow, rules.Deny}},
+		{Config{Mode: ModeBlacklist, Exes: []string{"/usr/bin/curl"}}, [2]rules.Action{rules.Deny, rules.Allow}},
+		{Config{Mode: ModeMonitor}, [2]rules.Action{rules.Allow, rules.Allow}},
+	}
+	for _, c := range cases {
+		t.Run(string(c.cfg.Mode), func(t *testing.T) {
+			h := newHarness(t, c.cfg, "deny exe=any port=23")
+			h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+			h.send(pkt(2, 1002, "203.0.113.2", 80, 1000))
+			got := [2]rules.Action{h.verdictOf(1), h.verdictOf(2)}
+			if got != c.want {
+				t.Errorf("%v, want %v", got, c.want)
+			}
+			h.send(pkt(3, 1001, "203.0.113.2", 23, 1000))
+			want := rules.Deny
+			if c.cfg.Mode == ModeMonitor {
+				want = rules.Allow
+			}
+			if got := h.verdictOf(3); got != want {
+				t.Errorf("rule in mode %s: %v, want %v", c.cfg.Mode, got, want)
+			}
+		})
+	}
+}
+
+func TestShutdownGivesEveryVerdict(t *testing.T) {
+	for _, open := range []bool{false, true} {
+		h := newHarness(t, Config{FailOpen: open, AskTimeout: time.Hour})
+		for i := range uint32(5) {
+			h.send(pkt(i+1, 1001+uint16(i%2), "203.0.113.2", 80, 1000))
+		}
+		h.openQuestions(2)
+		h.stop()
+		h.send(pkt(9, 1001, "203.0.113.2", 80, 1000)) // after shutdown: at once
+		want := rules.Deny
+		if open {
+			want = rules.Allow
+		}
+		for _, id := range []uint32{1, 2, 3, 4, 5, 9} {
+			if got := h.verdictOf(id); got != want {
+				t.Errorf("fail open %v: packet %d got %v, want %v", open, id, got, want)
+			}
+		}
+	}
+}
+
+func TestBoundsGiveFailVerdict(t *testing.T) {
+	h := newHarness(t, Config{MaxQuestions: 1, MaxHeld: 2, AskTimeout: time.Hour})
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	h.send(pkt(2, 1001, "203.0.113.2", 80, 1000))
+	h.openQuestions(1)
+	h.send(pkt(3, 1001, "203.0.113.2", 80, 1000)) // third packet of the question
+	h.send(pkt(4, 1002, "203.0.113.3", 80, 1000)) // second question
+	for _, id := range []uint32{3, 4} {
+		if got := h.verdictOf(id); got != rules.Deny {
+			t.Errorf("packet %d: %v, want the fail verdict", id, got)
+		}
+	}
+	if v := slices.Concat(h.k.of(1), h.k.of(2)); len(v) != 0 {
+		t.Errorf("held packets decided: %v", v)
+	}
+}

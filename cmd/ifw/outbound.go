@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Outbound module upkeep.
+const (
+	resolveEvery     = 5 * time.Minute // host names of rules
+	queueRetryFirst  = time.Second     // backoff after the queue failed
+	queueRetryLatest = 30 * time.Second
+)
+
+// outbound is the daemon's outbound module: the queue, the rules, the
+// process finder.
+type outbound struct {
+	cfg    verdictSettings
+	mod    *verdict.Module
+	set    *rules.Set
+	finder *procs.Finder
+	store  *alerts.Store // closed questions, for reports
+	lat    *latencies // packet → verdict by a rule
+	log    *slog.Logger
+}
+
+// newOutbound loads the rules and prepares the module; hub, when not nil,
+// shows questions on the owners' desktops.
+func newOutbound(cfg verdictSettings, hub *notify.Hub, store *alerts.Store, log *slog.Logger) (*outbound, error) {
+	set := rules.NewSet(rules.Options{DefaultIdle: cfg.sessionIdle})
+	if _, err := set.Load(cfg.module.RulesFile); err != nil {
+		return nil, err
+	}
+	finder, err := procs.New(procs.Config{Hash: cfg.hash}, log)
+	if err != nil {
+		return nil, fmt.Errorf("process finder: %w", err)
+	}
+	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, lat: newLatencies(), log: log}
+	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed}
+	if hub != nil {
+		deps.Asker = hub
+	}
+	if o.mod, err = verdict.New(cfg.module, deps, log); err != nil {
+		finder.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// decided records how long a verdict by a rule took.
+func (o *outbound) decided(d verdict.Decision) {
+	if d.By == verdict.CauseRule {
+		o.lat.add("rule", d.Took)
+	}
+}
+
+// closed stores a closed question for the reports.
+func (o *outbound) closed(c verdict.Closed) {
+	q := alerts.Question{Asked: c.Asked, Closed: c.At, UID: c.UID, User: c.User, Exe: c.Exe, Dst: c.Dst,
+		Port: c.Port, Proto: c.Proto, Connections: c.Connections, Verdict: c.Verdict.String(),
+		By: string(c.By), Lifetime: c.Lifetime}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := o.store.AddQuestion(ctx, q); err != nil {
+		o.log.Warn("closed question not stored", "question", c.ID, "err", err)
+	}
+}
+
+// run serves the queue until ctx ends, binding it again with backoff when
+// it fails; the finder and host names are kept current beside it.
+func (o *outbound) run(ctx context.Context) error {
+	defer o.finder.Close()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return o.finder.Run(gctx) })
+	g.Go(func() error { return o.resolveEvery(gctx) })
+	g.Go(func() error { return o.serve(gctx) })
+	return g.Wait()
+}
+
+func (o *outbound) serve(ctx context.Context) error {
+	wait := queueRetryFirst
+	for {
+		started := time.Now()
+		err := o.mod.Run(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(started) > queueRetryLatest {
+			wait = queueRetryFirst
+		}
+		o.log.Error("outbound queue stopped; binding it again", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, queueRetryLatest)
+	}
+}
+
+func (o *outbound) resolveEvery(ctx context.Context) error {
+	for {
+		if err := o.set.Resolve(ctx); err != nil && ctx.Err() == nil {
+			o.log.Warn("rule host names not all resolved", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(resolveEvery):
+		}
+	}
+}
+
+// reload reads the rules file again (SIGHUP); a broken file changes nothing.
+func (o *outbound) reload(ctx context.Context) error {
+	n, err := o.set.Load(o.cfg.module.RulesFile)
+	if err != nil {
+		return err
+	}
+	o.log.Info("outbound rules reloaded", "file", o.cfg.module.RulesFile, "rules", n)
+	return o.set.Resolve(ctx)
+}
+
+// startOutbound sets the outbound module up when [verdict] enables it; a
+// failure is logged and the rest of the daemon runs without it. Questions
+// need the desktop hub, made here when no notify action made one.
+func (d *ifwd) startOutbound() {
+	if !d.cfg.verdict.enabled {
+		return
+	}
+	if d.actions.hub == nil {
+		hub, err := notify.NewHub(notify.Config{}, d.log)
+		if err != nil {
+			d.log.Error("outbound module disabled", "err", err)
+			return
+		}
+		d.actions.hub = hub
+	}
+	o, err := newOutbound(d.cfg.verdict, d.actions.hub, d.store, d.log)
+	if err != nil {
+		d.log.Error("outbound module disabled", "err", err)
+		return
+	}
+	d.outbound = o
+}

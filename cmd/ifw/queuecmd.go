@@ -1,0 +1,111 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/actions/verdict"
+)
+
+const queueUsage = "usage: ifw queue list [--json] | allow N [--always|--session|--for 1h] | deny N [--always|--session|--for 1h] [--reject]"
+
+// runQueue is `ifw queue list|allow|deny`: the held connections waiting
+// for an answer, answered in a terminal.
+func runQueue(e env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, queueUsage)
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("queue "+args[0], flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	asJSON := fs.Bool("json", false, "print JSON")
+	always := fs.Bool("always", false, "also add a permanent rule (saved in the rules file)")
+	session := fs.Bool("session", false, "also add a session rule (ends after 60 s without a connection)")
+	dur := fs.String("for", "", "also add a rule for this long (e.g. 1h)")
+	reject := fs.Bool("reject", false, "deny: fail the connection at once instead of dropping it")
+	if err := parseInterspersed(fs, args[1:]); err != nil {
+		return flagExit(err)
+	}
+	switch {
+	case args[0] == "list" && fs.NArg() == 0:
+		var qs []verdict.Question
+		raw, err := controlGet(*socket, "/v1/queue", &qs)
+		if err == nil && !*asJSON {
+			writeQuestions(e.stdout, qs, time.Now())
+			return exitOK
+		}
+		return printResult(e, "ifw queue", raw, err)
+	case (args[0] == "allow" || args[0] == "deny") && fs.NArg() == 1:
+		req, err := answerOf(args[0], *reject, *always, *session, *dur)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "ifw queue:", err)
+			return exitUsage
+		}
+		raw, err := controlDo(*socket, http.MethodPost, "/v1/queue/"+fs.Arg(0), req, nil)
+		return printResult(e, "ifw queue", raw, err)
+	}
+	fmt.Fprintf(e.stderr, "ifw queue: unknown or incomplete command %q\n%s\n", args, queueUsage)
+	return exitUsage
+}
+
+// answerOf turns the flags into an answer.
+func answerOf(verb string, reject, always, session bool, dur string) (answerRequest, error) {
+	req := answerRequest{Action: verb, Lifetime: "once"}
+	if reject {
+		if verb != "deny" {
+			return req, fmt.Errorf("--reject goes with deny")
+		}
+		req.Action = "reject"
+	}
+	n := 0
+	for _, on := range []bool{always, session, dur != ""} {
+		if on {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return req, fmt.Errorf("--always, --session and --for exclude each other")
+	case always:
+		req.Lifetime = "permanent"
+	case session:
+		req.Lifetime = "session"
+	case dur != "":
+		req.Lifetime, req.For = "timed", dur
+	}
+	return req, nil
+}
+
+func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
+	if len(qs) == 0 {
+		fmt.Fprintln(w, "no connection is waiting")
+		return
+	}
+	for _, q := range qs {
+		who := q.User
+		if who == "" {
+			who = fmt.Sprintf("uid %d", q.UID)
+		}
+		exe := q.Exe
+		if exe == "" {
+			exe = "(unknown process)"
+		} else if q.PID != 0 {
+			exe = fmt.Sprintf("%s [%d]", exe, q.PID)
+		}
+		left := max(q.Deadline.Sub(now).Round(time.Second), 0)
+		fmt.Fprintf(w, "%4d  %-10s %s → %s port %d/%s  %d connection%s, %s then %s\n", q.ID, who, exe,
+			q.Dst, q.Port, q.Proto, q.Connections, plural(q.Connections), left, strings.ToUpper(q.Default))
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+func TestVerdictConfig(t *testing.T) {
+	path := writeConf(t, `[verdict]
+enabled = yes
+queue = 7
+fail = open
+mode = whitelist
+executables = /usr/bin/curl /usr/bin/ssh
+default = reject
+ask_timeout = 10s
+session_idle = 2m
+rules = /tmp/ifw-rules
+reject_mark = 0x20000000
+hash = yes
+workers = 2
+`)
+	cfg, err := loadDaemonConfig(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, m := cfg.verdict, cfg.verdict.module
+	if !v.enabled || !v.hash || v.sessionIdle != 2*time.Minute || m.Queue != 7 || !m.FailOpen ||
+		m.Mode != verdict.ModeWhitelist || len(m.Exes) != 2 || m.Default != rules.Reject ||
+		m.AskTimeout != 10*time.Second || m.RulesFile != "/tmp/ifw-rules" || m.RejectMark != 0x20000000 || m.Workers != 2 {
+		t.Errorf("verdict settings %+v", v)
+	}
+	def := defaultDaemonConfig().verdict
+	if def.enabled || def.module.FailOpen || def.module.Mode != verdict.ModeAsk || def.module.RejectMark != 0x10000000 {
+		t.Errorf("defaults %+v", def)
+	}
+}
+
+func TestVerdictConfigErrors(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"[verdict]\nqueue = 70000\n", "ifw.conf:2: [verdict] queue"},
+		{"[verdict]\nfail = maybe\n", "ifw.conf:2: [verdict] fail"},
+		{"[verdict]\n\nmode = paranoid\n", "ifw.conf:3: [verdict] mode"},
+		{"[verdict]\nexecutables = curl\n", "ifw.conf:2: [verdict] executables"},
+		{"[verdict]\ndefault = maybe\n", "ifw.conf:2: [verdict] default"},
+		{"[verdict]\nask_timeout = 30\n", "ifw.conf:2: [verdict] ask_timeout"},
+		{"[verdict]\nbogus = 1\n", "ifw.conf:2: [verdict] bogus: unknown key"},
+		{"[verdict]\nmode = whitelist\n", "ifw.conf:1: verdict: invalid configuration: mode whitelist needs executables"},
+	}
+	for _, c := range cases {
+		_, err := loadDaemonConfig(writeConf(t, c.text), true)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+func TestAnswerOf(t *testing.T) {
+	cases := []struct {
+		verb                    string
+		reject, always, session bool
+		dur                     string
+		want                    answerRequest
+		bad                     bool
+	}{
+		{verb: "allow", want: answerRequest{Action: "allow", Lifetime: "once"}},
+		{verb: "allow", always: true, want: answerRequest{Action: "allow", Lifetime: "permanent"}},
+		{verb: "allow", session: true, want: answerRequest{Action: "allow", Lifetime: "session"}},
+		{verb: "deny", dur: "1h", want: answerRequest{Action: "deny", Lifetime: "timed", For: "1h"}},
+		{verb: "deny", reject: true, want: answerRequest{Action: "reject", Lifetime: "once"}},
+		{verb: "allow", reject: true, bad: true},
+		{verb: "allow", always: true, session: true, bad: true},
+	}
+	for _, c := range cases {
+		got, err := answerOf(c.verb, c.reject, c.always, c.session, c.dur)
+		if (err != nil) != c.bad || (!c.bad && got != c.want) {
+			t.Errorf("%+v: %+v, %v", c, got, err)
+		}
+		if err != nil {
+			continue
+		}
+		if _, err := got.answer(); err != nil {
+			t.Errorf("%+v: the daemon refuses it: %v", got, err)
+		}
+	}
+	if _, err := (answerRequest{Action: "allow", Lifetime: "timed", For: "-1h"}).answer(); err == nil {
+		t.Error("negative duration accepted")
+	}
+}
+
+func TestRuleLine(t *testing.T) {
+	words := []string{"allow", "exe=/opt/My App/app", "port=443", `note=a "b" #c`}
+	line := ruleLine(words)
+	r, err := rules.ParseLine(line, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	if r.Exe != "/opt/My App/app" || r.Note != `a "b" #c` || r.Ports.Lo != 443 {
+		t.Errorf("%s → %+v", line, r)
+	}
+}
+
+func TestWriteQuestionsAndRules(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	var b bytes.Buffer
+	writeQuestions(&b, nil, now)
+	qs := []verdict.Question{{ID: 3, UID: 1000, User: "alice", PID: 42, Exe: "/usr/bin/curl", Port: 443, Proto: "tcp",
+		Connections: 2, Deadline: now.Add(20 * time.Second), Default: "deny"},
+		{ID: 4, UID: 1001, Port: 53, Proto: "udp", Connections: 1, Deadline: now.Add(-time.Second), Default: "reject"}}
+	writeQuestions(&b, qs, now)
+	writeRules(&b, []ruleView{{ID: 1, Line: "allow exe=/usr/bin/ssh port=22", Lifetime: "permanent", Hits: 5},
+		{ID: 2, Line: "deny exe=any", Lifetime: "timed", Until: now.Add(time.Hour)}}, now)
+	for _, want := range []string{"no connection is waiting", "alice", "/usr/bin/curl [42]", "2 connections, 20s then DENY",
+		"uid 1001", "(unknown process)", "0s then REJECT", "permanent", "5 hits", "1h0m0s left"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestVerdictRules: with rules for three executables to the same server,
+// nc connects, a copy of nc is denied (the SYN is dropped: nc waits its
+// full timeout) and another is rejected (fails at once); a fourth copy has
+// no rule, is held as a question and gets the default (deny) after the ask
+// timeout. Each connection is attributed to its own executable.
+func TestVerdictRules(t *testing.T) {
+	v := newVerdictLab(t, nil, "ask_timeout = 2s\n", nil)
+	denied, rejected, other := v.copyNC("nc-denied"), v.copyNC("nc-rejected"), v.copyNC("nc-other")
+	v.writeRules(
+		"allow exe="+v.nc+" dst="+victimIP+" port=8080 proto=tcp",
+		"deny exe="+denied+" dst="+victimIP,
+		"reject exe="+rejected+" port=8080")
+	v.d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the rules reloaded", 10*time.Second, func() bool {
+		o := v.outbound()
+		return o != nil && o["rules"] == 3.0
+	})
+	v.setup()
+	if ok, _ := v.connect(v.nc, 3); !ok {
+		t.Errorf("nc: not connected, want allowed by its rule")
+	}
+	if ok, took := v.connect(denied, 2); ok || took < 1900*time.Millisecond {
+		t.Errorf("nc-denied: connected %v after %s, want dropped (nc's 2 s timeout)", ok, took)
+	}
+	if ok, took := v.connect(rejected, 5); ok || took > time.Second {
+		t.Errorf("nc-rejected: connected %v after %s, want refused at once", ok, took)
+	}
+	ch := v.connectAsync(other, 6)
+	q := v.question(other, 1)
+	if q["dst"] != victimIP || q["port"] != 8080.0 || q["proto"] != "tcp" || q["uid"] != 0.0 {
+		t.Errorf("question %v", q)
+	}
+	start := time.Now()
+	if outcome(t, ch, 10*time.Second) {
+		t.Errorf("nc-other: connected, want the default (deny) after the ask timeout")
+	}
+	o := v.outbound()
+	t.Logf("outbound status after %s: %v", time.Since(start), o)
+	// One question: the retransmitted SYNs got the default without asking.
+	if o["timed_out"] != 1.0 || o["asked"] != 1.0 || o["by_rule"].(float64) < 3 || o["unknown_process"] != 0.0 {
+		t.Errorf("outbound counters %v", o)
+	}
+	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") {
+		t.Errorf("ifw status:\n%s", out)
+	}
+}
+
+// TestVerdictAsk: held connections answered from a terminal: allow once,
+// two connections merged into one question and denied together, and a
+// session rule that lets the next connections through until it has been
+// idle for session_idle.
+func TestVerdictAsk(t *testing.T) {
+	v := newVerdictLab(t, nil, "ask_timeout = 30s\nsession_idle = 2s\n", []string{})
+	app := v.copyNC("app")
+	ch := v.connectAsync(app, 20)
+	v.answer("allow", v.question(app, 1))
+	if !outcome(t, ch, 5*time.Second) {
+		t.Errorf("allowed once: not connected")
+	}
+	a, b := v.connectAsync(app, 5), v.connectAsync(app, 5)
+	v.answer("deny", v.question(app, 2))
+	if outcome(t, a, 10*time.Second) || outcome(t, b, 10*time.Second) {
+		t.Errorf("denied: a connection got through")
+	}
+	ch = v.connectAsync(app, 20)
+	v.answer("allow", v.question(app, 1), "--session")
+	if !outcome(t, ch, 5*time.Second) {
+		t.Fatalf("session: not connected")
+	}
+	if ok, took := v.connect(app, 5); !ok || took > 2*time.Second {
+		t.Errorf("during the session: connected %v after %s, want at once", ok, took)
+	}
+	time.Sleep(4 * time.Second) // idle longer than session_idle, and the expiry tick
+	ch = v.connectAsync(app, 5)
+	v.answer("deny", v.question(app, 1)) // asked again: the session ended
+	if outcome(t, ch, 10*time.Second) {
+		t.Errorf("after the session: connected")
+	}
+}
+
+// TestVerdictPermanentRestart: "allow always" writes the rules file; the
+// rule decides after a daemon restart, and `ifw rules del` removes it.
+func TestVerdictPermanentRestart(t *testing.T) {
+	v := newVerdictLab(t, nil, "ask_timeout = 30s\n", []string{})
+	app := v.copyNC("app")
+	ch := v.connectAsync(app, 20)
+	v.answer("allow", v.question(app, 1), "--always")
+	if !outcome(t, ch, 5*time.Second) {
+		t.Fatalf("allowed always: not connected")
+	}
+	saved, err := os.ReadFile(filepath.Join(v.dir, "rules"))
+	if err != nil || !strings.Contains(string(saved), "allow exe="+app) {
+		t.Fatalf("rules file: %v\n%s", err, saved)
+	}
+	v.d.stop()
+	v.d.start()
+	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
+	if ok, took := v.connect(app, 5); !ok || took > 2*time.Second {
+		t.Errorf("after restart: connected %v after %s, want allowed by the saved rule", ok, took)
+	}
+	out, err := v.ifw("rules", "list", "--json")
+	var list []map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &list) != nil || len(list) != 1 {
+		t.Fatalf("ifw rules list: %v\n%s", err, out)
+	}
+	if out, err := v.ifw("rules", "del", strconv.Itoa(int(list[0]["id"].(float64)))); err != nil {
+		t.Fatalf("ifw rules del: %v\n%s", err, out)
+	}
+	ch = v.connectAsync(app, 20)
+	v.answer("deny", v.question(app, 1), "--reject")
+	if outcome(t, ch, 5*time.Second) {
+		t.Errorf("rule deleted and rejected: connected")
+	}
+}
+
+// TestVerdictDaemonKilled: the fail modes. Without --queue-bypass (fail
+// closed) new connections are dropped while no daemon reads the queue;
+// with it (fail open) they go through.
+func TestVerdictDaemonKilled(t *testing.T) {
+	v := newVerdictLab(t, []string{"allow exe=any"}, "", []string{})
+	if ok, _ := v.connect(v.nc, 3); !ok {
+		t.Fatalf("allowed by exe=any: not connected")
+	}
+	v.d.kill9()
+	if ok, _ := v.connect(v.nc, 2); ok {
+		t.Errorf("fail closed, daemon killed: connected, want dropped")
+	}
+	v.in(v.attacker, ifwBin, "setup", "--config", v.d.conf, "--remove")
+	v.setup("--queue-bypass")
+	if ok, _ := v.connect(v.nc, 3); !ok {
+		t.Errorf("fail open (--queue-bypass), no daemon: not connected")
+	}
+	v.d.start()
+	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
+	if ok, _ := v.connect(v.nc, 3); !ok {
+		t.Errorf("daemon back: not connected")
+	}
+}
