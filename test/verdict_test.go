@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -147,5 +148,34 @@ func TestVerdictDaemonKilled(t *testing.T) {
 	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
 	if ok, _ := v.connect(v.nc, 3); !ok {
 		t.Errorf("daemon back: not connected")
+	}
+}
+
+// TestVerdictDesktop: a held connection becomes a bubble on its owner's
+// desktop (`ifw applet` with a fake notification server); Allow once lets
+// it go, Allow always also saves a rule.
+func TestVerdictDesktop(t *testing.T) {
+	v := newVerdictLab(t, nil, "ask_timeout = 30s\n", []string{})
+	srv, addr := startBubbleServer(t, t.TempDir())
+	applet := exec.Command(ifwBin, "applet", "--socket", v.d.socket)
+	applet.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	background(t, "ifw applet", applet)
+	time.Sleep(time.Second) // the applet subscribes
+	app := v.copyNC("desktop-app")
+	ch := v.connectAsync(app, 20)
+	b := srv.waitBubble(t, app)
+	t.Logf("bubble: %q / %q with %v", b.summary, b.body, b.actions)
+	srv.click(t, b, "allow_once")
+	if !outcome(t, ch, 10*time.Second) {
+		t.Fatalf("allowed once from the bubble: not connected")
+	}
+	other := v.copyNC("desktop-other")
+	ch = v.connectAsync(other, 20)
+	srv.click(t, srv.waitBubble(t, other), "allow_always")
+	if !outcome(t, ch, 10*time.Second) {
+		t.Fatalf("allowed always from the bubble: not connected")
+	}
+	if ok, took := v.connect(other, 5); !ok || took > 2*time.Second {
+		t.Errorf("after Allow always: connected %v after %s, want allowed by the rule", ok, took)
 	}
 }
