@@ -1,0 +1,54 @@
+// Package procs attributes outbound connections to the processes that
+// make them, for the interactive outbound firewall: the NFQUEUE module
+// holds each new connection's first packet and asks Finder.Lookup who
+// sent it.
+//
+// Lookup answers in two steps:
+//
+//  1. The socket: an exact sock_diag request (NETLINK_SOCK_DIAG,
+//     SOCK_DIAG_BY_FAMILY without NLM_F_DUMP) makes the kernel look the
+//     socket up as it would for a packet, and returns its inode and user.
+//     An IPv4 tuple is asked of AF_INET, then of AF_INET6 with v4-mapped
+//     addresses (dual-stack sockets). Unconnected UDP sockets are found
+//     this way too. Only when no exact lookup answers and the tuple has no
+//     outgoing interface (Tuple.Iface) are the sockets on the local port
+//     dumped and matched here, to find sockets bound to a device: a dump
+//     makes the kernel walk its whole socket hash table, so give Iface.
+//  2. The process: a cache maps socket inodes to the descriptor that held
+//     each when last seen; a hit costs reading that one link. A miss
+//     searches the processes' descriptor tables (/proc/PID/fd), likeliest
+//     first: the processes that recently held sockets of the same user
+//     (at the descriptor numbers their sockets last had first), those
+//     started since the last refresh, the user's other processes newest
+//     first, processes of unknown user, then all the rest. Every socket
+//     met on the way is cached. The process found is read (stat, exe
+//     link, status) and checked against PID reuse: its start time is read
+//     before and after the links from one open stat file and must not
+//     change.
+//
+// Run keeps the process table current off the verdict path, every
+// Config.Refresh, and sweeps the caches of processes that exited or whose
+// PID was reused. Processes are cached per (PID, start time), reread when
+// their exe link or name changes (exec), and their real user is reread
+// each refresh. With Config.Hash, the first lookup of each executable
+// (per device, inode, size and mtime) digests it on the verdict path.
+//
+// A TCP socket in TIME_WAIT, or closed by its process while the kernel
+// still sends (FIN_WAIT, orphaned), has inode 0: no process can own it,
+// and Lookup returns ErrNoProcess with Inode 0. A socket no process holds
+// (a kernel socket, or a descriptor closed or in flight) gives
+// ErrNoProcess with Inode and UID set, and is remembered as such for five
+// refresh periods. Of several unconnected UDP sockets sharing a port
+// (SO_REUSEPORT), the one the kernel names may not be the sender.
+//
+// Network namespaces: New opens its sock_diag sockets in the network
+// namespace of the calling thread, and Lookup only finds sockets of that
+// namespace, from any goroutine; call New on a thread inside the
+// namespace whose traffic is queued. The process side reads Config.Proc,
+// which must show the PID namespace of the processes.
+//
+// Lookup is safe for concurrent use: each call takes one netlink socket
+// of a pool (Config.Conns) for its sock_diag step only; the caches are
+// sharded or guarded briefly, and the process table is an immutable
+// snapshot swapped by each refresh.
+package procs

@@ -1,0 +1,126 @@
+package procs
+
+import (
+	"slices"
+)
+
+// search looks through the processes' descriptors for socket inode,
+// created by user uid, trying the likeliest first and stopping at the
+// first that holds it:
+//
+//  1. the descriptor numbers at which the processes that recently held
+//     sockets of uid, most recent first, last had them (see fdHint);
+//  2. processes started since the table's last refresh, of uid or of an
+//     unknown user, newest first: a new connection is often a new
+//     process's first, and a new process has few descriptors;
+//  3. all descriptors of those recent processes;
+//  4. the table's other processes of uid, newest first;
+//  5. processes whose user is unknown;
+//  6. every other process: a socket outlives a setuid, and descriptors
+//     are inherited and passed between processes.
+//
+// Every socket met on the way is recorded in the cache. A zero Process
+// and no error mean no process holds inode.
+func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
+	t := f.table.Load()
+	phases := [...]struct {
+		list   func(*table, uint32, *scratch) []int
+		probes bool // read the hinted descriptors only
+	}{
+		{f.hotPhase, true}, {f.freshPhase, false}, {f.hotPhase, false},
+		{userPhase, false}, {unknownPhase, false}, {restPhase, false},
+	}
+	for i, phase := range phases {
+		if i == len(phases)-1 {
+			f.stats.fullScans.Add(1)
+		}
+		p, err := f.tryAll(phase.list(t, uid, s), phase.probes, t, s)
+		if p.PID != 0 || err != nil {
+			return p, err
+		}
+	}
+	return Process{}, nil
+}
+
+// tryAll scans the processes of pids not scanned yet; with probes, only
+// their hinted descriptors.
+func (f *Finder) tryAll(pids []int, probes bool, t *table, s *scratch) (Process, error) {
+	for _, pid := range pids {
+		if _, done := s.tried[pid]; done {
+			continue
+		}
+		if !probes {
+			s.tried[pid] = struct{}{}
+		}
+		p, err := f.try(pid, probes, t, s)
+		if p.PID != 0 || err != nil {
+			return p, err
+		}
+	}
+	return Process{}, nil
+}
+
+// try scans pid (with probes, its hinted descriptors only): its Process
+// if it holds s.want. The sockets met are recorded with pid's start time
+// from the table, if there.
+func (f *Finder) try(pid int, probes bool, t *table, s *scratch) (Process, error) {
+	s.seen = s.seen[:0]
+	s.probes = f.hints.probes(pid, s.probes[:0])
+	if probes && len(s.probes) == 0 {
+		return Process{}, nil
+	}
+	fd, err := f.scanFDs(pid, !probes, s)
+	f.inodes.putSeen(pid, t.pids[pid].start, s.seen)
+	if err != nil || fd < 0 {
+		return Process{}, err
+	}
+	p, err := f.processOf(pid, fd, s)
+	if err != nil {
+		return Process{}, ignoreGone(err)
+	}
+	f.inodes.put(s.inode, ownerRef{pid: int32(pid), fd: int32(fd), start: p.Start})
+	f.hints.found(pid, fd)
+	return p, nil
+}
+
+func (f *Finder) hotPhase(_ *table, uid uint32, s *scratch) []int {
+	s.pids = f.hot.list(uid, s.pids[:0])
+	return s.pids
+}
+
+// freshPhase lists the processes missing from the table, newest (highest
+// PID) first, those of uid or of an unknown user before the others.
+func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
+	all, err := f.proc.pids(s.pids[:0], s.dents[:])
+	if err != nil {
+		f.log.Debug("procs: list processes", "err", err)
+	}
+	fresh := slices.DeleteFunc(all, func(pid int) bool { _, ok := t.pids[pid]; return ok })
+	slices.Sort(fresh)
+	slices.Reverse(fresh)
+	s.fresh, s.pids = s.fresh[:0], all
+	others := fresh[:0]
+	for _, pid := range fresh {
+		if owner, err := f.proc.owner(pid); err != nil || owner == uid {
+			s.fresh = append(s.fresh, pid)
+		} else {
+			others = append(others, pid)
+		}
+	}
+	s.fresh = append(s.fresh, others...)
+	return s.fresh
+}
+
+func userPhase(t *table, uid uint32, _ *scratch) []int { return t.byUID[uid] }
+
+func unknownPhase(t *table, _ uint32, _ *scratch) []int { return t.unknown }
+
+// restPhase lists every process of the table.
+func restPhase(t *table, _ uint32, s *scratch) []int {
+	s.pids = s.pids[:0]
+	for pid := range t.pids {
+		s.pids = append(s.pids, pid)
+	}
+	t.sortNewest(s.pids)
+	return s.pids
+}

@@ -1,0 +1,101 @@
+package procs
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// errReused says the PID changed hands while its process was being read.
+var errReused = errors.New("procs: PID reused while reading")
+
+// processOf returns the process pid if it holds s.want at descriptor fd.
+// It reads the start time, then the descriptor and exe links, then the
+// start time again: the same start time before and after means the same
+// process held the socket and ran the executable read, and not another
+// that took over the PID meanwhile. Both reads are of one open stat
+// file, which stays bound to the process it was opened for: once that
+// one exits, it reads as an error whoever has the PID.
+func (f *Finder) processOf(pid, fd int, s *scratch) (Process, error) {
+	sfd, err := f.proc.open(pid, "stat")
+	if err != nil {
+		return Process{}, err
+	}
+	defer unix.Close(sfd)
+	b, err := readAll(sfd, s.file[:])
+	if err != nil {
+		return Process{}, err
+	}
+	comm, start, err := parseStat(b)
+	if err != nil {
+		return Process{}, fmt.Errorf("procs: stat of %d: %w", pid, err)
+	}
+	if !f.holds(pid, fd, s) {
+		return Process{}, errGone
+	}
+	link, err := f.proc.readlink(pid, "exe", s.link[:])
+	if err != nil {
+		return Process{}, err
+	}
+	pi, err := f.procInfo(procKey{pid, start}, comm, link, s)
+	if err != nil {
+		return Process{}, err
+	}
+	if f.afterRead != nil {
+		f.afterRead(pid)
+	}
+	if err := f.sameStart(sfd, pid, start, s); err != nil {
+		return Process{}, err
+	}
+	return pi.p, nil
+}
+
+// procInfo returns the cached process k if its exe link, name and (when
+// hashing) executable file are unchanged, else reads it anew and caches
+// it. comm and link point into s's buffers.
+func (f *Finder) procInfo(k procKey, comm, link []byte, s *scratch) (*procInfo, error) {
+	pi := f.procs.get(k)
+	var sum string
+	var file fileKey
+	if f.hash != nil {
+		var err error
+		if sum, file, err = f.hash.sum(f.proc, k.pid); err != nil {
+			return nil, err
+		}
+	}
+	if pi != nil && pi.sameLink(link) && pi.sameComm(comm) && pi.file == file {
+		return pi, nil
+	}
+	name := string(comm) // before s.file is read over
+	b, err := f.proc.readFile(k.pid, "status", s.file[:])
+	if err != nil {
+		return nil, err
+	}
+	uid, err := parseStatusUID(b)
+	if err != nil {
+		return nil, fmt.Errorf("procs: status of %d: %w", k.pid, err)
+	}
+	pi = newProcInfo(k.pid, k.start, name, link, uid)
+	pi.p.SHA256, pi.file = sum, file
+	f.procs.put(k, pi)
+	return pi, nil
+}
+
+// sameStart reads pid's start time again from its open stat file sfd:
+// errReused if it changed.
+func (f *Finder) sameStart(sfd, pid int, start uint64, s *scratch) error {
+	b, err := readAll(sfd, s.file[:])
+	if err != nil {
+		return err
+	}
+	_, now, err := parseStat(b)
+	if err != nil {
+		return fmt.Errorf("procs: stat of %d: %w", pid, err)
+	}
+	if now != start {
+		f.stats.pidReuse.Add(1)
+		return errReused
+	}
+	return nil
+}
