@@ -103,6 +103,9 @@ func (m *Module) receive(k Kernel, jobs chan<- Packet, a nfqueue.Attribute) {
 	} else {
 		p.Tuple, err = Decode(*a.Payload)
 	}
+	if a.OutDev != nil {
+		p.Tuple.Iface = *a.OutDev // an exact sock_diag lookup also finds device-bound sockets
+	}
 	if err != nil {
 		m.st.unreadable.Add(1)
 		m.give(k, p, rules.Conn{}, m.failAction(), Decision{By: CausePacket})

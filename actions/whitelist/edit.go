@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Add appends an entry (an IP address, a CIDR network or a host name) and
@@ -77,7 +79,7 @@ func (g *Guard) rewrite(lines []string, what string) error {
 	if len(lines) > 0 {
 		data += "\n"
 	}
-	if err := writeAtomic(g.cfg.File, []byte(data)); err != nil {
+	if err := etc.Replace(g.cfg.File, []byte(data)); err != nil {
 		return fmt.Errorf("whitelist: %w", err)
 	}
 	g.log.Info("whitelist file changed", "file", g.cfg.File, "change", what)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"time"
 
@@ -23,7 +24,7 @@ type verdictSettings struct {
 func defaultVerdictSettings() verdictSettings {
 	return verdictSettings{module: verdict.Config{Mode: verdict.ModeAsk, Default: rules.Deny,
 		AskTimeout: verdict.DefaultAskTimeout, RulesFile: verdict.DefaultRulesFile,
-		RejectMark: firewall.DefaultRejectMark}, sessionIdle: time.Minute}
+		RejectMark: firewall.DefaultRejectMark, Inline: os.Getenv("IFW_INLINE") != ""}, sessionIdle: time.Minute}
 }
 
 // readVerdict applies the [verdict] section.

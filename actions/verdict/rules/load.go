@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Load reads the rules file at path and makes its rules the Set's saved
@@ -78,7 +80,7 @@ func (s *Set) Save(path string) error {
 	if err := Format(&b, s.Saved()); err != nil {
 		return err
 	}
-	if err := writeAtomic(path, b.Bytes()); err != nil {
+	if err := etc.Replace(path, b.Bytes()); err != nil {
 		return fmt.Errorf("rules: saving %s: %w", path, err)
 	}
 	return nil

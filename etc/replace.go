@@ -1,4 +1,4 @@
-package whitelist
+package etc
 
 import (
 	"errors"
@@ -9,11 +9,13 @@ import (
 	"syscall"
 )
 
-// writeAtomic replaces path's content: a temporary file in the same
+// Replace replaces path's content: a temporary file in the same
 // directory, written and synced, then renamed over it, so a reader sees
 // the old file or the new one, never half of one. A symbolic link is
-// followed (its target is replaced); mode and owner are kept.
-func writeAtomic(path string, data []byte) (err error) {
+// followed (its target is replaced); mode and owner are kept, a new file
+// is 0644 in a directory made 0755 if missing. ifw rewrites the files it
+// owns under /etc/ifw (the whitelist, the outbound rules) with it.
+func Replace(path string, data []byte) (err error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
