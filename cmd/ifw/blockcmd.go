@@ -16,14 +16,11 @@ import (
 
 // runBlock is `ifw block add|del|list|reload`, over the control socket.
 func runBlock(e env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: ifw block add ADDR|CIDR [--for 1h|forever] [--reason TEXT] | del ADDR|CIDR | list [--json] | reload")
+	c := newControlCmd(e, "block", "usage: ifw block add ADDR|CIDR [--for 1h|forever] [--reason TEXT] | del ADDR|CIDR | list [--json] | reload", args)
+	if c == nil {
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("block "+args[0], flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, socket, asJSON := c.fs, c.socket, c.asJSON
 	dur := fs.String("for", "", "how long (a duration such as 1h, or forever); default: the policy's")
 	reason := fs.String("reason", "", "why, kept with the block")
 	if err := parseInterspersed(fs, args[1:]); err != nil {
@@ -53,14 +50,11 @@ func runBlock(e env, args []string) int {
 
 // runWhitelist is `ifw whitelist add|del|list`.
 func runWhitelist(e env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: ifw whitelist add IP|CIDR|HOST [--comment TEXT] | del ENTRY | list [--json]")
+	c := newControlCmd(e, "whitelist", "usage: ifw whitelist add IP|CIDR|HOST [--comment TEXT] | del ENTRY | list [--json]", args)
+	if c == nil {
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("whitelist "+args[0], flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, socket, asJSON := c.fs, c.socket, c.asJSON
 	comment := fs.String("comment", "", "a comment kept beside the entry")
 	if err := parseInterspersed(fs, args[1:]); err != nil {
 		return flagExit(err)
@@ -83,6 +77,27 @@ func runWhitelist(e env, args []string) int {
 		return exitUsage
 	}
 	return printResult(e, "ifw whitelist", raw, err)
+}
+
+// controlCmd is the command line of `ifw NAME VERB …`, a command that talks
+// to the daemon: a flag set with --socket and --json.
+type controlCmd struct {
+	fs     *flag.FlagSet
+	socket *string
+	asJSON *bool
+}
+
+// newControlCmd starts the flags of `ifw name args…`; without a verb it
+// prints usage and returns nil.
+func newControlCmd(e env, name, usage string, args []string) *controlCmd {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, usage)
+		return nil
+	}
+	fs := flag.NewFlagSet(name+" "+args[0], flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return &controlCmd{fs: fs, socket: fs.String("socket", defaultSocket, "the daemon's control socket"),
+		asJSON: fs.Bool("json", false, "print JSON")}
 }
 
 // parseInterspersed parses flags that may follow the positional arguments

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,14 +15,11 @@ const queueUsage = "usage: ifw queue list [--json] | allow N [--always|--session
 // runQueue is `ifw queue list|allow|deny`: the held connections waiting
 // for an answer, answered in a terminal.
 func runQueue(e env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, queueUsage)
+	c := newControlCmd(e, "queue", queueUsage, args)
+	if c == nil {
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("queue "+args[0], flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, socket, asJSON := c.fs, c.socket, c.asJSON
 	always := fs.Bool("always", false, "also add a permanent rule (saved in the rules file)")
 	session := fs.Bool("session", false, "also add a session rule (ends after 60 s without a connection)")
 	dur := fs.String("for", "", "also add a rule for this long (e.g. 1h)")

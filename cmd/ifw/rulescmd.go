@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,14 +13,11 @@ const rulesUsage = "usage: ifw rules list [--json] | add [--session|--once|--for
 
 // runRules is `ifw rules list|add|del`: the outbound rules.
 func runRules(e env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, rulesUsage)
+	c := newControlCmd(e, "rules", rulesUsage, args)
+	if c == nil {
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs, socket, asJSON := c.fs, c.socket, c.asJSON
 	session := fs.Bool("session", false, "add: a session rule (ends after 60 s without a connection)")
 	once := fs.Bool("once", false, "add: a rule for the next connection only")
 	dur := fs.String("for", "", "add: a rule for this long (e.g. 1h)")
