@@ -9,10 +9,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ifw/ifw/actions/notify"
-	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/alerts"
 )
 
 // Outbound module upkeep.
@@ -30,7 +30,7 @@ type outbound struct {
 	set    *rules.Set
 	finder *procs.Finder
 	store  *alerts.Store // closed questions, for reports
-	lat    *latencies // packet → verdict by a rule
+	lat    *latencies    // packet → verdict by a rule
 	log    *slog.Logger
 }
 
