@@ -4,10 +4,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+
+	"github.com/ifw/ifw/actions/verdict/rules"
 )
 
 // runConfig is `ifw config check [--config FILE]`: it reads the whole
-// configuration and the files it names (signatures, auto_dl) as the daemon
+// configuration and the files it names (signatures, auto_dl, the outbound
+// rules when [verdict] is enabled) as the daemon
 // would, and reports the first problem as file:line.
 func runConfig(e env, args []string) int {
 	if len(args) == 0 || args[0] != "check" {
@@ -26,6 +29,9 @@ func runConfig(e env, args []string) int {
 	cfg, err := loadDaemonConfig(*path, true)
 	if err == nil {
 		_, err = cfg.detect.loadLists()
+	}
+	if err == nil && cfg.verdict.enabled {
+		_, err = rules.NewSet(rules.Options{}).Load(cfg.verdict.module.RulesFile)
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw config check:", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,19 @@ func TestWriteQuestionsAndRules(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing %q in:\n%s", want, b.String())
 		}
+	}
+}
+
+func TestConfigCheckRulesFile(t *testing.T) {
+	dir := t.TempDir()
+	rulesPath := dir + "/rules"
+	if err := os.WriteFile(rulesPath, []byte("allow exe=/usr/bin/ssh port=22\nallow exe=relative\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := writeConf(t, "[verdict]\nenabled = yes\nrules = "+rulesPath+"\n")
+	var out, errb bytes.Buffer
+	if code := run(env{stdout: &out, stderr: &errb}, []string{"config", "check", "--config", conf}); code != exitFail ||
+		!strings.Contains(errb.String(), rulesPath+":2:") {
+		t.Errorf("exit %d, stderr %q: want the rules file's line 2", code, errb.String())
 	}
 }
