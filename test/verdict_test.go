@@ -57,6 +57,17 @@ func TestVerdictRules(t *testing.T) {
 	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") {
 		t.Errorf("ifw status:\n%s", out)
 	}
+	// The closed question is in the store: the report counts it.
+	out, err := exec.Command(ifwBin, "report", "--config", v.d.conf, "--format", "json", "--socket", v.d.socket).Output()
+	var rep struct {
+		Outbound *struct {
+			Questions int `json:"questions"`
+			Timed     int `json:"timed_out"`
+		} `json:"outbound"`
+	}
+	if err != nil || json.Unmarshal(out, &rep) != nil || rep.Outbound == nil || rep.Outbound.Questions != 1 || rep.Outbound.Timed != 1 {
+		t.Errorf("ifw report: %v\n%s", err, out)
+	}
 }
 
 // TestVerdictAsk: held connections answered from a terminal: allow once,
