@@ -26,7 +26,11 @@ type verdictLab struct {
 	port string
 }
 
-const verdictQueue = "3"
+const (
+	verdictQueue = "3"
+	client6      = "2001:db8:1::2"
+	server6      = "2001:db8:1::3"
+)
 
 // connbenchBin builds test/connbench once per run.
 var connbenchBin = sync.OnceValues(func() (string, error) {
@@ -56,7 +60,10 @@ func newVerdictLab(t *testing.T, rules []string, verdictKeys string, setupArgs [
 		t.Fatal(err)
 	}
 	v := &verdictLab{lab: newLab(t), t: t, dir: t.TempDir(), nc: nc, port: "8080"}
+	v.must("ip", "-n", v.attacker, "addr", "add", client6+"/64", "dev", v.ifA, "nodad")
+	v.must("ip", "-n", v.victim, "addr", "add", server6+"/64", "dev", v.ifV, "nodad")
 	background(t, "connbench serve", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", victimIP+":8080"))
+	background(t, "connbench serve 6", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", "["+server6+"]:8080"))
 	waitFor(t, "the server", 10*time.Second, func() bool { ok, _ := v.connect(v.nc, 1); return ok })
 	v.writeRules(rules...)
 	sections := fmt.Sprintf("[source none]\ntype = file\npath = %s\n\n[block]\nenabled = no\n\n"+
@@ -101,13 +108,22 @@ func (v *verdictLab) copyNC(name string) string {
 // connect runs `exe -z -w wait server 8080` in the client: whether the
 // TCP connection was made, and how long it took to find out.
 func (v *verdictLab) connect(exe string, wait int) (bool, time.Duration) {
+	return v.connectTo(victimIP, exe, wait)
+}
+
+// connectTo is connect to another address of the server.
+func (v *verdictLab) connectTo(addr, exe string, wait int) (bool, time.Duration) {
 	start := time.Now()
-	err := v.connectCmd(exe, wait).Run()
+	err := v.connectCmdTo(addr, exe, wait).Run()
 	return err == nil, time.Since(start)
 }
 
 func (v *verdictLab) connectCmd(exe string, wait int) *exec.Cmd {
-	return exec.Command("ip", "netns", "exec", v.attacker, exe, "-z", "-w", strconv.Itoa(wait), victimIP, v.port)
+	return v.connectCmdTo(victimIP, exe, wait)
+}
+
+func (v *verdictLab) connectCmdTo(addr, exe string, wait int) *exec.Cmd {
+	return exec.Command("ip", "netns", "exec", v.attacker, exe, "-z", "-w", strconv.Itoa(wait), addr, v.port)
 }
 
 // connectAsync starts a connection; the channel gets its outcome.

@@ -22,16 +22,27 @@ func TestVerdictRules(t *testing.T) {
 	denied, rejected, other := v.copyNC("nc-denied"), v.copyNC("nc-rejected"), v.copyNC("nc-other")
 	v.writeRules(
 		"allow exe="+v.nc+" dst="+victimIP+" port=8080 proto=tcp",
+		"allow exe="+v.nc+" dst=2001:db8:1::/64 port=8080 proto=tcp",
 		"deny exe="+denied+" dst="+victimIP,
+		"deny exe="+denied+" dst="+server6,
 		"reject exe="+rejected+" port=8080")
 	v.d.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the rules reloaded", 10*time.Second, func() bool {
 		o := v.outbound()
-		return o != nil && o["rules"] == 3.0
+		return o != nil && o["rules"] == 5.0
 	})
 	v.setup()
 	if ok, _ := v.connect(v.nc, 3); !ok {
 		t.Errorf("nc: not connected, want allowed by its rule")
+	}
+	if ok, _ := v.connectTo(server6, v.nc, 3); !ok {
+		t.Errorf("nc over IPv6: not connected, want allowed by its rule")
+	}
+	if ok, took := v.connectTo(server6, denied, 2); ok || took < 1900*time.Millisecond {
+		t.Errorf("nc-denied over IPv6: connected %v after %s, want dropped", ok, took)
+	}
+	if ok, took := v.connectTo(server6, rejected, 5); ok || took > time.Second {
+		t.Errorf("nc-rejected over IPv6: connected %v after %s, want refused at once", ok, took)
 	}
 	if ok, took := v.connect(denied, 2); ok || took < 1900*time.Millisecond {
 		t.Errorf("nc-denied: connected %v after %s, want dropped (nc's 2 s timeout)", ok, took)
@@ -51,7 +62,7 @@ func TestVerdictRules(t *testing.T) {
 	o := v.outbound()
 	t.Logf("outbound status after %s: %v", time.Since(start), o)
 	// One question: the retransmitted SYNs got the default without asking.
-	if o["timed_out"] != 1.0 || o["asked"] != 1.0 || o["by_rule"].(float64) < 3 || o["unknown_process"] != 0.0 {
+	if o["timed_out"] != 1.0 || o["asked"] != 1.0 || o["by_rule"].(float64) < 6 || o["unknown_process"] != 0.0 {
 		t.Errorf("outbound counters %v", o)
 	}
 	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") {
