@@ -14,18 +14,16 @@ import (
 type fakeKernel struct {
 	mu       sync.Mutex
 	verdicts map[uint32][]rules.Action
-	got      chan uint32
 }
 
 func newFakeKernel() *fakeKernel {
-	return &fakeKernel{verdicts: map[uint32][]rules.Action{}, got: make(chan uint32, 1024)}
+	return &fakeKernel{verdicts: map[uint32][]rules.Action{}}
 }
 
 func (k *fakeKernel) Verdict(id uint32, a rules.Action) error {
 	k.mu.Lock()
 	k.verdicts[id] = append(k.verdicts[id], a)
 	k.mu.Unlock()
-	k.got <- id
 	return nil
 }
 
@@ -34,19 +32,6 @@ func (k *fakeKernel) of(id uint32) []rules.Action {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return append([]rules.Action(nil), k.verdicts[id]...)
-}
-
-// wait waits for n verdicts.
-func (k *fakeKernel) wait(n int, timeout time.Duration) bool {
-	deadline := time.After(timeout)
-	for range n {
-		select {
-		case <-k.got:
-		case <-deadline:
-			return false
-		}
-	}
-	return true
 }
 
 // fakeOwners attributes tuples by source port.
