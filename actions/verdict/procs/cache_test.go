@@ -71,3 +71,23 @@ func TestFDHint(t *testing.T) {
 		t.Errorf("nameZ = %q", got)
 	}
 }
+
+func TestGenMapDrop(t *testing.T) {
+	m := newGenMap[int, int](4)
+	var dropped []int
+	m.drop = func(k, _ int) { dropped = append(dropped, k) }
+	for i := range 6 {
+		m.put(i, i)
+	}
+	// 0 and 1 became old when 2 came, and were dropped when 4 came.
+	if !slices.Equal(dropped, []int{0, 1}) && !slices.Equal(dropped, []int{1, 0}) {
+		t.Errorf("dropped %v, want 0 and 1", dropped)
+	}
+	dropped = nil
+	m.delete(2)
+	m.filter(func(k, _ int) bool { return k != 3 })
+	m.put(4, 40) // replaced, not dropped
+	if len(dropped) != 0 {
+		t.Errorf("delete, filter and replace dropped %v", dropped)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,11 @@ import (
 // childEnv makes the test binary a helper: it opens a connection to the
 // address in the variable ("tcp ADDR" or "udp ADDR"), prints its local
 // address, and holds it until its stdin closes; with "wait" first
-// ("wait tcp ADDR"), it waits for a line on stdin before connecting.
+// ("wait tcp ADDR"), it waits for a line on stdin before connecting;
+// with "exec" first, it execs the executable execEnv names on a line of
+// stdin, keeping the connection (see execHolding). "hold" prints "held"
+// and holds the descriptors it inherited until its stdin closes;
+// "pidreuse DIR" is pidReuse.
 const childEnv = "IFW_PROCS_TEST_CHILD"
 
 func TestMain(m *testing.M) {
@@ -31,12 +36,21 @@ func TestMain(m *testing.M) {
 
 func child(spec string) int {
 	in := bufio.NewReader(os.Stdin)
+	if spec == "hold" {
+		fmt.Println("held")
+		_, _ = io.Copy(io.Discard, in)
+		return 0
+	}
+	if dir, ok := strings.CutPrefix(spec, "pidreuse "); ok {
+		return pidReuse(dir)
+	}
 	if rest, ok := strings.CutPrefix(spec, "wait "); ok {
 		spec = rest
 		if _, err := in.ReadString('\n'); err != nil {
 			return 1
 		}
 	}
+	spec, reexec := strings.CutPrefix(spec, "exec ")
 	network, addr, _ := strings.Cut(spec, " ")
 	var c net.Conn
 	var err error
@@ -55,6 +69,9 @@ func child(spec string) int {
 		return 1
 	}
 	fmt.Println(c.LocalAddr())
+	if reexec {
+		return execHolding(c, in)
+	}
 	_, _ = io.Copy(io.Discard, in)
 	return 0
 }
@@ -78,11 +95,13 @@ func startHolder(t testing.TB, exe, network string, dst netip.AddrPort) *holder 
 	return h
 }
 
-// spawnHolder starts the helper with the spec; the caller stops it.
-func spawnHolder(t testing.TB, exe, spec string) *holder {
+// spawnHolder starts the helper with the spec, passing it the extra
+// descriptors (from 3 on); the caller stops it.
+func spawnHolder(t testing.TB, exe, spec string, extra ...*os.File) *holder {
 	t.Helper()
 	h := &holder{cmd: exec.Command(exe, "-test.run=^$"), done: make(chan struct{})}
-	h.cmd.Env = append(os.Environ(), childEnv+"="+spec)
+	h.cmd.Env = childEnviron(spec)
+	h.cmd.ExtraFiles = extra
 	h.cmd.Stderr = os.Stderr
 	var err error
 	h.stdin, err = h.cmd.StdinPipe()
@@ -93,6 +112,15 @@ func spawnHolder(t testing.TB, exe, spec string) *holder {
 	must(t, h.cmd.Start())
 	go func() { _ = h.cmd.Wait(); close(h.done) }()
 	return h
+}
+
+// childEnviron is the environment of a helper running spec. A helper
+// built with -race exits without the race detector's default 1 s wait.
+func childEnviron(spec string) []string {
+	env := slices.DeleteFunc(os.Environ(), func(v string) bool {
+		return strings.HasPrefix(v, childEnv+"=") || strings.HasPrefix(v, "GORACE=")
+	})
+	return append(env, childEnv+"="+spec, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 }
 
 // connected reads the helper's local address.

@@ -40,13 +40,12 @@ type diagMsg struct {
 	V6Only bool
 }
 
-// marshalReq encodes struct inet_diag_req_v2 for every socket state.
-func marshalReq(family, proto uint8, id sockID) []byte {
-	b := make([]byte, sizeofReq)
-	b[0], b[1] = family, proto
+// putReq encodes struct inet_diag_req_v2 for every socket state into
+// b[:sizeofReq].
+func putReq(b []byte, family, proto uint8, id sockID) {
+	b[0], b[1], b[2], b[3] = family, proto, 0, 0 // idiag_ext, pad
 	binary.NativeEndian.PutUint32(b[4:], allStates)
 	putSockID(b[8:], family, id)
-	return b
 }
 
 // putSockID encodes id into b[:sizeofSockID] for a socket of family.
@@ -60,9 +59,11 @@ func putSockID(b []byte, family uint8, id sockID) {
 	binary.NativeEndian.PutUint32(b[44:], uint32(id.Cookie>>32))
 }
 
-// putAddr writes a as family stores it: 4 bytes then zeros for AF_INET,
-// 16 bytes (IPv4 v4-mapped) for AF_INET6. An invalid a stays all zeros.
+// putAddr writes a into b[:16] as family stores it: 4 bytes then zeros
+// for AF_INET, 16 bytes (IPv4 v4-mapped) for AF_INET6; all zeros for an
+// invalid a.
 func putAddr(b []byte, family uint8, a netip.Addr) {
+	clear(b[:16])
 	if !a.IsValid() {
 		return
 	}

@@ -1,6 +1,7 @@
 package procs
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net/netip"
 	"testing"
@@ -25,6 +26,15 @@ func encodeDiag(m diagMsg) []byte {
 		}
 		b = append(b, attr...)
 	}
+	return b
+}
+
+// marshalReq encodes a request with putReq, over a buffer dirtied
+// first: the request buffer of a diagConn is reused, so putReq must
+// write every byte.
+func marshalReq(family, proto uint8, id sockID) []byte {
+	b := bytes.Repeat([]byte{0xaa}, sizeofReq)
+	putReq(b, family, proto, id)
 	return b
 }
 

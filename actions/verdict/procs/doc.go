@@ -14,17 +14,38 @@
 //     outgoing interface (Tuple.Iface) are the sockets on the local port
 //     dumped and matched here, to find sockets bound to a device: a dump
 //     makes the kernel walk its whole socket hash table, so give Iface.
+//     The netlink sockets are driven with plain system calls on buffers
+//     of their own: an exact lookup allocates nothing, and only replies
+//     from the kernel to the request made (sequence number, port ID)
+//     are believed.
 //  2. The process: a cache maps socket inodes to the descriptor that held
-//     each when last seen; a hit costs reading that one link. A miss
-//     searches the processes' descriptor tables (/proc/PID/fd), likeliest
-//     first: the processes that recently held sockets of the same user
-//     (at the descriptor numbers their sockets last had first), those
-//     started since the last refresh, the user's other processes newest
-//     first, processes of unknown user, then all the rest. Every socket
-//     met on the way is cached. The process found is read (stat, exe
-//     link, status) and checked against PID reuse: its start time is read
-//     before and after the links from one open stat file and must not
-//     change.
+//     each when last seen; a hit costs reading that link, and the exe
+//     link and name, through the holder's pinned directory (below). A
+//     miss searches the processes' descriptor tables (/proc/PID/fd),
+//     likeliest first: the processes that recently held sockets of the
+//     same user (at the descriptor numbers their sockets last had
+//     first), those started since the last refresh, the user's other
+//     processes newest first, processes of unknown user, then all the
+//     rest. Every socket met on the way is cached. A process not pinned
+//     (found the first time, or unpinned since) is read by path (stat,
+//     exe link, status) and checked against PID reuse: its start time is
+//     read before and after the links from one open stat file and must
+//     not change.
+//
+// Pins: between those two reads, the process's /proc/PID directory and
+// its comm file are opened and kept. Procfs binds them to the process
+// (its struct pid), not to the PID: once the process exits, links read
+// through them fail, whoever gets the PID next. So a descriptor link
+// read through the pin proves that this very process holds the socket
+// now, without a start time to read. A pinned process cached before
+// costs three reads (the descriptor link, the exe link, the name; with
+// Config.Hash, a stat of the executable too), and is read by path again
+// when its exe link or name changed (exec, rename). The recent holders'
+// descriptors are probed through their pins as well. At most 1024
+// processes are pinned (fewer under a low descriptor limit: each pin is
+// two descriptors), the least recently used are unpinned first, and Run
+// unpins the processes that exited. An unpinning never closes a
+// descriptor a lookup is using.
 //
 // Run keeps the process table current off the verdict path, every
 // Config.Refresh, and sweeps the caches of processes that exited or whose

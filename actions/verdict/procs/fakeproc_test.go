@@ -10,7 +10,7 @@ import (
 )
 
 // fakeProc is a fabricated procfs tree: PID directories with stat,
-// status, an exe link and an fd directory of links.
+// comm, status, an exe link and an fd directory of links.
 type fakeProc struct {
 	t    *testing.T
 	root string
@@ -56,9 +56,11 @@ func statLine(pid int, comm string, start uint64) string {
 		pid, comm, pid, pid, start)
 }
 
+// setStart writes the name and start time of pid (stat and comm).
 func (fp *fakeProc) setStart(pid int, comm string, start uint64) {
 	fp.t.Helper()
 	must(fp.t, os.WriteFile(filepath.Join(fp.dir(pid), "stat"), []byte(statLine(pid, comm, start)), 0o444))
+	must(fp.t, os.WriteFile(filepath.Join(fp.dir(pid), "comm"), []byte(comm+"\n"), 0o444))
 }
 
 func (fp *fakeProc) addFD(pid, fd int, target string) {
@@ -145,5 +147,34 @@ func TestFakeProcCachedHolderMoved(t *testing.T) {
 	p, err := f.ownerOf(7, 0)
 	if err != nil || p.PID != 101 || p.Exe != "/usr/bin/curl" {
 		t.Fatalf("after the move: %+v, %v; want pid 101", p, err)
+	}
+}
+
+func TestFakeProcPinned(t *testing.T) {
+	// A cached holder is checked through its pin: a new name (a rename,
+	// or an exec of a script by the same interpreter) or exe link (an
+	// exec) is read anew, and a descriptor closed is not believed.
+	fp := newFakeProc(t)
+	fp.add(100, fakeProcess{comm: "a", start: 10, exe: "/bin/a", fds: map[int]string{3: sockLink(7)}})
+	f := newTestFinder(t, Config{Proc: fp.root}, false)
+	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "a" || f.dirs.get(100) == nil {
+		t.Fatalf("first lookup: %+v, %v; pinned %v", p, err, f.dirs.get(100) != nil)
+	}
+	fp.setStart(100, "renamed", 10)
+	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "renamed" || p.Exe != "/bin/a" {
+		t.Errorf("after a rename: %+v, %v", p, err)
+	}
+	exe := filepath.Join(fp.dir(100), "exe")
+	must(t, os.Remove(exe))
+	must(t, os.Symlink("/bin/b (deleted)", exe))
+	if p, err := f.ownerOf(7, 0); err != nil || p.Exe != "/bin/b" || !p.Deleted || p.Start != 10 {
+		t.Errorf("after an exec: %+v, %v", p, err)
+	}
+	if st := f.Stats(); st.CacheHits != 2 || st.CacheMisses != 1 {
+		t.Errorf("stats %+v: want 2 cache hits, 1 miss", st)
+	}
+	must(t, os.Remove(filepath.Join(fp.dir(100), "fd", "3")))
+	if p, err := f.ownerOf(7, 0); !errors.Is(err, ErrNoProcess) {
+		t.Errorf("after the descriptor closed: %+v, %v; want ErrNoProcess", p, err)
 	}
 }

@@ -11,10 +11,33 @@ import (
 
 // scanFDs reads the descriptor links of pid until one is s.want and
 // returns that descriptor, or -1: first the numbers in s.probes, then,
-// if all, the others in directory order. Every socket met on the way is
-// appended to s.seen. A process that is gone or not readable is not an
-// error.
-func (f *Finder) scanFDs(pid int, all bool, s *scratch) (int, error) {
+// if all, the others in directory order. The probes are read through
+// d, pid's pinned directory if not nil, which then tells whether the
+// process it pins holds the socket (pinned); the rest by path. Every
+// socket met on the way is appended to s.seen. A process that is gone
+// or not readable is not an error.
+func (f *Finder) scanFDs(pid int, d *procDir, all bool, s *scratch) (fd int, pinned bool, err error) {
+	if d != nil && len(s.probes) > 0 {
+		fd, read, res := s.probeDir(d, s.probes)
+		f.stats.fdsRead.Add(uint64(read))
+		if res != probeGone {
+			f.stats.fdScans.Add(1)
+			if res == probeHit || !all {
+				return fd, res == probeHit, nil
+			}
+			fd, err := f.scanPath(pid, true, true, s)
+			return fd, false, err
+		}
+		f.dirs.remove(pid, d)
+	}
+	fd, err = f.scanPath(pid, false, all, s)
+	return fd, false, err
+}
+
+// scanPath reads the descriptor links of pid by path until one is
+// s.want: the numbers in s.probes first unless probed (read already),
+// then, if all, the others.
+func (f *Finder) scanPath(pid int, probed, all bool, s *scratch) (int, error) {
 	dfd, err := f.proc.openDir(pid)
 	if err != nil {
 		if err == errGone || err == unix.EACCES {
@@ -23,19 +46,23 @@ func (f *Finder) scanFDs(pid int, all bool, s *scratch) (int, error) {
 		return -1, fmt.Errorf("procs: open fd directory of %d: %w", pid, err)
 	}
 	defer unix.Close(dfd)
-	f.stats.fdScans.Add(1)
-	for i, fd := range s.probes {
-		if s.checkFD(dfd, nameZ(s.name[:], fd), int(fd)) {
-			f.stats.fdsRead.Add(uint64(i + 1))
-			return int(fd), nil
+	read := 0
+	if !probed {
+		f.stats.fdScans.Add(1)
+		for _, fd := range s.probes {
+			read++
+			if s.checkFD(dfd, nameZ(s.name[:], fd), int(fd)) {
+				f.stats.fdsRead.Add(uint64(read))
+				return int(fd), nil
+			}
 		}
 	}
 	if !all {
-		f.stats.fdsRead.Add(uint64(len(s.probes)))
+		f.stats.fdsRead.Add(uint64(read))
 		return -1, nil
 	}
-	fd, read, err := s.scanDir(dfd)
-	f.stats.fdsRead.Add(uint64(len(s.probes) + read))
+	fd, n, err := s.scanDir(dfd)
+	f.stats.fdsRead.Add(uint64(read + n))
 	return fd, err
 }
 

@@ -21,6 +21,7 @@ type Finder struct {
 	proc   *procFS
 	inodes *inodeCache
 	procs  *procCache
+	dirs   *procDirs
 	hot    *hotPIDs
 	hints  *fdHints
 	hash   *hasher // nil unless Config.Hash
@@ -60,7 +61,8 @@ func New(cfg Config, log *slog.Logger) (*Finder, error) {
 	f := &Finder{
 		cfg: cfg, log: log, pool: pool, proc: proc,
 		inodes: newInodeCache(cfg.MaxInodes), procs: newProcCache(maxProcs),
-		hot: newHotPIDs(), hints: newFDHints(), epoch: time.Now(),
+		dirs: newProcDirs(procDirLimit()), hot: newHotPIDs(), hints: newFDHints(),
+		epoch: time.Now(),
 	}
 	f.bufs.New = func() any { return newScratch() }
 	if cfg.Hash {
@@ -73,8 +75,9 @@ func New(cfg Config, log *slog.Logger) (*Finder, error) {
 	return f, nil
 }
 
-// Close closes the sockets and the procfs root, after the lookups under
-// way finish. Lookups after Close return ErrClosed.
+// Close closes the sockets, the pinned process directories and the
+// procfs root, after the lookups under way finish. Lookups after Close
+// return ErrClosed.
 func (f *Finder) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -88,6 +91,7 @@ func (f *Finder) Close() error {
 // closeFDs closes what New opened.
 func (f *Finder) closeFDs() error {
 	var errs []error
+	f.dirs.closeAll()
 	if err := f.pool.shut(); err != nil {
 		errs = append(errs, fmt.Errorf("procs: close sock_diag sockets: %w", err))
 	}

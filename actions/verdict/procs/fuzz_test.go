@@ -75,12 +75,13 @@ func diagSeeds() [][]byte {
 	defer c.shut()
 	for _, fam := range []uint8{unix.AF_INET, unix.AF_INET6} {
 		for _, proto := range []uint8{ProtoTCP, ProtoUDP} {
-			msgs, _ := c.all[0].Execute(netlinkDump(fam, proto))
-			for i, m := range msgs {
-				if i < 4 {
-					seeds = append(seeds, m.Data)
+			n := 0
+			_ = c.all[0].dump(fam, proto, sockID{}, func(msg []byte) error {
+				if n++; n <= 4 {
+					seeds = append(seeds, bytes.Clone(msg))
 				}
-			}
+				return nil
+			})
 		}
 	}
 	return seeds
@@ -136,4 +137,27 @@ func dirent(name string) []byte {
 	binary.NativeEndian.PutUint16(b[16:], uint16(n))
 	copy(b[direntHeader:], name)
 	return b
+}
+
+func FuzzNextMsg(f *testing.F) {
+	for _, s := range diagSeeds() {
+		hdr := make([]byte, 16)
+		binary.NativeEndian.PutUint32(hdr, uint32(16+len(s)))
+		f.Add(append(hdr, s...))
+	}
+	f.Add([]byte{16, 0, 0, 0, 3, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		// The messages split off are what the datagram holds, in order.
+		for b := raw; len(b) > 0; {
+			m, rest, err := nextMsg(b)
+			if err != nil {
+				return
+			}
+			if len(rest) >= len(b) || len(m.data) > len(b)-16 || (len(m.data) > 0 && &m.data[0] != &b[16]) {
+				t.Fatalf("nextMsg(% x) = %+v, %d left", b, m, len(rest))
+			}
+			_ = nlErrno(m.data, m.typ == 2)
+			b = rest
+		}
+	})
 }

@@ -4,10 +4,14 @@ package procs
 // recently used first, coarsely: entries live in a current and an old
 // generation; when the current one is full it becomes the old one and
 // the previous old one is dropped; a hit in the old one moves the entry
-// back. Every operation is O(1). It is not safe for concurrent use.
+// back. Every operation is O(1), amortized when drop is set. It is not
+// safe for concurrent use.
 type genMap[K comparable, V any] struct {
 	cur, old map[K]V
 	half     int
+	// drop, if set, is called for each entry a generation change forgets
+	// (not for those delete, filter or a put of the same key remove).
+	drop func(K, V)
 }
 
 func newGenMap[K comparable, V any](limit int) genMap[K, V] {
@@ -29,6 +33,11 @@ func (m *genMap[K, V]) get(k K) (V, bool) {
 
 func (m *genMap[K, V]) put(k K, v V) {
 	if _, ok := m.cur[k]; !ok && len(m.cur) >= m.half {
+		if m.drop != nil {
+			for dk, dv := range m.old {
+				m.drop(dk, dv)
+			}
+		}
 		m.old, m.cur = m.cur, make(map[K]V, m.half)
 	}
 	m.cur[k] = v

@@ -24,6 +24,10 @@ type fileKey struct {
 	mtime, mnsec int64
 }
 
+func fileKeyOf(st *unix.Stat_t) fileKey {
+	return fileKey{dev: st.Dev, ino: st.Ino, size: st.Size, mtime: st.Mtim.Sec, mnsec: st.Mtim.Nsec}
+}
+
 // hasher digests executables once per fileKey. Concurrent lookups of the
 // same new executable wait for one digest instead of each reading it.
 type hasher struct {
@@ -57,7 +61,7 @@ func (h *hasher) sum(p *procFS, pid int) (string, fileKey, error) {
 	if err := unix.Fstat(fd, &st); err != nil {
 		return "", fileKey{}, fmt.Errorf("procs: stat executable of %d: %w", pid, err)
 	}
-	k := fileKey{dev: st.Dev, ino: st.Ino, size: st.Size, mtime: st.Mtim.Sec, mnsec: st.Mtim.Nsec}
+	k := fileKeyOf(&st)
 	sum, err := h.lookup(k, file)
 	return sum, k, err
 }

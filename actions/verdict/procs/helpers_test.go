@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -125,11 +124,3 @@ func selfExe(t testing.TB) string {
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
-
-// netlinkDump is a dump request for every socket of fam and proto.
-func netlinkDump(fam, proto uint8) netlink.Message {
-	return netlink.Message{
-		Header: netlink.Header{Type: unix.SOCK_DIAG_BY_FAMILY, Flags: netlink.Request | netlink.Dump},
-		Data:   marshalReq(fam, proto, sockID{}),
-	}
-}

@@ -3,29 +3,25 @@ package procs
 import (
 	"errors"
 	"fmt"
-
-	"github.com/mdlayher/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // recvBuffer is the size of each receive: above what the kernel puts in
-// one datagram of a dump (at most 32 KiB), and it spares the extra
-// MSG_PEEK system call mdlayher/netlink makes without a fixed size.
+// one datagram of a dump (at most 32 KiB).
 const recvBuffer = 32 << 10
 
 // connPool is a fixed set of NETLINK_SOCK_DIAG sockets, all dialled at
 // creation in the caller's network namespace. A Lookup takes one for its
 // sock_diag requests only, so lookups run in parallel up to the pool size.
 type connPool struct {
-	free chan *netlink.Conn
-	all  []*netlink.Conn
+	free chan *diagConn
+	all  []*diagConn
 }
 
 // dialPool opens n sockets in the current network namespace.
 func dialPool(n int) (*connPool, error) {
-	p := &connPool{free: make(chan *netlink.Conn, n)}
+	p := &connPool{free: make(chan *diagConn, n)}
 	for range n {
-		c, err := netlink.Dial(unix.NETLINK_SOCK_DIAG, &netlink.Config{MessageBufferSize: recvBuffer})
+		c, err := dialDiag()
 		if err != nil {
 			_ = p.shut()
 			return nil, fmt.Errorf("procs: dial sock_diag netlink socket: %w", err)
@@ -37,16 +33,16 @@ func dialPool(n int) (*connPool, error) {
 }
 
 // get waits for a free socket.
-func (p *connPool) get() *netlink.Conn { return <-p.free }
+func (p *connPool) get() *diagConn { return <-p.free }
 
 // put hands a socket back.
-func (p *connPool) put(c *netlink.Conn) { p.free <- c }
+func (p *connPool) put(c *diagConn) { p.free <- c }
 
 // shut closes the sockets; none may be in use.
 func (p *connPool) shut() error {
 	var errs []error
 	for _, c := range p.all {
-		errs = append(errs, c.Close())
+		errs = append(errs, c.close())
 	}
 	return errors.Join(errs...)
 }

@@ -46,8 +46,9 @@ func (f *Finder) refresh() error {
 	return nil
 }
 
-// sweep forgets what belongs to processes no longer in t, and counts the
-// PIDs found reused; it rereads the user of each cached process.
+// sweep forgets what belongs to processes no longer in t, unpinning
+// them, and counts the PIDs found reused; it rereads the user of each
+// cached process.
 func (f *Finder) sweep(t *table, s *scratch) {
 	now := f.now()
 	f.inodes.filter(func(_ uint64, r ownerRef) bool {
@@ -59,6 +60,7 @@ func (f *Finder) sweep(t *table, s *scratch) {
 	f.procs.filter(func(k procKey, _ *procInfo) bool { return f.aliveCounted(t, k.pid, k.start) })
 	f.hot.prune(func(k procKey) bool { return t.alive(k.pid, k.start) })
 	f.hints.filter(func(pid int) bool { return t.alive(pid, 0) })
+	f.dirs.filter(func(pid int, d *procDir) bool { return t.alive(pid, d.start) })
 	for _, k := range f.procs.snapshot() {
 		f.recheckUser(k, s)
 	}

@@ -7,7 +7,8 @@ type scratch struct {
 	link   [4096]byte // exe link (PATH_MAX)
 	fdl    [64]byte   // a descriptor link: longer ones are not sockets
 	dents  [8192]byte // getdents64 records
-	name   [16]byte   // a NUL-terminated descriptor number
+	name   [16]byte   // a NUL-terminated descriptor number, or "fd/N"
+	one    [1]int32   // the one descriptor a cached holder is checked at
 	inode  uint64     // the socket looked for
 	want   []byte     // its link text, "socket:[INODE]"
 	seen   []seenSocket

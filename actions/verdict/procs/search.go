@@ -69,12 +69,18 @@ func (f *Finder) try(pid int, probes bool, t *table, s *scratch) (Process, error
 	if probes && len(s.probes) == 0 {
 		return Process{}, nil
 	}
-	fd, err := f.scanFDs(pid, !probes, s)
+	d := f.dirs.get(pid)
+	fd, pinned, err := f.scanFDs(pid, d, !probes, s)
 	f.inodes.putSeen(pid, t.pids[pid].start, s.seen)
 	if err != nil || fd < 0 {
 		return Process{}, err
 	}
-	p, err := f.processOf(pid, fd, s)
+	var p Process
+	if pinned {
+		p, err = f.pinnedProcess(d, pid, fd, s)
+	} else {
+		p, err = f.processOf(pid, fd, s)
+	}
 	if err != nil {
 		return Process{}, ignoreGone(err)
 	}

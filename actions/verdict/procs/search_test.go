@@ -82,13 +82,16 @@ func TestRunSweep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if n := f.dirs.len(); n != 2 {
+		t.Fatalf("%d processes pinned, want 2", n)
+	}
 	fp.remove(10)
 	fp.setStart(20, "b2", 9) // PID 20 reused
 	waitFor(t, func() bool {
 		st := f.Stats()
 		return st.CachedInodes == 0 && st.PIDReuse == 1 && st.Processes == 1
 	})
-	waitFor(t, func() bool { return f.procs.len() == 0 && f.hot.len() == 0 })
+	waitFor(t, func() bool { return f.procs.len() == 0 && f.hot.len() == 0 && f.dirs.len() == 0 })
 }
 
 // waitFor polls cond for up to 5 seconds.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -41,18 +40,12 @@ func (f *Finder) socketOf(t Tuple) (diagMsg, error) {
 
 // exactLookup asks the kernel for the one socket of family fam that t's
 // packets belong to (a request without NLM_F_DUMP).
-func exactLookup(c *netlink.Conn, fam uint8, t Tuple) (diagMsg, error) {
-	msgs, err := c.Execute(netlink.Message{
-		Header: netlink.Header{Type: unix.SOCK_DIAG_BY_FAMILY, Flags: netlink.Request},
-		Data:   marshalReq(fam, t.Proto, exactID(fam, t)),
-	})
+func exactLookup(c *diagConn, fam uint8, t Tuple) (diagMsg, error) {
+	m, err := c.exact(fam, t.Proto, exactID(fam, t))
 	if err != nil {
 		return diagMsg{}, diagError("lookup", fam, t, err)
 	}
-	if len(msgs) != 1 {
-		return diagMsg{}, fmt.Errorf("%w: %d sock_diag replies to an exact lookup of %s", errMalformed, len(msgs), t)
-	}
-	return parseDiag(msgs[0].Data)
+	return m, nil
 }
 
 // exactID is the socket identity of an exact lookup. TCP takes the local
@@ -74,24 +67,21 @@ func exactID(fam uint8, t Tuple) sockID {
 
 // dumpLookup lists the sockets of family fam bound to t's local port (the
 // kernel filters on idiag_sport) and returns the one t's packet is from.
-func dumpLookup(c *netlink.Conn, fam uint8, t Tuple) (diagMsg, error) {
+func dumpLookup(c *diagConn, fam uint8, t Tuple) (diagMsg, error) {
 	id := sockID{Src: netip.AddrPortFrom(netip.Addr{}, t.Src.Port())}
-	msgs, err := c.Execute(netlink.Message{
-		Header: netlink.Header{Type: unix.SOCK_DIAG_BY_FAMILY, Flags: netlink.Request | netlink.Dump},
-		Data:   marshalReq(fam, t.Proto, id),
-	})
-	if err != nil {
-		return diagMsg{}, diagError("dump", fam, t, err)
-	}
 	best, bestScore := diagMsg{}, -1
-	for _, nm := range msgs {
-		m, err := parseDiag(nm.Data)
+	err := c.dump(fam, t.Proto, id, func(b []byte) error {
+		m, err := parseDiag(b)
 		if err != nil {
-			return diagMsg{}, err
+			return err
 		}
 		if s := matchScore(t, m); s > bestScore {
 			best, bestScore = m, s
 		}
+		return nil
+	})
+	if err != nil {
+		return diagMsg{}, diagError("dump", fam, t, err)
 	}
 	if bestScore < 0 {
 		return diagMsg{}, ErrNoSocket

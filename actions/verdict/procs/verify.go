@@ -10,14 +10,16 @@ import (
 // errReused says the PID changed hands while its process was being read.
 var errReused = errors.New("procs: PID reused while reading")
 
-// processOf returns the process pid if it holds s.want at descriptor fd.
-// It reads the start time, then the descriptor and exe links, then the
-// start time again: the same start time before and after means the same
-// process held the socket and ran the executable read, and not another
-// that took over the PID meanwhile. Both reads are of one open stat
-// file, which stays bound to the process it was opened for: once that
-// one exits, it reads as an error whoever has the PID.
-func (f *Finder) processOf(pid, fd int, s *scratch) (Process, error) {
+// readProcess returns the process pid if it holds s.want at descriptor
+// fd, read by path. It reads the start time, then the descriptor and exe
+// links, then the start time again: the same start time before and after
+// means the same process held the socket and ran the executable read,
+// and not another that took over the PID meanwhile. Both reads are of
+// one open stat file, which stays bound to the process it was opened
+// for: once that one exits, it reads as an error whoever has the PID.
+// Between them, the process's directory is pinned (procDir) unless it
+// is already, for processOf to check it cheaply next time.
+func (f *Finder) readProcess(pid, fd int, s *scratch) (Process, error) {
 	sfd, err := f.proc.open(pid, "stat")
 	if err != nil {
 		return Process{}, err
@@ -42,13 +44,35 @@ func (f *Finder) processOf(pid, fd int, s *scratch) (Process, error) {
 	if err != nil {
 		return Process{}, err
 	}
+	d := f.pin(pid, start)
 	if f.afterRead != nil {
 		f.afterRead(pid)
 	}
 	if err := f.sameStart(sfd, pid, start, s); err != nil {
+		if d != nil {
+			d.close()
+		}
 		return Process{}, err
 	}
+	if d != nil {
+		f.dirs.put(pid, d)
+	}
 	return pi.p, nil
+}
+
+// pin opens the directory of the process that has pid now, expected to
+// be the one started at start; nil if that one is pinned already or the
+// directory cannot be opened (the lookup goes on without).
+func (f *Finder) pin(pid int, start uint64) *procDir {
+	if d := f.dirs.get(pid); d != nil && d.start == start {
+		return nil
+	}
+	d, err := openProcDir(f.proc, pid, start)
+	if err != nil {
+		f.log.Debug("procs: pin process", "pid", pid, "err", err)
+		return nil
+	}
+	return d
 }
 
 // procInfo returns the cached process k if its exe link, name and (when
