@@ -64,9 +64,6 @@ type Config struct {
 	// one. MaxQuestions bounds the open questions, MaxHeld the packets
 	// each holds; beyond them a packet gets the fail-mode verdict.
 	Workers, Backlog, MaxQuestions, MaxHeld int
-	// Inline decides a packet on the queue's reader when no other packet
-	// waits for a worker.
-	Inline bool
 	// Clock is time.Now unless a test sets it.
 	Clock func() time.Time
 }

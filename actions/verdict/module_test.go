@@ -299,17 +299,3 @@ func TestBoundsGiveFailVerdict(t *testing.T) {
 		t.Errorf("held packets decided: %v", v)
 	}
 }
-
-func TestInlineDecides(t *testing.T) {
-	h := newHarness(t, Config{Inline: true, AskTimeout: time.Hour}, "allow exe=/usr/bin/curl")
-	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000)) // decided on the caller's goroutine
-	if v := h.k.of(1); len(v) != 1 || v[0] != rules.Allow {
-		t.Errorf("inline verdict %v, want allow at once", v)
-	}
-	h.send(pkt(2, 1002, "203.0.113.2", 80, 1000))
-	h.openQuestions(1)
-	h.stop()
-	if got := h.verdictOf(2); got != rules.Deny {
-		t.Errorf("held inline, then shutdown: %v, want the fail verdict", got)
-	}
-}

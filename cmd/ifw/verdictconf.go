@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -24,7 +23,7 @@ type verdictSettings struct {
 func defaultVerdictSettings() verdictSettings {
 	return verdictSettings{module: verdict.Config{Mode: verdict.ModeAsk, Default: rules.Deny,
 		AskTimeout: verdict.DefaultAskTimeout, RulesFile: verdict.DefaultRulesFile,
-		RejectMark: firewall.DefaultRejectMark, Inline: os.Getenv("IFW_INLINE") != ""}, sessionIdle: time.Minute}
+		RejectMark: firewall.DefaultRejectMark}, sessionIdle: time.Minute}
 }
 
 // readVerdict applies the [verdict] section.
