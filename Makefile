@@ -35,7 +35,7 @@ BENCH_LOG   := $(BENCH_DIR)/fw-1m.log
 BENCH_LOG3  := $(BENCH_DIR)/fw-3m.log
 DEMO_LOG    := sources/logline/testdata/captures/syslog-bsd.log
 
-.PHONY: all build demo test check deps system fuzz-short fuzz bench bench-go bench-analyze bench-psad lint clean
+.PHONY: all build demo test check deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
 
 all: build
 
@@ -81,7 +81,7 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=1m
 
-bench: bench-go bench-analyze
+bench: bench-go bench-analyze bench-verdict
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
@@ -104,6 +104,13 @@ bench-analyze: build $(BENCH_LOG) $(BENCH_LOG3)
 	done
 
 # bench-psad runs psad -A (Debian package psad) on the same 1M-line file.
+# bench-verdict: what the outbound queue adds to a new TCP connection
+# decided by a rule (p50/p99) and the connection rate, against the same
+# traffic without the queue rule, in network namespaces (root).
+bench-verdict:
+	mkdir -p $(BENCH_DIR)
+	IFW_BENCH_OUT=$(BENCH_DIR)/verdict.json $(GO) test -count=1 -run '^TestVerdictLatency$$' -v ./test/ | grep -v '^        added'
+
 bench-psad: $(BENCH_LOG)
 	@command -v psad >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq psad >/dev/null; }
 	@cat $(BENCH_LOG) > /dev/null
