@@ -24,6 +24,7 @@ type setupFlags struct {
 	rejectMark     uint
 	backend        string
 	family         string
+	given          map[string]bool // flags on the command line
 }
 
 func parseSetupFlags(e env, args []string) (*setupFlags, error) {
@@ -36,13 +37,16 @@ func parseSetupFlags(e env, args []string) (*setupFlags, error) {
 	fs.StringVar(&f.logTarget, "log", "log", "how dropped packets reach ifw: log (LOG to the kernel log), nflog, none")
 	fs.StringVar(&f.logPrefix, "log-prefix", "", "log prefix (default \"ifw \")")
 	fs.UintVar(&f.nflogGroup, "nflog-group", 0, "NFLOG group, with --log nflog")
-	fs.IntVar(&f.queue, "queue", -1, "add the outbound module's NFQUEUE rule on this queue number")
+	fs.IntVar(&f.queue, "queue", -1, "add the outbound module's NFQUEUE rule on this queue number (default: [verdict] queue when enabled)")
 	fs.BoolVar(&f.queueBypass, "queue-bypass", false, "with --queue: let packets through when no daemon listens (fail open)")
 	fs.UintVar(&f.rejectMark, "queue-reject-mark", uint(firewall.DefaultRejectMark),
 		"with --queue: reject packets the outbound module marks with this mark, before the NFQUEUE rule (0: no reject rules)")
 	fs.StringVar(&f.backend, "backend", "", "iptables backend: nft or legacy (default: what iptables is)")
 	fs.StringVar(&f.family, "family", "both", "4, 6 or both")
-	return f, fs.Parse(args)
+	err := fs.Parse(args)
+	f.given = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
+	return f, err
 }
 
 // firewallConfig turns the flags and the configured set names into the
@@ -71,6 +75,22 @@ func (f *setupFlags) firewallConfig(sets block.SetsConfig) (firewall.Config, err
 	return cfg, cfg.Validate()
 }
 
+// queueFrom takes what the command line leaves open from an enabled
+// [verdict]: its queue, fail mode (open: --queue-bypass) and reject mark,
+// so that the rules match what the daemon reads and marks.
+func (f *setupFlags) queueFrom(v verdictSettings) {
+	if !v.enabled || f.given["queue"] {
+		return
+	}
+	f.queue = int(v.module.Queue)
+	if !f.given["queue-bypass"] {
+		f.queueBypass = v.module.FailOpen
+	}
+	if !f.given["queue-reject-mark"] {
+		f.rejectMark = uint(v.module.RejectMark)
+	}
+}
+
 // nonEmpty pairs configured names with their defaults.
 func nonEmpty(set, def, bulk, bulkDef string) []string {
 	if set == "" {
@@ -94,6 +114,7 @@ func runSetup(e env, args []string) int {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)
 		return exitUsage
 	}
+	f.queueFrom(cfg.verdict)
 	fw, err := f.firewallConfig(cfg.block.sets)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)

@@ -137,3 +137,31 @@ func TestConfigCheckRulesFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want the rules file's line 2", code, errb.String())
 	}
 }
+
+func TestSetupQueueFromVerdict(t *testing.T) {
+	conf := writeConf(t, "[verdict]\nenabled = yes\nqueue = 4\nfail = open\nreject_mark = 0x20000000\n")
+	cases := []struct {
+		args       []string
+		want, miss []string
+	}{
+		{nil, []string{"--queue-num 4 --queue-bypass", "--mark 0x20000000/0x20000000"}, nil},
+		{[]string{"--queue", "6"}, []string{"--queue-num 6"}, []string{"--queue-bypass", "0x20000000"}},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		args := append([]string{"setup", "--dry-run", "--log", "none", "--config", conf}, c.args...)
+		if code := run(env{stdout: &out, stderr: &errb}, args); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%v: no %q in\n%s", c.args, w, out.String())
+			}
+		}
+		for _, m := range c.miss {
+			if strings.Contains(out.String(), m) {
+				t.Errorf("%v: %q in\n%s", c.args, m, out.String())
+			}
+		}
+	}
+}
