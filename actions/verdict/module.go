@@ -153,9 +153,22 @@ func (m *Module) upkeep(ctx context.Context, k Kernel) {
 		if now.Sub(last) >= time.Second {
 			last = now
 			m.seen.expire(now)
-			for _, r := range m.deps.Rules.Expire(now) {
-				m.log.Info("rule expired", "rule", r.ID, "line", r.String())
-			}
+			m.expireRules(now)
+		}
+	}
+}
+
+// expireRules removes the rules whose time is over, and rewrites the
+// rules file when a timed one was in it.
+func (m *Module) expireRules(now time.Time) {
+	inFile := false
+	for _, r := range m.deps.Rules.Expire(now) {
+		m.log.Info("rule expired", "rule", r.ID, "line", r.String())
+		inFile = inFile || r.Lifetime == rules.Timed
+	}
+	if inFile {
+		if err := m.deps.Rules.Save(m.cfg.RulesFile); err != nil {
+			m.log.Warn("rules file not rewritten after a timed rule expired", "err", err)
 		}
 	}
 }

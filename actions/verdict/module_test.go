@@ -299,3 +299,30 @@ func TestBoundsGiveFailVerdict(t *testing.T) {
 		t.Errorf("held packets decided: %v", v)
 	}
 }
+
+func TestTimedRuleExpiresFromFile(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Hour})
+	r, _ := rules.ParseLine("allow exe=/usr/bin/curl port=80", nil)
+	r.Lifetime, r.Until = rules.Timed, time.Now().Add(1500*time.Millisecond)
+	if _, err := h.m.AddRule(r); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		set := rules.NewSet(rules.Options{})
+		n, err := set.Load(h.m.cfg.RulesFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("rules file holds %d rules, want the timed one", n)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for count() != 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := count(); n != 0 || h.m.Rules().Len() != 0 {
+		t.Errorf("after expiry: %d in the file, %d in the set", n, h.m.Rules().Len())
+	}
+}
