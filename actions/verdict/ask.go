@@ -35,10 +35,29 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	}
 	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
 		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
-	if m.deps.Asker != nil {
-		id, n := m.deps.Asker.Ask(notifyQuestion(q))
-		if n > 0 && !m.qs.setEvent(q.ID, id, n) {
-			m.deps.Asker.Retract(id) // answered or timed out meanwhile
+	m.show(q)
+}
+
+// show puts q on its owner's desktop if an applet of theirs is there.
+func (m *Module) show(q Question) {
+	if m.deps.Asker == nil {
+		return
+	}
+	id, n := m.deps.Asker.Ask(notifyQuestion(q))
+	if n > 0 && !m.qs.setEvent(q.ID, id, n) {
+		m.deps.Asker.Retract(id) // answered or timed out meanwhile
+	}
+}
+
+// showUnshown shows the open questions no desktop has seen yet: their
+// owner's applet may have started (or restarted) since they were asked.
+func (m *Module) showUnshown() {
+	if m.deps.Asker == nil {
+		return
+	}
+	for _, q := range m.qs.list() {
+		if q.Desktops == 0 {
+			m.show(q)
 		}
 	}
 }

@@ -45,9 +45,11 @@ func (f fakeOwners) Lookup(t procs.Tuple) (procs.Owner, error) {
 	return procs.Owner{Inode: uint64(t.Src.Port()), UID: p.UID, Process: p}, nil
 }
 
-// fakeAsker records questions and retractions.
+// fakeAsker records questions and retractions; while away, no applet
+// is there to show a question.
 type fakeAsker struct {
 	mu        sync.Mutex
+	away      bool
 	asked     []notify.Question
 	retracted []uint64
 }
@@ -55,8 +57,17 @@ type fakeAsker struct {
 func (a *fakeAsker) Ask(q notify.Question) (uint64, int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.away {
+		return 0, 0
+	}
 	a.asked = append(a.asked, q)
 	return 100 + q.ID, 1
+}
+
+func (a *fakeAsker) setAway(away bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.away = away
 }
 
 func (a *fakeAsker) Retract(id uint64) {

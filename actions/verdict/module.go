@@ -150,6 +150,7 @@ func (m *Module) upkeep(ctx context.Context, k Kernel) {
 		for _, h := range m.qs.expired(now) {
 			m.close(k, h, m.cfg.Default, CauseTimeout)
 		}
+		m.showUnshown()
 		if now.Sub(last) >= time.Second {
 			last = now
 			m.seen.expire(now)

@@ -326,3 +326,21 @@ func TestTimedRuleExpiresFromFile(t *testing.T) {
 		t.Errorf("after expiry: %d in the file, %d in the set", n, h.m.Rules().Len())
 	}
 }
+
+func TestQuestionShownToLateApplet(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Hour})
+	h.asker.setAway(true)
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	if q := h.openQuestions(1)[0]; q.Desktops != 0 {
+		t.Fatalf("shown with no applet: %+v", q)
+	}
+	h.asker.setAway(false) // the applet starts
+	deadline := time.Now().Add(5 * time.Second)
+	for h.m.Questions()[0].Desktops == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // a few more ticks: shown once only
+	if asked, _ := h.asker.counts(); asked != 1 || h.m.Questions()[0].Desktops != 1 {
+		t.Errorf("asked %d times, question %+v; want shown once to the late applet", asked, h.m.Questions()[0])
+	}
+}
