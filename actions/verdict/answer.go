@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"time"
@@ -63,7 +64,7 @@ func ruleFor(q Question, a Answer, now time.Time) rules.Rule {
 	}
 	proto, _ := rules.ParseProto(q.Proto)
 	r := rules.Rule{Action: a.Action, Exe: exe, Dst: netip.PrefixFrom(q.Dst, q.Dst.BitLen()),
-		Proto: proto, User: uidString(q.UID), UID: q.UID, Lifetime: a.Lifetime, Created: now,
+		Proto: proto, User: cmp.Or(q.User, uidString(q.UID)), UID: q.UID, Lifetime: a.Lifetime, Created: now,
 		Note: fmt.Sprintf("answer to question %d", q.ID)}
 	if q.Port != 0 {
 		r.Ports = rules.PortRange{Lo: q.Port, Hi: q.Port}
