@@ -65,7 +65,10 @@ func TestVerdictRules(t *testing.T) {
 	if o["timed_out"] != 1.0 || o["asked"] != 1.0 || o["by_rule"].(float64) < 6 || o["unknown_process"] != 0.0 {
 		t.Errorf("outbound counters %v", o)
 	}
-	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") {
+	if a, _ := o["attribution"].(map[string]any); a == nil || a["lookups"].(float64) < 6 || a["pid_reuse"] != 0.0 {
+		t.Errorf("attribution counters %v", o["attribution"])
+	}
+	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") || !strings.Contains(out, "attribution:") {
 		t.Errorf("ifw status:\n%s", out)
 	}
 	// The closed question is in the store: the report counts it.

@@ -38,7 +38,7 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 	}
 	st.Actions = d.dispatcher.Stats()
 	if o := d.outbound; o != nil {
-		st.Outbound = &outboundStatus{Stats: o.mod.Stats()}
+		st.Outbound = &outboundStatus{Stats: o.mod.Stats(), Attribution: o.finder.Stats()}
 		if l, ok := o.lat.summary()["rule"]; ok {
 			st.Outbound.RuleLatency = &l
 		}

@@ -155,6 +155,9 @@ func writeOutbound(w io.Writer, o *outboundStatus) {
 	} else {
 		fmt.Fprintln(w, "  kernel: nothing bound to the queue")
 	}
+	a := o.Attribution
+	fmt.Fprintf(w, "  attribution: %d lookups, %d cached, %d searched (%d descriptor links read, %d beyond the user's processes), %d without a process, %d PID reuses caught\n",
+		a.Lookups, a.CacheHits, a.CacheMisses, a.FDsRead, a.FullScans, a.NoProcess, a.PIDReuse)
 	if l := o.RuleLatency; l != nil {
 		fmt.Fprintf(w, "  verdict by rule p50 %.3f ms p99 %.3f ms (%d samples)\n", l.P50ms, l.P99ms, l.Samples)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/procs"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
@@ -30,6 +31,8 @@ type outboundStatus struct {
 	// RuleLatency: packet read → verdict given, for connections a rule
 	// decided.
 	RuleLatency *LatencySummary `json:"rule_latency,omitempty"`
+	// Attribution: how connections were traced to their processes.
+	Attribution procs.Stats `json:"attribution"`
 }
 
 type collectorStatus struct {

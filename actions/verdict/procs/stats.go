@@ -5,22 +5,22 @@ import "sync/atomic"
 // Stats are a Finder's counters since New. Lookup latency is for the
 // caller to measure.
 type Stats struct {
-	Lookups        uint64 // Lookup calls
-	SockDiagMisses uint64 // lookups that found no socket (ErrNoSocket)
-	SockDiagDumps  uint64 // lookups the exact sock_diag requests missed, answered by a dump
-	CacheHits      uint64 // sockets whose holder the inode cache knew
-	CacheMisses    uint64 // sockets whose holder had to be searched for
-	NegativeHits   uint64 // sockets the cache knew no process holds
-	FDScans        uint64 // process descriptor directories read
-	FDsRead        uint64 // descriptor links read by those scans
-	FullScans      uint64 // searches that went past the socket user's processes
-	NoProcess      uint64 // lookups that found a socket but no process (ErrNoProcess)
-	PIDReuse       uint64 // processes that changed under a read (PID reused)
-	Errors         uint64 // lookups that failed otherwise
-	Hashes         uint64 // executables digested
-	Refreshes      uint64 // process table refreshes
-	Processes      int    // live processes in the table
-	CachedInodes   int    // entries of the inode cache
+	Lookups        uint64 `json:"lookups"`          // Lookup calls
+	SockDiagMisses uint64 `json:"sock_diag_misses"` // lookups that found no socket (ErrNoSocket)
+	SockDiagDumps  uint64 `json:"sock_diag_dumps"`  // lookups the exact sock_diag requests missed, answered by a dump
+	CacheHits      uint64 `json:"cache_hits"`       // sockets whose holder the inode cache knew
+	CacheMisses    uint64 `json:"cache_misses"`     // sockets whose holder had to be searched for
+	NegativeHits   uint64 `json:"negative_hits"`    // sockets the cache knew no process holds
+	FDScans        uint64 `json:"fd_scans"`         // process descriptor directories read
+	FDsRead        uint64 `json:"fds_read"`         // descriptor links read by those scans
+	FullScans      uint64 `json:"full_scans"`       // searches that went past the socket user's processes
+	NoProcess      uint64 `json:"no_process"`       // lookups that found a socket but no process (ErrNoProcess)
+	PIDReuse       uint64 `json:"pid_reuse"`        // processes that changed under a read (PID reused)
+	Errors         uint64 `json:"errors"`           // lookups that failed otherwise
+	Hashes         uint64 `json:"hashes"`           // executables digested
+	Refreshes      uint64 `json:"refreshes"`        // process table refreshes
+	Processes      int    `json:"processes"`        // live processes in the table
+	CachedInodes   int    `json:"cached_inodes"`    // entries of the inode cache
 }
 
 // counters are the atomic counters behind Stats.
