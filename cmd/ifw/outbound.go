@@ -121,14 +121,19 @@ func (o *outbound) resolveEvery(ctx context.Context) error {
 	}
 }
 
-// reload reads the rules file again (SIGHUP); a broken file changes nothing.
+// reload reads the rules file again (SIGHUP); a broken file changes
+// nothing. Host names that do not resolve keep their last addresses and
+// are only warned about: the file itself was taken.
 func (o *outbound) reload(ctx context.Context) error {
 	n, err := o.set.Load(o.cfg.module.RulesFile)
 	if err != nil {
 		return err
 	}
 	o.log.Info("outbound rules reloaded", "file", o.cfg.module.RulesFile, "rules", n)
-	return o.set.Resolve(ctx)
+	if err := o.set.Resolve(ctx); err != nil {
+		o.log.Warn("rule host names not all resolved", "err", err)
+	}
+	return nil
 }
 
 // startOutbound sets the outbound module up when [verdict] enables it; a
