@@ -8,6 +8,7 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/sources"
 )
 
 // fakeKernel records verdicts.
@@ -84,7 +85,7 @@ func (a *fakeAsker) counts() (int, int) {
 
 // pkt is packet id of a TCP connection from sport to dst:dport by uid.
 func pkt(id uint32, sport uint16, dst string, dport uint16, uid uint32) Packet {
-	return Packet{ID: id, UID: uid, HasUID: true, At: time.Now(), Tuple: procs.Tuple{Proto: protoTCP,
+	return Packet{ID: id, UID: uid, HasUID: true, At: time.Now(), Tuple: procs.Tuple{Proto: sources.ProtoTCP,
 		Src: netip.AddrPortFrom(netip.MustParseAddr("198.51.100.1"), sport),
 		Dst: netip.AddrPortFrom(netip.MustParseAddr(dst), dport)}}
 }

@@ -6,16 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/ifw/ifw/actions/verdict/procs"
-)
-
-// IP protocol numbers Decode knows the ports of.
-const (
-	protoICMP    = 1
-	protoTCP     = 6
-	protoUDP     = 17
-	protoICMPv6  = 58
-	protoSCTP    = 132
-	protoUDPLite = 136
+	"github.com/ifw/ifw/sources"
 )
 
 // IPv6 extension headers Decode walks over.
@@ -100,11 +91,8 @@ func isExt6(p uint8) bool {
 // ports reads the source and destination ports of a transport header;
 // 0, 0 for protocols without them or a header too short to hold them.
 func ports(proto uint8, l4 []byte) (uint16, uint16) {
-	switch proto {
-	case protoTCP, protoUDP, protoUDPLite, protoSCTP:
-		if len(l4) >= 4 {
-			return binary.BigEndian.Uint16(l4[0:2]), binary.BigEndian.Uint16(l4[2:4])
-		}
+	if sources.HasPortsProto(proto) && len(l4) >= 4 {
+		return binary.BigEndian.Uint16(l4[0:2]), binary.BigEndian.Uint16(l4[2:4])
 	}
 	return 0, 0
 }

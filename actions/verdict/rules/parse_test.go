@@ -116,7 +116,7 @@ func TestParseLineErrors(t *testing.T) {
 		{"allow port=443-80", "port", "upside down"},
 		{"allow port=0", "port", "leave port out"},
 		{"allow port=80 proto=icmp", "port", "icmp has no ports"},
-		{"allow proto=gre", "proto", `bad protocol "gre"`},
+		{"allow proto=bogus", "proto", `bad protocol "bogus"`},
 		{"allow user=carol", "user", `unknown user "carol": no such user`},
 		{"allow user=99999999999", "user", "out of range"},
 		{"allow until=tomorrow", "until", "RFC 3339"},
@@ -215,5 +215,17 @@ func TestParseFileErrorLimit(t *testing.T) {
 	_, err := Parse(strings.NewReader(strings.Repeat("bad\n", 100)), "f", nil)
 	if n := strings.Count(err.Error(), "\n") + 1; n != maxErrors {
 		t.Errorf("%d errors reported, want %d", n, maxErrors)
+	}
+}
+
+func TestProtoNamesRoundTrip(t *testing.T) {
+	for _, name := range []string{"any", "tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah", "99"} {
+		p, err := ParseProto(name)
+		if err != nil || ProtoName(p) != name {
+			t.Errorf("%s → %d, %v → %s", name, p, err, ProtoName(p))
+		}
+	}
+	if p, _ := ParseProto("ICMP6"); p != ProtoICMPv6 {
+		t.Errorf("icmp6: %d", p)
 	}
 }
