@@ -62,10 +62,12 @@ func TestProto(t *testing.T) {
 		{in: "icmp6", want: 58, name: "icmpv6"},
 		{in: "udplite", want: 136, name: "udplite"},
 		{in: "sctp", want: 132, name: "sctp"},
-		{in: "47", want: 47, name: "47"},
+		{in: "47", want: 47, name: "gre"},
+		{in: "gre", want: 47, name: "gre"},
+		{in: "99", want: 99, name: "99"},
 		{in: "255", want: 255, name: "255"},
 		{in: "256", bad: true},
-		{in: "gre", bad: true},
+		{in: "bogus", bad: true},
 		{in: "-1", bad: true},
 	}
 	for _, tt := range tests {
