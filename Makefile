@@ -14,19 +14,11 @@ TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd \
 	chromium:chromium
 
-# Fuzz targets run by `make fuzz` and (shorter) by `make check`: package:target.
-FUZZ_TARGETS := ./sources/logline:FuzzParse ./sources/logline:FuzzFastPath \
-	./signatures:FuzzObserve ./signatures:FuzzParseAutoDL \
-	./signatures/rules:FuzzParse ./signatures/rules:FuzzParsePsad \
-	./cmd/ifw:FuzzParseMatch ./cmd/ifw:FuzzConfig \
-	./sources/nflog:FuzzDecode ./signatures:FuzzRestoreState \
-	./actions/whitelist:FuzzParse ./actions/firewall:FuzzParseListing \
-	./actions/script:FuzzSplit \
-	./actions/verdict:FuzzDecode ./actions/verdict:FuzzParseKernelStats \
-	./actions/verdict/rules:FuzzParseLine ./actions/verdict/rules:FuzzParse \
-	./actions/verdict/procs:FuzzParseStat ./actions/verdict/procs:FuzzParseStatus \
-	./actions/verdict/procs:FuzzParseSocketLink ./actions/verdict/procs:FuzzParseDiag \
-	./actions/verdict/procs:FuzzDirents
+# Fuzz targets are found, not listed: every Fuzz* function of every package
+# runs in `make fuzz-short` (FUZZTIME each) and `make fuzz` (1m each), so a new
+# target can't be forgotten.
+FUZZ_TARGETS = $(shell for p in $(PKGS); do \
+	$(GO) test -list '^Fuzz' $$p 2>/dev/null | grep '^Fuzz' | sed "s|^|$$p:|"; done)
 
 # The benchmark log: 1M lines from the project's own generator (and 3M, to
 # show that memory does not grow with length).
@@ -72,7 +64,8 @@ system:
 		exit $${PIPESTATUS[0]}
 
 fuzz-short:
-	@for t in $(FUZZ_TARGETS); do \
+	@targets="$(FUZZ_TARGETS)"; [ -n "$$targets" ] || { echo "no fuzz targets found"; exit 1; }; \
+	for t in $$targets; do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
@@ -121,6 +114,7 @@ bench-psad: $(BENCH_LOG)
 
 lint:
 	$(GO) vet ./...
+	@d=$$($(GO) mod tidy -diff 2>&1) || { echo "go mod tidy -diff is not empty:"; echo "$$d"; exit 1; }; echo "go mod tidy: ok"
 	@if [ -z "$$(gofmt -l $$(git ls-files '*.go'))" ]; then echo "gofmt: ok"; else gofmt -l $$(git ls-files '*.go'); exit 1; fi
 	@sc=$$($(GO) env GOPATH)/bin/staticcheck; \
 	[ -x $$sc ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) >/dev/null 2>&1 || true; \
