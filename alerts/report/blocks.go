@@ -2,8 +2,10 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ifw/ifw/alerts"
@@ -16,9 +18,9 @@ type BlockSummary struct {
 	Expired int `json:"expired"` // blocks whose time ran out in the period
 	Deleted int `json:"deleted"` // blocks removed by hand in the period
 	Lost    int `json:"lost"`    // blocks the kernel refused or lost in the period
-	// BySource and ByReason count the blocks made, most first.
-	BySource []NamedCount `json:"by_source"`
-	ByReason []NamedCount `json:"by_reason"`
+	// ByKind counts the blocks made by what made them (blockKind), most
+	// first.
+	ByKind []NamedCount `json:"by_kind"`
 	// Recent are the newest blocks made, at most Options.Top of them.
 	Recent []RecentBlock `json:"recent"`
 }
@@ -46,14 +48,13 @@ func activeAt(b *alerts.Block, t time.Time) bool {
 // too) over p.
 func summarizeBlocks(blocks []alerts.Block, p Period, top int) *BlockSummary {
 	s := &BlockSummary{Recent: []RecentBlock{}}
-	sources, reasons := map[string]int{}, map[string]int{}
+	kinds := map[string]int{}
 	var made []*alerts.Block
 	for i := range blocks {
 		b := &blocks[i]
 		if p.in(b.Created) {
 			s.Made++
-			sources[string(b.Source)]++
-			reasons[b.Reason]++
+			kinds[blockKind(b)]++
 			made = append(made, b)
 		}
 		if activeAt(b, p.To) {
@@ -70,9 +71,31 @@ func summarizeBlocks(blocks []alerts.Block, p Period, top int) *BlockSummary {
 			}
 		}
 	}
-	s.BySource, s.ByReason = ranked(sources, len(sources)), ranked(reasons, top)
+	s.ByKind = ranked(kinds, len(kinds))
 	s.Recent = recentBlocks(made, top)
 	return s
+}
+
+// desktopReason starts the reason of a block made from a desktop bubble's
+// Block button (cmd/ifw's desktop choices); such blocks are stored as
+// manual ones.
+const desktopReason = "desktop choice"
+
+// blockKind is what made b, for grouping: automatic blocks by the danger
+// level behind them, blocks made by hand, from a desktop bubble, or from
+// a bulk list. A reason names one alert; the kind groups them.
+func blockKind(b *alerts.Block) string {
+	switch {
+	case b.Source == alerts.BlockAuto:
+		return fmt.Sprintf("automatic, danger level %d", b.Level)
+	case b.Source == alerts.BlockBulk:
+		return "bulk list"
+	case b.Source == alerts.BlockManual && strings.HasPrefix(b.Reason, desktopReason):
+		return "desktop bubble"
+	case b.Source == alerts.BlockManual:
+		return "by hand"
+	}
+	return "other: " + string(b.Source)
 }
 
 // recentBlocks are the newest n of made, newest first.

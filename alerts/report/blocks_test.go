@@ -42,22 +42,19 @@ func TestSummarizeBlocks(t *testing.T) {
 			if n != c.want {
 				t.Errorf("got %+v, want %+v", n, c.want)
 			}
-			if len(got.Recent) != c.want.Made || len(got.BySource) != c.want.Made {
-				t.Errorf("recent %v by source %v", got.Recent, got.BySource)
+			if len(got.Recent) != c.want.Made || len(got.ByKind) != c.want.Made {
+				t.Errorf("recent %v by kind %v", got.Recent, got.ByKind)
 			}
 		})
 	}
 }
 
-// TestBlockLists: by source and reason most first, recent newest first.
+// TestBlockLists: by kind most first, recent newest first.
 func TestBlockLists(t *testing.T) {
 	r := fixtureReport(t)
 	b := r.Blocks
-	if want := []NamedCount{{"auto", 2}, {"manual", 1}}; !reflect.DeepEqual(b.BySource, want) {
-		t.Errorf("by source %v", b.BySource)
-	}
-	if want := []NamedCount{{"danger level", 2}, {"applet Block", 1}}; !reflect.DeepEqual(b.ByReason, want) {
-		t.Errorf("by reason %v", b.ByReason)
+	if want := []NamedCount{{"automatic, danger level 4", 1}, {"automatic, danger level 5", 1}, {"by hand", 1}}; !reflect.DeepEqual(b.ByKind, want) {
+		t.Errorf("by kind %v", b.ByKind)
 	}
 	var got []string
 	for _, rb := range b.Recent {
@@ -68,5 +65,31 @@ func TestBlockLists(t *testing.T) {
 	}
 	if b.Made != 3 || b.Active != 2 || b.Expired != 1 || b.Deleted != 1 || b.Lost != 1 {
 		t.Errorf("counts %+v", b)
+	}
+}
+
+// TestBlocksByKind: blocks made are grouped by what made them (automatic
+// by danger level, by hand, from a desktop bubble, from a bulk list), not
+// one row per alert their reason names.
+func TestBlocksByKind(t *testing.T) {
+	p := Period{at(0, 0), at(24, 0)}
+	pfx := netip.MustParsePrefix
+	mk := func(prefix, reason string, src alerts.BlockSource, level int) alerts.Block {
+		return alerts.Block{Prefix: pfx(prefix), Reason: reason, Source: src, Level: level, Created: at(1, 0)}
+	}
+	blocks := []alerts.Block{
+		mk("198.51.100.1/32", "alert 14: danger level 3 (level)", alerts.BlockAuto, 3),
+		mk("198.51.100.2/32", "alert 15: danger level 3 (level,scan)", alerts.BlockAuto, 3),
+		mk("198.51.100.3/32", "alert 16: danger level 4 (level)", alerts.BlockAuto, 4),
+		mk("198.51.100.4/32", "manual block", alerts.BlockManual, 0),
+		mk("198.51.100.5/32", "brute force from the VPN", alerts.BlockManual, 0),
+		mk("198.51.100.6/32", "desktop choice of uid 1000 on alert 17", alerts.BlockManual, 3),
+		mk("192.0.2.0/24", "drop list", alerts.BlockBulk, 0),
+	}
+	got := summarizeBlocks(blocks, p, 10).ByKind
+	want := []NamedCount{{"automatic, danger level 3", 2}, {"by hand", 2}, {"automatic, danger level 4", 1},
+		{"bulk list", 1}, {"desktop bubble", 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("by kind %v, want %v", got, want)
 	}
 }

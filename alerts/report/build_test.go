@@ -74,7 +74,7 @@ func TestEmptyPeriod(t *testing.T) {
 		t.Errorf("totals %+v %v previous %+v", r.Totals, r.AttackersByLevel, r.Previous)
 	}
 	if r.TopAttackers == nil || r.TopPorts == nil || r.TopSignatures == nil || r.TopScanClasses == nil ||
-		r.Collectors == nil || r.Blocks == nil || r.Blocks.Recent == nil || r.Blocks.BySource == nil {
+		r.Collectors == nil || r.Blocks == nil || r.Blocks.Recent == nil || r.Blocks.ByKind == nil {
 		t.Errorf("a nil list: %+v", r)
 	}
 	if len(r.Hourly) != 24 || len(r.LevelsOverTime) != 24 || r.BucketHours != 1 || !r.Hourly[23].Start.Equal(at(23, 0)) {

@@ -157,12 +157,23 @@ func namedTable(id, title, what string, counts []NamedCount) table {
 }
 
 func collectorsTable(r *Report) table {
-	t := table{ID: "collectors", Title: "Collectors", Empty: "No collector health given (no daemon status).",
+	t := table{ID: "collectors", Title: "Collectors",
+		Empty: "No collector health: the daemon's status was not available.",
 		Head:  []string{"Collector", "Type", "Lines", "Packets", "Malformed", "Dropped", "Restarts", "Last error"},
-		Right: []bool{false, false, true, true, true, true, true},
-		Note:  "Counters since the daemon started, not over the period."}
+		Right: []bool{false, false, true, true, true, true, true}}
+	if len(r.Collectors) > 0 {
+		t.Note = "The daemon's counters since it started, not over the period."
+	}
 	if r.Origin == OriginLog {
-		t.Note, t.Empty = "Counters over the log files read.", "No collector health given."
+		t.Head, t.Right = t.Head[:5], t.Right[:5]
+		t.Empty = "No log file read."
+		if len(r.Collectors) > 0 {
+			t.Note = "Counters over the log files read."
+		}
+		for _, c := range r.Collectors {
+			t.Rows = append(t.Rows, []string{orDash(c.Name), orDash(c.Type), num(c.Lines), num(c.Packets), num(c.Malformed)})
+		}
+		return t
 	}
 	for _, c := range r.Collectors {
 		t.Rows = append(t.Rows, []string{orDash(c.Name), orDash(c.Type), num(c.Lines), num(c.Packets),
@@ -198,13 +209,10 @@ func blockTables(b *BlockSummary, loc *time.Location) []table {
 	}
 	t.Rows = [][]string{{"Made", num(b.Made)}, {"In force at the end", num(b.Active)},
 		{"Expired", num(b.Expired)}, {"Deleted by hand", num(b.Deleted)}, {"Lost (kernel)", num(b.Lost)}}
-	by := table{ID: "block-sources", Title: "Blocks made by source and reason", Head: []string{"Source or reason", "Blocks"},
+	by := table{ID: "block-kinds", Title: "Blocks made by kind", Head: []string{"Kind", "Blocks"},
 		Right: []bool{false, true}, Empty: "No block made in the period."}
-	for _, c := range b.BySource {
-		by.Rows = append(by.Rows, []string{"source: " + orDash(c.Name), num(c.Count)})
-	}
-	for _, c := range b.ByReason {
-		by.Rows = append(by.Rows, []string{"reason: " + orDash(c.Name), num(c.Count)})
+	for _, c := range b.ByKind {
+		by.Rows = append(by.Rows, []string{orDash(c.Name), num(c.Count)})
 	}
 	return []table{t, by, recentBlocksTable(b.Recent, loc)}
 }

@@ -133,13 +133,31 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 		return nil, err
 	}
 	a.progress = newProgress(io.Discard, "never")
+	opts.Collectors = make([]report.CollectorHealth, 0, len(files))
 	for _, path := range files {
+		before := fileCounts(&a.counts)
 		if err := a.readFile(path, e.stdin); err != nil {
 			return nil, err
 		}
+		opts.Collectors = append(opts.Collectors, fileCounters(path, before, fileCounts(&a.counts)))
 	}
 	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
 	return report.FromAnalysis(a.engine.Attackers(1), opts)
+}
+
+// fileCounts are the analysis's counters a log file's line of the report
+// is made of: lines, firewall packets, malformed lines.
+func fileCounts(c *counts) [3]int { return [3]int{c.lines, c.packets, c.malformed} }
+
+// fileCounters are what reading one log file added to the counts, as a
+// collector's line of the report.
+func fileCounters(path string, before, after [3]int) report.CollectorHealth {
+	name := path
+	if path == "-" {
+		name = "standard input"
+	}
+	return report.CollectorHealth{Name: name, Type: "file", Lines: uint64(after[0] - before[0]),
+		Packets: uint64(after[1] - before[1]), Malformed: uint64(after[2] - before[2])}
 }
 
 func collectorHealth(cs []collectorStatus) []report.CollectorHealth {

@@ -18,6 +18,11 @@ func TestReportFromLogs(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "198.51.100.2") {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
+	// the collectors section counts over the file read
+	if !strings.Contains(out, "Counters over the log files read.") || !strings.Contains(out, filepath.Base(capture)) ||
+		strings.Contains(out, "No collector health") {
+		t.Errorf("collectors section:\n%s", out)
+	}
 	code, out, _ = runCmd(t, "", "report", "--log", "--format", "html", capture)
 	if code != exitOK || !strings.Contains(out, "<svg") || !strings.Contains(out, "198.51.100.2") {
 		t.Errorf("html report: exit %d", code)
