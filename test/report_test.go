@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,4 +35,46 @@ func TestScheduledReport(t *testing.T) {
 	})
 	t.Logf("scheduled report: %s", found)
 	d.stop()
+}
+
+// unitValues reads the Key=value lines of a systemd unit file (the last
+// one wins, as for these keys in systemd).
+func unitValues(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSpace(line)
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestReportUnitDirectories: the timer's unit has systemd make the
+// directory its report goes to (a fresh install has no
+// /var/lib/ifw/reports), with the daemon unit's mode for /var/lib/ifw.
+func TestReportUnitDirectories(t *testing.T) {
+	report, daemon := unitValues(t, "../etc/ifw-report.service"), unitValues(t, "../etc/ifw.service")
+	words := strings.Fields(report["ExecStart"])
+	var out string
+	for i, w := range words {
+		if w == "--out" && i+1 < len(words) {
+			out = words[i+1]
+		}
+	}
+	rel, ok := strings.CutPrefix(filepath.Dir(out), "/var/lib/")
+	if !ok {
+		t.Fatalf("ExecStart writes %q, not under /var/lib", out)
+	}
+	if dirs := strings.Fields(report["StateDirectory"]); !slices.Contains(dirs, rel) {
+		t.Errorf("StateDirectory=%s does not make %s", report["StateDirectory"], filepath.Dir(out))
+	}
+	if report["StateDirectoryMode"] != daemon["StateDirectoryMode"] {
+		t.Errorf("StateDirectoryMode %q, the daemon's %q", report["StateDirectoryMode"], daemon["StateDirectoryMode"])
+	}
 }

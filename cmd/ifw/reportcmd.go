@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -72,17 +73,18 @@ func runReport(e env, args []string) int {
 		fmt.Fprintln(e.stderr, "ifw report:", err)
 		return exitFail
 	}
-	w := e.stdout
-	if f.out != "" {
-		file, err := os.Create(f.out)
-		if err != nil {
-			fmt.Fprintln(e.stderr, "ifw report:", err)
-			return exitFail
-		}
-		defer file.Close()
-		w = file
+	var buf bytes.Buffer
+	err = renderReport(&buf, f.format, r)
+	switch {
+	case err != nil:
+	case f.out != "":
+		// the directory is made when missing (a fresh install's
+		// /var/lib/ifw/reports), the file replaced whole
+		err = writeReport(f.out, buf.Bytes())
+	default:
+		_, err = e.stdout.Write(buf.Bytes())
 	}
-	if err := renderReport(w, f.format, r); err != nil {
+	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw report:", err)
 		return exitFail
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -73,16 +72,9 @@ func writeReportFile(dir, format string, r *report.Report, now time.Time) (strin
 	if err := renderReport(&buf, format, r); err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
 	ext := map[string]string{"text": "txt", "markdown": "md", "json": "json", "html": "html"}[format]
 	path := filepath.Join(dir, fmt.Sprintf("ifw-report-%s.%s", now.UTC().Format("20060102-150405"), ext))
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o640); err != nil {
-		return "", err
-	}
-	return path, os.Rename(tmp, path)
+	return path, writeReport(path, buf.Bytes())
 }
 
 func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report) error {
