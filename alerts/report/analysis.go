@@ -1,22 +1,38 @@
 package report
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 )
 
+// Event is one alert an analysis of a log raised (a signatures.Detection):
+// when, about whom, at what level.
+type Event struct {
+	Time  time.Time
+	Src   netip.Addr
+	Level int
+}
+
+// EventOf is the event of a detection.
+func EventOf(d *signatures.Detection) Event {
+	return Event{Time: d.Time, Src: d.Attacker.Src, Level: d.Attacker.Level}
+}
+
 // FromAnalysis reports on what `ifw analyze` found in a log, without a
-// daemon or a store: each attacker stands for one alert, dated at its
-// last packet, with its final picture (the record ifw analyze prints).
-// The period is opts.From to opts.To when both are set, else the
-// attackers' first to last packet. There are no blocks (Report.Blocks is
-// nil), no outbound questions (Report.Outbound is nil, opts.Outbound is
-// ignored) and no previous period (opts.Compare is ignored);
-// opts.Collectors may describe the log files read. An invalid opts.Top is
-// an error.
-func FromAnalysis(attackers []signatures.Attacker, opts Options) (*Report, error) {
+// daemon or a store: the alerts are the events (the detections the
+// engine made reading the log, in any order), each at the time of its
+// packet, as the daemon would have stored them; each attacker's picture
+// (packets, scans, signatures, first and last packet) is its final one,
+// all its scan windows merged (the record ifw analyze prints). The period
+// is opts.From to opts.To when both are set, else the attackers' first to
+// last packet. There are no blocks (Report.Blocks is nil), no outbound
+// questions (Report.Outbound is nil, opts.Outbound is ignored) and no
+// previous period (opts.Compare is ignored); opts.Collectors may describe
+// the log files read. An invalid opts.Top is an error.
+func FromAnalysis(attackers []signatures.Attacker, events []Event, opts Options) (*Report, error) {
 	if err := opts.validate(false); err != nil {
 		return nil, err
 	}
@@ -24,11 +40,15 @@ func FromAnalysis(attackers []signatures.Attacker, opts Options) (*Report, error
 	for i := range attackers {
 		as = append(as, analysisAlert(&attackers[i], int64(i+1)))
 	}
+	timeline := make([]alerts.Alert, len(events))
+	for i, e := range events {
+		timeline[i] = alerts.Alert{ID: int64(i + 1), Time: e.Time, Src: e.Src, Level: e.Level}
+	}
 	if opts.From.IsZero() || opts.To.IsZero() {
 		opts.From, opts.To = seen(attackers)
 	}
 	opts = opts.withDefaults()
-	f := facts{origin: OriginLog, period: Period{From: opts.From, To: opts.To}, alerts: as}
+	f := facts{origin: OriginLog, period: Period{From: opts.From, To: opts.To}, alerts: as, events: timeline}
 	return assemble(f, opts), nil
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/ifw/ifw/alerts"
@@ -11,6 +12,10 @@ type facts struct {
 	origin string
 	period Period
 	alerts []alerts.Alert
+	// events, from a log, are the alerts as they happened (time, source,
+	// level); alerts then hold one picture per attacker, its final one.
+	// Nil from the store, whose alerts are both.
+	events []alerts.Alert
 	// blocks are every block the store has; withBlocks is false when there
 	// is no store (a log), so that "no data" does not read as "none".
 	blocks     []alerts.Block
@@ -28,6 +33,11 @@ type facts struct {
 // assemble makes the report of f. It does no I/O.
 func assemble(f facts, o Options) *Report {
 	ts := tallies(f.alerts, true)
+	timed := f.alerts // the alerts as they happened
+	if f.events != nil {
+		timed = f.events
+		countAlerts(ts, timed)
+	}
 	r := &Report{
 		Origin: f.origin, Period: f.period, Host: o.Host, Generated: o.Now,
 		TopAttackers:   topAttackers(ts, o.Top),
@@ -40,7 +50,7 @@ func assemble(f facts, o Options) *Report {
 	if r.Collectors == nil {
 		r.Collectors = []CollectorHealth{}
 	}
-	r.Totals, r.AttackersByLevel = totals(len(f.alerts), ts)
+	r.Totals, r.AttackersByLevel = totals(len(timed), ts)
 	if f.withBlocks {
 		r.Blocks = summarizeBlocks(f.blocks, f.period, o.Top)
 		r.Totals.Blocks = r.Blocks.Made
@@ -48,11 +58,22 @@ func assemble(f facts, o Options) *Report {
 	if f.withOutbound {
 		r.Outbound = summarizeOutbound(f.questions, f.period, o.Top)
 	}
-	r.Hourly, r.LevelsOverTime = timeline(f.alerts, f.period, r.BucketHours)
+	r.Hourly, r.LevelsOverTime = timeline(timed, f.period, r.BucketHours)
 	if f.compare {
 		r.Previous = comparison(f.previous, f.blocks, previousPeriod(f.period), r.Totals)
 	}
 	return r
+}
+
+// countAlerts sets each attacker's alert count from events.
+func countAlerts(ts []*tally, events []alerts.Alert) {
+	n := map[netip.Addr]int{}
+	for i := range events {
+		n[events[i].Src]++
+	}
+	for _, t := range ts {
+		t.Alerts = n[t.Src]
+	}
 }
 
 // totals sums up the attackers of n alerts (blocks apart).

@@ -57,7 +57,8 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromLog, err := FromAnalysis(analyzed(t), Options{Host: "laptop",
+	as, events := analyzed(t)
+	fromLog, err := FromAnalysis(as, events, Options{Host: "laptop",
 		Collectors: []CollectorHealth{{Name: "fw.log", Type: "log", Lines: 300, Packets: 260}}})
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ func totalsTable(r *Report) table {
 		t.Rows = append(t.Rows, cells)
 	}
 	if r.Origin == OriginLog {
-		t.Note = "From a log: one alert per attacker, at its last packet."
+		t.Note = "From a log: the alerts ifw would have raised reading it, each at the time of its packet."
 	}
 	return t
 }

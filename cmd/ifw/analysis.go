@@ -29,6 +29,10 @@ type analysis struct {
 	progress     *progress
 	started      time.Time
 	counts       counts
+	// detected, when set, is called with each detection, in log order
+	// (ifw report --log places alerts at their time); unset, the engine
+	// only counts.
+	detected func(signatures.Detection)
 }
 
 // counts are the report's tallies over the packets that passed the filters.
@@ -142,7 +146,11 @@ func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, nam
 		return
 	}
 	a.count(pkt)
-	a.engine.Count(pkt)
+	if a.detected == nil {
+		a.engine.Count(pkt)
+	} else if d, ok := a.engine.Observe(pkt); ok {
+		a.detected(d)
+	}
 }
 
 func (a *analysis) malformed(name string, n int, err error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/report"
+	"github.com/ifw/ifw/signatures"
 )
 
 // reportFlags are `ifw report`'s command line.
@@ -135,6 +136,14 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 		return nil, err
 	}
 	a.progress = newProgress(io.Discard, "never")
+	var events []report.Event
+	a.detected = func(d signatures.Detection) {
+		// the alerts the daemon would store (pipeline.alertFor): one more
+		// destination alone is not one
+		if d.Reasons&^signatures.ReasonDestination != 0 {
+			events = append(events, report.EventOf(&d))
+		}
+	}
 	opts.Collectors = make([]report.CollectorHealth, 0, len(files))
 	for _, path := range files {
 		before := fileCounts(&a.counts)
@@ -144,7 +153,7 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 		opts.Collectors = append(opts.Collectors, fileCounters(path, before, fileCounts(&a.counts)))
 	}
 	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
-	return report.FromAnalysis(a.engine.Attackers(1), opts)
+	return report.FromAnalysis(a.engine.Attackers(1), events, opts)
 }
 
 // fileCounts are the analysis's counters a log file's line of the report
