@@ -130,3 +130,20 @@ func TestAutoDLEngine(t *testing.T) {
 		t.Errorf("udp/137 ignored, tcp counted: %+v", a)
 	}
 }
+
+// TestParseAutoDLDebianFile: psad's own auto_dl (Debian package psad)
+// loads as it is.
+func TestParseAutoDLDebianFile(t *testing.T) {
+	const path = "/etc/psad/auto_dl"
+	f, err := os.Open(path)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("psad is not installed (make deps): %v", err)
+		}
+		t.Skip("psad is not installed")
+	}
+	defer f.Close()
+	if _, err := ParseAutoDL(f, path); err != nil {
+		t.Error(err)
+	}
+}

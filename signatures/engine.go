@@ -236,6 +236,9 @@ func (e *Engine) Stats() Stats {
 	return st
 }
 
+// Signatures returns the signature set the engine matches (nil: none).
+func (e *Engine) Signatures() *rules.Set { return e.sigs }
+
 // Config returns the engine's configuration (its slices are shared: do not
 // modify them).
 func (e *Engine) Config() Config { return e.cfg }

@@ -206,5 +206,6 @@ func (a *analysis) summary() string {
 		s += " (first: " + c.firstMalformed + ")"
 	}
 	rate := float64(c.lines) / el.Seconds()
-	return s + fmt.Sprintf("; %d sources tracked; %.2fs, %.0f lines/s", a.engine.Stats().Sources, el.Seconds(), rate)
+	return s + fmt.Sprintf("; %s; %d sources tracked; %.2fs, %.0f lines/s",
+		countSignatures(a.rules), a.engine.Stats().Sources, el.Seconds(), rate)
 }

@@ -78,6 +78,7 @@ func runAnalyze(e env, args []string) int {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitUsage
 	}
+	warnSkipped(e.stderr, a.rules)
 	if f.cpuprofile != "" {
 		stop, err := startProfile(f.cpuprofile)
 		if err != nil {

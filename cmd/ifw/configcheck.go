@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ifw/ifw/actions/verdict/rules"
+	sigrules "github.com/ifw/ifw/signatures/rules"
 )
 
 // runConfig is `ifw config check [--config FILE]`: it reads the whole
@@ -27,8 +28,9 @@ func runConfig(e env, args []string) int {
 		return exitUsage
 	}
 	cfg, err := loadDaemonConfig(*path, true)
+	var sigs *sigrules.Set
 	if err == nil {
-		_, err = cfg.detect.loadLists()
+		sigs, err = cfg.detect.loadLists()
 	}
 	if err == nil && cfg.verdict.enabled {
 		_, err = rules.NewSet(rules.Options{}).Load(cfg.verdict.module.RulesFile)
@@ -37,6 +39,8 @@ func runConfig(e env, args []string) int {
 		fmt.Fprintln(e.stderr, "ifw config check:", err)
 		return exitFail
 	}
+	warnSkipped(e.stderr, sigs)
 	fmt.Fprintln(e.stdout, "ok:", cfg.describe())
+	fmt.Fprintln(e.stdout, "signatures:", countSignatures(sigs))
 	return exitOK
 }

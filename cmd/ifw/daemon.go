@@ -80,6 +80,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, e
 	if err != nil {
 		return nil, err
 	}
+	logSkipped(log, set)
 	engine, err := signatures.New(cfg.detect.engine, set)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 		UptimeSec: time.Since(d.started).Seconds()}
 	err := d.pipe.do(r.Context(), func(e *signatures.Engine) {
 		st.Engine = e.Stats()
+		st.Signatures = countSignatures(e.Signatures())
 		st.Attackers = e.Attackers(1)
 	})
 	if err != nil {

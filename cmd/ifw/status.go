@@ -109,6 +109,7 @@ func writeStatus(w io.Writer, st *statusReport) {
 	p, g := st.Pipeline, st.Engine
 	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
 		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
+	fmt.Fprintf(w, "Signatures: %s\n", st.Signatures)
 	writeActionStats(w, st.Actions)
 	writeOutbound(w, st.Outbound)
 	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))

@@ -19,6 +19,7 @@ type statusReport struct {
 	UptimeSec  float64                       `json:"uptime_seconds"`
 	Collectors []collectorStatus             `json:"collectors"`
 	Engine     signatures.Stats              `json:"engine"`
+	Signatures signatureCounts               `json:"signatures"`
 	Pipeline   pipelineStatus                `json:"pipeline"`
 	Actions    map[string]alerts.ActionStats `json:"actions"`
 	Attackers  []signatures.Attacker         `json:"attackers"`

@@ -78,8 +78,10 @@
 //
 // Header: action (alert, log, drop, reject, sdrop; pass, activate and
 // dynamic rules are skipped), protocol (tcp, udp, icmp, ip, or any name
-// ifw knows), source address and port, -> or <>, destination address and
-// port. Addresses: any, $VARIABLE, an address, a CIDR network, !spec or
+// ifw knows), source address and port, ->, <> or <- (as psad reads it: the
+// addresses swap, the ports do not), destination address and port. As in
+// psad, the options run to the last ")" of the line; what follows (psad
+// 2.4.6's own file ends two rules in ");") is ignored. Addresses: any, $VARIABLE, an address, a CIDR network, !spec or
 // [spec,…]; variables are not expanded and match every address. Ports: any,
 // $VARIABLE, N, N:M, N:, :M, !spec, [spec,…].
 //
@@ -91,9 +93,12 @@
 // snort's forms: N, !N, <N, >N, <=N, >=N, N<>M and N-M (both inclusive).
 // reference, rev, priority, metadata, gid and psad_derived_sids are ignored.
 // A rule with any other keyword (content, pcre, flow, …: the payload is not
-// in a firewall log) is skipped and listed by Set.Skipped, as is a rule
-// whose tests cannot apply to its protocol. Rule's String method converts a
-// psad rule to ifw's format.
+// in a firewall log) is skipped as SkipPayload. ParsePsad never refuses a
+// file for a rule: a line it cannot read (bad syntax, a duplicate id) or use
+// (tests that cannot apply to its protocol, no header test at all) is
+// skipped as SkipBad with its line and reason, for the caller to warn about.
+// Set.Skipped lists both, Set.SkipCounts counts them. Rule's String method
+// converts a psad rule to ifw's format.
 //
 // # Matching
 //

@@ -11,22 +11,21 @@ import (
 )
 
 // ParsePsad reads psad's signature format (snort-like rules, see the
-// package documentation) from r; name is used in error messages. Rules that
-// need the payload or an unsupported keyword are skipped and listed in
-// Set.Skipped; malformed rules are errors (*ParseError, up to 20, joined).
+// package documentation) from r; name is used in Skipped entries. It loads
+// every file psad loads: a rule it cannot use is skipped and listed in
+// Set.Skipped (SkipPayload for rules that need the payload or an unsupported
+// keyword, SkipBad for lines it cannot read or use), never an error. Errors
+// are only reading errors (and a rule longer than 64 KiB).
 func ParsePsad(r io.Reader, name string) (*Set, error) {
-	p := psadParser{ruleParser: ruleParser{errs: errorList{file: name}, seen: map[int]int{}}}
+	p := psadParser{ruleParser: ruleParser{seen: map[int]int{}}}
 	err := readRules(r, func(line int, text string) bool {
 		if err := p.rule(name, line, text); err != nil {
-			p.errs.add(line, err)
+			p.skipped = append(p.skipped, Skipped{File: name, Line: line, Kind: SkipBad, Reason: err.Error()})
 		}
-		return !p.errs.full()
+		return true
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rules: reading %s: %w", name, err)
-	}
-	if len(p.errs.errs) > 0 {
-		return nil, p.errs.err()
 	}
 	return newSet(p.rules, p.skipped)
 }
@@ -42,9 +41,18 @@ type psadRule struct {
 	sid, psad  int
 	level      int
 	msg        string
+	skipKind   SkipKind
 	skipReason string
 }
 
+// skip marks the rule as one to skip, keeping the first reason.
+func (pr *psadRule) skip(k SkipKind, reason string) {
+	if pr.skipReason == "" {
+		pr.skipKind, pr.skipReason = k, reason
+	}
+}
+
+// rule reads one rule; an error makes the line a SkipBad entry.
 func (p *psadParser) rule(file string, line int, text string) error {
 	pr, err := parsePsadRule(text)
 	if err != nil {
@@ -58,10 +66,10 @@ func (p *psadParser) rule(file string, line int, text string) error {
 		return errors.New("no psad_id or sid")
 	}
 	if pr.skipReason == "" && pr.b.nconds == 0 {
-		pr.skipReason = "no header test: it would match every packet"
+		pr.skip(SkipBad, "no header test: it would match every packet")
 	}
 	if pr.skipReason != "" {
-		p.skipped = append(p.skipped, Skipped{File: file, Line: line, ID: id, Reason: pr.skipReason})
+		p.skipped = append(p.skipped, Skipped{File: file, Line: line, ID: id, Kind: pr.skipKind, Reason: pr.skipReason})
 		return nil
 	}
 	if pr.msg == "" {
@@ -72,7 +80,7 @@ func (p *psadParser) rule(file string, line int, text string) error {
 	}
 	r, err := pr.b.finish()
 	if err != nil {
-		p.skipped = append(p.skipped, Skipped{File: file, Line: line, ID: id, Reason: err.Error()})
+		p.skipped = append(p.skipped, Skipped{File: file, Line: line, ID: id, Kind: SkipBad, Reason: err.Error()})
 		return nil
 	}
 	if first, dup := p.seen[r.ID]; dup {
@@ -85,10 +93,11 @@ func (p *psadParser) rule(file string, line int, text string) error {
 }
 
 // parsePsadRule parses "action proto src sport dir dst dport (options)".
+// As in psad, the options run to the last ")" of the line and what follows
+// it (often a stray ";") is ignored.
 func parsePsadRule(text string) (*psadRule, error) {
-	open := strings.IndexByte(text, '(')
-	body := strings.TrimSpace(text[open+1:])
-	if open < 0 || !strings.HasSuffix(body, ")") {
+	open, end := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
+	if open < 0 || end < open {
 		return nil, errors.New("expected: action proto src sport -> dst dport (options)")
 	}
 	hdr := strings.Fields(text[:open])
@@ -99,7 +108,7 @@ func parsePsadRule(text string) (*psadRule, error) {
 	if err := pr.header(hdr); err != nil {
 		return nil, err
 	}
-	opts, err := splitPsadOptions(body[:len(body)-1])
+	opts, err := splitPsadOptions(text[open+1 : end])
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +127,7 @@ func (pr *psadRule) header(h []string) error {
 	switch h[0] {
 	case "alert", "log", "drop", "reject", "sdrop":
 	case "pass", "activate", "dynamic":
-		pr.skipReason = "action " + h[0]
+		pr.skip(SkipBad, "action "+h[0])
 	default:
 		return fmt.Errorf("unknown action %q", h[0])
 	}
@@ -129,19 +138,20 @@ func (pr *psadRule) header(h []string) error {
 		}
 		pr.b.addNum(fProto, valueSet{pos: []span{{uint32(p), uint32(p)}}})
 	}
+	src, dst := h[2], h[5]
 	switch h[4] {
 	case "->":
 	case "<>":
 		pr.b.r.c.bidir = true
+	case "<-": // as psad reads it: the addresses swap, the ports do not
+		src, dst = dst, src
 	default:
-		return fmt.Errorf("direction %q is not -> or <>", h[4])
+		return fmt.Errorf("direction %q is not ->, <- or <>", h[4])
 	}
-	for i, dst := range []bool{false, true} {
-		if err := pr.endpoint(dst, h[2+3*i], h[3+3*i]); err != nil {
-			return err
-		}
+	if err := pr.endpoint(false, src, h[3]); err != nil {
+		return err
 	}
-	return nil
+	return pr.endpoint(true, dst, h[6])
 }
 
 // endpoint parses one address and port of the header.

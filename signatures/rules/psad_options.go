@@ -102,8 +102,8 @@ func (pr *psadRule) option(o psadOption) error {
 	case "sameip":
 		pr.b.setSameIP()
 	default:
-		if !psadIgnored[o.key] && pr.skipReason == "" {
-			pr.skipReason = fmt.Sprintf("unsupported keyword %q", o.key)
+		if !psadIgnored[o.key] {
+			pr.skip(SkipPayload, fmt.Sprintf("unsupported keyword %q", o.key))
 		}
 	}
 	return nil

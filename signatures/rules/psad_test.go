@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -118,6 +118,13 @@ func TestParsePsadOptions(t *testing.T) {
 		{psadHead + `any (msg:"x"; ttl:3-5; sid:1;)`, hops(syn(1), 5), hops(syn(1), 6)},
 		{psadHead + `any (msg:"x"; ttl:<=5; sid:1;)`, hops(syn(1), 5), hops(syn(1), 6)},
 		{psadHead + `any (msg:"x"; ttl:=5; sid:1;)`, hops(syn(1), 5), hops(syn(1), 6)},
+		// psad 2.4.6's own file ends two rules in ");" (lines 162 and 164)
+		{`alert ip any any -> any any (msg:"x"; ipopts:lsrr; sid:1;);`, withIPOpts(udp(1), 131, 3, 0, 0), udp(1)},
+		{`alert ip any any -> any any (msg:"x"; ipopts:ssrr ; sid:1;); `, withIPOpts(udp(1), 137, 3, 0, 0), udp(1)},
+		{psadHead + `80 (msg:"a (b)"; sid:1;) ; trailing`, syn(80), syn(81)},
+		// psad swaps the addresses of "<-" but not the ports
+		{`alert tcp 192.0.2.0/24 any <- 203.0.113.0/24 80 (msg:"x"; sid:1;)`,
+			to(from(syn(80), "203.0.113.9"), "192.0.2.9"), from(to(syn(80), "203.0.113.9"), "192.0.2.9")},
 	}
 	for _, tt := range tests {
 		s := mustParsePsad(t, tt.rule)
@@ -160,11 +167,11 @@ func TestParsePsadSkipped(t *testing.T) {
 	}, "\n")
 	s := mustParsePsad(t, in)
 	want := []Skipped{
-		{File: "sigs", Line: 1, ID: 1, Reason: `unsupported keyword "content"`},
-		{File: "sigs", Line: 2, ID: 2, Reason: "action pass"},
-		{File: "sigs", Line: 3, ID: 3, Reason: "no header test: it would match every packet"},
-		{File: "sigs", Line: 4, ID: 4, Reason: "TCP header tests do not apply to proto udp"},
-		{File: "sigs", Line: 5, ID: 5, Reason: `unsupported keyword "flow"`},
+		{File: "sigs", Line: 1, ID: 1, Kind: SkipPayload, Reason: `unsupported keyword "content"`},
+		{File: "sigs", Line: 2, ID: 2, Kind: SkipBad, Reason: "action pass"},
+		{File: "sigs", Line: 3, ID: 3, Kind: SkipBad, Reason: "no header test: it would match every packet"},
+		{File: "sigs", Line: 4, ID: 4, Kind: SkipBad, Reason: "TCP header tests do not apply to proto udp"},
+		{File: "sigs", Line: 5, ID: 5, Kind: SkipPayload, Reason: `unsupported keyword "flow"`},
 	}
 	got := s.Skipped()
 	if s.Len() != 1 || len(got) != len(want) {
@@ -175,9 +182,14 @@ func TestParsePsadSkipped(t *testing.T) {
 			t.Errorf("skipped[%d] = %+v, want %+v", i, got[i], want[i])
 		}
 	}
+	if p, b := s.SkipCounts(); p != 2 || b != 3 {
+		t.Errorf("SkipCounts = %d payload, %d bad; want 2, 3", p, b)
+	}
 }
 
-func TestParsePsadErrors(t *testing.T) {
+// TestParsePsadBadLines: a line psad's format cannot give is skipped with
+// its line and reason, and the rules around it still load.
+func TestParsePsadBadLines(t *testing.T) {
 	tests := []struct {
 		in   string
 		line int
@@ -188,7 +200,7 @@ func TestParsePsadErrors(t *testing.T) {
 		{`alert tcp any any -> any 80 msg:"x"; sid:1;`, 1, "expected: action proto src sport -> dst dport (options)"},
 		{`alert tcp any any -> any 80 (msg:"x"; sid:1;`, 1, "expected: action proto"},
 		{`alert foo any any -> any 80 (msg:"x"; sid:1;)`, 1, `unknown protocol "foo"`},
-		{`alert tcp any any <- any 80 (msg:"x"; sid:1;)`, 1, `direction "<-" is not -> or <>`},
+		{`alert tcp any any <> any 80 (msg:"x"; sid:1;)` + "\n" + `alert tcp any any => any 80 (msg:"x"; sid:2;)`, 2, `direction "=>" is not ->, <- or <>`},
 		{`alert tcp any any -> any 70000 (msg:"x"; sid:1;)`, 1, `bad port "70000"`},
 		{`alert tcp any any -> any 1-2 (msg:"x"; sid:1;)`, 1, `bad port "1-2"`},
 		{`alert tcp any any -> any [80,443 (msg:"x"; sid:1;)`, 1, `bad list "[80,443"`},
@@ -197,7 +209,7 @@ func TestParsePsadErrors(t *testing.T) {
 		{psadHead + `80 (msg:"x"; sid:1; psad_dl:7;)`, 1, "psad_dl: danger level 7 is not 1-5"},
 		{psadHead + `80 (msg:"x"; sid:x;)`, 1, `sid: "x" is not a number`},
 		{psadHead + `80 (msg:"x";)`, 1, "no psad_id or sid"},
-		{psadHead + "80 (msg:\"x\"; sid:1;)\n" + psadHead + `81 (msg:"y"; sid:1;)`, 2, "duplicate id 1 (first at line 1)"},
+		{psadHead + "80 (msg:\"x\"; sid:1;)\n" + psadHead + `81 (msg:"y"; sid:1;)`, 2, "duplicate id 1 (first at line 3)"},
 		{psadHead + `80 (msg:"x"; flags:Q; sid:1;)`, 1, "flags: unknown flag 'Q'"},
 		{psadHead + `80 (msg:"x; sid:1;)`, 1, "unterminated quoted string"},
 		{psadHead + `80 (msg:"x"; ttl:abc; sid:1;)`, 1, `ttl: "abc" is not a number`},
@@ -208,14 +220,44 @@ func TestParsePsadErrors(t *testing.T) {
 		{psadHead + `80 (msg:""; sid:1; classtype:a; classtype:b;)`, 1, "duplicate class"},
 	}
 	for _, tt := range tests {
-		_, err := ParsePsad(strings.NewReader(tt.in), "sigs")
-		var pe *ParseError
-		if !errors.As(err, &pe) {
-			t.Errorf("%q: error %v is not a *ParseError", tt.in, err)
+		in := psadHead + "9 (msg:\"before\"; sid:9;)\n\n" + tt.in + "\n" + psadHead + "10 (msg:\"after\"; sid:10;)"
+		s, err := ParsePsad(strings.NewReader(in), "sigs")
+		if err != nil {
+			t.Errorf("%q: %v", tt.in, err)
 			continue
 		}
-		if pe.File != "sigs" || pe.Line != tt.line || !strings.Contains(pe.Msg, tt.msg) {
-			t.Errorf("%q: got %q, want line %d and %q", tt.in, err, tt.line, tt.msg)
+		sk := s.Skipped()
+		if len(sk) != 1 || sk[0].Kind != SkipBad || sk[0].File != "sigs" || sk[0].Line != tt.line+2 ||
+			!strings.Contains(sk[0].Reason, tt.msg) {
+			t.Errorf("%q: skipped %+v, want line %d and %q", tt.in, sk, tt.line+2, tt.msg)
+		}
+		if s.ByID(9) == nil || s.ByID(10) == nil {
+			t.Errorf("%q: the rules around the bad line are lost: %v", tt.in, s.Rules())
+		}
+	}
+}
+
+// TestParsePsadDebianFile: psad 2.4.6's own file (Debian package psad)
+// loads whole: every rule line is used, none is skipped.
+func TestParsePsadDebianFile(t *testing.T) {
+	const path = "/etc/psad/signatures"
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("psad is not installed (make deps): %v", err)
+		}
+		t.Skip("psad is not installed")
+	}
+	s, err := LoadPsad(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Skipped()) != 0 || s.Len() < 200 {
+		t.Errorf("%d rules, skipped %v", s.Len(), s.Skipped())
+	}
+	// lines 162 and 164 end in ");"
+	for _, id := range []int{100199, 100201} {
+		if r := s.ByID(id); r == nil || r.Level != 2 {
+			t.Errorf("rule %d = %+v", id, r)
 		}
 	}
 }

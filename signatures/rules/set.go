@@ -18,13 +18,36 @@ type Set struct {
 	skipped []Skipped
 }
 
-// Skipped is a rule a parser read but cannot use: psad rules that inspect
-// the payload (content, pcre, flow…), which a header-only log cannot match.
+// Skipped is a rule a parser read but cannot use.
 type Skipped struct {
 	File   string
 	Line   int
-	ID     int // 0 when the rule has none
+	ID     int // 0 when the rule has none or the line could not be read
+	Kind   SkipKind
 	Reason string
+}
+
+// SkipKind tells why a rule was skipped.
+type SkipKind uint8
+
+const (
+	// SkipPayload: the rule tests what a firewall log does not hold (the
+	// payload: content, pcre, flow…) or uses a keyword ifw does not know.
+	SkipPayload SkipKind = iota + 1
+	// SkipBad: the line is malformed or cannot be used as written (bad
+	// syntax, a duplicate id, a test that cannot apply to its protocol, an
+	// action other than alert-like ones).
+	SkipBad
+)
+
+func (k SkipKind) String() string {
+	switch k {
+	case SkipPayload:
+		return "payload"
+	case SkipBad:
+		return "bad"
+	}
+	return "unknown"
 }
 
 // newSet compiles rules, in order, into a Set.
@@ -87,6 +110,22 @@ func (s *Set) Skipped() []Skipped {
 		return nil
 	}
 	return slices.Clone(s.skipped)
+}
+
+// SkipCounts counts the skipped rules by kind: rules that need the payload
+// (or an unknown keyword), and bad lines.
+func (s *Set) SkipCounts() (payload, bad int) {
+	if s == nil {
+		return 0, 0
+	}
+	for _, k := range s.skipped {
+		if k.Kind == SkipBad {
+			bad++
+		} else {
+			payload++
+		}
+	}
+	return payload, bad
 }
 
 // Load reads an ifw rules file.
