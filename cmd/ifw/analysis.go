@@ -38,6 +38,7 @@ type analysis struct {
 // counts are the report's tallies over the packets that passed the filters.
 type counts struct {
 	lines, packets, skipped, malformed, filtered, tooLong int
+	nonIP                                                 int // firewall lines without an IP packet (ARP)
 	firstMalformed                                        string
 	first, last                                           time.Time
 	ports                                                 [3][65536]uint32 // tcp, udp, udplite
@@ -134,9 +135,12 @@ func (a *analysis) scan(in *input) error {
 
 func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, name string, n int) {
 	if err := p.Parse(line, pkt); err != nil {
-		if errors.Is(err, logline.ErrNotFirewall) {
+		switch {
+		case errors.Is(err, logline.ErrNotIP):
+			a.counts.nonIP++
+		case errors.Is(err, logline.ErrNotFirewall):
 			a.counts.skipped++
-		} else {
+		default:
 			a.malformed(name, n, err)
 		}
 		return
@@ -200,8 +204,11 @@ func (a *analysis) count(p *sources.Packet) {
 func (a *analysis) summary() string {
 	c := &a.counts
 	el := time.Since(a.started)
-	s := fmt.Sprintf("ifw analyze: %d lines, %d firewall packets, %d skipped (not firewall), %d filtered out, %d malformed",
-		c.lines, c.packets, c.skipped, c.filtered, c.malformed)
+	s := fmt.Sprintf("ifw analyze: %d lines, %d firewall packets, %d skipped (not firewall), ", c.lines, c.packets, c.skipped)
+	if c.nonIP > 0 {
+		s += fmt.Sprintf("%d non-IP (ARP), ", c.nonIP)
+	}
+	s += fmt.Sprintf("%d filtered out, %d malformed", c.filtered, c.malformed)
 	if c.malformed > 0 {
 		s += " (first: " + c.firstMalformed + ")"
 	}

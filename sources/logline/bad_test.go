@@ -49,7 +49,9 @@ func TestBadInput(t *testing.T) {
 		{"bad time", "Feb 30 10:00:00 fw kernel: " + badBase, ReasonTime},
 		{"bad iso time", "2026-13-01T00:00:00Z fw kernel: " + badBase, ReasonTime},
 		{"only spt", strings.Replace(badBase, " DPT=2", "", 1), ReasonMissing},
-		{"tos without 0x", strings.Replace(badBase, "TOS=0x00", "TOS=00", 1), ReasonSyntax},
+		{"tos not hex", strings.Replace(badBase, "TOS=0x00", "TOS=0g", 1), ReasonSyntax},
+		{"mark not hex", badBase + " MARK=0xz1", ReasonSyntax},
+		{"vproto not hex", strings.Replace(badBase, "OUT= ", "OUT= VPROTO=81g0 ", 1), ReasonSyntax},
 	}
 	p := newTestParser()
 	for _, tt := range tests {

@@ -84,6 +84,11 @@ func (c *cursor) hex(max uint64) (uint64, bool) {
 	return prefixedHex(c.value(), max)
 }
 
+// anyHex consumes a hex value with or without "0x".
+func (c *cursor) anyHex(max uint64) (uint64, bool) {
+	return anyHex(c.value(), max)
+}
+
 // end reports whether only spaces are left.
 func (c *cursor) end() bool {
 	for _, ch := range c.b[c.i:] {

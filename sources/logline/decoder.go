@@ -57,8 +57,13 @@ const (
 	fIncomplete
 	fEmbedded
 	fTruncated
+	fAE
 	fFlagsBase // 8 TCP flag bits follow
 )
+
+// linkFields are the fields of the link layer, which a line without an IP
+// packet (ARP, another EtherType) has alone.
+const linkFields = fMAC | fPhysIn | fPhysOut | fMACSrc | fMACDst | fMACProto | fVLANProto | fVLANID
 
 // v4Only and v6Only are fields that give a line's family away.
 const (
@@ -156,6 +161,9 @@ func (d *decoder) embedded(tok []byte) error {
 // finish checks what the whole packet must hold and sets what follows.
 func (d *decoder) finish() error {
 	pkt := d.pkt
+	if d.nonIP() {
+		return ErrNotIP
+	}
 	if d.seen&fSrc == 0 || d.seen&fDst == 0 {
 		if d.seen&fTruncated != 0 && d.seen&(fSrc|fDst) == 0 {
 			return fail(ReasonMissing, "SRC", []byte("TRUNCATED"))
@@ -183,4 +191,15 @@ func (d *decoder) finish() error {
 		return fail(ReasonFamily, "embedded", nil)
 	}
 	return nil
+}
+
+// nonIP reports whether the line logged a frame of a link-layer protocol
+// other than IP: nothing but link fields, and an EtherType that says so.
+func (d *decoder) nonIP() bool {
+	if d.inner || d.seen&^linkFields != 0 {
+		return false
+	}
+	known := d.seen&fMACProto != 0 || (d.seen&fMAC != 0 && d.pkt.Has(sources.HasMAC))
+	et := d.pkt.MAC.EtherType
+	return known && et != etherIPv4 && et != etherIPv6
 }

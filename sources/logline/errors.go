@@ -9,6 +9,13 @@ import (
 // Callers count and skip such lines; it is not a fault.
 var ErrNotFirewall = errors.New("not a firewall log line")
 
+// ErrNotIP is returned for a firewall line that logs no IP packet: the
+// kernel's ARP lines (nf_log_arp, bridge and netdev families) and the lines
+// of a link-layer protocol it only names (MACPROTO=, MAC= and nothing
+// more). It matches ErrNotFirewall with errors.Is, so callers that only
+// count IP packets skip it; those that tell the two apart test it first.
+var ErrNotIP = fmt.Errorf("%w: no IP packet (ARP or another link-layer protocol)", ErrNotFirewall)
+
 // ErrMalformed matches every *Error with errors.Is.
 var ErrMalformed = errors.New("malformed firewall log line")
 

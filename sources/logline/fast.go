@@ -88,7 +88,8 @@ func fastMAC(c *cursor, pkt *sources.Packet) bool {
 	return c.more()
 }
 
-// fastIPv4 reads "LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF]".
+// fastIPv4 reads "LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF]" (TOS in the
+// kernel's 0x%02X or ulogd2's %02X).
 func fastIPv4(c *cursor, pkt *sources.Packet) bool {
 	pkt.Version = 4
 	if !c.lit("LEN=") {
@@ -99,7 +100,7 @@ func fastIPv4(c *cursor, pkt *sources.Packet) bool {
 	if !ok || !c.lit("TOS=") {
 		return false
 	}
-	tos, ok1 := c.hex(0xff)
+	tos, ok1 := c.anyHex(0xff)
 	prec, ok2 := c.keyHex("PREC=", 0xff)
 	if !ok1 || !ok2 || !c.lit("TTL=") {
 		return false

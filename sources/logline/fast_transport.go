@@ -62,7 +62,8 @@ func fastFlags(c *cursor, pkt *sources.Packet) {
 	}
 }
 
-// fastTCP reads "[SEQ= ACK=] WINDOW= RES= FLAGS… URGP= [OPT (hex)]".
+// fastTCP reads "[SEQ= ACK=] WINDOW= [RES=] [AE] FLAGS… URGP= [OPT (hex)]"
+// (ulogd2 writes no RES=; kernels with accurate ECN write AE).
 func fastTCP(c *cursor, pkt *sources.Packet) bool {
 	if c.lit("SEQ=") {
 		seq, ok1 := c.num(0xffffffff)
@@ -76,13 +77,22 @@ func fastTCP(c *cursor, pkt *sources.Packet) bool {
 	if !c.lit("WINDOW=") {
 		return false
 	}
-	win, ok1 := c.num(65535)
-	res, ok2 := c.keyHex("RES=", 0xff)
-	if !ok1 || !ok2 {
+	win, ok := c.num(65535)
+	if !ok {
 		return false
 	}
-	pkt.Window, pkt.Res = uint16(win), uint8(res)
+	if c.lit("RES=") {
+		res, ok := c.hex(0xff)
+		if !ok {
+			return false
+		}
+		pkt.Res = uint8(res)
+	}
+	pkt.Window = uint16(win)
 	pkt.Fields |= sources.HasTCP
+	if c.lit("AE ") {
+		pkt.Res |= resAE
+	}
 	fastFlags(c, pkt)
 	if !c.lit("URGP=") {
 		return false
@@ -136,7 +146,8 @@ func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
 	return ok1 && ok2
 }
 
-// fastOwner reads the optional "UID= GID=" and "MARK=0x" that end a line.
+// fastOwner reads the optional "UID= GID=" and "MARK=" (0x%x, or ulogd2's
+// %x) that end a line.
 func fastOwner(c *cursor, pkt *sources.Packet) bool {
 	if c.lit("UID=") {
 		uid, ok1 := c.num(0xffffffff)
@@ -148,7 +159,7 @@ func fastOwner(c *cursor, pkt *sources.Packet) bool {
 		pkt.Fields |= sources.HasUID
 	}
 	if c.lit("MARK=") {
-		m, ok := c.hex(0xffffffff)
+		m, ok := c.anyHex(0xffffffff)
 		pkt.Mark = uint32(m)
 		pkt.Fields |= sources.HasMark
 		return ok

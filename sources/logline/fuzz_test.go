@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(body4))
 	f.Add([]byte("IN=eth0 OUT= SRC=203.0.113.5 DST=198.51.100.7 LEN=56 TOS=0x00 PREC=0xC0 TTL=64 ID=9 PROTO=ICMP TYPE=3 CODE=3 [SRC=198.51.100.7 DST=203.0.113.5 LEN=28 TOS=0x00 PREC=0x00 TTL=40 ID=77 PROTO=UDP SPT=45000 DPT=161 LEN=8 ] "))
 	f.Add([]byte("IN=eth0 OUT= SRC=2001:db8::7 DST=2001:db8::5 LEN=1280 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT ( FRAG:1232 INCOMPLETE ID:0000abcd ) PROTO=UDP "))
+	addWildSeeds(f)
 	p := New(Options{})
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var pkt sources.Packet
@@ -77,6 +78,7 @@ func FuzzFastPath(f *testing.F) {
 		}
 	}
 	f.Add([]byte(body4))
+	addWildSeeds(f)
 	fast, slow := New(Options{}), New(Options{})
 	slow.noFast = true
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -96,4 +98,18 @@ func FuzzFastPath(f *testing.F) {
 			t.Fatalf("%q: fast path\n%+v\ngeneral\n%+v", line, a, b)
 		}
 	})
+}
+
+// addWildSeeds adds the line forms of other loggers and relays (wild_test.go).
+func addWildSeeds(f *testing.F) {
+	for _, c := range wildCases() {
+		f.Add([]byte(c.line))
+	}
+	for _, l := range []string{
+		wildARP, "[1.5] test: IN=veth0 OUT= MACSRC=86:6c:92:ea:d6:73 MACDST=0e:3b:eb:86:73:76 VPROTO=8100 VID=10 MACPROTO=0806 " + wildARP[len("IN=eth1 OUT=eth2 "):],
+		"IN=br0 OUT= MACSRC=86:6c:92:ea:d6:73 MACDST=0e:3b:eb:86:73:76 MACPROTO=88cc ",
+		"__REALTIME_TIMESTAMP=1642033008518660", "MESSAGE=iptables DROP_INPUT: " + wildTCP,
+	} {
+		f.Add([]byte(l))
+	}
 }

@@ -47,7 +47,7 @@ func (d *decoder) ipPair(key, val, tok []byte) error {
 	case "LEN":
 		return d.num(fLen, "LEN", val, 65535+40, func(n uint64) { d.pkt.Len = uint32(n) })
 	case "TOS":
-		return d.hexPrefixed(fTOS, "TOS", val, 0xff, func(n uint64) { d.pkt.TOS = uint8(n) })
+		return d.hexEither(fTOS, "TOS", val, 0xff, func(n uint64) { d.pkt.TOS = uint8(n) })
 	case "PREC":
 		return d.hexPrefixed(fPrec, "PREC", val, 0xff, func(n uint64) { d.pkt.Prec = uint8(n) })
 	case "TTL":
@@ -83,7 +83,7 @@ func (d *decoder) linkPair(key, val, tok []byte) error {
 	case "MACPROTO":
 		return d.hexBare(fMACProto, "MACPROTO", val, 0xffff, func(n uint64) { d.pkt.MAC.EtherType = uint16(n) })
 	case "VPROTO":
-		return d.hexPrefixed(fVLANProto, "VPROTO", val, 0xffff, func(uint64) {})
+		return d.hexEither(fVLANProto, "VPROTO", val, 0xffff, func(uint64) {})
 	case "VID":
 		return d.num(fVLANID, "VID", val, 4095, func(uint64) {})
 	case "PHYSIN":

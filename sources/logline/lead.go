@@ -8,17 +8,21 @@ import (
 )
 
 // lead parses what stands before the firewall header: the transport's time
-// stamp, host and tag, the kernel's uptime, and the log prefix.
+// stamp, host and tag (or an RFC 5424 header), the kernel's uptime, and the
+// log prefix.
 func (p *Parser) lead(b []byte, pkt *sources.Packet) error {
-	b = skipPriority(b)
-	stamped, err := p.stamp(&b, pkt)
+	b, v1 := skipPriority(b)
+	var err error
+	if v1 {
+		b, err = p.rfc5424(b, pkt)
+	} else {
+		var kind stampKind
+		if kind, err = p.stamp(&b, pkt); err == nil && kind == syslogStamp {
+			b, err = p.hostTag(b, pkt)
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if stamped {
-		if b, err = p.hostTag(b, pkt); err != nil {
-			return err
-		}
 	}
 	b = bytes.TrimLeft(b, " ")
 	if pkt.Fields&sources.HasUptime == 0 {
@@ -36,85 +40,79 @@ func (p *Parser) lead(b []byte, pkt *sources.Packet) error {
 	return nil
 }
 
+// stampKind says what follows a leading time stamp.
+type stampKind uint8
+
+const (
+	noStamp     stampKind = iota
+	syslogStamp           // a syslog daemon's: host and tag may follow
+	bareStamp             // dmesg's own (-T, --time-format=iso): the message follows
+)
+
 // stamp consumes the leading time stamp of any known form.
-func (p *Parser) stamp(b *[]byte, pkt *sources.Packet) (bool, error) {
+func (p *Parser) stamp(b *[]byte, pkt *sources.Packet) (stampKind, error) {
 	s := *b
 	if len(s) == 0 {
-		return false, nil
+		return noStamp, nil
 	}
-	if s[0] >= '0' && s[0] <= '9' {
+	switch c := s[0]; {
+	case c >= '0' && c <= '9':
 		if up, n, ok := kmsgRecord(s); ok {
 			pkt.Uptime, pkt.Fields = up, pkt.Fields|sources.HasUptime
 			*b = s[n:]
-			return false, nil
+			return noStamp, nil
 		}
-		t, n, err := p.isoStamp(s)
-		return p.took(b, pkt, t, n, err)
-	}
-	if s[0] == '[' {
+		if t, n, err := p.isoStamp(s); err != nil || n > 0 {
+			kind := syslogStamp
+			if s[19] == ',' { // dmesg --time-format=iso
+				kind = bareStamp
+			}
+			return p.took(b, pkt, t, n, err, kind)
+		}
+		t, n := epochStamp(s)
+		return p.took(b, pkt, t, n, nil, syslogStamp)
+	case c == '[':
 		if up, n, ok := uptimeStamp(s); ok {
 			pkt.Uptime, pkt.Fields = up, pkt.Fields|sources.HasUptime
 			*b = s[n:]
+			return noStamp, nil
 		}
-		return false, nil
+		t, n, err := p.ctimeStamp(s, true)
+		return p.took(b, pkt, t, n, err, bareStamp)
 	}
 	t, n, err := p.bsdStamp(s)
-	return p.took(b, pkt, t, n, err)
+	if n == 0 && err == nil {
+		t, n, err = p.ctimeStamp(s, false)
+	}
+	return p.took(b, pkt, t, n, err, syslogStamp)
 }
 
 // took records a wall-clock stamp of n bytes, if one was found.
-func (p *Parser) took(b *[]byte, pkt *sources.Packet, t time.Time, n int, err error) (bool, error) {
+func (p *Parser) took(b *[]byte, pkt *sources.Packet, t time.Time, n int, err error, kind stampKind) (stampKind, error) {
 	if err != nil || n == 0 {
-		return false, err
+		return noStamp, err
 	}
 	pkt.Time, pkt.Fields = t, pkt.Fields|sources.HasTime
 	*b = (*b)[n:]
-	return true, nil
-}
-
-// hostTag consumes "host kernel: " or "kernel: " after a time stamp.
-func (p *Parser) hostTag(b []byte, pkt *sources.Packet) ([]byte, error) {
-	b = bytes.TrimLeft(b, " ")
-	if rest, ok := kernelTag(b); ok {
-		return rest, nil
-	}
-	sp := bytes.IndexByte(b, ' ')
-	if sp <= 0 {
-		return b, nil
-	}
-	rest, ok := kernelTag(b[sp+1:])
-	if !ok {
-		return b, nil
-	}
-	host, ok := p.names.get(slotHost, b[:sp])
-	if !ok {
-		return nil, fail(ReasonEncoding, "host", b[:sp])
-	}
-	pkt.Host = host
-	return rest, nil
-}
-
-// kernelTag strips a leading "kernel:" syslog tag.
-func kernelTag(b []byte) ([]byte, bool) {
-	const tag = "kernel:"
-	if len(b) >= len(tag) && string(b[:len(tag)]) == tag {
-		return b[len(tag):], true
-	}
-	return b, false
+	return kind, nil
 }
 
 // skipPriority strips a "<N>" syslog priority, as /proc/kmsg and some
-// relays write it.
-func skipPriority(b []byte) []byte {
+// relays write it, and reports whether RFC 5424's version "1 " follows
+// (which it strips too).
+func skipPriority(b []byte) ([]byte, bool) {
 	if len(b) < 3 || b[0] != '<' {
-		return b
+		return b, false
 	}
 	end := bytes.IndexByte(b[:min(len(b), 6)], '>')
 	if end < 2 {
-		return b
+		return b, false
 	}
 	if _, ok := decimal(b[1:end], 1<<10); !ok {
-		return b
+		return b, false
 	}
-	return b[end+1:]
+	if rest, ok := cut(b[end+1:], "1 "); ok {
+		return rest, true
+	}
+	return b[end+1:], false
 }

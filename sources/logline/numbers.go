@@ -56,6 +56,16 @@ func prefixedHex(b []byte, max uint64) (uint64, bool) {
 	return hexadecimal(b[2:], max)
 }
 
+// anyHex parses hex with or without "0x": the kernel writes TOS and MARK
+// with it, ulogd2's LOG emulation without (TOS=%02X, MARK=%x), and the
+// kernel's VPROTO=%04x has none either.
+func anyHex(b []byte, max uint64) (uint64, bool) {
+	if n, ok := prefixedHex(b, max); ok {
+		return n, true
+	}
+	return hexadecimal(b, max)
+}
+
 // hexValues maps a byte to its hex digit value, or 0xff.
 var hexValues = func() (t [256]byte) {
 	for i := range t {

@@ -37,6 +37,8 @@ type Parser struct {
 	names  names
 	stamps stampCache
 	zones  map[int]*time.Location
+	entry  envelope       // the journal export entry being read
+	unesc  []byte         // scratch for a JSON message with escapes
 	inner  sources.Packet // scratch for an ICMP error's embedded packet
 	noFast bool           // tests: always use the general decoder
 }
@@ -55,19 +57,30 @@ func New(opt Options) *Parser {
 // Parse fills pkt from line (with or without its line ending). A NUL byte
 // anywhere makes the line malformed: the fast path's validators refuse one
 // in every field they read, names refuse one when first seen, and the
-// general decoder checks the whole line. It returns
-// ErrNotFirewall for a line that is not a firewall line, an *Error for a
-// malformed one. pkt holds no reference to line afterwards.
+// general decoder checks the whole line. It returns ErrNotFirewall for a
+// line that is not a firewall line, ErrNotIP for a firewall line without an
+// IP packet (ARP), an *Error for a malformed one. pkt holds no reference to
+// line afterwards.
+//
+// The lines of `journalctl -o export` are read one at a time: the Parser
+// keeps the entry's __REALTIME_TIMESTAMP and _HOSTNAME for its MESSAGE=.
 func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
+	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
+	var env envelope
+	if len(line) == 0 || wrapped(line[0]) {
+		var err error
+		if line, env, err = p.unwrap(line); err != nil {
+			return err
+		}
+	}
 	at := firstHeader(line)
 	if at < 0 {
 		return ErrNotFirewall
 	}
 	if len(line) > MaxLineLen {
 		return fail(ReasonTooLong, "", nil)
-	}
-	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
-		line = line[:len(line)-1]
 	}
 	*pkt = sources.Packet{Source: p.opt.Source, Trusted: p.opt.Trusted}
 	if err := p.lead(line[:at], pkt); err != nil {
@@ -78,6 +91,7 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 			return err
 		}
 	}
+	env.apply(pkt)
 	if pkt.Fields&(sources.HasTime|sources.HasUptime) == sources.HasUptime && !p.opt.Boot.IsZero() {
 		pkt.Time, pkt.Fields = p.opt.Boot.Add(pkt.Uptime), pkt.Fields|sources.HasTime
 	}

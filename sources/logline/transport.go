@@ -53,7 +53,7 @@ func (d *decoder) ownerPair(key, val, tok []byte) error {
 	case "GID":
 		return d.num(fGID, "GID", val, 0xffffffff, func(n uint64) { pkt.GID = uint32(n) })
 	case "MARK":
-		return d.hexPrefixed(fMark, "MARK", val, 0xffffffff, func(n uint64) { pkt.Mark = uint32(n); pkt.Fields |= sources.HasMark })
+		return d.hexEither(fMark, "MARK", val, 0xffffffff, func(n uint64) { pkt.Mark = uint32(n); pkt.Fields |= sources.HasMark })
 	}
 	return fail(ReasonUnknown, string(key), tok)
 }
@@ -68,7 +68,7 @@ func (d *decoder) tcpPair(key, val, tok []byte) (bool, error) {
 	case "WINDOW":
 		return true, d.num(fWindow, "WINDOW", val, 65535, func(n uint64) { pkt.Window = uint16(n); pkt.Fields |= sources.HasTCP })
 	case "RES":
-		return true, d.hexPrefixed(fRes, "RES", val, 0xff, func(n uint64) { pkt.Res = uint8(n) })
+		return true, d.hexPrefixed(fRes, "RES", val, 0xff, func(n uint64) { pkt.Res |= uint8(n) })
 	case "URGP":
 		return true, d.num(fUrgp, "URGP", val, 65535, func(n uint64) { pkt.Urgp = uint16(n) })
 	}

@@ -62,6 +62,19 @@ func (d *decoder) hexPrefixed(bit uint64, field string, val []byte, max uint64, 
 	return nil
 }
 
+// hexEither reads hex with or without "0x" (TOS, MARK, VPROTO).
+func (d *decoder) hexEither(bit uint64, field string, val []byte, max uint64, set func(uint64)) error {
+	if err := d.mark(bit, field, val); err != nil {
+		return err
+	}
+	n, ok := anyHex(val, max)
+	if !ok {
+		return fail(ReasonSyntax, field, val)
+	}
+	set(n)
+	return nil
+}
+
 // hexBare reads hex digits without "0x" (MACPROTO, POINTER).
 func (d *decoder) hexBare(bit uint64, field string, val []byte, max uint64, set func(uint64)) error {
 	if err := d.mark(bit, field, val); err != nil {
@@ -113,21 +126,29 @@ func (d *decoder) macAddr(bit uint64, field string, val []byte, dst *[6]byte) er
 	if err := d.mark(bit, field, val); err != nil {
 		return err
 	}
-	if len(val) != 17 {
+	if !macBytes(val, dst) {
 		return fail(ReasonSyntax, field, val)
-	}
-	for i := range 6 {
-		hi, ok1 := hexDigit(val[i*3])
-		lo, ok2 := hexDigit(val[i*3+1])
-		if !ok1 || !ok2 || (i < 5 && val[i*3+2] != ':') {
-			return fail(ReasonSyntax, field, val)
-		}
-		dst[i] = hi<<4 | lo
 	}
 	if d.seen&(fMACSrc|fMACDst) == fMACSrc|fMACDst {
 		d.pkt.Fields |= sources.HasMAC
 	}
 	return nil
+}
+
+// macBytes reads "aa:bb:cc:dd:ee:ff" into dst.
+func macBytes(val []byte, dst *[6]byte) bool {
+	if len(val) != 17 {
+		return false
+	}
+	for i := range 6 {
+		hi, ok1 := hexDigit(val[i*3])
+		lo, ok2 := hexDigit(val[i*3+1])
+		if !ok1 || !ok2 || (i < 5 && val[i*3+2] != ':') {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
 }
 
 func (d *decoder) phys(bit uint64, field string, val []byte, dst *string) error {

@@ -13,6 +13,10 @@ var tcpFlagWords = map[string]sources.TCPFlags{
 func (d *decoder) word(tok []byte) error {
 	pkt := d.pkt
 	if d.l4 && pkt.Proto == sources.ProtoTCP {
+		if string(tok) == "AE" { // accurate ECN: the reserved bit RES= no longer shows
+			pkt.Res |= resAE
+			return d.mark(fAE, "AE", tok)
+		}
 		if f, ok := tcpFlagWords[string(tok)]; ok {
 			if err := d.mark(fFlagsBase<<flagBit(f), string(tok), tok); err != nil {
 				return err
@@ -37,6 +41,8 @@ func (d *decoder) word(tok []byte) error {
 		}
 	case "Unknown":
 		return d.unknownExt()
+	case "ARP":
+		return d.arp(tok)
 	}
 	if len(tok) > 5 && string(tok[:5]) == "FRAG:" {
 		return d.frag(tok)
