@@ -327,3 +327,40 @@ func TestSystemBlockLatency(t *testing.T) {
 		t.Errorf("Sync: %+v %v", st, err)
 	}
 }
+
+// TestSystemSetsLock: one holder per set and namespace; a second Lock in
+// the same namespace names the holder's PID; another namespace's sets of
+// the same names are free; Release frees them.
+func TestSystemSetsLock(t *testing.T) {
+	_, path := testNS(t)
+	_, other := testNS(t)
+	open := func(ns string) *Sets {
+		s, err := OpenSets(SetsConfig{NetNS: ns}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b, c := open(path), open(path), open(other)
+	la, err := a.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Lock()
+	var inUse *InUseError
+	if !errors.As(err, &inUse) || !errors.Is(err, ErrInUse) || inUse.PID != os.Getpid() || inUse.Set != DefaultBlock4 {
+		t.Fatalf("second lock in the same namespace: %v", err)
+	}
+	lc, err := c.Lock()
+	if err != nil {
+		t.Fatalf("lock in another namespace: %v", err)
+	}
+	lc.Release()
+	la.Release()
+	lb, err := b.Lock()
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	lb.Release()
+}

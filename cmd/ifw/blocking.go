@@ -16,6 +16,7 @@ import (
 type blocking struct {
 	guard    *whitelist.Guard
 	sets     *block.Sets
+	lock     *block.SetsLock // this daemon's hold on the sets
 	blocker  *block.Blocker
 	settings blockSettings
 	store    *alerts.Store
@@ -38,16 +39,21 @@ func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, lo
 	if err != nil {
 		return nil, err
 	}
-	if err := sets.Ensure(ctx); err != nil {
-		sets.Close()
-		return nil, err
-	}
-	b, err := block.New(cfg.block.policy, sets, store, guard, log)
+	lock, err := sets.Lock()
 	if err != nil {
 		sets.Close()
 		return nil, err
 	}
-	m := &blocking{guard: guard, sets: sets, blocker: b, settings: cfg.block, store: store, log: log}
+	m := &blocking{guard: guard, sets: sets, lock: lock, settings: cfg.block, store: store, log: log}
+	if err := sets.Ensure(ctx); err != nil {
+		m.close()
+		return nil, err
+	}
+	if m.blocker, err = block.New(cfg.block.policy, sets, store, guard, log); err != nil {
+		m.close()
+		return nil, err
+	}
+	b := m.blocker
 	if st, err := b.Restore(ctx); err != nil {
 		log.Error("blocks not restored", "err", err)
 	} else {
@@ -99,4 +105,7 @@ func (m *blocking) auto(a alerts.Alert) {
 	}
 }
 
-func (m *blocking) close() { m.sets.Close() }
+func (m *blocking) close() {
+	m.lock.Release()
+	m.sets.Close()
+}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 )
@@ -32,12 +34,14 @@ type ifwd struct {
 	dispatcher *alerts.Dispatcher
 	control    *controlServer
 	started    time.Time
+	lock       *stateLock // the state directory's lock, held until the daemon ends
 }
 
 func runDaemon(e env, args []string) int {
 	fs := flag.NewFlagSet("daemon", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	path := fs.String("config", defaultConfigPath, "configuration file")
+	defaults := fs.Bool("defaults", false, "run on the built-in defaults (one kmsg collector, blocking on) when the configuration file does not exist")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the daemon stops")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -45,14 +49,15 @@ func runDaemon(e env, args []string) int {
 		}
 		return exitUsage
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
-	cfg, err := loadDaemonConfig(*path, explicit)
+	cfg, err := loadDaemonFile(*path, *defaults)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw daemon:", err)
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.daemon.logLevel}))
+	if cfg.path == defaultsPath {
+		log.Warn("no configuration file: running on the built-in defaults (--defaults)", "missing", *path)
+	}
 	if *cpuprofile != "" {
 		stopProfile, err := startProfile(*cpuprofile)
 		if err != nil {
@@ -75,7 +80,8 @@ func runDaemon(e env, args []string) int {
 	return exitOK
 }
 
-func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, error) {
+// newIfwd builds the daemon; on error, everything it took is given back.
+func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd, err error) {
 	set, err := cfg.detect.loadLists()
 	if err != nil {
 		return nil, err
@@ -85,22 +91,30 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (*ifwd, e
 	if err != nil {
 		return nil, err
 	}
-	store, err := alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database}, log)
+	lock, err := lockStateDir(filepath.Dir(cfg.daemon.database))
 	if err != nil {
 		return nil, err
 	}
-	d := &ifwd{cfg: cfg, log: log, store: store, started: time.Now(),
+	d := &ifwd{cfg: cfg, log: log, started: time.Now(), lock: lock,
 		pipe: newPipeline(engine, cfg.daemon.host, log)}
-	d.writer = &alertWriter{store: store, log: log, latency: newLatencies()}
+	defer func() {
+		if err != nil {
+			d.release()
+		}
+	}()
+	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database}, log); err != nil {
+		return nil, err
+	}
+	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
 	d.restoreEngine(ctx, engine)
-	d.startBlocking(ctx)
+	if err := d.startBlocking(ctx); err != nil {
+		return nil, err
+	}
 	if err := d.buildActions(); err != nil {
-		store.Close()
 		return nil, err
 	}
 	d.startOutbound()
 	if err := d.buildCollectors(ctx); err != nil {
-		store.Close()
 		return nil, err
 	}
 	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
@@ -140,6 +154,7 @@ func (d *ifwd) afterStored(a alerts.Alert) {
 // run starts every part and waits for ctx; then it stops the collectors,
 // observes what they handed on, and saves the state.
 func (d *ifwd) run(ctx context.Context) error {
+	defer d.lock.release()
 	defer d.store.Close()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.pipe.run(gctx) })
@@ -196,17 +211,36 @@ func (d *ifwd) finish() {
 	d.log.Info("ifw daemon stopped; state saved")
 }
 
+// release gives back what a half-built daemon holds.
+func (d *ifwd) release() {
+	if d.actions != nil {
+		d.actions.closeAll()
+	}
+	if d.block != nil {
+		d.block.close()
+	}
+	if d.store != nil {
+		d.store.Close()
+	}
+	d.lock.release()
+}
+
 // startBlocking sets the blocking module up when [block] enables it; a
 // failure (a bad whitelist, no ipset support, a set of the wrong type) is
-// logged and detection runs on without it.
-func (d *ifwd) startBlocking(ctx context.Context) {
+// logged and detection runs on without it. Sets another daemon uses are
+// an error: the daemon does not start.
+func (d *ifwd) startBlocking(ctx context.Context) error {
 	if !d.cfg.block.enabled {
-		return
+		return nil
 	}
 	m, err := newBlocking(ctx, d.cfg, d.store, d.log)
+	if errors.Is(err, block.ErrInUse) {
+		return err
+	}
 	if err != nil {
 		d.log.Error("blocking disabled", "err", err)
-		return
+		return nil
 	}
 	d.block = m
+	return nil
 }

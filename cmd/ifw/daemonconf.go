@@ -17,6 +17,9 @@ import (
 // defaultConfigPath is where the daemon looks for its configuration.
 const defaultConfigPath = "/etc/ifw/ifw.conf"
 
+// defaultsPath is the path of a configuration that is the built-in defaults.
+const defaultsPath = "(defaults)"
+
 // daemonConfig is the whole ifw.conf as the daemon uses it.
 type daemonConfig struct {
 	path    string
@@ -51,7 +54,7 @@ type sourceSettings struct {
 func defaultDaemonConfig() *daemonConfig {
 	host, _ := os.Hostname()
 	return &daemonConfig{
-		path: "(defaults)",
+		path: defaultsPath,
 		daemon: daemonSettings{database: "/var/lib/ifw/ifw.db", socket: "/run/ifw/ifw.sock",
 			socketGroup: "ifw", saveInterval: time.Minute, host: host, logLevel: slog.LevelInfo},
 		detect:  detectSettings{engine: signatures.DefaultConfig()},
@@ -62,8 +65,8 @@ func defaultDaemonConfig() *daemonConfig {
 	}
 }
 
-// loadDaemonConfig reads path; a missing default file gives the defaults
-// (one kmsg collector), a missing named file is an error.
+// loadDaemonConfig reads path; a missing file gives the built-in defaults
+// (one kmsg collector) unless explicit, when it is an error.
 func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 	cfg := defaultDaemonConfig()
 	c, err := loadConf(path)
@@ -99,6 +102,18 @@ func loadDaemonConfig(path string, explicit bool) (*daemonConfig, error) {
 		return nil, err
 	}
 	return cfg, readSources(c, cfg)
+}
+
+// loadDaemonFile is the daemon's configuration: the file at path. A
+// missing file is an error, as for `ifw config check`, unless defaults
+// asks for the built-in defaults (the daemon creates ipsets and watches
+// the kernel log: it never does so on a guess).
+func loadDaemonFile(path string, defaults bool) (*daemonConfig, error) {
+	cfg, err := loadDaemonConfig(path, !defaults)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w; write it (etc/ifw.conf documents every key, `ifw config check` checks it) or start with --defaults to run on the built-in defaults", err)
+	}
+	return cfg, err
 }
 
 // checkSectionNames refuses sections other than daemon, detect, metrics and

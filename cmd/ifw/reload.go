@@ -30,7 +30,7 @@ func (d *ifwd) reloadOnHUP(ctx context.Context) error {
 }
 
 func (d *ifwd) reload(ctx context.Context) error {
-	cfg, err := loadDaemonConfig(d.cfg.path, d.cfg.path != "(defaults)")
+	cfg, err := loadDaemonConfig(d.cfg.path, d.cfg.path != defaultsPath)
 	if err != nil {
 		return err
 	}
