@@ -42,6 +42,16 @@
 // longer than the kernel's largest timeout (about 24.8 days) go into the
 // kernel without timeout, and Sync removes them when their record expires.
 //
+// # One owner per set
+//
+// Sets.Lock binds one abstract unix socket per set ("@ifw-ipset:NAME") in
+// the sets' namespace. Abstract names belong to a network namespace and
+// vanish with their process (kill -9 included), so the lock is exactly
+// "this set in this namespace" and never goes stale; a refused Lock
+// connects to the holder and names its PID (SO_PEERCRED). Without it, a
+// second daemon with a store of its own would take the first one's
+// entries for strays and delete them.
+//
 // Bulk lists are not recorded entry by entry: their files are their record,
 // and LoadBulk replaces a bulk set's whole content atomically (a temporary
 // set filled then swapped in), so a reload never leaves a gap.
