@@ -221,8 +221,8 @@ func TestMigrateToQuestions(t *testing.T) {
 	s.Close()
 	ro := openAt(t, Config{Path: path, ReadOnly: true})
 	var version int
-	if err := ro.r.QueryRow(`SELECT MAX(version) FROM schema_version`).Scan(&version); err != nil || version != 3 {
-		t.Errorf("schema version %d %v, want 3", version, err)
+	if err := ro.r.QueryRow(`SELECT MAX(version) FROM schema_version`).Scan(&version); err != nil || version != SchemaVersion() {
+		t.Errorf("schema version %d %v, want %d", version, err, SchemaVersion())
 	}
 }
 

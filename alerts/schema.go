@@ -49,6 +49,7 @@ var migrations = []string{
 	);`,
 	migrationBlocks,    // 2: blocks (block.go)
 	migrationQuestions, // 3: closed outbound questions (question.go)
+	migrationWindows,   // 4: attackers' scan windows with their packet counts (window.go)
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -30,6 +30,9 @@ type Store struct {
 	r      *sql.DB
 	stmts  writeStmts
 	closed atomic.Bool
+	// version is the database's schema version: older than this build's
+	// when a newer ifw opens an older database read-only (no migration).
+	version int
 }
 
 // Open opens (creating and migrating when needed) the database cfg names.
@@ -69,6 +72,7 @@ func (s *Store) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.version = version
 	if err := s.stmts.prepare(ctx, w); err != nil {
 		return s.fail("open", err)
 	}
@@ -98,6 +102,7 @@ func (s *Store) openReadOnly(ctx context.Context) error {
 	if version > len(migrations) {
 		return &SchemaError{Path: s.cfg.Path, Found: version, Known: len(migrations)}
 	}
+	s.version = version
 	s.log.Info("alert store open read-only", "schema", version)
 	return nil
 }

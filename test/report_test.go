@@ -1,8 +1,10 @@
 package test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,5 +78,47 @@ func TestReportUnitDirectories(t *testing.T) {
 	}
 	if report["StateDirectoryMode"] != daemon["StateDirectoryMode"] {
 		t.Errorf("StateDirectoryMode %q, the daemon's %q", report["StateDirectoryMode"], daemon["StateDirectoryMode"])
+	}
+}
+
+// TestReportPacketTotals: an attacker's packets in the report are all it
+// sent, as the daemon's status counts them, not its latest alert's count:
+// a second identical scan changes nothing in its picture (no alert) but
+// doubles its packets.
+func TestReportPacketTotals(t *testing.T) {
+	require(t, "ip", "iptables", "nmap")
+	l := newLab(t)
+	prefix := l.logRules(0)
+	dir := t.TempDir()
+	d := startDaemon(t, l.victim, dir, daemonSections(prefix, "[source kmsg]\ntype = kmsg\n"))
+	l.scan("-sS", "-p", "1-200")
+	first := d.waitAttacker(attackerIP, 3, 60*time.Second)
+	l.scan("-sS", "-p", "1-200")
+	var status int
+	waitFor(t, "the second scan counted", 30*time.Second, func() bool {
+		st, err := d.status()
+		if a := findAttacker(st, attackerIP); err == nil && a != nil {
+			status = int(a["packets"].(float64))
+		}
+		return status >= 2*int(first["packets"].(float64))
+	})
+	d.stop()
+	out, err := exec.Command(ifwBin, "report", "--db", filepath.Join(dir, "ifw.db"), "--config", "/nonexistent/ifw.conf",
+		"--socket", "/nonexistent.sock", "--since", "1h", "--format", "json").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ifw report: %v\n%s", err, out)
+	}
+	var r struct {
+		Totals       struct{ Alerts, Packets int }
+		TopAttackers []struct {
+			Src     string
+			Packets int
+		} `json:"top_attackers"`
+	}
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.TopAttackers) != 1 || r.TopAttackers[0].Src != attackerIP || r.TopAttackers[0].Packets != status || r.Totals.Packets != status {
+		t.Errorf("report %+v; status counts %d packets", r, status)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
 )
 
 // facts are what a report is made of, read from the store or a log.
@@ -20,10 +21,14 @@ type facts struct {
 	// is no store (a log), so that "no data" does not read as "none".
 	blocks     []alerts.Block
 	withBlocks bool
-	// previous are the alerts of the period just before; compare asks for
-	// the comparison.
-	previous []alerts.Alert
-	compare  bool
+	// windows are the stored scan windows of the period (their packet
+	// counts); none from a log, whose attackers' pictures are final.
+	windows []signatures.Window
+	// previous are the alerts and windows of the period just before;
+	// compare asks for the comparison.
+	previous        []alerts.Alert
+	previousWindows []signatures.Window
+	compare         bool
 	// questions are the outbound questions closed in the period;
 	// withOutbound is false when the outbound module is not in use.
 	questions    []alerts.Question
@@ -32,7 +37,7 @@ type facts struct {
 
 // assemble makes the report of f. It does no I/O.
 func assemble(f facts, o Options) *Report {
-	ts := tallies(f.alerts, true)
+	ts := tallies(f.alerts, f.windows, true)
 	timed := f.alerts // the alerts as they happened
 	if f.events != nil {
 		timed = f.events
@@ -60,7 +65,7 @@ func assemble(f facts, o Options) *Report {
 	}
 	r.Hourly, r.LevelsOverTime = timeline(timed, f.period, r.BucketHours)
 	if f.compare {
-		r.Previous = comparison(f.previous, f.blocks, previousPeriod(f.period), r.Totals)
+		r.Previous = comparison(f.previous, f.previousWindows, f.blocks, previousPeriod(f.period), r.Totals)
 	}
 	return r
 }

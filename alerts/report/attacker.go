@@ -14,8 +14,10 @@ import (
 type Attacker struct {
 	Src   netip.Addr `json:"src"`
 	Level int        `json:"level"` // its highest alert level in the period
-	// Packets is its latest alert's count: the engine counts the packets
-	// of the current scan window, which may have begun before the period.
+	// Packets is the packets of its scan windows that reached into the
+	// period, each counted as far as the daemon saw it (its stored window,
+	// else its latest alert's count); a window may have begun before the
+	// period.
 	Packets      int      `json:"packets"`
 	Alerts       int      `json:"alerts"`       // alerts about it in the period
 	Destinations int      `json:"destinations"` // the most any of its alerts counted
@@ -46,8 +48,10 @@ type sigKey struct {
 // tally gathers one attacker's alerts, in any order.
 type tally struct {
 	Attacker
-	latest       time.Time // of the alert Packets comes from
-	latestID     int64
+	// windows are the packets of each scan window, by its first packet
+	// (Unix nanoseconds): the largest count an alert or a stored window
+	// gave. Packets is their sum.
+	windows      map[int64]int
 	osAt, toolAt time.Time
 	scans        map[scanKey]signatures.Scan  // the largest of each record
 	sigs         map[sigKey]signatures.SigHit // the largest of each hit
@@ -56,7 +60,7 @@ type tally struct {
 // newTally starts the tally of src; only a detailed one keeps the scans
 // and signatures (the comparison with the previous period needs none).
 func newTally(src netip.Addr, detailed bool) *tally {
-	t := &tally{Attacker: Attacker{Src: src}}
+	t := &tally{Attacker: Attacker{Src: src}, windows: map[int64]int{}}
 	if detailed {
 		t.scans, t.sigs = map[scanKey]signatures.Scan{}, map[sigKey]signatures.SigHit{}
 	}
@@ -65,9 +69,7 @@ func newTally(src netip.Addr, detailed bool) *tally {
 
 // add counts one alert about t.Src.
 func (t *tally) add(a *alerts.Alert) {
-	if t.Alerts == 0 || a.Time.After(t.latest) || a.Time.Equal(t.latest) && a.ID > t.latestID {
-		t.latest, t.latestID, t.Packets = a.Time, a.ID, a.Packets
-	}
+	t.window(a.FirstSeen, a.Packets)
 	t.Alerts++
 	t.Level = max(t.Level, a.Level)
 	t.Destinations = max(t.Destinations, a.DestinationCount)
@@ -85,6 +87,19 @@ func (t *tally) add(a *alerts.Alert) {
 	}
 	if t.scans != nil {
 		t.addLists(a)
+	}
+}
+
+// window counts packets in the scan window that began at first: the
+// largest count given for it stands, and Packets follows.
+func (t *tally) window(first time.Time, packets int) {
+	k := int64(0)
+	if !first.IsZero() {
+		k = first.UnixNano()
+	}
+	if old, ok := t.windows[k]; !ok || packets > old {
+		t.windows[k] = packets
+		t.Packets += packets - old
 	}
 }
 
@@ -151,9 +166,10 @@ func (t *tally) finish() Attacker {
 	return a
 }
 
-// tallies groups alerts by source, detailed or not (newTally); the result
-// is sorted by address so that every sum over it is made in the same order.
-func tallies(as []alerts.Alert, detailed bool) []*tally {
+// tallies groups alerts by source, detailed or not (newTally), and counts
+// the packets of the stored windows of those sources; the result is
+// sorted by address so that every sum over it is made in the same order.
+func tallies(as []alerts.Alert, windows []signatures.Window, detailed bool) []*tally {
 	by := map[netip.Addr]*tally{}
 	for i := range as {
 		a := &as[i]
@@ -163,6 +179,14 @@ func tallies(as []alerts.Alert, detailed bool) []*tally {
 			by[a.Src] = t
 		}
 		t.add(a)
+	}
+	for _, w := range windows {
+		if t, ok := by[w.Src]; ok {
+			t.window(w.FirstSeen, w.Packets)
+			if w.LastSeen.After(t.LastSeen) {
+				t.LastSeen = w.LastSeen
+			}
+		}
 	}
 	out := make([]*tally, 0, len(by))
 	for _, t := range by {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
 )
 
 // Source is what Build reads: the query methods of *alerts.Store. Build
@@ -18,6 +19,9 @@ type Source interface {
 	Blocks(ctx context.Context, q alerts.BlockQuery) ([]alerts.Block, error)
 	// Questions returns the outbound questions closed in [from, to).
 	Questions(ctx context.Context, from, to time.Time) ([]alerts.Question, error)
+	// Windows returns the attackers' scan windows whose last packet
+	// counted falls in [from, to), with their packet counts.
+	Windows(ctx context.Context, from, to time.Time) ([]signatures.Window, error)
 }
 
 var _ Source = (*alerts.Store)(nil)
@@ -36,9 +40,16 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	if f.alerts, err = readAlerts(ctx, src, f.period); err != nil {
 		return nil, err
 	}
+	if f.windows, err = src.Windows(ctx, f.period.From, f.period.To); err != nil {
+		return nil, fmt.Errorf("report: read windows: %w", err)
+	}
 	if f.compare {
-		if f.previous, err = readAlerts(ctx, src, previousPeriod(f.period)); err != nil {
+		prev := previousPeriod(f.period)
+		if f.previous, err = readAlerts(ctx, src, prev); err != nil {
 			return nil, err
+		}
+		if f.previousWindows, err = src.Windows(ctx, prev.From, prev.To); err != nil {
+			return nil, fmt.Errorf("report: read windows: %w", err)
 		}
 	}
 	// Blocks made before the period count too when they end in it or are

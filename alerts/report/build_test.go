@@ -19,8 +19,8 @@ func TestBuildPeriods(t *testing.T) {
 		want, wantPrev Totals
 		wantLevels     Levels
 	}{
-		{"day", at(0, 0), at(24, 0), Totals{9, 6, 1956, 3}, Totals{2, 2, 48, 1}, Levels{0, 2, 1, 1, 1, 1}},
-		{"morning", at(0, 0), at(12, 0), Totals{6, 3, 1905, 1}, Totals{1, 1, 8, 0}, Levels{0, 1, 0, 1, 1, 0}},
+		{"day", at(0, 0), at(24, 0), Totals{9, 6, 2106, 3}, Totals{2, 2, 48, 1}, Levels{0, 2, 1, 1, 1, 1}},
+		{"morning", at(0, 0), at(12, 0), Totals{6, 3, 2055, 1}, Totals{1, 1, 8, 0}, Levels{0, 1, 0, 1, 1, 0}},
 		{"first alert only", at(0, 0), at(0, 1), Totals{1, 1, 20, 0}, Totals{}, Levels{0, 0, 1, 0, 0, 0}},
 		{"the instant after the day", at(24, 0), at(25, 0), Totals{1, 1, 9999, 0}, Totals{1, 1, 30, 1}, Levels{0, 0, 0, 0, 0, 1}},
 		{"nothing", at(100, 0), at(101, 0), Totals{}, Totals{}, Levels{}},
@@ -52,7 +52,7 @@ func TestComparison(t *testing.T) {
 		Period:           Period{at(-24, 0), at(0, 0)},
 		Totals:           Totals{Alerts: 2, Attackers: 2, Packets: 48, Blocks: 1},
 		AttackersByLevel: Levels{0, 1, 1, 0, 0, 0},
-		Delta:            Totals{Alerts: 7, Attackers: 4, Packets: 1908, Blocks: 2},
+		Delta:            Totals{Alerts: 7, Attackers: 4, Packets: 2058, Blocks: 2},
 	}
 	if *r.Previous != *want {
 		t.Errorf("previous %+v, want %+v", *r.Previous, *want)

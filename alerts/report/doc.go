@@ -15,11 +15,15 @@
 //
 // An alert is the engine's picture of an attacker when it changed; a
 // scan raises several, each repeating and growing the picture of its
-// scan window. So an attacker's level is its highest alert level in the
-// period, its packets its latest alert's count (the packets of its
-// current scan window, which may have begun before the period), and its
-// scan records and signature hits are kept once each, at their largest.
-// Totals.Packets adds up the attackers' packets.
+// scan window (the attacker's state from its first packet until it
+// expires). So an attacker's level is its highest alert level in the
+// period, and its scan records and signature hits are kept once each, at
+// their largest. Its packets are the sum over its scan windows of each
+// window's largest count: the stored window's (the daemon stores the
+// counts of the attackers it saw lately each time it saves its state, see
+// alerts.Store.PutWindows), else its latest alert's, which misses the
+// packets that changed nothing. A window may have begun before the
+// period. Totals.Packets adds up the attackers' packets.
 //
 // Ports: a scan record says which range its destination ports spanned
 // (MinPort-MaxPort), how many distinct ports it saw and how many packets
@@ -53,8 +57,10 @@
 //
 // Collector health comes from the caller (the daemon's status): it counts
 // since the daemon started. From a log there are no blocks
-// (Report.Blocks nil), no outbound questions (Report.Outbound nil) and
-// each attacker stands for one alert at its last packet.
+// (Report.Blocks nil), no outbound questions (Report.Outbound nil); the
+// alerts are the engine's detections as it read the log, at their time,
+// and the attackers' pictures their final ones; Collectors count over the
+// files read.
 //
 // # Rendering
 //

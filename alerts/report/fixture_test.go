@@ -65,9 +65,23 @@ func fixtureAlerts() []alerts.Alert {
 		alert("192.0.2.1", at(-14, 0), 2, 40, []signatures.Scan{scan("syn", "tcp", "203.0.113.5", 3389, 3389, 1, 40)}),
 		alert("192.0.2.99", at(24, 0), 5, 9999, []signatures.Scan{scan("syn", "tcp", "203.0.113.5", 1, 1, 1, 9999)}),
 	}
+	for _, i := range []int{1, 2} { // one scan window each
+		a[i].FirstSeen = a[0].FirstSeen
+	}
+	a[5].FirstSeen = a[4].FirstSeen
 	a[2].OS, a[2].Tool, a[2].DestinationCount = "Linux 2.6+", "nmap", 3
 	a[7].OS = "Windows"
 	return a
+}
+
+// fixtureWindows are the stored scan windows: 198.51.100.7 went on after
+// its latest alert (1600 packets) to 1750; 203.0.113.99's is as its latest
+// alert said.
+func fixtureWindows() []signatures.Window {
+	return []signatures.Window{
+		{Src: addr("198.51.100.7"), FirstSeen: at(0, -1), LastSeen: at(2, 50), Packets: 1750, Level: 4},
+		{Src: addr("203.0.113.99"), FirstSeen: at(5, -1), LastSeen: at(6, 10), Packets: 300, Level: 3},
+	}
 }
 
 // blockSpec is a block and, when removeAt is set, how it ended.
@@ -171,6 +185,9 @@ func fixtureStore(t testing.TB) *alerts.Store {
 	s := openStore(t)
 	fill(t, s, fixtureAlerts(), fixtureBlocks())
 	fillQuestions(t, s, fixtureQuestions())
+	if err := s.PutWindows(context.Background(), fixtureWindows()); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

@@ -43,7 +43,7 @@ func TestTopPorts(t *testing.T) {
 			for i, scans := range c.in {
 				as = append(as, alert(addrN(i), at(1, 0), 1, 1, scans))
 			}
-			got := topPorts(tallies(as, true), 10)
+			got := topPorts(tallies(as, nil, true), 10)
 			if c.want == nil { // the whole range
 				if len(got) != 10 || got[0] != (PortCount{"tcp", 0, 1, 1}) || got[9].Port != 9 {
 					t.Errorf("got %+v", got)

@@ -86,7 +86,8 @@ func attackersTable(r *Report, loc *time.Location) table {
 		Head: []string{"Source", "Level", "Packets", "Alerts", "Destinations", "First seen", "Last seen",
 			"Scans", "Port ranges", "Signatures", "OS", "Tool"},
 		Right: []bool{false, true, true, true, true},
-		Note:  "Packets: the latest alert's count. Port ranges: where the scanned ports lie, not each port probed."}
+		Note: "Packets: all of its scan windows', counted until the daemon's last save in the period " +
+			"(a window may have begun before it). Port ranges: where the scanned ports lie, not each port probed."}
 	if r.Origin == OriginLog {
 		t.Note = "Port ranges: where the scanned ports lie, not each port probed."
 	}

@@ -208,6 +208,7 @@ func (d *ifwd) finish() {
 	positions := d.positions()
 	blob, err := d.pipe.engine.MarshalState()
 	d.saveState(ctx, blob, err, positions)
+	d.saveWindows(ctx, d.pipe.engine.Windows(d.windowsWithin()))
 	d.log.Info("ifw daemon stopped; state saved")
 }
 

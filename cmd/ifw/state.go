@@ -51,14 +51,33 @@ func (d *ifwd) save(ctx context.Context) error {
 	positions := d.positions()
 	var blob []byte
 	var merr error
-	if err := d.pipe.do(ctx, func(e *signatures.Engine) { blob, merr = e.MarshalState() }); err != nil {
+	var windows []signatures.Window
+	if err := d.pipe.do(ctx, func(e *signatures.Engine) {
+		blob, merr = e.MarshalState()
+		windows = e.Windows(d.windowsWithin())
+	}); err != nil {
 		return err
 	}
 	if err := d.pipe.barrier(ctx); err != nil {
 		return err
 	}
 	d.saveState(ctx, blob, merr, positions)
+	d.saveWindows(ctx, windows)
 	return nil
+}
+
+// windowsWithin is how far back from the latest packet save writes the
+// attackers' windows: three save intervals, so that a save that came
+// late or failed leaves no window unwritten (writing one again is
+// harmless).
+func (d *ifwd) windowsWithin() time.Duration { return 3 * d.cfg.daemon.saveInterval }
+
+// saveWindows stores the packet counts of the attackers' scan windows,
+// which reports read (an alert counts only up to the last change).
+func (d *ifwd) saveWindows(ctx context.Context, windows []signatures.Window) {
+	if err := d.store.PutWindows(ctx, windows); err != nil {
+		d.log.Error("attacker windows not saved", "err", err)
+	}
 }
 
 func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions map[string][]byte) {
