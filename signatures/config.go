@@ -38,7 +38,8 @@ type Config struct {
 	ScanTimeout time.Duration
 
 	// A pair scores only when its TCP/UDP/UDPLITE destination-port range
-	// (max-min) is at least MinPortRange, or its source used at least
+	// (max-min; without such a port above 0, its packet count, as in psad)
+	// is at least MinPortRange, or its source used at least
 	// MinProtocols IP protocols, or touched at least MinDestinations
 	// destinations.
 	MinPortRange    int

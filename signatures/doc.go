@@ -13,8 +13,10 @@
 //   - Per source→destination pair, packets since the scan began reach
 //     5/15/150/1500/10000 → level 1–5 (Config.DangerLevels), but only once the
 //     pair is eligible: its TCP/UDP/UDPLITE destination-port range is at least
-//     Config.MinPortRange, or the source used Config.MinProtocols IP
-//     protocols, or it touched Config.MinDestinations destinations.
+//     Config.MinPortRange (a pair with no such port above 0, ICMP only for
+//     one, counts its packets as its range, as psad does), or the source
+//     used Config.MinProtocols IP protocols, or it touched
+//     Config.MinDestinations destinations.
 //   - Distinct destinations of a source reach 10/20/50/100/500 → level 1–5
 //     (Config.SweepLevels), reported as a "sweep" scan per protocol.
 //   - A signature match raises the source to the rule's level; an invalid

@@ -50,7 +50,11 @@ func TestPortRangeRule(t *testing.T) {
 		{"two ports, 5 packets", alternate(5), 1},
 		{"two ports, 4 packets", alternate(4), 0},
 		{"tcp and udp ports", cat(repeat(syn(attacker, victim, 80), 3), repeat(udp(attacker, victim, 81), 2)), 1},
-		{"pings only", repeat(icmp(attacker, victim, 8, 0), 500), 0},
+		// psad: a pair without TCP/UDP ports counts its packets as its range
+		{"pings only", repeat(icmp(attacker, victim, 8, 0), 500), 3},
+		{"4 pings", repeat(icmp(attacker, victim, 8, 0), 4), 0},
+		{"5 pings", repeat(icmp(attacker, victim, 8, 0), 5), 1},
+		{"5 packets to port 0", repeat(udp(attacker, victim, 0), 5), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEngine(t)

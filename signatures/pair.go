@@ -176,9 +176,19 @@ func (pr *pair) visible(r *scanRec) bool { return pr.gateOpen || !r.class.gated(
 // rescore raises the pair's level from its scored packets when it is
 // eligible; wide is the source-wide eligibility (protocols, destinations).
 func (pr *pair) rescore(c *Config, wide bool) uint8 {
-	eligible := wide || pr.hasRange && int(pr.max-pr.min) >= c.MinPortRange
-	if eligible {
+	if wide || pr.portRange() >= c.MinPortRange {
 		pr.level = maxU8(pr.level, levelFor(int(pr.scored), &c.DangerLevels))
 	}
 	return pr.level
+}
+
+// portRange is what psad compares with PORT_RANGE_SCAN_THRESHOLD: the
+// TCP/UDP/UDPLITE destination-port range (highest minus lowest port) or,
+// when the pair has no such port above 0 (ICMP, other protocols), its
+// packet count.
+func (pr *pair) portRange() int {
+	if pr.hasRange && pr.max > 0 {
+		return int(pr.max - pr.min)
+	}
+	return int(pr.scored)
 }

@@ -78,12 +78,14 @@
 //
 // Header: action (alert, log, drop, reject, sdrop; pass, activate and
 // dynamic rules are skipped), protocol (tcp, udp, icmp, ip, or any name
-// ifw knows), source address and port, ->, <> or <- (as psad reads it: the
-// addresses swap, the ports do not), destination address and port. As in
-// psad, the options run to the last ")" of the line; what follows (psad
-// 2.4.6's own file ends two rules in ");") is ignored. Addresses: any, $VARIABLE, an address, a CIDR network, !spec or
-// [spec,…]; variables are not expanded and match every address. Ports: any,
-// $VARIABLE, N, N:M, N:, :M, !spec, [spec,…].
+// ifw knows), source address and port, ->, <> or <-, destination address
+// and port. The directions mean what they mean to psad 2.4.6: it reads <>
+// and never uses it, so it is ->; <- swaps the addresses, not the ports. As
+// in psad, the options run to the last ")" of the line; what follows (psad
+// 2.4.6's own file ends two rules in ");") is ignored. Addresses: any,
+// $VARIABLE, an address, a CIDR network, !spec or [spec,…]; variables are
+// not expanded and match every address. Ports: any, $VARIABLE, N, N:M, N:,
+// :M, !spec, [spec,…].
 //
 // Options: msg, sid, psad_id (the rule id, else sid), psad_dl (level,
 // default 2), classtype (the class), flags and fragbits (snort syntax, with

@@ -141,8 +141,7 @@ func (pr *psadRule) header(h []string) error {
 	src, dst := h[2], h[5]
 	switch h[4] {
 	case "->":
-	case "<>":
-		pr.b.r.c.bidir = true
+	case "<>": // psad 2.4.6 reads it and never uses it: the rule is "->"
 	case "<-": // as psad reads it: the addresses swap, the ports do not
 		src, dst = dst, src
 	default:

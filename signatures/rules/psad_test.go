@@ -46,7 +46,7 @@ func TestParsePsadFile(t *testing.T) {
 		100065: {hops(sport(syn(1), 10101), 221), hops(sport(syn(1), 10101), 220)},
 		100069: {tcp(0x3f, 1), tcp(0x7f, 1)},
 		100097: {syn(6889), syn(6890)},
-		100101: {sport(syn(80), 0), syn(1)},
+		100101: {syn(0), sport(syn(80), 0)}, // "<>" is "->" to psad
 		100103: {from(udp(1), victim.String()), udp(1)},
 		100104: {hops(udp(1), 0), hops(udp(1), 1)},
 		100106: {to(syn(80), "233.1.1.1"), to(syn(80), "234.1.1.1")},
@@ -122,6 +122,8 @@ func TestParsePsadOptions(t *testing.T) {
 		{`alert ip any any -> any any (msg:"x"; ipopts:lsrr; sid:1;);`, withIPOpts(udp(1), 131, 3, 0, 0), udp(1)},
 		{`alert ip any any -> any any (msg:"x"; ipopts:ssrr ; sid:1;); `, withIPOpts(udp(1), 137, 3, 0, 0), udp(1)},
 		{psadHead + `80 (msg:"a (b)"; sid:1;) ; trailing`, syn(80), syn(81)},
+		// psad 2.4.6 never uses "<>": the rule matches one way only
+		{`alert tcp $HOME_NET any <> $EXTERNAL_NET 6666 (msg:"P2P Napster"; flags:S; sid:1;)`, syn(6666), sport(syn(3306), 6666)},
 		// psad swaps the addresses of "<-" but not the ports
 		{`alert tcp 192.0.2.0/24 any <- 203.0.113.0/24 80 (msg:"x"; sid:1;)`,
 			to(from(syn(80), "203.0.113.9"), "192.0.2.9"), from(to(syn(80), "203.0.113.9"), "192.0.2.9")},
