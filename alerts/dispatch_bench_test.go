@@ -8,7 +8,7 @@ import (
 
 // BenchmarkDispatch: the cost on the detection path, for an alert the
 // throttle holds back and for one it queues (the queue drained by a no-op
-// action).
+// action), and for one dropped because a stuck action's queue is full.
 func BenchmarkDispatch(b *testing.B) {
 	b.Run("throttled", func(b *testing.B) {
 		d, _ := runDispatcher(b, []Route{{Action: okAction("a")}}, nil)
@@ -21,6 +21,22 @@ func BenchmarkDispatch(b *testing.B) {
 	b.Run("queued", func(b *testing.B) {
 		d, _ := runDispatcher(b, []Route{{Action: okAction("a"), Queue: 1 << 16}}, nil)
 		as := make([]Alert, 1<<16)
+		for i := range as {
+			as[i] = alertOf(src4(i), 3, []string{"syn/tcp"}, nil)
+		}
+		i := 0
+		for b.Loop() {
+			d.Dispatch(as[i%len(as)])
+			i++
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		stuck := &fakeAction{name: "stuck", run: func(ctx context.Context, _ Alert) error {
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+		d, _ := runDispatcher(b, []Route{{Action: stuck, Queue: 8}}, nil)
+		as := make([]Alert, 1<<12)
 		for i := range as {
 			as[i] = alertOf(src4(i), 3, []string{"syn/tcp"}, nil)
 		}

@@ -3,7 +3,6 @@ package alerts
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -38,8 +37,11 @@ func TestNewDispatcherRefuses(t *testing.T) {
 }
 
 // TestDispatchNeverBlocks: an action that never finishes fills its queue;
-// what follows is dropped and counted, and Dispatch stays well under a
-// millisecond.
+// what follows is dropped and counted, and every Dispatch returns while the
+// action is still stuck. That is shown by construction, not by a clock: the
+// stuck run holds its worker until the dispatcher stops, so a Dispatch that
+// waited for room would never return. (What Dispatch costs is measured by
+// BenchmarkDispatchFull.)
 func TestDispatchNeverBlocks(t *testing.T) {
 	const queue, n = 8, 20000
 	stuck := &fakeAction{name: "stuck", run: func(ctx context.Context, _ Alert) error {
@@ -50,20 +52,22 @@ func TestDispatchNeverBlocks(t *testing.T) {
 	d.Dispatch(alertOf(src4(0), 3, nil, nil))
 	waitFor(t, "the first run", func() bool { return d.Stats()["stuck"].Running == 1 })
 
-	took := make([]time.Duration, n)
-	for i := range n {
-		a := alertOf(src4(i+1), 3, []string{"syn/tcp"}, nil)
-		start := time.Now()
-		d.Dispatch(a)
-		took[i] = time.Since(start)
-	}
-	slices.Sort(took)
-	p99, worst := took[n*99/100], took[n-1]
-	t.Logf("Dispatch with a full queue: median %v, p99 %v, max %v", took[n/2], p99, worst)
-	if p99 > time.Millisecond || worst > 20*time.Millisecond {
-		t.Errorf("Dispatch too slow: p99 %v, max %v", p99, worst)
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		for i := range n {
+			d.Dispatch(alertOf(src4(i+1), 3, []string{"syn/tcp"}, nil))
+		}
+	}()
+	select {
+	case <-returned:
+	case <-time.After(time.Minute): // a deadlock guard, not a speed limit
+		t.Fatalf("Dispatch blocked behind the stuck action: %+v", d.Stats()["stuck"])
 	}
 	st := d.Stats()["stuck"]
+	if st.Running != 1 {
+		t.Fatalf("the stuck run ended early: %+v", st)
+	}
 	if st.Dispatched != 1+queue || st.Dropped != n-queue || st.Queued != queue {
 		t.Fatalf("stats %+v; want %d dispatched, %d dropped, %d queued", st, 1+queue, n-queue, queue)
 	}
@@ -102,12 +106,8 @@ func TestOutcomes(t *testing.T) {
 			}
 			act := &fakeAction{name: "test", run: tc.run}
 			d, _ := runDispatcher(t, []Route{{Action: act, Timeout: timeout}}, s)
-			start := time.Now()
 			d.Dispatch(a)
 			waitFor(t, "the run", func() bool { st := d.Stats()["test"]; return st.OK+st.Failed+st.Skipped == 1 })
-			if took := time.Since(start); took > timeout+2*time.Second {
-				t.Errorf("the run took %v", took)
-			}
 			st := d.Stats()["test"]
 			st.Dispatched, st.Busy = 0, 0
 			if st != tc.want {

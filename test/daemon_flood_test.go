@@ -41,9 +41,6 @@ func TestDaemonFlood(t *testing.T) {
 	if hwm > 256<<20 {
 		t.Errorf("peak RSS %d MiB, want at most 256 MiB", hwm>>20)
 	}
-	if worst > 2*time.Second {
-		t.Errorf("status took %s during the flood", worst)
-	}
 	d.stop()
 }
 

@@ -121,7 +121,7 @@ func TestDesktopBubbles(t *testing.T) {
 	applet := exec.Command(ifwBin, "applet", "--socket", d.socket)
 	applet.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
 	background(t, "ifw applet", applet)
-	time.Sleep(time.Second) // the applet subscribes
+	d.waitLog("applet subscribed", time.Minute)
 	l.scan("-sS", "-p", "1-100")
 	b := srv.waitBubble(t, attackerIP)
 	srv.click(t, b, "block")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,17 +106,42 @@ func (v *verdictLab) copyNC(name string) string {
 	return p
 }
 
-// connect runs `exe -z -w wait server 8080` in the client: whether the
-// TCP connection was made, and how long it took to find out.
-func (v *verdictLab) connect(exe string, wait int) (bool, time.Duration) {
+// connect runs `exe -v -z -w wait server 8080` in the client: whether the
+// TCP connection was made, and how it ended (see connEnd).
+func (v *verdictLab) connect(exe string, wait int) (bool, connEnd) {
 	return v.connectTo(victimIP, exe, wait)
 }
 
 // connectTo is connect to another address of the server.
-func (v *verdictLab) connectTo(addr, exe string, wait int) (bool, time.Duration) {
-	start := time.Now()
-	err := v.connectCmdTo(addr, exe, wait).Run()
-	return err == nil, time.Since(start)
+func (v *verdictLab) connectTo(addr, exe string, wait int) (bool, connEnd) {
+	cmd := v.connectCmdTo(addr, exe, wait)
+	cmd.Args = slices.Insert(cmd.Args, len(cmd.Args)-5, "-v")
+	out, err := cmd.CombinedOutput()
+	return err == nil, classify(err, string(out))
+}
+
+// connEnd is how a connection attempt ended, told by nc's own words
+// rather than by a clock: a dropped SYN times out, a rejected one is
+// refused before the wait is over.
+type connEnd string
+
+const (
+	connected connEnd = "connected"
+	timedOut  connEnd = "timed out"
+	refused   connEnd = "refused"
+)
+
+func classify(err error, out string) connEnd {
+	switch {
+	case err == nil:
+		return connected
+	case strings.Contains(out, "timed out"):
+		return timedOut
+	case strings.Contains(out, "refused") || strings.Contains(out, "unreachable") ||
+		strings.Contains(out, "No route") || strings.Contains(out, "not permitted"):
+		return refused
+	}
+	return connEnd("failed: " + strings.TrimSpace(out))
 }
 
 func (v *verdictLab) connectCmd(exe string, wait int) *exec.Cmd {

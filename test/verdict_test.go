@@ -38,17 +38,17 @@ func TestVerdictRules(t *testing.T) {
 	if ok, _ := v.connectTo(server6, v.nc, 3); !ok {
 		t.Errorf("nc over IPv6: not connected, want allowed by its rule")
 	}
-	if ok, took := v.connectTo(server6, denied, 2); ok || took < 1900*time.Millisecond {
-		t.Errorf("nc-denied over IPv6: connected %v after %s, want dropped", ok, took)
+	if _, how := v.connectTo(server6, denied, 2); how != timedOut {
+		t.Errorf("nc-denied over IPv6: %s, want dropped (timed out)", how)
 	}
-	if ok, took := v.connectTo(server6, rejected, 5); ok || took > time.Second {
-		t.Errorf("nc-rejected over IPv6: connected %v after %s, want refused at once", ok, took)
+	if _, how := v.connectTo(server6, rejected, 5); how != refused {
+		t.Errorf("nc-rejected over IPv6: %s, want refused", how)
 	}
-	if ok, took := v.connect(denied, 2); ok || took < 1900*time.Millisecond {
-		t.Errorf("nc-denied: connected %v after %s, want dropped (nc's 2 s timeout)", ok, took)
+	if _, how := v.connect(denied, 2); how != timedOut {
+		t.Errorf("nc-denied: %s, want dropped (nc's 2 s timeout)", how)
 	}
-	if ok, took := v.connect(rejected, 5); ok || took > time.Second {
-		t.Errorf("nc-rejected: connected %v after %s, want refused at once", ok, took)
+	if _, how := v.connect(rejected, 5); how != refused {
+		t.Errorf("nc-rejected: %s, want refused", how)
 	}
 	ch := v.connectAsync(other, 6)
 	q := v.question(other, 1)
@@ -106,8 +106,8 @@ func TestVerdictAsk(t *testing.T) {
 	if !outcome(t, ch, 5*time.Second) {
 		t.Fatalf("session: not connected")
 	}
-	if ok, took := v.connect(app, 5); !ok || took > 2*time.Second {
-		t.Errorf("during the session: connected %v after %s, want at once", ok, took)
+	if _, how := v.connect(app, 5); how != connected {
+		t.Errorf("during the session: %s, want connected without a question", how)
 	}
 	time.Sleep(4 * time.Second) // idle longer than session_idle, and the expiry tick
 	ch = v.connectAsync(app, 5)
@@ -134,8 +134,8 @@ func TestVerdictPermanentRestart(t *testing.T) {
 	v.d.stop()
 	v.d.start()
 	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
-	if ok, took := v.connect(app, 5); !ok || took > 2*time.Second {
-		t.Errorf("after restart: connected %v after %s, want allowed by the saved rule", ok, took)
+	if _, how := v.connect(app, 5); how != connected {
+		t.Errorf("after restart: %s, want allowed by the saved rule", how)
 	}
 	out, err := v.ifw("rules", "list", "--json")
 	var list []map[string]any
@@ -185,7 +185,7 @@ func TestVerdictDesktop(t *testing.T) {
 	applet := exec.Command(ifwBin, "applet", "--socket", v.d.socket)
 	applet.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
 	background(t, "ifw applet", applet)
-	time.Sleep(time.Second) // the applet subscribes
+	v.d.waitLog("applet subscribed", time.Minute)
 	app := v.copyNC("desktop-app")
 	ch := v.connectAsync(app, 20)
 	b := srv.waitBubble(t, app)
@@ -200,7 +200,7 @@ func TestVerdictDesktop(t *testing.T) {
 	if !outcome(t, ch, 10*time.Second) {
 		t.Fatalf("allowed always from the bubble: not connected")
 	}
-	if ok, took := v.connect(other, 5); !ok || took > 2*time.Second {
-		t.Errorf("after Allow always: connected %v after %s, want allowed by the rule", ok, took)
+	if _, how := v.connect(other, 5); how != connected {
+		t.Errorf("after Allow always: %s, want allowed by the rule", how)
 	}
 }

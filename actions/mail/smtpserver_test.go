@@ -34,6 +34,7 @@ type smtpServer struct {
 
 	mu       sync.Mutex
 	sessions []session
+	ended    chan struct{} // one send per recorded session
 }
 
 // session is what one client did.
@@ -47,7 +48,7 @@ type session struct {
 // startSMTP listens and serves until the test ends.
 func startSMTP(t *testing.T, cfg serverConfig) *smtpServer {
 	t.Helper()
-	s := &smtpServer{serverConfig: cfg}
+	s := &smtpServer{serverConfig: cfg, ended: make(chan struct{}, 64)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,12 @@ func (s *smtpServer) serve(conn net.Conn, done <-chan struct{}) {
 		return
 	}
 	var ses session
-	defer func() { s.mu.Lock(); s.sessions = append(s.sessions, ses); s.mu.Unlock() }()
+	defer func() {
+		s.mu.Lock()
+		s.sessions = append(s.sessions, ses)
+		s.mu.Unlock()
+		s.ended <- struct{}{}
+	}()
 	tp := textproto.NewConn(conn)
 	tp.PrintfLine("220 test ESMTP")
 	for {
@@ -141,6 +147,21 @@ func (s *smtpServer) reply(tp *textproto.Conn, ses *session, verb, arg string) {
 	default:
 		tp.PrintfLine("502 not implemented")
 	}
+}
+
+// waitSessions waits until n sessions have ended on the server's side (the
+// client may return before the server has recorded its session) and
+// returns what was recorded.
+func (s *smtpServer) waitSessions(t *testing.T, n int) []session {
+	t.Helper()
+	for range n {
+		select {
+		case <-s.ended:
+		case <-time.After(time.Minute):
+			t.Fatalf("the server recorded %d sessions; want %d", len(s.recorded()), n)
+		}
+	}
+	return s.recorded()
 }
 
 func (s *smtpServer) recorded() []session {
