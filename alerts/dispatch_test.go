@@ -123,7 +123,7 @@ func TestOutcomes(t *testing.T) {
 func checkOutcome(t *testing.T, s *Store, a Alert, want bool, errSubstr string) {
 	t.Helper()
 	var got []Outcome
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		back, ok, err := s.Latest(context.Background(), a.Src)
 		if err != nil || !ok {

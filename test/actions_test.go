@@ -24,8 +24,8 @@ func TestActionScript(t *testing.T) {
 	d := startDaemon(t, l.victim, dir, daemonSections(prefix, "[source kmsg]\ntype = kmsg\n")+fmt.Sprintf(
 		"\n[action hook]\ntype = script\ncommand = WHO=ifw %s \"Intrusion detected from SRCIP\" DL\nmode = attacker\nmin_level = 2\n", hook))
 	l.scan("-sS", "-p", "1-200")
-	d.waitAttacker(attackerIP, 3, 60*time.Second)
-	waitFor(t, "the script's run", 10*time.Second, func() bool { b, _ := os.ReadFile(out); return len(b) > 0 })
+	d.waitAttacker(attackerIP, 3, time.Minute)
+	waitFor(t, "the script's run", time.Minute, func() bool { b, _ := os.ReadFile(out); return len(b) > 0 })
 	time.Sleep(500 * time.Millisecond) // a second run, if any, would show now
 	b, _ := os.ReadFile(out)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")

@@ -34,7 +34,7 @@ func blockLab(t *testing.T, blockSection string) (*lab, *daemonProc) {
 	out := l.in(l.victim, ifwBin, "setup", "--config", d.conf, "--log", "none")
 	t.Logf("ifw setup:\n%s", out)
 	background(t, "nc -l", exec.Command("ip", "netns", "exec", l.victim, "nc", "-lk", "8080"))
-	waitFor(t, "the victim's listener", 10*time.Second, func() bool { tcp, _ := l.reachable(); return tcp })
+	waitFor(t, "the victim's listener", time.Minute, func() bool { tcp, _ := l.reachable(); return tcp })
 	return l, d
 }
 
@@ -86,16 +86,16 @@ func TestBlockAuto(t *testing.T) {
 		t.Fatalf("before any block: tcp %v, ping %v", tcp, icmp)
 	}
 	l.scan("-sS", "-p", "1-100")
-	waitFor(t, "the block", 10*time.Second, func() bool { return listed(d.blockList(), attackerIP+"/32") })
+	waitFor(t, "the block", time.Minute, func() bool { return listed(d.blockList(), attackerIP+"/32") })
 	if tcp, icmp := l.reachable(); tcp || icmp {
 		t.Errorf("blocked attacker still gets through: tcp %v, ping %v", tcp, icmp)
 	}
-	waitFor(t, "the block to expire", 20*time.Second, func() bool { return !listed(d.blockList(), attackerIP+"/32") })
+	waitFor(t, "the block to expire", time.Minute, func() bool { return !listed(d.blockList(), attackerIP+"/32") })
 	if tcp, icmp := l.reachable(); !tcp || !icmp {
 		t.Errorf("after the block expired: tcp %v, ping %v", tcp, icmp)
 	}
 	l.scanFromMany(20, "1-20")
-	waitFor(t, "20 more blocks", 30*time.Second, func() bool { return listed(d.blockList(), "198.51.100.29/32") })
+	waitFor(t, "20 more blocks", time.Minute, func() bool { return listed(d.blockList(), "198.51.100.29/32") })
 	d.stop()
 	reportBlockLatency(t, filepath.Join(d.dir, "ifw.db"))
 }
@@ -152,7 +152,7 @@ func TestBlockForgedLines(t *testing.T) {
 		}
 	}
 	f.Close()
-	waitFor(t, "the outside address's block", 15*time.Second, func() bool { return listed(d.blockList(), "198.51.100.50/32") })
+	waitFor(t, "the outside address's block", time.Minute, func() bool { return listed(d.blockList(), "198.51.100.50/32") })
 	time.Sleep(500 * time.Millisecond)
 	list := d.blockList()
 	for _, src := range forged[:3] {

@@ -16,20 +16,20 @@ func TestDaemonReload(t *testing.T) {
 	prefix := l.logRules(0)
 	d := startDaemon(t, l.victim, t.TempDir(), daemonSections(prefix, "[source kmsg]\ntype = kmsg\n"))
 	l.scan("-sS", "-p", "1-100") // level 2 with the default 5/15/150
-	d.waitAttacker(attackerIP, 2, 30*time.Second)
+	d.waitAttacker(attackerIP, 2, time.Minute)
 
 	conf, _ := os.ReadFile(d.conf)
 	broken := strings.Replace(string(conf), "[detect]", "[detect]\nscan_timeout = soon", 1)
 	os.WriteFile(d.conf, []byte(broken), 0o644)
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	d.waitLog("reload failed; keeping the running configuration", 10*time.Second)
+	d.waitLog("reload failed; keeping the running configuration", time.Minute)
 
 	lower := strings.Replace(string(conf), "[detect]", "[detect]\ndanger_levels = 5 15 50 1500 10000", 1)
 	os.WriteFile(d.conf, []byte(lower), 0o644)
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	d.waitLog("configuration reloaded", 10*time.Second)
+	d.waitLog("configuration reloaded", time.Minute)
 	l.scan("-sS", "-p", "101-120") // 120 packets in all ≥ 50: level 3 only if the state survived
-	d.waitAttacker(attackerIP, 3, 30*time.Second)
+	d.waitAttacker(attackerIP, 3, time.Minute)
 	d.stop()
 }
 

@@ -21,12 +21,12 @@ func TestDaemonRestart(t *testing.T) {
 	dir := t.TempDir()
 	d := startDaemon(t, l.victim, dir, daemonSections(prefix, "[source kmsg]\ntype = kmsg\n"))
 	l.scan("-sS", "-p", "1-100") // 100 packets: level 2 (15 ≤ n < 150)
-	d.waitAttacker(attackerIP, 2, 30*time.Second)
+	d.waitAttacker(attackerIP, 2, time.Minute)
 	time.Sleep(2500 * time.Millisecond) // two saves at save_interval = 1s
 	d.kill9()
 	d.start()
 	l.scan("-sS", "-p", "101-200") // 200 in all: level 3, only if the state survived
-	a := d.waitAttacker(attackerIP, 3, 30*time.Second)
+	a := d.waitAttacker(attackerIP, 3, time.Minute)
 	if n := a["packets"].(float64); n < 200 {
 		t.Errorf("after the restart the attacker has %v packets, want at least 200", n)
 	}

@@ -22,12 +22,12 @@ func daemonSections(prefix, sources string) string {
 // alerts is reported.
 func checkScan(t *testing.T, l *lab, d *daemonProc, collector string, trusted bool) {
 	t.Helper()
-	a := d.waitAttacker(attackerIP, 3, 60*time.Second)
+	a := d.waitAttacker(attackerIP, 3, time.Minute)
 	if !strings.Contains(scanTypes(a), "syn/tcp") || a["trusted"] != trusted {
 		t.Errorf("attacker %v: scans %s, trusted %v (want %v)", a["src"], scanTypes(a), a["trusted"], trusted)
 	}
 	l.scanFromMany(20, "1-20")
-	d.waitAttacker("198.51.100.29", 2, 30*time.Second)
+	d.waitAttacker("198.51.100.29", 2, time.Minute)
 	st, err := d.status()
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func startBubbleServer(t *testing.T, dir string) (*bubbleServer, string) {
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`), 0o644)
 	background(t, "dbus-daemon", exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile"))
 	addr := "unix:path=" + sock
-	waitFor(t, "the private bus", 10*time.Second, func() bool { _, err := os.Stat(sock); return err == nil })
+	waitFor(t, "the private bus", time.Minute, func() bool { _, err := os.Stat(sock); return err == nil })
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func startBubbleServer(t *testing.T, dir string) (*bubbleServer, string) {
 func (s *bubbleServer) waitBubble(t *testing.T, src string) bubble {
 	t.Helper()
 	var found bubble
-	waitFor(t, "a bubble about "+src, 30*time.Second, func() bool {
+	waitFor(t, "a bubble about "+src, time.Minute, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for _, b := range s.bubbles {
@@ -125,7 +125,7 @@ func TestDesktopBubbles(t *testing.T) {
 	l.scan("-sS", "-p", "1-100")
 	b := srv.waitBubble(t, attackerIP)
 	srv.click(t, b, "block")
-	waitFor(t, "the Block click's block", 10*time.Second, func() bool { return listed(d.blockList(), attackerIP+"/32") })
+	waitFor(t, "the Block click's block", time.Minute, func() bool { return listed(d.blockList(), attackerIP+"/32") })
 	if tcp, icmp := l.reachable(); tcp || icmp {
 		t.Errorf("blocked from the bubble, still gets through: tcp %v, ping %v", tcp, icmp)
 	}
@@ -137,7 +137,7 @@ func TestDesktopBubbles(t *testing.T) {
 			t.Logf("last whitelist list: %s", last)
 		}
 	}()
-	waitFor(t, "the Whitelist click's entry", 10*time.Second, func() bool {
+	waitFor(t, "the Whitelist click's entry", time.Minute, func() bool {
 		last, _ = exec.Command(ifwBin, "whitelist", "list", "--json", "--socket", d.socket).CombinedOutput()
 		var wl struct{ Entries []struct{ Text string } }
 		json.Unmarshal(last, &wl)

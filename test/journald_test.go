@@ -37,7 +37,7 @@ func startJournald(t *testing.T, dir string) string {
 	cmd.Env = append(os.Environ(), "SYSTEMD_LOG_TARGET=console")
 	out := background(t, "journald", cmd)
 	journal := filepath.Join(logDir, "journal", strings.TrimSpace(string(mid)))
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if fs, _ := filepath.Glob(filepath.Join(journal, "*.journal")); len(fs) > 0 {
 			return journal

@@ -23,9 +23,9 @@ func TestScheduledReport(t *testing.T) {
 	d := startDaemon(t, l.victim, dir, daemonSections(prefix, "[source kmsg]\ntype = kmsg\n")+
 		fmt.Sprintf("\n[report]\nevery = 2s\ndeliver = file\nformat = html\ndir = %s\n", reports))
 	l.scan("-sS", "-p", "1-200")
-	d.waitAttacker(attackerIP, 3, 60*time.Second)
+	d.waitAttacker(attackerIP, 3, time.Minute)
 	var found string
-	waitFor(t, "a report naming the attacker", 15*time.Second, func() bool {
+	waitFor(t, "a report naming the attacker", time.Minute, func() bool {
 		files, _ := filepath.Glob(filepath.Join(reports, "ifw-report-*.html"))
 		for _, f := range files {
 			if b, _ := os.ReadFile(f); strings.Contains(string(b), attackerIP) && strings.Contains(string(b), "<svg") {

@@ -42,7 +42,7 @@ func TestVerdictLatency(t *testing.T) {
 	bench, _ := connbenchBin()
 	v.writeRules("allow exe=" + bench + " dst=" + victimIP + " port=8080 proto=tcp")
 	v.d.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, "the rule loaded", 10*time.Second, func() bool { o := v.outbound(); return o != nil && o["rules"] == 1.0 })
+	waitFor(t, "the rule loaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 1.0 })
 	const one, many = 3000, 30000
 	v.dial(500, 1) // warm up
 	base1, baseN := v.dial(one, 1), v.dial(many, 8)

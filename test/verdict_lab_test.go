@@ -65,13 +65,13 @@ func newVerdictLab(t *testing.T, rules []string, verdictKeys string, setupArgs [
 	v.must("ip", "-n", v.victim, "addr", "add", server6+"/64", "dev", v.ifV, "nodad")
 	background(t, "connbench serve", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", victimIP+":8080"))
 	background(t, "connbench serve 6", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", "["+server6+"]:8080"))
-	waitFor(t, "the server", 10*time.Second, func() bool { ok, _ := v.connect(v.nc, 1); return ok })
+	waitFor(t, "the server", time.Minute, func() bool { ok, _ := v.connect(v.nc, 1); return ok })
 	v.writeRules(rules...)
 	sections := fmt.Sprintf("[source none]\ntype = file\npath = %s\n\n[block]\nenabled = no\n\n"+
 		"[verdict]\nenabled = yes\nqueue = %s\nrules = %s\n%s", filepath.Join(v.dir, "none.log"), verdictQueue,
 		filepath.Join(v.dir, "rules"), verdictKeys)
 	v.d = startDaemon(t, v.attacker, v.dir, sections)
-	waitFor(t, "the queue bound", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
+	waitFor(t, "the queue bound", time.Minute, func() bool { return v.outbound()["kernel"] != nil })
 	if setupArgs != nil {
 		v.setup(setupArgs...)
 	}
@@ -184,7 +184,7 @@ func (v *verdictLab) ifw(args ...string) (string, error) {
 func (v *verdictLab) question(exe string, connections int) map[string]any {
 	v.t.Helper()
 	var found map[string]any
-	waitFor(v.t, "a question for "+exe, 10*time.Second, func() bool {
+	waitFor(v.t, "a question for "+exe, time.Minute, func() bool {
 		out, err := v.ifw("queue", "list", "--json")
 		var qs []map[string]any
 		if err != nil || json.Unmarshal([]byte(out), &qs) != nil {

@@ -27,7 +27,7 @@ func TestVerdictRules(t *testing.T) {
 		"deny exe="+denied+" dst="+server6,
 		"reject exe="+rejected+" port=8080")
 	v.d.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, "the rules reloaded", 10*time.Second, func() bool {
+	waitFor(t, "the rules reloaded", time.Minute, func() bool {
 		o := v.outbound()
 		return o != nil && o["rules"] == 5.0
 	})
@@ -56,7 +56,7 @@ func TestVerdictRules(t *testing.T) {
 		t.Errorf("question %v", q)
 	}
 	start := time.Now()
-	if outcome(t, ch, 10*time.Second) {
+	if outcome(t, ch, time.Minute) {
 		t.Errorf("nc-other: connected, want the default (deny) after the ask timeout")
 	}
 	o := v.outbound()
@@ -93,17 +93,17 @@ func TestVerdictAsk(t *testing.T) {
 	app := v.copyNC("app")
 	ch := v.connectAsync(app, 20)
 	v.answer("allow", v.question(app, 1))
-	if !outcome(t, ch, 5*time.Second) {
+	if !outcome(t, ch, time.Minute) {
 		t.Errorf("allowed once: not connected")
 	}
 	a, b := v.connectAsync(app, 5), v.connectAsync(app, 5)
 	v.answer("deny", v.question(app, 2))
-	if outcome(t, a, 10*time.Second) || outcome(t, b, 10*time.Second) {
+	if outcome(t, a, time.Minute) || outcome(t, b, time.Minute) {
 		t.Errorf("denied: a connection got through")
 	}
 	ch = v.connectAsync(app, 20)
 	v.answer("allow", v.question(app, 1), "--session")
-	if !outcome(t, ch, 5*time.Second) {
+	if !outcome(t, ch, time.Minute) {
 		t.Fatalf("session: not connected")
 	}
 	if _, how := v.connect(app, 5); how != connected {
@@ -112,7 +112,7 @@ func TestVerdictAsk(t *testing.T) {
 	time.Sleep(4 * time.Second) // idle longer than session_idle, and the expiry tick
 	ch = v.connectAsync(app, 5)
 	v.answer("deny", v.question(app, 1)) // asked again: the session ended
-	if outcome(t, ch, 10*time.Second) {
+	if outcome(t, ch, time.Minute) {
 		t.Errorf("after the session: connected")
 	}
 }
@@ -124,7 +124,7 @@ func TestVerdictPermanentRestart(t *testing.T) {
 	app := v.copyNC("app")
 	ch := v.connectAsync(app, 20)
 	v.answer("allow", v.question(app, 1), "--always")
-	if !outcome(t, ch, 5*time.Second) {
+	if !outcome(t, ch, time.Minute) {
 		t.Fatalf("allowed always: not connected")
 	}
 	saved, err := os.ReadFile(filepath.Join(v.dir, "rules"))
@@ -133,7 +133,7 @@ func TestVerdictPermanentRestart(t *testing.T) {
 	}
 	v.d.stop()
 	v.d.start()
-	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
+	waitFor(t, "the queue bound again", time.Minute, func() bool { return v.outbound()["kernel"] != nil })
 	if _, how := v.connect(app, 5); how != connected {
 		t.Errorf("after restart: %s, want allowed by the saved rule", how)
 	}
@@ -147,7 +147,7 @@ func TestVerdictPermanentRestart(t *testing.T) {
 	}
 	ch = v.connectAsync(app, 20)
 	v.answer("deny", v.question(app, 1), "--reject")
-	if outcome(t, ch, 5*time.Second) {
+	if outcome(t, ch, time.Minute) {
 		t.Errorf("rule deleted and rejected: connected")
 	}
 }
@@ -170,7 +170,7 @@ func TestVerdictDaemonKilled(t *testing.T) {
 		t.Errorf("fail open (--queue-bypass), no daemon: not connected")
 	}
 	v.d.start()
-	waitFor(t, "the queue bound again", 10*time.Second, func() bool { return v.outbound()["kernel"] != nil })
+	waitFor(t, "the queue bound again", time.Minute, func() bool { return v.outbound()["kernel"] != nil })
 	if ok, _ := v.connect(v.nc, 3); !ok {
 		t.Errorf("daemon back: not connected")
 	}
@@ -191,13 +191,13 @@ func TestVerdictDesktop(t *testing.T) {
 	b := srv.waitBubble(t, app)
 	t.Logf("bubble: %q / %q with %v", b.summary, b.body, b.actions)
 	srv.click(t, b, "allow_once")
-	if !outcome(t, ch, 10*time.Second) {
+	if !outcome(t, ch, time.Minute) {
 		t.Fatalf("allowed once from the bubble: not connected")
 	}
 	other := v.copyNC("desktop-other")
 	ch = v.connectAsync(other, 20)
 	srv.click(t, srv.waitBubble(t, other), "allow_always")
-	if !outcome(t, ch, 10*time.Second) {
+	if !outcome(t, ch, time.Minute) {
 		t.Fatalf("allowed always from the bubble: not connected")
 	}
 	if _, how := v.connect(other, 5); how != connected {

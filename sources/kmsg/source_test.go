@@ -168,18 +168,14 @@ func TestCancel(t *testing.T) {
 				r.steps <- st
 			}
 			time.Sleep(20 * time.Millisecond) // let it block in Read or in the send
-			start := time.Now()
 			cancel()
 			select {
 			case err := <-errc:
 				if err != nil {
 					t.Errorf("Run = %v", err)
 				}
-			case <-time.After(time.Second):
-				t.Fatal("Run did not return")
-			}
-			if d := time.Since(start); d > 100*time.Millisecond {
-				t.Errorf("Run returned %v after cancel", d)
+			case <-time.After(time.Minute): // a guard against a hang, not a speed limit
+				t.Fatal("Run did not return after cancel")
 			}
 			if _, have := s.Position(); have || !r.closed.Load() {
 				t.Errorf("position kept %v, reader closed %v", have, r.closed.Load())

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-const testWait = 3 * time.Second
+const testWait = time.Minute // a guard against a hang, not a speed limit
 
 func testConfig(path string) Config {
 	return Config{Path: path, Grace: 100 * time.Millisecond, Poll: 20 * time.Millisecond}

@@ -161,7 +161,7 @@ func await(out <-chan *sources.Packet, prefix string, sport uint16, timeout time
 func firstPacket(t *testing.T, ns *netns, out <-chan *sources.Packet, network, addr string, lport int) *sources.Packet {
 	t.Helper()
 	var p *sources.Packet
-	for deadline := time.Now().Add(10 * time.Second); p == nil && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(time.Minute); p == nil && time.Now().Before(deadline); {
 		_ = ns.do(func() error { syn(network, addr, lport); return nil })
 		p = await(out, "ifwtest", uint16(lport), 200*time.Millisecond)
 	}

@@ -94,10 +94,10 @@ func TestRunSweep(t *testing.T) {
 	waitFor(t, func() bool { return f.procs.len() == 0 && f.hot.len() == 0 && f.dirs.len() == 0 })
 }
 
-// waitFor polls cond for up to 5 seconds.
+// waitFor polls cond for up to a minute (a guard against a hang).
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out waiting")
