@@ -93,14 +93,16 @@ func (s *Store) Blocks(ctx context.Context, q BlockQuery) ([]Block, error) {
 }
 
 // BlockCount counts the blocks of exactly prefix created at or after
-// since, ended ones included: how often it was blocked before.
+// since that have ended: how often it was blocked before. The active block
+// is not an earlier one, and one the kernel refused never took effect.
 func (s *Store) BlockCount(ctx context.Context, prefix netip.Prefix, since time.Time) (int, error) {
 	const op = "count blocks"
 	if err := s.check(op); err != nil {
 		return 0, err
 	}
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE prefix = ? AND created >= ?`,
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE prefix = ? AND created >= ?
+		AND removed IS NOT NULL AND removed_why IS NOT 'kernel'`,
 		prefix.Masked().String(), nanos(since)).Scan(&n)
 	if err != nil {
 		return 0, s.fail(op, err)

@@ -71,6 +71,35 @@ func TestRepeatOffenders(t *testing.T) {
 	}
 }
 
+// TestRiseWhileBlocked: one offence rising from level 2 to 3 while its
+// block is active is no repeat: the block grows to level 3's duration,
+// not to level 3's doubled; only a block that ended counts as earlier.
+func TestRiseWhileBlocked(t *testing.T) {
+	ctx := context.Background()
+	var durs [6]time.Duration
+	durs[2], durs[3] = 10*time.Second, 20*time.Second
+	r := newRig(t, Config{DurationByLevel: durs})
+	p := pfx("198.51.100.7/32")
+	first, err := r.b.Block(ctx, Request{Prefix: p, Level: 2, Source: alerts.BlockAuto, Trusted: true})
+	if err != nil || first.Expires.Sub(first.Created) != 10*time.Second {
+		t.Fatalf("level 2: %+v %v", first, err)
+	}
+	r.clock.Advance(time.Millisecond)
+	rise, err := r.b.Block(ctx, Request{Prefix: p, Level: 3, Source: alerts.BlockAuto, Trusted: true})
+	if err != nil || rise.ID != first.ID || rise.Level != 3 || rise.Expires != t0.Add(time.Millisecond+20*time.Second) {
+		t.Errorf("rise to level 3 while blocked: %+v (for %v) %v, want 20s from the rise",
+			rise, rise.Expires.Sub(rise.Created), err)
+	}
+	r.clock.Advance(21 * time.Second)
+	if _, err := r.b.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.b.Block(ctx, Request{Prefix: p, Level: 3, Source: alerts.BlockAuto, Trusted: true})
+	if err != nil || again.Expires.Sub(again.Created) != 40*time.Second {
+		t.Errorf("level 3 after the block ended: for %v %v, want 40s (one earlier block)", again.Expires.Sub(again.Created), err)
+	}
+}
+
 // TestGuardRefuses: a refused block returns the guard's error and leaves
 // no trace; the guard sees the trusted flag as given.
 func TestGuardRefuses(t *testing.T) {
