@@ -216,3 +216,36 @@ func TestBlockBulk(t *testing.T) {
 	}
 	d.stop()
 }
+
+// TestBlockVanishedPutBack: blocks that vanish from the kernel before
+// their time (ipset del, ipset flush) are put back, not closed; `ifw
+// status` counts them.
+func TestBlockVanishedPutBack(t *testing.T) {
+	l, d := blockLab(t, "")
+	for _, args := range [][]string{{"198.51.100.61", "--for", "1h"}, {"198.51.100.62", "--for", "forever"}} {
+		if out, err := exec.Command(ifwBin, append([]string{"block", "add", "--socket", d.socket}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ifw block add %v: %v\n%s", args, err, out)
+		}
+	}
+	l.in(l.victim, "ipset", "del", "ifw-block4", "198.51.100.61")
+	l.in(l.victim, "ipset", "flush", "ifw-block4")
+	list := d.blockList() // settles what disagrees, as the periodic sync does
+	for _, ip := range []string{"198.51.100.61", "198.51.100.62"} {
+		if !listed(list, ip+"/32") {
+			t.Errorf("%s is no longer listed", ip)
+		}
+		if err := exec.Command("ip", "netns", "exec", l.victim, "ipset", "test", "ifw-block4", ip).Run(); err != nil {
+			t.Errorf("%s was not put back into the kernel set", ip)
+		}
+	}
+	st, err := d.status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := st["blocking"].(map[string]any)
+	tot, _ := b["since_start"].(map[string]any)
+	if tot["put_back"] != 2.0 || b["active"] != 2.0 {
+		t.Errorf("status blocking: %v", b)
+	}
+	d.stop()
+}

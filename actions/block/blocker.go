@@ -41,6 +41,9 @@ type Blocker struct {
 	// mu makes a record and its kernel entry change together, as seen by
 	// Sync, Restore and List, which take it to settle a prefix.
 	mu sync.Mutex
+
+	totMu  sync.Mutex
+	totals SyncStats // what Restore, Sync and List changed (Totals)
 }
 
 // New makes a Blocker. kernel is usually a *Sets, records an

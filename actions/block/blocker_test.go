@@ -256,24 +256,30 @@ func TestSync(t *testing.T) {
 	}
 	r.clock.Advance(3 * time.Second)
 	st, err := r.b.Sync(ctx)
-	if want := (SyncStats{Expired: 1, Lost: 1, Orphans: 1}); err != nil || st != want {
+	if want := (SyncStats{Expired: 1, PutBack: 1, Orphans: 1}); err != nil || st != want {
 		t.Errorf("sync: %+v %v, want %+v", st, err, want)
 	}
 	if h := r.history(t, short); h[0].RemovedWhy != alerts.RemovedExpired || h[0].Removed != t0.Add(2*time.Second) {
 		t.Errorf("short block: %+v", h[0])
 	}
-	if h := r.history(t, lost); h[0].RemovedWhy != alerts.RemovedKernel {
-		t.Errorf("lost block: %+v", h[0])
+	if h := r.history(t, lost); len(h) != 1 || !h[0].Active() {
+		t.Errorf("lost block: %+v, want it active and put back", h)
 	}
-	if got, want := r.k.has(), []netip.Prefix{long, perm}; !slices.Equal(got, want) {
+	if got, want := r.k.has(), []netip.Prefix{lost, long, perm}; !slices.Equal(got, want) {
 		t.Errorf("kernel %v, want %v", got, want)
 	}
-	r.clock.Advance(MaxTimeout + time.Hour) // the long block is due; the kernel holds it without timeout
-	if st, err := r.b.Sync(ctx); err != nil || st != (SyncStats{Expired: 1}) {
+	if ttl := r.k.adds[len(r.k.adds)-1]; ttl != time.Hour-3*time.Second {
+		t.Errorf("put back for %v, want the hour less the 3s gone", ttl)
+	}
+	r.clock.Advance(MaxTimeout + time.Hour)                                    // the long block is due; the kernel holds it without timeout
+	if st, err := r.b.Sync(ctx); err != nil || st != (SyncStats{Expired: 2}) { // the long one, and the one put back
 		t.Errorf("second sync: %+v %v", st, err)
 	}
 	if got := r.k.has(); !slices.Equal(got, []netip.Prefix{perm}) || len(r.active(t)) != 1 {
 		t.Errorf("kernel %v, active %v", got, r.active(t))
+	}
+	if tot := r.b.Totals(); tot.PutBack != 1 || tot.Expired != 3 || tot.Orphans != 1 {
+		t.Errorf("totals %+v", tot)
 	}
 }
 

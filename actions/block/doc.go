@@ -35,8 +35,10 @@
 // A block is written to the store before it reaches the kernel; when the
 // kernel refuses it, the record is closed at once (removed_why "kernel").
 // The kernel expires entries on its own; Sync (every Config.SyncInterval
-// from Run) closes the records whose entry is gone ("expired") and deletes
-// kernel entries no record accounts for, so neither the store nor List ever
+// from Run) closes the records whose entry is gone at its time
+// ("expired"), puts back entries that vanished before their time (an
+// ipset del or flush: counted in Totals().PutBack) and deletes kernel
+// entries no record accounts for, so neither the store nor List ever
 // shows a block the kernel no longer has. Restore, at start, puts back every
 // record still due with its remaining time and closes the others. Blocks
 // longer than the kernel's largest timeout (about 24.8 days) go into the

@@ -17,10 +17,23 @@ const expirySlack = 2 * time.Second
 // SyncStats counts what Sync or Restore changed.
 type SyncStats struct {
 	Restored int `json:"restored"` // records put back into the kernel (Restore)
-	Expired  int `json:"expired"`  // records closed as expired
-	Lost     int `json:"lost"`     // records closed as "kernel": entry gone early (Sync), or refused (Restore)
-	Refused  int `json:"refused"`  // records the guard now refuses, closed and not restored (Restore)
-	Orphans  int `json:"orphans"`  // kernel entries without a record, deleted
+	// PutBack counts the entries that vanished from the kernel before
+	// their time (someone ran ipset del or flush) and were put back.
+	PutBack int `json:"put_back"`
+	Expired int `json:"expired"` // records closed as expired
+	Lost    int `json:"lost"`    // records closed as "kernel": the kernel refused to take the entry back
+	Refused int `json:"refused"` // records the guard now refuses, closed and not restored
+	Orphans int `json:"orphans"` // kernel entries without a record, deleted
+}
+
+// add sums o into s.
+func (s *SyncStats) add(o SyncStats) {
+	s.Restored += o.Restored
+	s.PutBack += o.PutBack
+	s.Expired += o.Expired
+	s.Lost += o.Lost
+	s.Refused += o.Refused
+	s.Orphans += o.Orphans
 }
 
 // Active is an active block with the time the kernel still keeps it.
@@ -66,6 +79,7 @@ func (b *Blocker) Restore(ctx context.Context) (SyncStats, error) {
 	}
 	b.log.Info("blocks restored", "restored", st.Restored, "expired", st.Expired, "refused", st.Refused,
 		"failed", st.Lost, "orphans", st.Orphans)
+	b.count(st)
 	return st, errors.Join(errs...)
 }
 
@@ -122,8 +136,9 @@ func (b *Blocker) snapshot(ctx context.Context) ([]alerts.Block, map[netip.Prefi
 }
 
 // Sync makes the store agree with the kernel: records whose entry the
-// kernel dropped are closed (as expired, or as "kernel" when it vanished
-// well before its time), records past their expiry are closed and their
+// kernel dropped at their time are closed as expired, entries that
+// vanished well before their time are put back (only ifw ends its blocks;
+// "kernel" when the kernel refuses them), records past their expiry are closed and their
 // entry deleted (blocks longer than the kernel's timeouts), and kernel
 // entries without a record are deleted. Blocking goes on meanwhile: only
 // the prefixes that disagree are settled, one at a time, under the lock.
@@ -150,6 +165,7 @@ func (b *Blocker) Sync(ctx context.Context) (SyncStats, error) {
 			errs = append(errs, err)
 		}
 	}
+	b.count(st)
 	return st, errors.Join(errs...)
 }
 
@@ -186,9 +202,34 @@ func (b *Blocker) settle(ctx context.Context, p netip.Prefix, st *SyncStats) (re
 		st.Expired++
 		return rec, false, b.close(ctx, rec, alerts.RemovedExpired, now, false)
 	}
-	st.Lost++
-	b.log.Warn("kernel block vanished before its time", "prefix", p, "expires", rec.Expires)
-	return rec, false, b.close(ctx, rec, alerts.RemovedKernel, now, false)
+	return b.putBack(ctx, rec, now, st)
+}
+
+// putBack puts the kernel entry of an active record that vanished before
+// its time back, with the time left: only ifw ends its blocks. One the
+// guard now refuses is closed instead.
+func (b *Blocker) putBack(ctx context.Context, rec alerts.Block, now time.Time, st *SyncStats) (alerts.Block, bool, error) {
+	if err := b.guard.Check(rec.Prefix, true); err != nil {
+		st.Refused++
+		b.log.Warn("kernel block vanished and the guard refuses it now: closed", "prefix", rec.Prefix, "err", err)
+		return rec, false, b.close(ctx, rec, alerts.RemovedDeleted, now, false)
+	}
+	if kerr := b.kernel.Add(rec.Prefix, kernelTTL(rec.Expires, now)); kerr != nil {
+		st.Lost++
+		b.log.Error("kernel block vanished before its time and could not be put back", "prefix", rec.Prefix, "err", kerr)
+		return rec, false, errors.Join(kerr, b.close(ctx, rec, alerts.RemovedKernel, now, false))
+	}
+	st.PutBack++
+	b.log.Warn("kernel block vanished before its time: put back", "prefix", rec.Prefix, "expires", expiresText(rec))
+	return rec, true, nil
+}
+
+// expiresText is a record's expiry for logs: a time, or "never".
+func expiresText(rec alerts.Block) string {
+	if rec.Permanent() {
+		return "never"
+	}
+	return rec.Expires.Format(time.RFC3339)
 }
 
 // Run calls Sync every Config.SyncInterval until ctx ends; a failed Sync
@@ -208,7 +249,7 @@ func (b *Blocker) Run(ctx context.Context) error {
 			b.log.Error("block sync failed", "err", err)
 		}
 		if st != (SyncStats{}) {
-			b.log.Debug("block sync", "expired", st.Expired, "lost", st.Lost, "orphans", st.Orphans)
+			b.log.Debug("block sync", "expired", st.Expired, "put_back", st.PutBack, "lost", st.Lost, "orphans", st.Orphans)
 		}
 	}
 }
@@ -228,9 +269,12 @@ func (b *Blocker) List(ctx context.Context) ([]Active, error) {
 		if !in || rec.Due(now) {
 			var st SyncStats
 			var active bool
-			if rec, active, err = b.settle(ctx, rec.Prefix, &st); err != nil {
+			rec, active, err = b.settle(ctx, rec.Prefix, &st)
+			b.count(st)
+			if err != nil {
 				return nil, fmt.Errorf("list blocks: %w", err)
-			} else if !active {
+			}
+			if !active {
 				continue
 			}
 		}
@@ -249,4 +293,19 @@ func remaining(rec alerts.Block, e Entry, now time.Time) int64 {
 		return int64(e.Remaining / time.Second)
 	}
 	return int64((rec.Expires.Sub(now) + time.Second - 1) / time.Second)
+}
+
+// count adds what a Restore, Sync or List changed to the totals.
+func (b *Blocker) count(st SyncStats) {
+	b.totMu.Lock()
+	b.totals.add(st)
+	b.totMu.Unlock()
+}
+
+// Totals is what every Restore, Sync and List changed since New: blocks
+// put back, expired, lost, refused, and strays deleted.
+func (b *Blocker) Totals() SyncStats {
+	b.totMu.Lock()
+	defer b.totMu.Unlock()
+	return b.totals
 }

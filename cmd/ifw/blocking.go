@@ -105,6 +105,15 @@ func (m *blocking) auto(a alerts.Alert) {
 	}
 }
 
+// status is the module's part of `ifw status`.
+func (m *blocking) status(ctx context.Context) *blockingStatus {
+	st := &blockingStatus{Totals: m.blocker.Totals()}
+	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
+		st.Active = len(recs)
+	}
+	return st
+}
+
 func (m *blocking) close() {
 	m.lock.Release()
 	m.sets.Close()

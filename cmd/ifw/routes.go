@@ -44,6 +44,9 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 			st.Outbound.RuleLatency = &l
 		}
 	}
+	if m := d.block; m != nil {
+		st.Blocking = m.status(r.Context())
+	}
 	c := &d.pipe.counts
 	st.Pipeline = pipelineStatus{Observed: c.observed.Load(), Detections: c.detections.Load(),
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),

@@ -112,6 +112,7 @@ func writeStatus(w io.Writer, st *statusReport) {
 	fmt.Fprintf(w, "Signatures: %s\n", st.Signatures)
 	writeActionStats(w, st.Actions)
 	writeOutbound(w, st.Outbound)
+	writeBlocking(w, st.Blocking)
 	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
 	for i := range st.Attackers {
 		writeAttacker(w, &st.Attackers[i])
@@ -133,6 +134,15 @@ func writeActionStats(w io.Writer, stats map[string]alerts.ActionStats) {
 		fmt.Fprintf(w, "  %-10s dispatched %d  ok %d  failed %d  skipped %d  throttled %d  dropped %d\n",
 			n, a.Dispatched, a.OK, a.Failed, a.Skipped, a.Throttled, a.Dropped)
 	}
+}
+
+func writeBlocking(w io.Writer, b *blockingStatus) {
+	if b == nil {
+		return
+	}
+	t := b.Totals
+	fmt.Fprintf(w, "\nBlocking: %d active; since the start: %d restored, %d put back after vanishing from the kernel, %d expired, %d lost, %d refused by the never-block list, %d strays deleted\n",
+		b.Active, t.Restored, t.PutBack, t.Expired, t.Lost, t.Refused, t.Orphans)
 }
 
 func writeOutbound(w io.Writer, o *outboundStatus) {

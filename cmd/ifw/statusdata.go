@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
 
@@ -24,6 +25,15 @@ type statusReport struct {
 	Actions    map[string]alerts.ActionStats `json:"actions"`
 	Attackers  []signatures.Attacker         `json:"attackers"`
 	Outbound   *outboundStatus               `json:"outbound,omitempty"`
+	Blocking   *blockingStatus               `json:"blocking,omitempty"`
+}
+
+// blockingStatus is the blocking module's part of the status: active
+// blocks, and what keeping the kernel and the store in agreement did
+// since the start (blocks put back after vanishing from the kernel…).
+type blockingStatus struct {
+	Active int             `json:"active"`
+	Totals block.SyncStats `json:"since_start"`
 }
 
 // outboundStatus is the outbound module's part of the status.
