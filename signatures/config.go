@@ -69,10 +69,14 @@ type Config struct {
 	// MaxReportItems bounds Destinations, Targets and Scans in an Attacker.
 	MaxReportItems int
 	// Retain, when above 0, keeps up to this many snapshots of attackers
-	// (level 1 or more) whose state ended — expired, restarted or evicted —
-	// so that Attackers reports every attacker of a long log, as offline
-	// analysis needs. The live daemon leaves it 0.
+	// (level 1 or more; every level with RetainLevelZero) whose state
+	// ended — expired, restarted or evicted — so that Attackers reports
+	// every attacker of a long log, as offline analysis needs. The live
+	// daemon leaves it 0.
 	Retain int
+	// RetainLevelZero makes Retain keep sources that ended at level 0 too
+	// (ifw analyze --min-level 0 lists every source of a log).
+	RetainLevelZero bool
 
 	// AutoDL assigns levels per address or network (psad auto_dl); nil: none.
 	AutoDL *AutoDL

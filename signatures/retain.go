@@ -9,7 +9,7 @@ import (
 // restarted or evicted) when Config.Retain asks for it: offline analysis
 // reports every attacker of a log, not only those of its last scan window.
 func (e *Engine) retire(s *source) {
-	if e.cfg.Retain == 0 || s.level == 0 {
+	if e.cfg.Retain == 0 || (s.level == 0 && !e.cfg.RetainLevelZero) {
 		return
 	}
 	if len(e.retained) >= e.cfg.Retain {

@@ -5,10 +5,16 @@ import (
 	"strings"
 )
 
+// protoNames are the names ifw prints; beyond the protocols it decodes,
+// those an IP protocol scan (nmap -sO) and routers' own traffic show most,
+// as /etc/protocols spells them.
 var protoNames = map[uint8]string{
 	ProtoICMP: "icmp", ProtoTCP: "tcp", ProtoUDP: "udp", ProtoGRE: "gre",
 	ProtoESP: "esp", ProtoAH: "ah", ProtoICMPv6: "icmp6", ProtoSCTP: "sctp",
 	ProtoUDPLite: "udplite",
+	2:            "igmp", 3: "ggp", 4: "ipencap", 8: "egp", 9: "igp", 12: "pup", 27: "rdp", 33: "dccp",
+	41: "ipv6", 46: "rsvp", 88: "eigrp", 89: "ospf", 94: "ipip", 97: "etherip", 98: "encap",
+	103: "pim", 108: "ipcomp", 112: "vrrp", 115: "l2tp", 124: "isis", 137: "mpls-in-ip",
 }
 
 // ProtoName is the lower-case name ifw uses for an IP protocol number, or

@@ -39,9 +39,11 @@ type analysis struct {
 type counts struct {
 	lines, packets, skipped, malformed, filtered, tooLong int
 	nonIP                                                 int // firewall lines without an IP packet (ARP)
+	untimed                                               int // packets with kernel uptime only
+	upFirst, upLast                                       time.Duration
 	firstMalformed                                        string
 	first, last                                           time.Time
-	ports                                                 [3][65536]uint32 // tcp, udp, udplite
+	ports                                                 [len(portProtos)][65536]uint32
 	protos                                                [256]int
 	prefixes                                              map[string]int
 }
@@ -52,6 +54,7 @@ func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 	// A log spans many scan windows: report the attackers of all of them,
 	// each with its 32 most dangerous destinations and scans.
 	d.engine.Retain, d.engine.MaxReportItems = analyzeRetain, analyzeItems
+	d.engine.RetainLevelZero = f.minLevel == 0
 	if f.config != "" {
 		c, err := loadConf(f.config)
 		if err != nil {
@@ -180,23 +183,23 @@ func (a *analysis) count(p *sources.Packet) {
 	c.packets++
 	c.protos[p.Proto]++
 	c.prefixes[p.Prefix]++
-	if p.Has(sources.HasPorts) {
-		switch p.Proto {
-		case sources.ProtoTCP:
-			c.ports[0][p.DstPort]++
-		case sources.ProtoUDP:
-			c.ports[1][p.DstPort]++
-		case sources.ProtoUDPLite:
-			c.ports[2][p.DstPort]++
-		}
+	if i := portIndex(p.Proto); i >= 0 && p.Has(sources.HasPorts) {
+		c.ports[i][p.DstPort]++
 	}
-	if p.Has(sources.HasTime) {
+	switch {
+	case p.Has(sources.HasTime):
 		if c.first.IsZero() || p.Time.Before(c.first) {
 			c.first = p.Time
 		}
 		if p.Time.After(c.last) {
 			c.last = p.Time
 		}
+	case p.Has(sources.HasUptime):
+		if c.untimed == 0 || p.Uptime < c.upFirst {
+			c.upFirst = p.Uptime
+		}
+		c.upLast = max(c.upLast, p.Uptime)
+		c.untimed++
 	}
 }
 

@@ -21,7 +21,7 @@ func (a *analysis) report(w io.Writer) error {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		for i := range attackers {
-			if err := enc.Encode(&attackers[i]); err != nil {
+			if err := enc.Encode(a.jsonAttacker(&attackers[i])); err != nil {
 				return err
 			}
 		}
@@ -37,13 +37,19 @@ func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
 	if !c.first.IsZero() {
 		fmt.Fprintf(w, " from %s to %s", c.first.Format(time.DateTime), c.last.Format(time.DateTime))
 	}
+	if c.untimed > 0 {
+		if !c.first.IsZero() {
+			fmt.Fprintf(w, "; %d", c.untimed)
+		}
+		fmt.Fprintf(w, " at kernel uptime %s to %s", uptime(c.upFirst), uptime(c.upLast))
+	}
 	fmt.Fprintln(w)
 	writeLevels(w, a.engine.Attackers(1))
 	writeTopAttackers(w, attackers, a.flags.top)
 	writeTopPorts(w, &c.ports, a.flags.top)
 	writeTopSignatures(w, attackers, a.flags.top)
 	writeCounter(w, "Log prefixes", c.prefixes, a.flags.top)
-	protos := map[string]int{}
+	protos := map[string]int{} // named as sources.ProtoName names them
 	for p, n := range c.protos {
 		if n > 0 {
 			protos[sources.ProtoName(uint8(p))] = n
@@ -52,7 +58,7 @@ func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
 	writeCounter(w, "Protocols", protos, a.flags.top)
 	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.flags.minLevel, len(attackers))
 	for i := range attackers {
-		writeAttacker(w, &attackers[i])
+		writeAttackerAt(w, &attackers[i], a.when)
 	}
 }
 
@@ -79,7 +85,7 @@ func scanTypes(a *signatures.Attacker) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range a.Scans {
-		if k := s.Proto + "/" + s.Type; !seen[k] {
+		if k := strings.ReplaceAll(scanLabel(s), " ", "/"); !seen[k] {
 			seen[k] = true
 			out = append(out, k)
 		}
@@ -87,9 +93,9 @@ func scanTypes(a *signatures.Attacker) string {
 	return strings.Join(out, " ")
 }
 
-func writeTopPorts(w io.Writer, ports *[3][65536]uint32, top int) {
+func writeTopPorts(w io.Writer, ports *[len(portProtos)][65536]uint32, top int) {
 	m := map[string]int{}
-	for i, name := range []string{"tcp", "udp", "udplite"} {
+	for i, name := range portProtos {
 		for port, n := range ports[i] {
 			if n > 0 {
 				m[fmt.Sprintf("%s/%d", name, port)] = int(n)
@@ -135,9 +141,14 @@ func writeCounter(w io.Writer, title string, m map[string]int, top int) {
 }
 
 func writeAttacker(w io.Writer, a *signatures.Attacker) {
+	writeAttackerAt(w, a, func(t time.Time) string { return t.Format(time.DateTime) })
+}
+
+// writeAttackerAt writes an attacker's block, its times shown by when.
+func writeAttackerAt(w io.Writer, a *signatures.Attacker, when func(time.Time) string) {
 	fmt.Fprintf(w, "\n%s  danger level %d  %d packets", a.Src, a.Level, a.Packets)
 	if !a.FirstSeen.IsZero() {
-		fmt.Fprintf(w, "  %s .. %s", a.FirstSeen.Format(time.DateTime), a.LastSeen.Format(time.DateTime))
+		fmt.Fprintf(w, "  %s .. %s", when(a.FirstSeen), when(a.LastSeen))
 	}
 	fmt.Fprintln(w)
 	for _, t := range a.Targets {
@@ -151,7 +162,7 @@ func writeAttacker(w io.Writer, a *signatures.Attacker) {
 		if !s.Dst.IsValid() {
 			to = fmt.Sprintf("%d hosts", s.Hosts)
 		}
-		fmt.Fprintf(w, "    scan %-7s %-7s %-39s ports %s (%d distinct)  %d packets\n", s.Type, s.Proto, to, s.Ports(), s.DistinctPorts, s.Packets)
+		fmt.Fprintf(w, "    scan %-14s %-39s %s%d packets\n", scanLabel(s), to, scanRange(s), s.Packets)
 	}
 	for _, s := range a.Signatures {
 		fmt.Fprintf(w, "    signature %d %q  DL %d  %d packets\n", s.ID, s.Name, s.Level, s.Packets)

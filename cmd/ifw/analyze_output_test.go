@@ -1,0 +1,68 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestAnalyzeProtocols: protocols are named (igmp, not 2), and a scan line
+// shows only what its protocol has: ports for TCP, UDP, UDPLITE and SCTP
+// when the kernel logged them, ICMP types, an IP protocol scan's protocols;
+// the scan class is not repeated when it is the protocol (issue 12 §7).
+func TestAnalyzeProtocols(t *testing.T) {
+	code, out, errs := runCmd(t, "", "analyze", "--min-level", "0", "--top", "20", "testdata/protocols.log")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden(t, "protocols.txt", out)
+	for _, bad := range []string{"(0 distinct)", "sctp    sctp", "udp     udplite", "udplite/udp", "sctp/sctp", "icmp/icmp"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output holds %q", bad)
+		}
+	}
+	if m := regexp.MustCompile(`(?m)^ +\d+  \d+$`).FindString(out); m != "" {
+		t.Errorf("a protocol counted by number: %q", m)
+	}
+	for _, want := range []string{"igmp", "pim", "vrrp", "ipencap", "ipv6", "types 8-17 (4 distinct)", "protocols igmp-udplite (10 distinct)", "ports 2901-2919 (19 distinct)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+const dmesgCapture = "../../sources/logline/testdata/captures/dmesg.log"
+
+// TestAnalyzeUptime: `dmesg | ifw analyze -` has kernel uptime only, which
+// is shown as uptime, never as a 1970 date (issue 12 §7).
+func TestAnalyzeUptime(t *testing.T) {
+	code, out, errs := runCmd(t, "", "analyze", dmesgCapture)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden(t, "dmesg.txt", out)
+	if strings.Contains(out, "1970") || !strings.Contains(out, "uptime") {
+		t.Errorf("uptime shown as a date, or not at all:\n%s", out)
+	}
+	_, out, _ = runCmd(t, "", "analyze", "--json", dmesgCapture)
+	if strings.Contains(out, "1970") || !strings.Contains(out, `"first_uptime":`) {
+		t.Errorf("JSON gives uptime as a 1970 date:\n%s", out)
+	}
+}
+
+// TestAnalyzeMinLevelZero: --min-level 0 lists every source, also those
+// whose scan window closed at level 0 before the log ended.
+func TestAnalyzeMinLevelZero(t *testing.T) {
+	in := "Nov 21 10:00:00 fw kernel: IN=eth0 OUT= SRC=198.51.100.20 DST=203.0.113.5 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0\n" +
+		"Nov 21 12:00:00 fw kernel: IN=eth0 OUT= SRC=198.51.100.21 DST=203.0.113.5 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=2 PROTO=TCP SPT=1 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0\n"
+	_, out, _ := runCmd(t, in, "analyze", "--json", "--min-level", "0", "-")
+	for _, src := range []string{"198.51.100.20", "198.51.100.21"} {
+		if !strings.Contains(out, `"src":"`+src+`"`) {
+			t.Errorf("--min-level 0 left out %s:\n%s", src, out)
+		}
+	}
+	_, out, _ = runCmd(t, in, "analyze", "--json", "-")
+	if strings.TrimSpace(out) != "" {
+		t.Errorf("--min-level 1 lists level-0 sources:\n%s", out)
+	}
+}
