@@ -26,6 +26,7 @@ type analysis struct {
 	rules        *rules.Set
 	filter       *match
 	since, until time.Time
+	boot         time.Time // --boot: uptime-only packets get wall-clock time
 	progress     *progress
 	started      time.Time
 	counts       counts
@@ -107,12 +108,15 @@ func (a *analysis) loadFilters(f *analyzeFlags, now time.Time) error {
 	if a.until, err = parseWhen(f.until, now); err != nil {
 		return fmt.Errorf("--until: %w", err)
 	}
+	if a.boot, err = parseBoot(f.boot, now); err != nil {
+		return fmt.Errorf("--boot: %w", err)
+	}
 	return nil
 }
 
 // scan reads one input line by line through one reused Packet.
 func (a *analysis) scan(in *input) error {
-	p := logline.New(logline.Options{Reference: in.mtime, Source: "file:" + in.name})
+	p := logline.New(logline.Options{Reference: in.mtime, Source: "file:" + in.name, Boot: a.boot})
 	lr := newLineReader(in, logline.MaxLineLen+2)
 	var pkt sources.Packet
 	for n := 1; ; n++ {

@@ -19,6 +19,7 @@ type analyzeFlags struct {
 	minLevel   int
 	since      string
 	until      string
+	boot       string
 	match      string
 	top        int
 	progress   string
@@ -46,6 +47,7 @@ func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
 	fs.IntVar(&f.minLevel, "min-level", 1, "report sources at or above this danger level (0: every source)")
 	fs.StringVar(&f.since, "since", "", "skip packets before this time (RFC 3339, 2006-01-02[ 15:04:05], or a duration back from now)")
 	fs.StringVar(&f.until, "until", "", "skip packets after this time (same forms as --since)")
+	fs.StringVar(&f.boot, "boot", "", "turn kernel uptime (dmesg, /dev/kmsg lines) into wall-clock time: 'host' (this host's boot, for its own ring buffer) or the boot time (same forms as --since)")
 	fs.StringVar(&f.match, "match", "", "only packets matching field=value[,field=value…] (src, dst, port, sport, proto, prefix, in)")
 	fs.IntVar(&f.top, "top", 10, "rows in each top list of the text report")
 	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")

@@ -66,3 +66,23 @@ func TestAnalyzeMinLevelZero(t *testing.T) {
 		t.Errorf("--min-level 1 lists level-0 sources:\n%s", out)
 	}
 }
+
+// TestAnalyzeBoot: --boot turns kernel uptime into wall-clock time, with a
+// given boot time or, for this host's own ring buffer (dmesg | ifw analyze
+// --boot host -), the host's.
+func TestAnalyzeBoot(t *testing.T) {
+	code, out, errs := runCmd(t, "", "analyze", "--boot", "2026-11-21T23:30:00Z", dmesgCapture)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "uptime") || !strings.Contains(out, "from 2026-11-21 23:45:05 to 2026-11-21 23:45:31") {
+		t.Errorf("--boot TIME:\n%s", out[:min(len(out), 300)])
+	}
+	code, out, errs = runCmd(t, "", "analyze", "--boot", "host", dmesgCapture)
+	if code != exitOK || strings.Contains(out, "uptime") || strings.Contains(out, "1970") {
+		t.Errorf("--boot host: exit %d %s\n%s", code, errs, out[:min(len(out), 300)])
+	}
+	if code, _, errs = runCmd(t, "", "analyze", "--boot", "yesterday-ish", dmesgCapture); code != exitUsage || !strings.Contains(errs, "--boot") {
+		t.Errorf("bad --boot: exit %d %s", code, errs)
+	}
+}

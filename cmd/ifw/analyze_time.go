@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ifw/ifw/signatures"
@@ -50,4 +54,22 @@ func (a *analysis) jsonAttacker(at *signatures.Attacker) any {
 	epoch := time.Unix(0, 0)
 	return uptimeAttacker{Attacker: at,
 		FirstUptime: at.FirstSeen.Sub(epoch).Seconds(), LastUptime: at.LastSeen.Sub(epoch).Seconds()}
+}
+
+// parseBoot reads --boot: "host" is this host's boot time (its uptime back
+// from now, as dmesg -T counts), anything else a time as --since takes it.
+func parseBoot(s string, now time.Time) (time.Time, error) {
+	if s != "host" {
+		return parseWhen(s, now)
+	}
+	b, err := os.ReadFile("/proc/uptime")
+	if err != nil {
+		return time.Time{}, fmt.Errorf("host: %w", err)
+	}
+	up, _, _ := strings.Cut(string(b), " ")
+	sec, err := strconv.ParseFloat(up, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("host: /proc/uptime: %w", err)
+	}
+	return now.Add(-time.Duration(sec * float64(time.Second))), nil
 }
