@@ -27,7 +27,7 @@ BENCH_LOG   := $(BENCH_DIR)/fw-1m.log
 BENCH_LOG3  := $(BENCH_DIR)/fw-3m.log
 DEMO_LOG    := sources/logline/testdata/captures/syslog-bsd.log
 
-.PHONY: all build demo test check deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
+.PHONY: all build demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
 
 all: build
 
@@ -43,6 +43,23 @@ test:
 
 # check: everything, as CI runs it (as root, with CI=true).
 check: deps lint test system fuzz-short
+
+# stress runs `make check` (lint, unit with -race, system tests, fuzz-short)
+# STRESS_RUNS times in a row while stress-ng loads the CPUs and the disk, the
+# way a busy CI machine does; it stops at the first red run. Logs go to
+# $(STRESS_DIR)/run-N.log.
+STRESS_RUNS ?= 5
+STRESS_DIR  ?= /tmp/ifw-stress
+stress:
+	@command -v stress-ng >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq stress-ng >/dev/null; }
+	@mkdir -p $(STRESS_DIR); stress-ng --cpu 4 --io 2 --timeout 0 >/dev/null 2>&1 & sp=$$!; \
+	trap "kill $$sp" EXIT; \
+	for i in $$(seq 1 $(STRESS_RUNS)); do \
+		start=$$(date +%s); \
+		if $(MAKE) --no-print-directory check FUZZTIME=$(FUZZTIME) > $(STRESS_DIR)/run-$$i.log 2>&1; then \
+			echo "stress run $$i/$(STRESS_RUNS): green in $$(( $$(date +%s) - start )) s"; \
+		else echo "stress run $$i/$(STRESS_RUNS): RED, see $(STRESS_DIR)/run-$$i.log"; exit 1; fi; \
+	done
 
 # deps installs missing test packages with apt-get when run as root.
 deps:
