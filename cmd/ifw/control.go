@@ -90,7 +90,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = enc.Encode(newListFiller().fill(v))
 }
 
 // run listens until ctx ends, then removes the socket.

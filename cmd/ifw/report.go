@@ -20,8 +20,9 @@ func (a *analysis) report(w io.Writer) error {
 	if a.flags.json {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
+		lists := newListFiller() // empty lists as [], never null
 		for i := range attackers {
-			if err := enc.Encode(a.jsonAttacker(&attackers[i])); err != nil {
+			if err := enc.Encode(lists.fill(a.jsonAttacker(&attackers[i]))); err != nil {
 				return err
 			}
 		}
