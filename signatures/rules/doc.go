@@ -91,7 +91,8 @@
 // default 2), classtype (the class), flags and fragbits (snort syntax, with
 // modifiers + * ! and a mask after a comma; 1 and 2 are CWR and ECE), ttl,
 // tos, id, fragoffset, ipopts, itype, icode, icmp_id, icmp_seq, dsize and
-// psad_dsize, psad_ip_len, window, seq, ack, ip_proto, sameip. Numbers take
+// psad_dsize (the payload size as psad computes it from the logged lengths,
+// see psad_dsize.go), psad_ip_len, window, seq, ack, ip_proto, sameip. Numbers take
 // snort's forms: N, !N, <N, >N, <=N, >=N, N<>M and N-M (both inclusive).
 // reference, rev, priority, metadata, gid and psad_derived_sids are ignored.
 // A rule with any other keyword (content, pcre, flow, …: the payload is not

@@ -146,6 +146,15 @@ func (a *alphabet) compile(mode byte, set, ignore uint8) bitTest {
 }
 
 // merge ANDs u into t.
+// requires reports whether every packet t matches has bit set (set) or
+// has it clear (!set); known is false when t leaves the bit open.
+func (t *bitTest) requires(bit uint8) (set, known bool) {
+	if !t.on || t.mask&bit == 0 {
+		return false, false
+	}
+	return t.want&bit != 0, true
+}
+
 func (t *bitTest) merge(u bitTest, what string) error {
 	if !t.on {
 		*t = u

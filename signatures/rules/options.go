@@ -57,7 +57,7 @@ type optNames struct {
 // ipOptNames: the IPv4 option type byte (copy flag, class and number).
 var ipOptNames = optNames{what: "ipopts", names: []optName{
 	{"eol", 0}, {"nop", 1}, {"rr", 7}, {"ts", 68}, {"sec", 130}, {"lsrr", 131},
-	{"lsrre", 131}, {"esec", 133}, {"cipso", 134}, {"satid", 136}, {"ssrr", 137},
+	{"lsrre", 132}, {"esec", 133}, {"cipso", 134}, {"satid", 136}, {"ssrr", 137},
 	{"rtralt", 148},
 }}
 

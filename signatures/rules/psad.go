@@ -41,6 +41,8 @@ type psadRule struct {
 	sid, psad  int
 	level      int
 	msg        string
+	proto      string     // the header's protocol, as written
+	dsizes     []valueSet // dsize and psad_dsize tests, in psad's terms
 	skipKind   SkipKind
 	skipReason string
 }
@@ -120,6 +122,11 @@ func parsePsadRule(text string) (*psadRule, error) {
 			return nil, err
 		}
 	}
+	for _, set := range pr.dsizes {
+		if err := pr.dsize(set); err != nil {
+			return nil, err
+		}
+	}
 	return pr, nil
 }
 
@@ -131,6 +138,7 @@ func (pr *psadRule) header(h []string) error {
 	default:
 		return fmt.Errorf("unknown action %q", h[0])
 	}
+	pr.proto = h[1]
 	if h[1] != "ip" {
 		p, ok := sources.ProtoByName(h[1])
 		if !ok {

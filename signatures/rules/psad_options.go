@@ -63,8 +63,8 @@ func splitPsadOptions(s string) ([]psadOption, error) {
 var psadFields = map[string]field{
 	"ttl": fTTL, "tos": fTOS, "id": fIPID, "fragoffset": fFragOff,
 	"itype": fIType, "icode": fICode, "icmp_id": fICMPID, "icmp_seq": fICMPSeq,
-	"dsize": fDsize, "psad_dsize": fDsize, "psad_ip_len": fLen,
-	"window": fWindow, "seq": fSeq, "ack": fAck, "ip_proto": fProto,
+	"psad_ip_len": fLen,
+	"window":      fWindow, "seq": fSeq, "ack": fAck, "ip_proto": fProto,
 }
 
 // psadIgnored are metadata keywords with no effect on matching.
@@ -85,6 +85,14 @@ func (pr *psadRule) option(o psadOption) error {
 		return nil
 	}
 	switch o.key {
+	case "dsize", "psad_dsize":
+		fi := fieldInfos[fDsize]
+		fi.name = o.key
+		set, err := parseSnortNumber(&fi, o.val)
+		if err != nil {
+			return err
+		}
+		pr.dsizes = append(pr.dsizes, set)
 	case "msg":
 		pr.msg = strings.TrimSuffix(strings.TrimPrefix(o.val, `"`), `"`)
 	case "sid", "psad_id", "psad_dl":

@@ -37,8 +37,9 @@ func TestParsePsadFile(t *testing.T) {
 		100003: {with(icmp(0, 0), func(p *sources.Packet) { p.ICMPID, p.ICMPSeq = 456, 0 }), icmp(0, 0)},
 		100004: {sport(syn(1), 20432), syn(20432)},
 		100012: {synECN(15104), tcp(sa, 15104)},
-		100016: {echo(666, 0, 666, 0), echo(666, 0, 667, 0)},
-		100024: {icmpData(8, 801), icmpData(8, 800)},
+		// psad's ICMP payload is the IP length - 24: dsize:0 is LEN 24 at most
+		100016: {with(echo(666, 0, 666, 0), func(p *sources.Packet) { p.Len = 24 }), echo(666, 0, 666, 0)},
+		100024: {icmpData(8, 797), icmpData(8, 796)},
 		100028: {syn(12346), syn(12347)},
 		100038: {sport(syn(2589), 1024), sport(syn(2589), 1023)},
 		100043: {syn(21554), sport(syn(21554), 80)},
@@ -99,8 +100,15 @@ func TestParsePsadOptions(t *testing.T) {
 		{`alert ip any any -> any any (msg:"x"; ip_proto:!6; sid:1;)`, udp(1), syn(1)},
 		{`alert ip any any -> any any (msg:"x"; ip_proto:udp; sid:1;)`, udp(1), syn(1)},
 		{`alert ip any any -> any any (msg:"x"; ip_proto:>134; sid:1;)`, frag(200, 1, 100), syn(1)},
+		// psad never tests an "ip" rule's dsize
 		{`alert ip any any -> any any (msg:"x"; dsize:< 25; fragbits:M; sid:1;)`,
-			ipFlags(udp(1), sources.FlagMF, 44), ipFlags(udp(1), sources.FlagMF, 60)},
+			ipFlags(udp(1), sources.FlagMF, 60), udp(1)},
+		// psad's dsize: TCP IP length - 40, - 84 with SYN; UDP length - 8
+		{psadHead + `any (msg:"x"; flags:S; dsize:>20; sid:1;)`, ipFlags(syn(1), 0, 105), ipFlags(syn(1), 0, 104)},
+		{psadHead + `any (msg:"x"; flags:F; dsize:>20; sid:1;)`, ipFlags(tcp(sources.FIN, 1), 0, 61), ipFlags(tcp(sources.FIN, 1), 0, 60)},
+		{psadHead + `any (msg:"x"; flags:S; dsize:0; sid:1;)`, ipFlags(syn(1), 0, 60), ipFlags(syn(1), 0, 85)},
+		{`alert udp any any -> any any (msg:"x"; psad_dsize:>8; sid:1;)`, udpLen(1, 17), udpLen(1, 16)},
+		{`alert icmp any any -> any any (msg:"x"; dsize:!4; itype:8; sid:1;)`, icmpData(8, 1), icmpData(8, 0)},
 		{`alert ip any any -> any any (msg:"x"; fragbits:M+; sid:1;)`,
 			ipFlags(udp(1), sources.FlagMF|sources.FlagDF, 60), udp(1)},
 		{`alert ip any any -> any any (msg:"x"; fragoffset:>0; sid:1;)`, frag(sources.ProtoUDP, 3, 60), udp(1)},
