@@ -85,13 +85,21 @@ func (m *Mail) deliver(ctx context.Context, msg []byte) error {
 	return nil
 }
 
-// sendmail runs `sendmail -t -oi` with msg on its standard input.
+// sendmail runs `sendmail -t -oi` with msg on its standard input. The
+// program is held to the script action's rule (only root can change it or
+// any directory above it) and the file checked is the file run.
 func (m *Mail) sendmail(ctx context.Context, msg []byte) error {
+	exe, err := script.OpenTrusted(m.cfg.Sendmail, m.cfg.Sendmail)
+	if err != nil {
+		return err
+	}
+	defer exe.Close()
 	cmd := script.Command{
 		Path:  m.cfg.Sendmail,
 		Args:  []string{m.cfg.Sendmail, "-t", "-oi"},
 		Env:   []string{"PATH=" + script.DefaultPath},
 		Stdin: msg,
+		Exe:   exe,
 	}
 	return cmd.Run(ctx)
 }

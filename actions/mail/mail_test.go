@@ -83,7 +83,43 @@ func TestMessage(t *testing.T) {
 	}
 }
 
+// requireRoot: the sendmail program must be root's, so tests that run a
+// stand-in need root to make one.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("needs root")
+	}
+	t.Skip("needs root")
+}
+
+// TestSendmailNotRoots: a sendmail someone other than root can change is
+// refused and never run (it would run as root with the alert on stdin).
+func TestSendmailNotRoots(t *testing.T) {
+	requireRoot(t)
+	dir := t.TempDir()
+	ran := filepath.Join(dir, "ran")
+	p := filepath.Join(dir, "sendmail")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\ntouch "+ran+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(p, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	err := newMail(t, Config{From: from, To: to, Sendmail: p}).Run(context.Background(), sampleAlert())
+	if !errors.Is(err, script.ErrRefused) {
+		t.Fatalf("sendmail owned by nobody: %v; want refused", err)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Fatal("the refused sendmail ran")
+	}
+}
+
 func TestSendmail(t *testing.T) {
+	requireRoot(t)
 	dir := t.TempDir()
 	fake := func(name, body string) string {
 		p := filepath.Join(dir, name)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -27,7 +28,15 @@ type Command struct {
 	Args  []string // argv, Args[0] included; empty: Path alone
 	Env   []string // the whole environment (nil: empty)
 	Stdin []byte   // nil: /dev/null
+	// Exe, when set, is the program opened by OpenTrusted: that very file
+	// runs (through /proc/self/fd), not whatever Path names by then. Path
+	// still names it in errors, and Args[0] is unchanged.
+	Exe *os.File
 }
+
+// exeFD is the descriptor Exe has in the child: the first after stdin,
+// stdout and stderr (exec.Cmd.ExtraFiles).
+const exeFD = 3
 
 // RunError is a run that failed: it could not start, exited with a
 // status other than 0, or was killed when its context ended (Err then
@@ -55,6 +64,13 @@ func (c Command) Run(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, c.Path)
 	if len(c.Args) > 0 {
 		cmd.Args = c.Args
+	}
+	if c.Exe != nil {
+		// The child execs its own copy of the descriptor: the file that
+		// was checked, whatever has been renamed into Path since. A script
+		// is handed to its interpreter as /dev/fd/3 the same way.
+		cmd.Path = fmt.Sprintf("/proc/self/fd/%d", exeFD)
+		cmd.ExtraFiles = []*os.File{c.Exe}
 	}
 	cmd.Env = append([]string{}, c.Env...) // never nil: nil would inherit ours
 	cmd.Dir = "/"

@@ -3,6 +3,7 @@ package script
 import (
 	"context"
 	"fmt"
+	"os"
 	"log/slog"
 	"sync"
 	"time"
@@ -43,7 +44,10 @@ func New(cfg Config, log *slog.Logger) (*Script, error) {
 	}
 	path, err := resolve(cmd.program, pathList)
 	if err == nil {
-		err = checkTrusted(cmd.program, path)
+		var f *os.File
+		if f, err = OpenTrusted(cmd.program, path); err == nil {
+			f.Close()
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("script %s: %w", cfg.Name, err)
@@ -89,12 +93,16 @@ func (s *Script) run(ctx context.Context, a alerts.Alert) (started bool, err err
 	case <-ctx.Done():
 		return false, fmt.Errorf("waiting for a free slot: %w", ctx.Err())
 	}
-	if err := checkTrusted(s.cmd.program, s.path); err != nil {
+	exe, err := OpenTrusted(s.cmd.program, s.path)
+	if err != nil {
 		return false, err
 	}
+	defer exe.Close()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	return true, s.Command(a).Run(ctx)
+	c := s.Command(a)
+	c.Exe = exe
+	return true, c.Run(ctx)
 }
 
 // Command is the run of the program for a: argv with the placeholders

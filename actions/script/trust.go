@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrRefused matches every *RefusedError.
@@ -52,59 +53,137 @@ func resolve(program, pathList string) (string, error) {
 	return "", &RefusedError{Program: program, Path: pathList, Reason: "not found in PATH"}
 }
 
-// checkTrusted refuses path unless it is an executable regular file that
-// only root can change, in a directory only root can change; a symbolic
-// link's target and the target's directory are checked as well.
-func checkTrusted(program, path string) error {
+// OpenTrusted opens the program at path for running, refusing it unless
+// only root can change it: an executable regular file owned by root and
+// writable by no one else, reached from / through directories that only
+// root can change (owned by root and neither group- nor world-writable,
+// or, above the program's own directory, sticky like /tmp). A symbolic
+// link's own directories are held to the same rule, since whoever can
+// change them can point the link elsewhere. The walk holds each directory
+// open and opens the next name inside it without following links, and the
+// checks are made on what was opened: the file returned is the file that
+// was checked, and Command.Exe runs exactly it, so no rename or exchange
+// of a path after the check can put another program in its place.
+// program is the name as written, for errors.
+func OpenTrusted(program, path string) (*os.File, error) {
 	refuse := func(err error) error {
 		return &RefusedError{Program: program, Path: path, Reason: err.Error()}
 	}
 	li, err := os.Lstat(path)
 	if err != nil {
-		return refuse(err)
+		return nil, refuse(err)
 	}
-	target := path
 	if li.Mode()&fs.ModeSymlink != 0 {
-		if target, err = filepath.EvalSymlinks(path); err != nil {
-			return refuse(err)
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return nil, refuse(err)
 		}
-	}
-	for _, dir := range []string{filepath.Dir(path), filepath.Dir(target)} {
-		if _, err := onlyRoot(dir, true); err != nil {
-			return refuse(err)
+		fd, err := openDir(dir)
+		if err != nil {
+			return nil, refuse(err)
 		}
+		unix.Close(fd)
 	}
-	fi, err := onlyRoot(target, false)
-	if err == nil && fi.Mode()&0o111 == 0 {
-		err = fmt.Errorf("%s is not executable", target)
-	}
+	target, err := filepath.EvalSymlinks(path) // /bin -> usr/bin and the like
 	if err != nil {
-		return refuse(err)
+		return nil, refuse(err)
+	}
+	f, err := openFile(target)
+	if err != nil {
+		return nil, refuse(err)
+	}
+	return f, nil
+}
+
+// openDir walks from / to dir, which must be absolute and free of links,
+// checking every directory on the way (dirOnlyRoot), and returns an O_PATH
+// descriptor of dir.
+func openDir(dir string) (int, error) {
+	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("/: %w", err)
+	}
+	var names []string
+	if rel := strings.Trim(filepath.Clean(dir), "/"); rel != "" {
+		names = strings.Split(rel, "/")
+	}
+	here := "/"
+	for i, name := range append([]string{""}, names...) {
+		if name != "" {
+			next, err := unix.Openat(fd, name, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			unix.Close(fd)
+			here = filepath.Join(here, name)
+			if err != nil {
+				return -1, fmt.Errorf("%s: %w (a directory, not a link, is required)", here, err)
+			}
+			fd = next
+		}
+		if err := dirOnlyRoot(fd, here, i == len(names)); err != nil {
+			unix.Close(fd)
+			return -1, err
+		}
+	}
+	return fd, nil
+}
+
+// openFile opens path (absolute, free of links) for running, after
+// openDir has checked its directories, and checks the file opened.
+func openFile(path string) (*os.File, error) {
+	dfd, err := openDir(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(dfd)
+	fd, err := unix.Openat(dfd, filepath.Base(path), unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := fileOnlyRoot(&st, path); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// dirOnlyRoot checks an open directory: owned by root and writable by no
+// one else; a directory above the program's own may instead be sticky
+// (others can add names to it but not replace root's).
+func dirOnlyRoot(fd int, path string, own bool) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	sticky := st.Mode&unix.S_ISVTX != 0 && !own
+	switch {
+	case st.Uid != 0:
+		return fmt.Errorf("%s is owned by uid %d, not root", path, st.Uid)
+	case st.Mode&0o002 != 0 && !sticky:
+		return fmt.Errorf("%s is world-writable", path)
+	case st.Mode&0o020 != 0 && !sticky:
+		return fmt.Errorf("%s is group-writable", path)
 	}
 	return nil
 }
 
-// onlyRoot checks that path is a directory (dir) or a regular file owned
-// by root and neither group- nor world-writable.
-func onlyRoot(path string, dir bool) (fs.FileInfo, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
+// fileOnlyRoot checks the opened program: a regular, executable file
+// owned by root and writable by no one else.
+func fileOnlyRoot(st *unix.Stat_t, path string) error {
 	switch {
-	case dir && !fi.IsDir():
-		err = fmt.Errorf("%s is not a directory", path)
-	case !dir && !fi.Mode().IsRegular():
-		err = fmt.Errorf("%s is not a regular file", path)
-	case !ok:
-		err = fmt.Errorf("%s: no owner", path)
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		return fmt.Errorf("%s is not a regular file", path)
 	case st.Uid != 0:
-		err = fmt.Errorf("%s is owned by uid %d, not root", path, st.Uid)
-	case fi.Mode().Perm()&0o002 != 0:
-		err = fmt.Errorf("%s is world-writable", path)
-	case fi.Mode().Perm()&0o020 != 0:
-		err = fmt.Errorf("%s is group-writable", path)
+		return fmt.Errorf("%s is owned by uid %d, not root", path, st.Uid)
+	case st.Mode&0o002 != 0:
+		return fmt.Errorf("%s is world-writable", path)
+	case st.Mode&0o020 != 0:
+		return fmt.Errorf("%s is group-writable", path)
+	case st.Mode&0o111 == 0:
+		return fmt.Errorf("%s is not executable", path)
 	}
-	return fi, err
+	return nil
 }
