@@ -74,3 +74,14 @@ func BenchmarkParseUnusual(b *testing.B) {
 	_, unusual := splitCaptures(b)
 	benchLines(b, unusual, nil)
 }
+
+// BenchmarkParseWild parses one line of each form other loggers and relays
+// give (wild_test.go: ulogd2, busybox, OpenWrt, RFC 5424, dmesg -T, epoch,
+// journal JSON); like the kernel's own forms they take no allocation.
+func BenchmarkParseWild(b *testing.B) {
+	var lines [][]byte
+	for _, c := range wildCases() {
+		lines = append(lines, []byte(c.line))
+	}
+	benchLines(b, lines, nil)
+}
