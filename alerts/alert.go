@@ -12,7 +12,15 @@ const (
 	MaxDestinations = 64
 	MaxScans        = 64
 	MaxSignatures   = 64
+	MaxPorts        = 64
 )
+
+// schemaPorts is the schema version that stores an alert's ports.
+const schemaPorts = 5
+
+// migrationPorts (schema 5) adds the ports an alert's attacker hit, with
+// their packets (Alert.Ports, a JSON array); older alerts have none.
+const migrationPorts = `ALTER TABLE alerts ADD COLUMN ports TEXT NOT NULL DEFAULT '[]'`
 
 // Alert is a detection made durable.
 type Alert struct {
@@ -32,8 +40,11 @@ type Alert struct {
 	Destinations     []netip.Addr        `json:"destinations"` // at most MaxDestinations
 	Scans            []signatures.Scan   `json:"scans"`        // at most MaxScans
 	Signatures       []signatures.SigHit `json:"signatures"`   // at most MaxSignatures
-	OS               string              `json:"os"`
-	Tool             string              `json:"tool"`
+	// Ports are the destination ports the attacker hit with their packets,
+	// most first, at most MaxPorts (signatures.Attacker.Ports).
+	Ports []signatures.PortHit `json:"ports"`
+	OS    string               `json:"os"`
+	Tool  string               `json:"tool"`
 	// Trusted: every packet behind the alert came over a transport only the
 	// kernel can write (signatures.Attacker.Trusted).
 	Trusted   bool      `json:"trusted"`
@@ -61,6 +72,7 @@ func FromDetection(d signatures.Detection, host, collector string) Alert {
 		Destinations:     bounded(a.Destinations, MaxDestinations),
 		Scans:            bounded(a.Scans, MaxScans),
 		Signatures:       bounded(a.Signatures, MaxSignatures),
+		Ports:            bounded(a.Ports, MaxPorts),
 		OS:               a.OS, Tool: a.Tool, Trusted: a.Trusted, Collector: collector,
 		Outcomes: []Outcome{},
 	}

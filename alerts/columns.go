@@ -48,34 +48,45 @@ func alertColumns(a *Alert) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	ports, err := jsonList(a.Ports)
+	if err != nil {
+		return nil, err
+	}
 	return []any{
 		nanos(a.Time), a.Host, a.Src.String(), a.Level, a.PrevLevel, a.Reasons, a.Packets,
 		nanos(a.FirstSeen), nanos(a.LastSeen), a.DestinationCount, dsts, scans, sigs,
-		a.OS, a.Tool, a.Trusted, a.Collector,
+		a.OS, a.Tool, a.Trusted, a.Collector, ports,
 	}, nil
 }
 
 // alertSelect lists the columns scanRow reads, the outcomes as a JSON array
-// in the order they were added.
-const alertSelect = `SELECT id, time, host, src, level, prev_level, reasons, packets,
+// in the order they were added, from a database of schema version v: one
+// older than schemaPorts (opened read-only) has no port list.
+func alertSelect(v int) string {
+	ports := "ports"
+	if v < schemaPorts {
+		ports = "'[]'"
+	}
+	return `SELECT id, time, host, src, level, prev_level, reasons, packets,
 	first_seen, last_seen, destination_count, destinations, scans, signatures,
-	os, tool, trusted, collector,
+	os, tool, trusted, collector, ` + ports + `,
 	(SELECT json_group_array(json_object('action', action, 'time', time, 'ok', ok, 'error', error) ORDER BY id)
 	   FROM outcomes WHERE alert_id = alerts.id)
 	FROM alerts`
+}
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 // scanRow reads one row of alertSelect.
 func scanRow(row rowScanner) (Alert, error) {
 	var (
-		a                                    Alert
-		t, first, last                       int64
-		src, dsts, scans, sigs, outcomesJSON string
+		a                                           Alert
+		t, first, last                              int64
+		src, dsts, scans, sigs, ports, outcomesJSON string
 	)
 	err := row.Scan(&a.ID, &t, &a.Host, &src, &a.Level, &a.PrevLevel, &a.Reasons, &a.Packets,
 		&first, &last, &a.DestinationCount, &dsts, &scans, &sigs,
-		&a.OS, &a.Tool, &a.Trusted, &a.Collector, &outcomesJSON)
+		&a.OS, &a.Tool, &a.Trusted, &a.Collector, &ports, &outcomesJSON)
 	if err != nil {
 		return Alert{}, err
 	}
@@ -83,12 +94,13 @@ func scanRow(row rowScanner) (Alert, error) {
 	if a.Src, err = netip.ParseAddr(src); err != nil {
 		return Alert{}, fmt.Errorf("alert %d: src: %w", a.ID, err)
 	}
-	a.Destinations, a.Scans, a.Signatures = []netip.Addr{}, []signatures.Scan{}, []signatures.SigHit{}
+	a.Destinations, a.Scans, a.Signatures, a.Ports = []netip.Addr{}, []signatures.Scan{}, []signatures.SigHit{}, []signatures.PortHit{}
 	for _, c := range []struct {
 		name string
 		text string
 		into any
-	}{{"destinations", dsts, &a.Destinations}, {"scans", scans, &a.Scans}, {"signatures", sigs, &a.Signatures}} {
+	}{{"destinations", dsts, &a.Destinations}, {"scans", scans, &a.Scans}, {"signatures", sigs, &a.Signatures},
+		{"ports", ports, &a.Ports}} {
 		if err := json.Unmarshal([]byte(c.text), c.into); err != nil {
 			return Alert{}, fmt.Errorf("alert %d: %s: %w", a.ID, c.name, err)
 		}

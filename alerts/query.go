@@ -53,7 +53,7 @@ func (s *Store) Alerts(ctx context.Context, q Query) ([]Alert, error) {
 		return nil, err
 	}
 	where, args := q.where()
-	text := alertSelect + where + " ORDER BY time DESC, id DESC"
+	text := alertSelect(s.version) + where + " ORDER BY time DESC, id DESC"
 	if q.Limit > 0 {
 		text += " LIMIT ?"
 		args = append(args, q.Limit)

@@ -50,6 +50,7 @@ var migrations = []string{
 	migrationBlocks,    // 2: blocks (block.go)
 	migrationQuestions, // 3: closed outbound questions (question.go)
 	migrationWindows,   // 4: attackers' scan windows with their packet counts (window.go)
+	migrationPorts,     // 5: the ports an alert's attacker hit, with their packets (alert.go)
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -41,18 +41,30 @@ func oldDatabase(t *testing.T, v int) string {
 	return path
 }
 
-// TestWindowsOldDatabase: a database of schema 3 (before windows) opens
-// read-only with no window, then is migrated and keeps its alert.
-func TestWindowsOldDatabase(t *testing.T) {
+// TestOldDatabase: a database of schema 3 (before windows and ports)
+// opens read-only, its alert without ports and no window; then it is
+// migrated, keeps its alert and stores windows and ports.
+func TestOldDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := oldDatabase(t, 3)
 	ro := openAt(t, Config{Path: path, ReadOnly: true})
 	if ws, err := ro.Windows(ctx, time.Time{}, t0); err != nil || ws == nil || len(ws) != 0 {
 		t.Errorf("read-only, schema 3: %v, %v", ws, err)
 	}
+	if as, err := ro.Alerts(ctx, Query{}); err != nil || len(as) != 1 || as[0].Ports == nil || len(as[0].Ports) != 0 {
+		t.Errorf("read-only, schema 3: alerts %+v, %v", as, err)
+	}
 	s := openAt(t, Config{Path: path})
-	if as, err := s.Alerts(ctx, Query{}); err != nil || len(as) != 1 || as[0].Packets != 15 {
+	if as, err := s.Alerts(ctx, Query{}); err != nil || len(as) != 1 || as[0].Packets != 15 || len(as[0].Ports) != 0 {
 		t.Fatalf("alerts after migration: %+v, %v", as, err)
+	}
+	hits := []signatures.PortHit{{Proto: "tcp", Port: 22, Packets: 40}, {Proto: "udp", Port: 53, Packets: 3, AtLeast: true}}
+	a := Alert{Time: t0, Src: netip.MustParseAddr("198.51.100.8"), Level: 2, Ports: hits}
+	if _, err := s.AddAlert(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := s.Latest(ctx, a.Src); err != nil || !ok || !reflect.DeepEqual(got.Ports, hits) {
+		t.Errorf("ports stored %+v, %v", got.Ports, err)
 	}
 	w := signatures.Window{Src: netip.MustParseAddr("198.51.100.7"), FirstSeen: t0, LastSeen: t0.Add(time.Minute), Packets: 102, Level: 3}
 	if err := s.PutWindows(ctx, []signatures.Window{w}); err != nil {

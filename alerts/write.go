@@ -24,7 +24,7 @@ func (ws *writeStmts) prepare(ctx context.Context, w *sql.DB) error {
 	}{
 		{&ws.alert, `INSERT INTO alerts(time, host, src, level, prev_level, reasons, packets,
 			first_seen, last_seen, destination_count, destinations, scans, signatures,
-			os, tool, trusted, collector) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			os, tool, trusted, collector, ports) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.outcome, `INSERT INTO outcomes(alert_id, action, time, ok, error) VALUES(?,?,?,?,?)`},
 		{&ws.state, `INSERT INTO state(key, value, updated) VALUES(?,?,?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated = excluded.updated`},

@@ -24,9 +24,13 @@ type Attacker struct {
 	Destinations     []netip.Addr `json:"destinations"`
 	Targets          []Target     `json:"targets"`
 	Scans            []Scan       `json:"scans"`
-	Signatures       []SigHit     `json:"signatures"`
-	OS               string       `json:"os"`
-	Tool             string       `json:"tool"`
+	// Ports are the destination ports it hit with their packets, most
+	// first: per protocol with ports, every port while it hit at most 16,
+	// else its most hit ones (PortHit.AtLeast).
+	Ports      []PortHit `json:"ports"`
+	Signatures []SigHit  `json:"signatures"`
+	OS         string    `json:"os"`
+	Tool       string    `json:"tool"`
 	// AutoDL is the level an auto_dl entry pinned the source to (0: none).
 	AutoDL int `json:"auto_dl,omitempty"`
 	// Trusted is true when every packet counted for the attacker came over
@@ -71,6 +75,7 @@ func snapshot(s *source, c *Config) Attacker {
 		a.Targets[i] = Target{Dst: pr.dst, Level: int(pr.level), Packets: int(pr.scored)}
 	}
 	a.Scans = scans(s, order, c)
+	a.Ports = portHits(s)
 	return a
 }
 

@@ -37,6 +37,12 @@
 // records per pair, and at most Config.MaxPortBitmaps 8 KiB port bitmaps in
 // the whole engine.
 //
+// Packets per port (Attacker.Ports) are counted per source and protocol
+// with ports in fixed room, 16 counters (Misra–Gries): exact while the
+// source hit at most 16 ports of the protocol; beyond, every port that
+// got more than 1/17 of its packets is kept, each count a lower bound
+// short by at most that much, and a port is listed only if it was hit.
+//
 // # Trust
 //
 // Every packet says whether it came over a transport only the kernel can

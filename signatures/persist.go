@@ -2,6 +2,7 @@ package signatures
 
 import (
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"net/netip"
 )
@@ -10,9 +11,14 @@ import (
 // body, then the CRC-32C of everything before it (4 bytes, little endian).
 // The body is made of varints, bytes, length-prefixed strings and
 // addresses (see wbuf); any change to it needs a new stateVersion.
+//
+// Version 2 added the packets per port (a sweep record's portCounts, a
+// retained attacker's Ports); version 1 is still read, without them.
 const (
 	stateMagic   = "IFWENGST"
-	stateVersion = 1
+	stateVersion = 2
+	// stateVersionPorts is the first version with packets per port.
+	stateVersionPorts = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -24,9 +30,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // latest time and the counters. It does not change the engine. The error
 // is always nil today; it is there for formats that can fail.
 func (e *Engine) MarshalState() ([]byte, error) {
-	w := wbuf{b: make([]byte, 0, 64+96*len(e.srcs))}
+	return e.marshal(stateVersion), nil
+}
+
+// marshal writes the state in format version v (stateVersion; tests write
+// older ones).
+func (e *Engine) marshal(v uint64) []byte {
+	w := wbuf{b: make([]byte, 0, 64+96*len(e.srcs)), version: v}
 	w.b = append(w.b, stateMagic...)
-	w.uvarint(stateVersion)
+	w.uvarint(v)
 	w.varint(e.latest)
 	w.u8(boolBits(e.hasTime, 1))
 	for _, n := range e.counters() {
@@ -45,7 +57,7 @@ func (e *Engine) MarshalState() ([]byte, error) {
 		w.source(s, e.latest)
 	}
 	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
-	return w.b, nil
+	return w.b
 }
 
 // counters lists the engine's counters in their order in the format.
@@ -105,9 +117,9 @@ func openState(b []byte) (*rbuf, error) {
 	}
 	r.off = len(stateMagic)
 	r.version = r.uvarint()
-	if r.err == nil && r.version != stateVersion {
+	if r.err == nil && (r.version < 1 || r.version > stateVersion) {
 		return nil, &StateError{Err: ErrStateVersion, Version: r.version, Offset: r.off,
-			Detail: "this build reads version 1"}
+			Detail: fmt.Sprintf("this build reads versions 1 to %d", stateVersion)}
 	}
 	body := len(b) - 4
 	if r.err == nil && (r.off > body || crc32.Checksum(b[:body], castagnoli) != binary.LittleEndian.Uint32(b[body:])) {

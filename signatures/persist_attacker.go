@@ -39,6 +39,16 @@ func (w *wbuf) attacker(a *Attacker) {
 	w.str(a.Tool)
 	w.u8(uint8(a.AutoDL))
 	w.u8(boolBits(a.Trusted, 1))
+	if w.version < stateVersionPorts {
+		return
+	}
+	w.uvarint(uint64(len(a.Ports)))
+	for _, h := range a.Ports {
+		w.str(h.Proto)
+		w.uvarint(uint64(h.Port))
+		w.varint(int64(h.Packets))
+		w.u8(boolBits(h.AtLeast, 1))
+	}
 }
 
 func (w *wbuf) scan(s *Scan) {
@@ -76,6 +86,13 @@ func (r *rbuf) attacker() Attacker {
 	a.OS, a.Tool = r.str(), r.str()
 	a.AutoDL = int(r.level())
 	a.Trusted = r.flag()
+	a.Ports = []PortHit{}
+	if r.version >= stateVersionPorts {
+		a.Ports = make([]PortHit, r.count("ports", maxStateItems))
+		for i := range a.Ports {
+			a.Ports[i] = PortHit{Proto: r.str(), Port: r.u16(), Packets: int(r.varint()), AtLeast: r.flag()}
+		}
+	}
 	return a
 }
 

@@ -3,6 +3,7 @@ package signatures
 import (
 	"math/bits"
 	"net/netip"
+	"slices"
 )
 
 // Bounds the decoder checks besides the Config's (a blob may come from an
@@ -72,6 +73,18 @@ func (w *wbuf) sweepRec(r *sweepRec) {
 	w.uvarint(uint64(r.packets))
 	w.uvarint(uint64(r.hosts))
 	w.portSet(&r.ports)
+	if w.version >= stateVersionPorts {
+		w.portCounts(&r.hot)
+	}
+}
+
+// portCounts writes n with the lossy flag (bit 7), then n ports and counts.
+func (w *wbuf) portCounts(c *portCounts) {
+	w.u8(c.n | boolBits(c.lossy, 1<<7))
+	for i := range int(c.n) {
+		w.uvarint(uint64(c.port[i]))
+		w.uvarint(uint64(c.count[i]))
+	}
 }
 
 func (w *wbuf) pair(pr *pair) {
@@ -153,6 +166,27 @@ func (r *rbuf) sweepRec(sr *sweepRec, bp *bitmapPool) {
 	sr.min, sr.max = r.u16(), r.u16()
 	sr.packets, sr.hosts = r.u32(), r.u32()
 	r.portSet(&sr.ports, bp)
+	if r.version >= stateVersionPorts {
+		r.portCounts(&sr.hot)
+	}
+}
+
+// portCounts reads what wbuf.portCounts writes: distinct ports, counts
+// of at least 1.
+func (r *rbuf) portCounts(c *portCounts) {
+	head := r.u8()
+	n := int(head &^ (1 << 7))
+	if n > hotPorts {
+		r.fail("%d port counts", n)
+		return
+	}
+	c.n, c.lossy = uint8(n), head&(1<<7) != 0
+	for i := range n {
+		c.port[i], c.count[i] = r.u16(), r.u32()
+		if r.err == nil && (c.count[i] == 0 || slices.Contains(c.port[:i], c.port[i])) {
+			r.fail("port count %d of port %d", c.count[i], c.port[i])
+		}
+	}
 }
 
 // pairs reads the pairs of s, building the index as it goes and refusing

@@ -243,8 +243,8 @@ func TestRestoreStateRefuses(t *testing.T) {
 	good, _ := src.MarshalState()
 	withCRC := func(b []byte) []byte { return appendCRC(b[:len(b)-4]) }
 	flip := func(i int) []byte { b := bytes.Clone(good); b[i] ^= 0x40; return b }
-	v2 := bytes.Clone(good)
-	v2[len(stateMagic)] = 2
+	v3, v0 := bytes.Clone(good), bytes.Clone(good)
+	v3[len(stateMagic)], v0[len(stateMagic)] = stateVersion+1, 0
 	tests := []struct {
 		name string
 		blob []byte
@@ -252,7 +252,8 @@ func TestRestoreStateRefuses(t *testing.T) {
 	}{
 		{"empty", nil, ErrStateCorrupt},
 		{"garbage", []byte("hello, world, this is not a state"), ErrStateCorrupt},
-		{"other version", withCRC(v2), ErrStateVersion},
+		{"newer version", withCRC(v3), ErrStateVersion},
+		{"version 0", withCRC(v0), ErrStateVersion},
 		{"flipped bit", flip(len(good) / 2), ErrStateCorrupt},
 		{"truncated", good[:len(good)-100], ErrStateCorrupt},
 		{"truncated body with checksum", withCRC(good[:len(good)-100]), ErrStateCorrupt},

@@ -10,7 +10,10 @@ import (
 
 // wbuf appends the primitives of the state format: unsigned and zigzag
 // varints, bytes, length-prefixed strings and addresses.
-type wbuf struct{ b []byte }
+type wbuf struct {
+	b       []byte
+	version uint64 // the format version written (tests write older ones)
+}
 
 func (w *wbuf) uvarint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
 func (w *wbuf) varint(v int64)   { w.b = binary.AppendVarint(w.b, v) }

@@ -20,8 +20,9 @@ func (e *Engine) retire(s *source) {
 }
 
 // mergeAttackers folds the entries of one address (its scan windows) into
-// one: the picture of its most dangerous window, with the packets and the
-// time span of all, trusted only when every window was.
+// one: the picture of its most dangerous window, with the packets, the
+// ports' packets and the time span of all, trusted only when every window
+// was.
 func mergeAttackers(as []Attacker) []Attacker {
 	at := make(map[netip.Addr]int, len(as))
 	out := as[:0]
@@ -33,13 +34,13 @@ func mergeAttackers(as []Attacker) []Attacker {
 			continue
 		}
 		b := &out[i]
-		packets := a.Packets + b.Packets
+		packets, ports := a.Packets+b.Packets, mergePortHits(b.Ports, a.Ports)
 		first, last := minTime(a.FirstSeen, b.FirstSeen), maxTime(a.LastSeen, b.LastSeen)
 		trusted := a.Trusted && b.Trusted
 		if a.Level > b.Level || (a.Level == b.Level && a.Packets > b.Packets) {
 			*b = a
 		}
-		b.Packets, b.FirstSeen, b.LastSeen, b.Trusted = packets, first, last, trusted
+		b.Packets, b.FirstSeen, b.LastSeen, b.Trusted, b.Ports = packets, first, last, trusted, ports
 	}
 	return out
 }

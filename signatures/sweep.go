@@ -1,5 +1,7 @@
 package signatures
 
+import "github.com/ifw/ifw/sources"
+
 // maxSweepRecs bounds the per-protocol sweep records of a source (it is
 // also the width of pair.sweepMask).
 const maxSweepRecs = 8
@@ -13,6 +15,7 @@ type sweepRec struct {
 	packets  uint32
 	hosts    uint32
 	ports    portSet
+	hot      portCounts // packets per port, protocols with ports only
 }
 
 // sweepRec returns the source's sweep record index for proto, adding it;
@@ -54,6 +57,9 @@ func (s *source) sweep(pr *pair, o *obs, bp *bitmapPool) {
 	if o.hasVal {
 		extend(&r.min, &r.max, &r.hasVal, o.val)
 		r.ports.add(o.val, bp)
+		if sources.HasPortsProto(o.proto) {
+			r.hot.add(o.val)
+		}
 	}
 }
 

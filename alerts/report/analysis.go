@@ -57,7 +57,7 @@ func analysisAlert(a *signatures.Attacker, id int64) alerts.Alert {
 	return alerts.Alert{
 		ID: id, Time: a.LastSeen, Src: a.Src, Level: a.Level, Packets: a.Packets,
 		FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, DestinationCount: a.DestinationCount,
-		Destinations: a.Destinations, Scans: a.Scans, Signatures: a.Signatures,
+		Destinations: a.Destinations, Scans: a.Scans, Signatures: a.Signatures, Ports: a.Ports,
 		OS: a.OS, Tool: a.Tool, Trusted: a.Trusted,
 	}
 }

@@ -51,7 +51,12 @@ type tally struct {
 	// windows are the packets of each scan window, by its first packet
 	// (Unix nanoseconds): the largest count an alert or a stored window
 	// gave. Packets is their sum.
-	windows      map[int64]int
+	windows map[int64]int
+	// ports are the largest count of each port of each window, from the
+	// alerts' port lists; portsAtLeast the ports whose counts are lower
+	// bounds (detailed tallies only).
+	ports        map[portWin]int
+	portsAtLeast map[portKey]bool
 	osAt, toolAt time.Time
 	scans        map[scanKey]signatures.Scan  // the largest of each record
 	sigs         map[sigKey]signatures.SigHit // the largest of each hit
@@ -93,18 +98,25 @@ func (t *tally) add(a *alerts.Alert) {
 // window counts packets in the scan window that began at first: the
 // largest count given for it stands, and Packets follows.
 func (t *tally) window(first time.Time, packets int) {
-	k := int64(0)
-	if !first.IsZero() {
-		k = first.UnixNano()
-	}
+	k := windowKey(first)
 	if old, ok := t.windows[k]; !ok || packets > old {
 		t.windows[k] = packets
 		t.Packets += packets - old
 	}
 }
 
-// addLists keeps the largest of each scan record and signature hit.
+// windowKey names the scan window that began at first.
+func windowKey(first time.Time) int64 {
+	if first.IsZero() {
+		return 0
+	}
+	return first.UnixNano()
+}
+
+// addLists keeps the largest of each scan record, signature hit and
+// port count.
 func (t *tally) addLists(a *alerts.Alert) {
+	t.addPorts(a)
 	for _, s := range a.Scans {
 		k := scanKey{s.Type, s.Proto, s.Dst}
 		if old, ok := t.scans[k]; !ok || s.Packets > old.Packets {

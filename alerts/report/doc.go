@@ -25,18 +25,20 @@
 // packets that changed nothing. A window may have begun before the
 // period. Totals.Packets adds up the attackers' packets.
 //
-// Ports: a scan record says which range its destination ports spanned
-// (MinPort-MaxPort), how many distinct ports it saw and how many packets
-// it counted, not which ports. A top-ports list has to be honest about
-// that, so it credits only ports known to have been hit: every port of a
-// dense range (as many distinct ports as the range is wide: a single
-// port, a sweep of port 22, a scan of 1-1024), and only both ends of a
-// sparse one (nmap's top 1000 ports span 1-65389). Each known port gets
-// the record's packets divided by its distinct ports, so Packets is an
-// estimate (a port credited at all gets at least 1), and Attackers counts
-// the attackers known to have hit the port. The attackers' own lines show
-// the ranges themselves ("tcp/1-1024,3306"), said to be ranges. ICMP types
-// and IP protocol numbers are not ports and are left out.
+// Ports: the engine counts the packets per destination port of each
+// attacker and protocol (signatures.Attacker.Ports), exactly while the
+// attacker hit at most 16 ports of the protocol, else its most hit ports
+// with lower bounds (PortHit.AtLeast); alerts carry that list. The top
+// ports add up, per attacker, the largest count of each port in each of
+// its scan windows, and count the attackers whose lists hold the port, so
+// a port is listed only if it was hit and its packets are never
+// overstated (AtLeast marks lower bounds). Alerts stored before ifw
+// counted ports have no list: their attackers count only the ports of
+// dense scan records (as many distinct ports as the range is wide, at most
+// alerts.MaxPorts), an even share of the packets each, never the ends of a
+// sparse range (nmap's top 1000 ports span 1-65389). The attackers' own
+// lines show the ranges themselves ("tcp/1-1024,3306"), said to be ranges.
+// ICMP types and IP protocol numbers are not ports and are left out.
 //
 // Blocks: made counts blocks created in the period, expired, deleted and
 // lost those that ended in it (whenever they were made), active those in

@@ -69,6 +69,13 @@ func fixtureAlerts() []alerts.Alert {
 		a[i].FirstSeen = a[0].FirstSeen
 	}
 	a[5].FirstSeen = a[4].FirstSeen
+	hit := func(port uint16, n int, atLeast bool) signatures.PortHit {
+		return signatures.PortHit{Proto: "tcp", Port: port, Packets: n, AtLeast: atLeast}
+	}
+	a[1].Ports = []signatures.PortHit{hit(22, 30, true), hit(80, 12, true)}   // a wide scan: its most hit ports
+	a[2].Ports = []signatures.PortHit{hit(22, 250, true), hit(443, 40, true)} // port 80 dropped from the list
+	a[4].Ports = []signatures.PortHit{hit(22, 60, false)}
+	a[5].Ports = []signatures.PortHit{hit(22, 300, false)}
 	a[2].OS, a[2].Tool, a[2].DestinationCount = "Linux 2.6+", "nmap", 3
 	a[7].OS = "Windows"
 	return a

@@ -2,11 +2,11 @@ package report
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
@@ -15,20 +15,25 @@ import (
 type PortCount struct {
 	Proto string `json:"proto"`
 	Port  int    `json:"port"`
-	// Packets is an estimate: each scan record's packets shared evenly
-	// among its distinct ports, summed over the records known to have hit
-	// this port (see the package comment).
-	Packets int `json:"packets"`
+	// Packets is the packets the engine counted to the port, summed over
+	// the attackers (see the package comment); AtLeast says some of them
+	// are lower bounds.
+	Packets int  `json:"packets"`
+	AtLeast bool `json:"at_least,omitempty"`
 	// Attackers is how many attackers are known to have hit it.
 	Attackers int `json:"attackers"`
 }
 
-// span is a run of ports a scan record certainly hit, with the packets
-// each of them is credited.
-type span struct {
-	proto  string
-	lo, hi int
-	share  float64
+// portKey is a port of a protocol.
+type portKey struct {
+	proto string
+	port  uint16
+}
+
+// portWin is a port of one of an attacker's scan windows.
+type portWin struct {
+	window int64
+	portKey
 }
 
 // hasPorts reports whether proto's scan records count ports (not ICMP
@@ -38,56 +43,91 @@ func hasPorts(proto string) bool {
 	return ok && sources.HasPortsProto(p)
 }
 
-// knownSpans is what s says for sure: every port of its range when the
-// range is as wide as its distinct ports (dense), else only both ends.
-func knownSpans(s signatures.Scan) []span {
-	if s.DistinctPorts <= 0 || !hasPorts(s.Proto) || s.MinPort > s.MaxPort {
-		return nil
+// addPorts keeps the largest count of each port of each scan window of
+// an alert (a window's count only grows; a later alert may have dropped a
+// port from its bounded list).
+func (t *tally) addPorts(a *alerts.Alert) {
+	if len(a.Ports) == 0 {
+		return
 	}
-	lo, hi := int(s.MinPort), int(s.MaxPort)
-	share := float64(s.Packets) / float64(s.DistinctPorts)
-	if hi-lo+1 <= s.DistinctPorts {
-		return []span{{s.Proto, lo, hi, share}}
+	if t.ports == nil {
+		t.ports, t.portsAtLeast = map[portWin]int{}, map[portKey]bool{}
 	}
-	return []span{{s.Proto, lo, lo, share}, {s.Proto, hi, hi, share}}
+	w := windowKey(a.FirstSeen)
+	for _, h := range a.Ports {
+		k := portWin{w, portKey{h.Proto, h.Port}}
+		t.ports[k] = max(t.ports[k], h.Packets)
+		if h.AtLeast {
+			t.portsAtLeast[k.portKey] = true
+		}
+	}
 }
 
-// portAcc adds up one protocol's ports as difference arrays: a span costs
-// two additions whatever its width.
-type portAcc struct {
-	packets   [1<<16 + 1]float64
-	attackers [1<<16 + 1]int32
+// portTotals are the attacker's packets per port, its windows added up.
+// An attacker whose alerts carry no port list (stored before ifw counted
+// ports) has the ports of its dense scan records instead: a record that
+// saw as many distinct ports as its range is wide, at most
+// alerts.MaxPorts of them, hit every port of it; each gets an even share
+// of the record's packets, a lower bound.
+func (t *tally) portTotals() map[portKey]PortCount {
+	out := map[portKey]PortCount{}
+	for k, n := range t.ports {
+		c := out[k.portKey]
+		c.Packets += n
+		c.AtLeast = c.AtLeast || t.portsAtLeast[k.portKey]
+		out[k.portKey] = c
+	}
+	if t.ports != nil {
+		return out
+	}
+	for _, s := range t.scanList() {
+		lo, hi := int(s.MinPort), int(s.MaxPort)
+		if s.DistinctPorts <= 0 || !hasPorts(s.Proto) || hi < lo || hi-lo+1 != s.DistinctPorts || s.DistinctPorts > alerts.MaxPorts {
+			continue
+		}
+		share := s.Packets / s.DistinctPorts
+		for p := lo; p <= hi; p++ {
+			k := portKey{s.Proto, uint16(p)}
+			c := out[k]
+			c.Packets += max(share, 1)
+			c.AtLeast = true
+			out[k] = c
+		}
+	}
+	return out
 }
 
-// portTally is the top-ports computation, by protocol name.
-type portTally map[string]*portAcc
-
-func (pt portTally) acc(proto string) *portAcc {
-	a, ok := pt[proto]
-	if !ok {
-		a = &portAcc{}
-		pt[proto] = a
+// topPorts lists the n ports with the most packets (then attackers,
+// protocol, port) over the attackers.
+func topPorts(ts []*tally, n int) []PortCount {
+	by := map[portKey]*PortCount{}
+	for _, t := range ts {
+		for k, c := range t.portTotals() {
+			p, ok := by[k]
+			if !ok {
+				p = &PortCount{Proto: k.proto, Port: int(k.port)}
+				by[k] = p
+			}
+			p.Packets += c.Packets
+			p.AtLeast = p.AtLeast || c.AtLeast
+			p.Attackers++
+		}
 	}
-	return a
+	out := make([]PortCount, 0, len(by))
+	for _, p := range by {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b PortCount) int {
+		return cmp.Or(cmp.Compare(b.Packets, a.Packets), cmp.Compare(b.Attackers, a.Attackers),
+			cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Port, b.Port))
+	})
+	return out[:min(n, len(out))]
 }
 
-// addAttacker credits one attacker's scan records: packets per span,
-// and the attacker once per port, however many records hit it.
-func (pt portTally) addAttacker(scans []signatures.Scan) {
-	var spans []span
-	for _, s := range scans {
-		spans = append(spans, knownSpans(s)...)
-	}
-	for _, sp := range spans {
-		a := pt.acc(sp.proto)
-		a.packets[sp.lo] += sp.share
-		a.packets[sp.hi+1] -= sp.share
-	}
-	for _, sp := range mergeSpans(spans) {
-		a := pt.acc(sp.proto)
-		a.attackers[sp.lo]++
-		a.attackers[sp.hi+1]--
-	}
+// span is a run of ports of a protocol.
+type span struct {
+	proto  string
+	lo, hi int
 }
 
 // mergeSpans joins overlapping or adjacent spans of the same protocol.
@@ -105,43 +145,6 @@ func mergeSpans(spans []span) []span {
 		out = append(out, sp)
 	}
 	return out
-}
-
-// top lists the n ports with the most packets (then attackers, protocol,
-// port). A port hit gets at least one packet whatever its share.
-func (pt portTally) top(n int) []PortCount {
-	protos := make([]string, 0, len(pt))
-	for p := range pt {
-		protos = append(protos, p)
-	}
-	slices.Sort(protos)
-	out := []PortCount{}
-	for _, proto := range protos {
-		a := pt[proto]
-		var packets float64
-		var attackers int32
-		for port := range 1 << 16 {
-			packets += a.packets[port]
-			attackers += a.attackers[port]
-			if attackers > 0 {
-				p := max(1, int(math.Round(packets)))
-				out = append(out, PortCount{Proto: proto, Port: port, Packets: p, Attackers: int(attackers)})
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b PortCount) int {
-		return cmp.Or(cmp.Compare(b.Packets, a.Packets), cmp.Compare(b.Attackers, a.Attackers))
-	})
-	return out[:min(n, len(out))]
-}
-
-// topPorts is the top-ports list of the attackers.
-func topPorts(ts []*tally, n int) []PortCount {
-	pt := portTally{}
-	for _, t := range ts {
-		pt.addAttacker(t.scanList())
-	}
-	return pt.top(n)
 }
 
 // portRanges writes the port ranges of scans, merged, by protocol:

@@ -3,13 +3,43 @@ package report
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 )
 
-// TestTopPorts: what each kind of scan record credits to which port.
+// TestTopPorts: the ports the engine counted, per attacker and window,
+// added up over the attackers.
 func TestTopPorts(t *testing.T) {
+	hit := func(proto string, port uint16, n int, atLeast bool) signatures.PortHit {
+		return signatures.PortHit{Proto: proto, Port: port, Packets: n, AtLeast: atLeast}
+	}
+	withPorts := func(a alerts.Alert, first time.Time, hs ...signatures.PortHit) alerts.Alert {
+		a.FirstSeen, a.Ports = first, hs
+		return a
+	}
+	as := []alerts.Alert{
+		// one window, two alerts: the largest count of each port (a later
+		// list may have dropped a port)
+		withPorts(alert("198.51.100.1", at(1, 0), 2, 30, nil), at(0, 50), hit("tcp", 22, 20, false), hit("tcp", 80, 9, false)),
+		withPorts(alert("198.51.100.1", at(1, 5), 3, 90, nil), at(0, 50), hit("tcp", 22, 80, false), hit("udp", 53, 1, false)),
+		// a later window of the same attacker adds up
+		withPorts(alert("198.51.100.1", at(5, 0), 1, 10, nil), at(4, 59), hit("tcp", 22, 10, false)),
+		// another attacker, a wide scan: lower bounds
+		withPorts(alert("198.51.100.2", at(2, 0), 3, 500, nil), at(1, 59), hit("tcp", 80, 4, true), hit("tcp", 22, 1, true)),
+	}
+	got := topPorts(tallies(as, nil, true), 10)
+	want := []PortCount{{"tcp", 22, 91, true, 2}, {"tcp", 80, 13, true, 2}, {"udp", 53, 1, false, 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+// TestTopPortsOldAlerts: alerts stored before ports were counted have no
+// port list: only the ports of dense scan records (every port of the
+// range hit) count, an even share each, never the ends of a sparse range.
+func TestTopPortsOldAlerts(t *testing.T) {
 	type attacker []signatures.Scan
 	cases := []struct {
 		name string
@@ -17,25 +47,22 @@ func TestTopPorts(t *testing.T) {
 		want []PortCount
 	}{
 		{"one port", []attacker{{scan("sweep", "tcp", "", 22, 22, 1, 300)}},
-			[]PortCount{{"tcp", 22, 300, 1}}},
+			[]PortCount{{"tcp", 22, 300, true, 1}}},
 		{"dense range: every port, an even share", []attacker{{scan("syn", "tcp", "203.0.113.1", 20, 23, 4, 8)}},
-			[]PortCount{{"tcp", 20, 2, 1}, {"tcp", 21, 2, 1}, {"tcp", 22, 2, 1}, {"tcp", 23, 2, 1}}},
-		{"sparse range: only both ends", []attacker{{scan("udp", "udp", "203.0.113.1", 53, 161, 3, 9)}},
-			[]PortCount{{"udp", 53, 3, 1}, {"udp", 161, 3, 1}}},
+			[]PortCount{{"tcp", 20, 2, true, 1}, {"tcp", 21, 2, true, 1}, {"tcp", 22, 2, true, 1}, {"tcp", 23, 2, true, 1}}},
+		{"sparse range: nothing (which ports were hit is not known)", []attacker{{scan("udp", "udp", "203.0.113.1", 53, 161, 3, 9)}},
+			[]PortCount{}},
 		{"a port hit gets at least one packet", []attacker{{scan("syn", "tcp", "203.0.113.1", 1, 4, 4, 1)}},
-			[]PortCount{{"tcp", 1, 1, 1}, {"tcp", 2, 1, 1}, {"tcp", 3, 1, 1}, {"tcp", 4, 1, 1}}},
-		{"one attacker over two destinations counts once", []attacker{{
-			scan("syn", "tcp", "203.0.113.1", 80, 80, 1, 5), scan("syn", "tcp", "203.0.113.2", 79, 80, 2, 4)}},
-			[]PortCount{{"tcp", 80, 7, 1}, {"tcp", 79, 2, 1}}},
+			[]PortCount{{"tcp", 1, 1, true, 1}, {"tcp", 2, 1, true, 1}, {"tcp", 3, 1, true, 1}, {"tcp", 4, 1, true, 1}}},
 		{"two attackers; equal packets: more attackers first", []attacker{
 			{scan("syn", "tcp", "203.0.113.1", 443, 443, 1, 5)}, {scan("syn", "tcp", "203.0.113.1", 443, 443, 1, 5)},
 			{scan("syn", "tcp", "203.0.113.1", 22, 22, 1, 10)}},
-			[]PortCount{{"tcp", 443, 10, 2}, {"tcp", 22, 10, 1}}},
+			[]PortCount{{"tcp", 443, 10, true, 2}, {"tcp", 22, 10, true, 1}}},
 		{"icmp types and protocol numbers are not ports", []attacker{{
 			scan("icmp", "icmp", "203.0.113.1", 8, 8, 1, 5), scan("proto", "ip", "203.0.113.1", 1, 132, 9, 50)}},
 			[]PortCount{}},
-		{"the whole range", []attacker{{scan("syn", "tcp", "203.0.113.1", 0, 65535, 65536, 65536)}},
-			nil},
+		{"the whole range: too wide to list", []attacker{{scan("syn", "tcp", "203.0.113.1", 0, 65535, 65536, 65536)}},
+			[]PortCount{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -44,12 +71,6 @@ func TestTopPorts(t *testing.T) {
 				as = append(as, alert(addrN(i), at(1, 0), 1, 1, scans))
 			}
 			got := topPorts(tallies(as, nil, true), 10)
-			if c.want == nil { // the whole range
-				if len(got) != 10 || got[0] != (PortCount{"tcp", 0, 1, 1}) || got[9].Port != 9 {
-					t.Errorf("got %+v", got)
-				}
-				return
-			}
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}

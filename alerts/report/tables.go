@@ -101,10 +101,15 @@ func attackersTable(r *Report, loc *time.Location) table {
 
 func portsTable(r *Report) table {
 	t := table{ID: "ports", Title: "Top ports", Empty: "No port scanned in the period.",
-		Head: []string{"Port", "Packets (est.)", "Attackers"}, Right: []bool{false, true, true},
-		Note: "Packets are shared evenly among a scan's distinct ports; a sparse range counts only its two ends."}
+		Head: []string{"Port", "Packets", "Attackers"}, Right: []bool{false, true, true},
+		Note: "Packets counted per port: exactly for an attacker that hit at most 16 ports of a protocol; " +
+			"beyond, its most hit ports, with at least (≥) the packets shown."}
 	for _, p := range r.TopPorts {
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("%s/%d", p.Proto, p.Port), num(p.Packets), num(p.Attackers)})
+		n := num(p.Packets)
+		if p.AtLeast {
+			n = "≥" + n
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%s/%d", p.Proto, p.Port), n, num(p.Attackers)})
 	}
 	return t
 }
