@@ -23,6 +23,12 @@ type Process struct {
 	// SHA256 is the lowercase hex digest of the executable's content,
 	// when Config.Hash: the mapped binary, even if replaced on disk.
 	SHA256 string
+	// Foreign says the executable is not the file its path names on the
+	// host (in PID 1's mount namespace): a bind mount over /usr/bin/curl in
+	// a private namespace, a container's own files. Exe is then
+	// "mnt:NS:/path" (NS the process's mount namespace), which no rule
+	// naming the plain path matches.
+	Foreign bool
 }
 
 const deletedSuffix = " (deleted)"

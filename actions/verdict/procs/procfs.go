@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -152,4 +153,36 @@ func readlinkatZ(dirfd int, nameZ []byte, buf []byte) (int, error) {
 		return 0, e
 	}
 	return int(r), nil
+}
+
+// hostRoot is PID 1's root seen through procfs: paths under it resolve in
+// the host's mount namespace, whatever namespace the daemon runs in (a
+// unit's ProtectHome or ProtectSystem makes one of its own).
+const hostRoot = "1/root"
+
+// foreignExe reports whether the executable pid runs is not the file its
+// path exe names on the host (compared by device and inode), and then the
+// process's mount namespace number. A bind mount made in a private mount
+// namespace can show another program under a trusted path; this is how it
+// is told apart. The host's view is PID 1's root; where that is closed to
+// the daemon (no CAP_SYS_PTRACE, a sandbox), its own view stands in.
+func (p *procFS) foreignExe(pid int, exe string, buf []byte) (ns string, foreign bool) {
+	var host, proc unix.Stat_t
+	if unix.Fstatat(p.fd, strconv.Itoa(pid)+"/exe", &proc, 0) != nil {
+		return "", false // gone: the lookup fails on its own
+	}
+	err := unix.Fstatat(p.fd, hostRoot+exe, &host, 0)
+	if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) || p.path != "/proc" && err != nil {
+		err = unix.Stat(exe, &host)
+	}
+	if err == nil && host.Dev == proc.Dev && host.Ino == proc.Ino {
+		return "", false
+	}
+	ns = "0"
+	if link, err := p.readlink(pid, "ns/mnt", buf); err == nil { // "mnt:[4026531841]"
+		if inner, ok := strings.CutPrefix(string(link), "mnt:["); ok {
+			ns = strings.TrimSuffix(inner, "]")
+		}
+	}
+	return ns, true
 }

@@ -102,6 +102,11 @@ func (f *Finder) procInfo(k procKey, comm, link []byte, s *scratch) (*procInfo, 
 	}
 	pi = newProcInfo(k.pid, k.start, name, link, uid)
 	pi.p.SHA256, pi.file = sum, file
+	if !pi.p.Deleted {
+		if ns, foreign := f.proc.foreignExe(k.pid, pi.p.Exe, s.link[:]); foreign {
+			pi.p.Exe, pi.p.Foreign = "mnt:"+ns+":"+pi.p.Exe, true
+		}
+	}
 	f.procs.put(k, pi)
 	return pi, nil
 }

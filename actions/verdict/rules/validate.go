@@ -25,19 +25,39 @@ func (r Rule) Validate() error {
 }
 
 func (r Rule) checkExe() error {
+	path := r.Exe
+	if ns, rest, ok := cutForeign(r.Exe); ok {
+		if ns == "" || strings.Trim(ns, "0123456789") != "" {
+			return fieldErr("exe", "%q: want mnt:NUMBER:/path for a program of another mount namespace", r.Exe)
+		}
+		path = rest
+	}
 	switch {
 	case r.Exe == "" || r.Exe == UnknownExe:
 		return nil
 	case r.Exe == "any":
 		return fieldErr("exe", `any executable is Exe "" in a Rule (exe=any in a rule line)`)
-	case !filepath.IsAbs(r.Exe):
-		return fieldErr("exe", "%q: want an absolute path, any or unknown", r.Exe)
-	case filepath.Clean(r.Exe) != r.Exe:
-		return fieldErr("exe", "%q is not a clean path (%s)", r.Exe, filepath.Clean(r.Exe))
+	case !filepath.IsAbs(path):
+		return fieldErr("exe", "%q: want an absolute path, mnt:NS:/path, any or unknown", r.Exe)
+	case filepath.Clean(path) != path:
+		return fieldErr("exe", "%q is not a clean path (%s)", r.Exe, filepath.Clean(path))
 	case strings.IndexByte(r.Exe, 0) >= 0:
 		return fieldErr("exe", "%q: NUL byte in path", r.Exe)
 	}
 	return nil
+}
+
+// cutForeign splits the name of a program seen in another mount namespace
+// whose file is not the one its path names on the host ("mnt:NS:/path",
+// procs.Process.Foreign): no plain path rule matches it, only a rule that
+// names the namespace too, or its sha256.
+func cutForeign(exe string) (ns, path string, ok bool) {
+	rest, ok := strings.CutPrefix(exe, "mnt:")
+	if !ok {
+		return "", "", false
+	}
+	ns, path, ok = strings.Cut(rest, ":")
+	return ns, path, ok
 }
 
 func (r Rule) checkSHA256() error {
