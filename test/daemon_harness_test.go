@@ -47,9 +47,15 @@ func (s *syncBuffer) String() string {
 // section pointing into dir) and starts `ifw daemon` in namespace ns.
 func startDaemon(t *testing.T, ns, dir, sections string) *daemonProc {
 	t.Helper()
+	return startDaemonSaving(t, ns, dir, time.Second, sections)
+}
+
+// startDaemonSaving is startDaemon with the given save_interval.
+func startDaemonSaving(t *testing.T, ns, dir string, saveInterval time.Duration, sections string) *daemonProc {
+	t.Helper()
 	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf")}
-	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = 1s\nlog_level = debug\n\n%s",
-		filepath.Join(dir, "ifw.db"), d.socket, sections)
+	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = %s\nlog_level = debug\n\n%s",
+		filepath.Join(dir, "ifw.db"), d.socket, saveInterval, sections)
 	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}

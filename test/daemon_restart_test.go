@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,33 @@ func TestDaemonRestart(t *testing.T) {
 			t.Errorf("no stored alert at level %d (have %v)", want, levels)
 		}
 	}
+}
+
+// TestDaemonKill9AfterAlert: kill -9 right after an alert, long before
+// the next periodic save (save_interval 1h); after the restart the
+// attacker is in the status, as its stored alerts say.
+func TestDaemonKill9AfterAlert(t *testing.T) {
+	require(t, "ip", "iptables", "nmap")
+	l := newLab(t)
+	prefix := l.logRules(0)
+	dir := t.TempDir()
+	d := startDaemonSaving(t, l.victim, dir, time.Hour, daemonSections(prefix, "[source kmsg]\ntype = kmsg\n"))
+	l.scan("-sS", "-p", "1-100")
+	d.waitAttacker(attackerIP, 2, 30*time.Second)
+	d.kill9()
+	d.start()
+	st, err := d.status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := findAttacker(st, attackerIP)
+	if a == nil || a["danger_level"].(float64) < 2 {
+		t.Fatalf("after kill -9 and a restart the attacker is %v; status attackers %v", a, st["attackers"])
+	}
+	if !strings.Contains(scanTypes(a), "syn/tcp") {
+		t.Errorf("recovered attacker: scans %s", scanTypes(a))
+	}
+	d.stop()
 }
 
 // storedLevels reads the alert levels stored for src.

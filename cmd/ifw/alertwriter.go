@@ -21,6 +21,7 @@ type alertWriter struct {
 	latency *latencies
 	stored  atomic.Uint64
 	failed  atomic.Uint64
+	lastID  atomic.Int64       // the id of the last alert stored
 	after   func(alerts.Alert) // what sees a stored alert (actions); may be nil
 }
 
@@ -55,6 +56,7 @@ func (w *alertWriter) write(pa pendingAlert) {
 		return
 	}
 	w.stored.Add(1)
+	w.lastID.Store(pa.alert.ID)
 	w.latency.add(pa.alert.Collector, time.Since(pa.alert.Time))
 	if w.after != nil {
 		w.after(pa.alert)

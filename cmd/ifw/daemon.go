@@ -35,6 +35,8 @@ type ifwd struct {
 	control    *controlServer
 	started    time.Time
 	lock       *stateLock // the state directory's lock, held until the daemon ends
+	recovered  *recovered // attackers the saved state lacked (kill -9)
+	alerted    chan struct{}
 }
 
 func runDaemon(e env, args []string) int {
@@ -95,7 +97,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 	if err != nil {
 		return nil, err
 	}
-	d := &ifwd{cfg: cfg, log: log, started: time.Now(), lock: lock,
+	d := &ifwd{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
 		pipe: newPipeline(engine, cfg.daemon.host, log)}
 	defer func() {
 		if err != nil {
@@ -106,7 +108,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 		return nil, err
 	}
 	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
-	d.restoreEngine(ctx, engine)
+	d.recovered = d.recoverAttackers(ctx, engine, d.restoreEngine(ctx, engine))
 	if err := d.startBlocking(ctx); err != nil {
 		return nil, err
 	}
@@ -145,6 +147,10 @@ func (d *ifwd) buildActions() error {
 // afterStored is what sees an alert once it is stored: the auto-blocker,
 // then the actions (without waiting for them).
 func (d *ifwd) afterStored(a alerts.Alert) {
+	select {
+	case d.alerted <- struct{}{}: // save the state soon
+	default:
+	}
 	if d.block != nil {
 		d.block.auto(a)
 	}
@@ -206,8 +212,9 @@ func (d *ifwd) finish() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	positions := d.positions()
+	lastID := d.writer.lastID.Load()
 	blob, err := d.pipe.engine.MarshalState()
-	d.saveState(ctx, blob, err, positions)
+	d.saveState(ctx, blob, err, positions, lastID)
 	d.saveWindows(ctx, d.pipe.engine.Windows(d.windowsWithin()))
 	d.log.Info("ifw daemon stopped; state saved")
 }

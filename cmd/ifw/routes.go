@@ -23,6 +23,7 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 		st.Signatures = countSignatures(e.Signatures())
 		st.Attackers = e.Attackers(1)
 	})
+	st.Attackers = d.recovered.merge(st.Attackers, 1, time.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/ifw/ifw/signatures"
@@ -13,9 +14,10 @@ const (
 	stateSourcePrefix = "collector:"
 )
 
-// restoreEngine loads the engine state the last run saved; a state that
-// does not load is logged and the engine starts empty.
-func (d *ifwd) restoreEngine(ctx context.Context, e *signatures.Engine) {
+// restoreEngine loads the engine state the last run saved and reports
+// whether it did; a state that does not load is logged and the engine
+// starts empty.
+func (d *ifwd) restoreEngine(ctx context.Context, e *signatures.Engine) bool {
 	blob, ok, err := d.store.State(ctx, stateEngine)
 	switch {
 	case err != nil:
@@ -24,10 +26,12 @@ func (d *ifwd) restoreEngine(ctx context.Context, e *signatures.Engine) {
 	default:
 		if err := e.RestoreState(blob); err != nil {
 			d.log.Warn("engine state not restored; starting empty", "err", err)
-			return
+			return false
 		}
 		d.log.Info("engine state restored", "sources", e.Stats().Sources, "bytes", len(blob))
+		return true
 	}
+	return false
 }
 
 // positions reads every collector's resume position.
@@ -49,6 +53,7 @@ func (d *ifwd) positions() map[string][]byte {
 // then, once every alert so far is stored, both.
 func (d *ifwd) save(ctx context.Context) error {
 	positions := d.positions()
+	lastID := d.writer.lastID.Load() // stored before the engine's picture is taken: in it
 	var blob []byte
 	var merr error
 	var windows []signatures.Window
@@ -61,7 +66,7 @@ func (d *ifwd) save(ctx context.Context) error {
 	if err := d.pipe.barrier(ctx); err != nil {
 		return err
 	}
-	d.saveState(ctx, blob, merr, positions)
+	d.saveState(ctx, blob, merr, positions, lastID)
 	d.saveWindows(ctx, windows)
 	return nil
 }
@@ -80,7 +85,9 @@ func (d *ifwd) saveWindows(ctx context.Context, windows []signatures.Window) {
 	}
 }
 
-func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions map[string][]byte) {
+// saveState writes the engine state, the id of the last alert it holds,
+// and the collectors' positions.
+func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions map[string][]byte, lastID int64) {
 	if merr != nil {
 		d.log.Error("engine state not saved", "err", merr)
 		return
@@ -89,6 +96,9 @@ func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions
 		d.log.Error("engine state not saved", "err", err)
 		return
 	}
+	if err := d.store.PutState(ctx, stateAlertID, []byte(strconv.FormatInt(lastID, 10))); err != nil {
+		d.log.Error("engine state's last alert not saved", "err", err)
+	}
 	for name, pos := range positions {
 		if err := d.store.PutState(ctx, stateSourcePrefix+name, pos); err != nil {
 			d.log.Error("collector position not saved", "collector", name, "err", err)
@@ -96,18 +106,34 @@ func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions
 	}
 }
 
-// saveEvery saves the state at the configured interval until ctx ends.
+// minAlertSave is the shortest time between two saves an alert asks for.
+const minAlertSave = time.Second
+
+// saveEvery saves the state at the configured interval, and soon after an
+// alert (at most every minAlertSave), until ctx ends: an attacker seen
+// just before a kill -9 is in the state the next start reads. Alerts
+// stored after the last save are read back at start (recoverAttackers).
 func (d *ifwd) saveEvery(ctx context.Context) error {
 	t := time.NewTicker(d.cfg.daemon.saveInterval)
 	defer t.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-			if err := d.save(ctx); err != nil && ctx.Err() == nil {
-				d.log.Error("state not saved", "err", err)
+		case <-d.alerted:
+			if wait := time.Until(last.Add(min(minAlertSave, d.cfg.daemon.saveInterval))); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(wait):
+				}
 			}
 		}
+		if err := d.save(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("state not saved", "err", err)
+		}
+		last = time.Now()
 	}
 }

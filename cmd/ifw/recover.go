@@ -1,0 +1,94 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"net/netip"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// stateAlertID is the key of the id of the last alert stored before the
+// engine state was taken: alerts after it are what the state lacks.
+const stateAlertID = "engine_alert_id"
+
+// maxRecovered bounds the alerts read back at start.
+const maxRecovered = 10000
+
+// recovered are the attackers whose alerts are stored but whose picture
+// the saved engine state lacks: the daemon was killed (kill -9, power
+// loss) between an alert and the next save. `ifw status` lists them, from
+// their latest alert, until the engine sees them again or their scan
+// window ends. Read-only after the start.
+type recovered struct {
+	list    []signatures.Attacker
+	timeout time.Duration // the engine's ScanTimeout
+}
+
+// recoverAttackers reads the alerts stored after the saved state (all of
+// them when no state was restored), within the scan window, of sources the
+// engine does not know.
+func (d *ifwd) recoverAttackers(ctx context.Context, e *signatures.Engine, restored bool) *recovered {
+	r := &recovered{timeout: e.Config().ScanTimeout}
+	after := int64(0)
+	if b, ok, err := d.store.State(ctx, stateAlertID); restored && err == nil && ok {
+		after, _ = strconv.ParseInt(string(b), 10, 64)
+	}
+	list, err := d.store.Alerts(ctx, alerts.Query{Since: time.Now().Add(-r.timeout), Limit: maxRecovered})
+	if err != nil {
+		d.log.Warn("alerts after the saved state not read", "err", err)
+		return r
+	}
+	known := make(map[netip.Addr]bool)
+	for _, a := range e.Attackers(0) {
+		known[a.Src] = true
+	}
+	for _, a := range list { // newest first: each source's latest alert
+		if a.ID <= after || known[a.Src] {
+			continue
+		}
+		known[a.Src] = true
+		r.list = append(r.list, attackerOf(a))
+	}
+	if len(r.list) > 0 {
+		d.log.Info("attackers recovered from alerts stored after the saved state", "attackers", len(r.list), "after_alert", after)
+	}
+	return r
+}
+
+// attackerOf is the picture an alert gives of its source.
+func attackerOf(a alerts.Alert) signatures.Attacker {
+	return signatures.Attacker{Src: a.Src, Level: a.Level, Packets: a.Packets, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
+		DestinationCount: a.DestinationCount, Destinations: a.Destinations, Scans: a.Scans, Signatures: a.Signatures,
+		OS: a.OS, Tool: a.Tool, Trusted: a.Trusted}
+}
+
+// merge adds to the engine's attackers (at level min or more) the
+// recovered ones it does not list and whose window is still open at now,
+// in the engine's order.
+func (r *recovered) merge(list []signatures.Attacker, min int, now time.Time) []signatures.Attacker {
+	if r == nil || len(r.list) == 0 {
+		return list
+	}
+	have := make(map[netip.Addr]bool, len(list))
+	for _, a := range list {
+		have[a.Src] = true
+	}
+	added := false
+	for _, a := range r.list {
+		if !have[a.Src] && a.Level >= min && now.Sub(a.LastSeen) <= r.timeout {
+			list = append(list, a)
+			added = true
+		}
+	}
+	if added {
+		slices.SortFunc(list, func(a, b signatures.Attacker) int {
+			return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(b.Packets, a.Packets), a.Src.Compare(b.Src))
+		})
+	}
+	return list
+}
