@@ -32,6 +32,10 @@ type Config struct {
 	// ReadOnly opens an existing database for reading only (reports,
 	// status); every write fails with ErrReadOnly.
 	ReadOnly bool
+	// Recover moves a corrupt database aside (kept for the admin, see
+	// Store.Recovered) and starts an empty one, instead of failing Open:
+	// the daemon detects and blocks on, with its history set aside.
+	Recover bool
 }
 
 // ConfigError is a Config field with an invalid value.
@@ -55,6 +59,8 @@ func (c Config) Validate() error {
 		return &ConfigError{"BusyTimeout", fmt.Sprintf("%v is not 0-1h", c.BusyTimeout)}
 	case c.MaxReaders < 0 || c.MaxReaders > 64:
 		return &ConfigError{"MaxReaders", fmt.Sprintf("%d is not 0-64", c.MaxReaders)}
+	case c.Recover && c.ReadOnly:
+		return &ConfigError{"Recover", "a read-only store cannot move its file aside"}
 	}
 	return nil
 }

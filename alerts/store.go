@@ -33,6 +33,8 @@ type Store struct {
 	// version is the database's schema version: older than this build's
 	// when a newer ifw opens an older database read-only (no migration).
 	version int
+	// recovered is where a corrupt database was moved (Config.Recover).
+	recovered string
 }
 
 // Open opens (creating and migrating when needed) the database cfg names.
@@ -46,7 +48,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Store{cfg: cfg.withDefaults(), log: log.With("db", cfg.withDefaults().Path)}
-	if err := s.open(ctx); err != nil {
+	err := s.open(ctx)
+	if err != nil && cfg.Recover && errors.Is(err, ErrCorrupt) {
+		s.closeDBs()
+		err = s.recover(ctx, err)
+	}
+	if err != nil {
 		s.closeDBs()
 		return nil, err
 	}

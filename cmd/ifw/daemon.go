@@ -104,7 +104,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 			d.release()
 		}
 	}()
-	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database}, log); err != nil {
+	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database, Recover: true}, log); err != nil {
 		return nil, err
 	}
 	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}

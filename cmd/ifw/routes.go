@@ -52,5 +52,7 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 	st.Pipeline = pipelineStatus{Observed: c.observed.Load(), Detections: c.detections.Load(),
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),
 		Queued: len(d.pipe.in)}
+	st.Store = d.writer.status()
+	st.Store.Path, st.Store.CorruptMovedTo = d.cfg.daemon.database, d.store.Recovered()
 	return st, nil
 }

@@ -109,6 +109,7 @@ func writeStatus(w io.Writer, st *statusReport) {
 	p, g := st.Pipeline, st.Engine
 	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
 		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
+	writeStoreStatus(w, st.Store)
 	fmt.Fprintf(w, "Signatures: %s\n", st.Signatures)
 	writeActionStats(w, st.Actions)
 	writeOutbound(w, st.Outbound)
@@ -171,5 +172,17 @@ func writeOutbound(w io.Writer, o *outboundStatus) {
 		a.Lookups, a.CacheHits, a.CacheMisses, a.FDsRead, a.FullScans, a.NoProcess, a.PIDReuse)
 	if l := o.RuleLatency; l != nil {
 		fmt.Fprintf(w, "  verdict by rule p50 %.3f ms p99 %.3f ms (%d samples)\n", l.P50ms, l.P99ms, l.Samples)
+	}
+}
+
+// writeStoreStatus says when the store is not what it should be: alerts
+// waiting to be stored (acted on all the same), a corrupt database set aside.
+func writeStoreStatus(w io.Writer, s storeStatus) {
+	if s.CorruptMovedTo != "" {
+		fmt.Fprintf(w, "Store: the database was corrupt at start; kept as %s, a new one started\n", s.CorruptMovedTo)
+	}
+	if s.Degraded {
+		fmt.Fprintf(w, "Store: DEGRADED: %d alerts waiting to be stored (acted on all the same), %d given up; last error: %s\n",
+			s.Unstored, s.Dropped, s.LastError)
 	}
 }

@@ -22,6 +22,7 @@ type statusReport struct {
 	Engine     signatures.Stats              `json:"engine"`
 	Signatures signatureCounts               `json:"signatures"`
 	Pipeline   pipelineStatus                `json:"pipeline"`
+	Store      storeStatus                   `json:"store"`
 	Actions    map[string]alerts.ActionStats `json:"actions"`
 	Attackers  []signatures.Attacker         `json:"attackers"`
 	Outbound   *outboundStatus               `json:"outbound,omitempty"`

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+)
+
+// TestAlertWriterFullDisk is the fault: the store's disk is full (a 1 MiB
+// tmpfs, filled). Every alert is acted on all the same (blocking and
+// actions do not depend on the write), waits in memory, the status says
+// the store is degraded, and once there is room the waiting alerts are
+// stored.
+func TestAlertWriterFullDisk(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("needs root")
+		}
+		t.Skip("mounting a tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Fatalf("mount tmpfs: %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	ctx := context.Background()
+	store, err := alerts.Open(ctx, alerts.Config{Path: filepath.Join(dir, "ifw.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	filler := filepath.Join(dir, "filler")
+	fillDisk(t, filler)
+
+	var acted []alerts.Alert
+	w := &alertWriter{store: store, log: slog.New(slog.NewTextHandler(io.Discard, nil)), latency: newLatencies(),
+		after: func(a alerts.Alert) { acted = append(acted, a) }}
+	const n = 5
+	for i := range n {
+		w.write(pendingAlert{alert: fullDiskAlert(i), received: time.Now()})
+	}
+	st := w.status()
+	if len(acted) != n {
+		t.Errorf("%d alerts acted on of %d: acting waited for the store", len(acted), n)
+	}
+	if !st.Degraded || st.Unstored != n || !strings.Contains(st.LastError, "full") {
+		t.Errorf("status on a full disk: %+v; want degraded with %d waiting", st, n)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	w.retry()
+	if st := w.status(); st.Degraded || st.Unstored != 0 {
+		t.Errorf("status with room again: %+v", st)
+	}
+	if c, err := store.Counts(ctx, time.Time{}); err != nil || c.Total != n {
+		t.Errorf("stored %+v %v; want the %d waiting alerts", c, err, n)
+	}
+}
+
+// fillDisk writes path until the file system is full.
+func fillDisk(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+}
+
+func fullDiskAlert(i int) alerts.Alert {
+	at := time.Date(2026, 12, 5, 10, 0, i, 0, time.UTC)
+	return alerts.Alert{Time: at, Host: "h", Src: netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + i)}),
+		Level: 2, Reasons: "level", Packets: 20, FirstSeen: at, LastSeen: at, Collector: "file"}
+}
