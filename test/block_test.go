@@ -249,3 +249,49 @@ func TestBlockVanishedPutBack(t *testing.T) {
 	}
 	d.stop()
 }
+
+// TestWhitelistAdd: whitelisting a blocked address lifts its block and
+// says so; a host name that does not resolve is refused (non-zero exit,
+// nothing added) unless --allow-unresolved keeps it with a warning; the
+// list tells entries that guard against every block from those that guard
+// only against untrusted evidence.
+func TestWhitelistAdd(t *testing.T) {
+	l, d := blockLab(t, "")
+	wl := func(args ...string) (string, string, error) {
+		var out, errb strings.Builder
+		cmd := exec.Command(ifwBin, append([]string{"whitelist", args[0], "--socket", d.socket}, args[1:]...)...)
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	if out, err := exec.Command(ifwBin, "block", "add", "198.51.100.61", "--for", "1h", "--socket", d.socket).CombinedOutput(); err != nil {
+		t.Fatalf("ifw block add: %v\n%s", err, out)
+	}
+	out, errs, err := wl("add", "198.51.100.61", "--comment", "our monitoring")
+	if err != nil || !strings.Contains(out, "lifted the active block of 198.51.100.61/32") {
+		t.Errorf("whitelist add of a blocked address: %v\n%s%s", err, out, errs)
+	}
+	if listed(d.blockList(), "198.51.100.61/32") {
+		t.Error("the whitelisted address is still listed as blocked")
+	}
+	if err := exec.Command("ip", "netns", "exec", l.victim, "ipset", "test", "ifw-block4", "198.51.100.61").Run(); err == nil {
+		t.Error("the whitelisted address is still in the kernel set")
+	}
+
+	out, errs, err = wl("add", "nonexistent.invalid")
+	if err == nil || !strings.Contains(errs, "does not resolve") {
+		t.Errorf("whitelist add of a name that does not resolve: %v\n%s%s", err, out, errs)
+	}
+	out, errs, err = wl("add", "nonexistent.invalid", "--allow-unresolved")
+	if err != nil || !strings.Contains(errs, "warning: nonexistent.invalid does not resolve") {
+		t.Errorf("--allow-unresolved: %v\n%s%s", err, out, errs)
+	}
+
+	out, _, err = wl("list")
+	never, untrusted, ok := strings.Cut(out, "untrusted evidence only")
+	if err != nil || !ok || !strings.Contains(never, "198.51.100.61") || !strings.Contains(untrusted, victimIP[:len(victimIP)-1]+"0/24") ||
+		strings.Contains(never, victimIP[:len(victimIP)-1]+"0/24") {
+		t.Errorf("whitelist list: %v\n%s", err, out)
+	}
+	d.stop()
+}

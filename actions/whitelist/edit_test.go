@@ -17,24 +17,26 @@ func TestAddDelRoundTrip(t *testing.T) {
 	}
 	steps := []struct {
 		op, entry, comment string
+		allowUnresolved    bool
 		err                error
 		wantTail           string // end of the file after the step
 	}{
-		{"add", "192.0.2.10", "office printer", nil, "gone.example\n192.0.2.10  # office printer\n"},
-		{"add", "192.0.2.10/32", "", ErrExists, ""},
-		{"add", "::ffff:192.0.2.10", "", ErrExists, ""},
-		{"add", "Backup.Example", "", nil, "192.0.2.10  # office printer\nBackup.Example\n"},
-		{"add", "10.0.0.256", "", ErrSyntax, ""},
-		{"add", "192.0.2.11", "two\nlines", ErrSyntax, ""},
-		{"del", "192.0.2.99", "", ErrNotFound, ""},
-		{"del", "not an entry", "", ErrSyntax, ""},
-		{"del", "backup.example.", "", nil, "gone.example\n192.0.2.10  # office printer\n"},
-		{"del", "192.0.2.10/32", "", nil, orig},
+		{"add", "192.0.2.10", "office printer", false, nil, "gone.example\n192.0.2.10  # office printer\n"},
+		{"add", "192.0.2.10/32", "", false, ErrExists, ""},
+		{"add", "::ffff:192.0.2.10", "", false, ErrExists, ""},
+		{"add", "nonexistent.invalid", "", false, ErrUnresolved, "gone.example\n192.0.2.10  # office printer\n"},
+		{"add", "Backup.Example", "", true, nil, "192.0.2.10  # office printer\nBackup.Example\n"},
+		{"add", "10.0.0.256", "", false, ErrSyntax, ""},
+		{"add", "192.0.2.11", "two\nlines", false, ErrSyntax, ""},
+		{"del", "192.0.2.99", "", false, ErrNotFound, ""},
+		{"del", "not an entry", "", false, ErrSyntax, ""},
+		{"del", "backup.example.", "", false, nil, "gone.example\n192.0.2.10  # office printer\n"},
+		{"del", "192.0.2.10/32", "", false, nil, orig},
 	}
 	for _, s := range steps {
 		var err error
 		if s.op == "add" {
-			err = g.Add(s.entry, s.comment)
+			_, err = g.AddEntry(s.entry, s.comment, s.allowUnresolved)
 		} else {
 			err = g.Del(s.entry)
 		}

@@ -64,3 +64,21 @@ var (
 	// ErrNotFound: Del of an entry the file does not hold.
 	ErrNotFound = errors.New("whitelist: entry not found")
 )
+
+// ErrUnresolved matches an *UnresolvedError.
+var ErrUnresolved = errors.New("whitelist: host name does not resolve")
+
+// UnresolvedError: a host name given to Add that does not resolve.
+type UnresolvedError struct {
+	Host string
+	Err  error
+}
+
+func (e *UnresolvedError) Error() string {
+	return fmt.Sprintf("whitelist: host name %s does not resolve (%v); nothing added (an entry that protects nothing would look like protection)", e.Host, e.Err)
+}
+
+func (e *UnresolvedError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnresolved) true.
+func (e *UnresolvedError) Is(target error) bool { return target == ErrUnresolved }

@@ -60,7 +60,7 @@ type Protected struct {
 	Source string `json:"source"`
 	// UntrustedOnly is true when it protects only against untrusted
 	// evidence (home_net and its default).
-	UntrustedOnly bool `json:"untrusted_only,omitempty"`
+	UntrustedOnly bool `json:"untrusted_only"`
 }
 
 func (p Protected) String() string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
@@ -50,12 +51,13 @@ func runBlock(e env, args []string) int {
 
 // runWhitelist is `ifw whitelist add|del|list`.
 func runWhitelist(e env, args []string) int {
-	c := newControlCmd(e, "whitelist", "usage: ifw whitelist add IP|CIDR|HOST [--comment TEXT] | del ENTRY | list [--json]", args)
+	c := newControlCmd(e, "whitelist", "usage: ifw whitelist add IP|CIDR|HOST [--comment TEXT] [--allow-unresolved] [--json] | del ENTRY | list [--json]", args)
 	if c == nil {
 		return exitUsage
 	}
 	fs, socket, asJSON := c.fs, c.socket, c.asJSON
 	comment := fs.String("comment", "", "a comment kept beside the entry")
+	unresolved := fs.Bool("allow-unresolved", false, "keep a host name that does not resolve now (it protects nothing until it does)")
 	if err := parseInterspersed(fs, args[1:]); err != nil {
 		return flagExit(err)
 	}
@@ -63,7 +65,12 @@ func runWhitelist(e env, args []string) int {
 	var err error
 	switch {
 	case args[0] == "add" && fs.NArg() == 1:
-		raw, err = controlDo(*socket, http.MethodPost, "/v1/whitelist", whitelistRequest{Entry: fs.Arg(0), Comment: *comment}, nil)
+		var res whitelistAdded
+		req := whitelistRequest{Entry: fs.Arg(0), Comment: *comment, AllowUnresolved: *unresolved}
+		if raw, err = controlDo(*socket, http.MethodPost, "/v1/whitelist", req, &res); err == nil && !*asJSON {
+			writeWhitelistAdded(e, &res)
+			return exitOK
+		}
 	case args[0] == "del" && fs.NArg() == 1:
 		raw, err = controlDo(*socket, http.MethodDelete, "/v1/whitelist?entry="+url.QueryEscape(fs.Arg(0)), nil, nil)
 	case args[0] == "list" && fs.NArg() == 0:
@@ -147,23 +154,74 @@ func writeBlocks(w io.Writer, list []block.Active) {
 	}
 }
 
+// writeWhitelistAdded says what `ifw whitelist add` did: the entry, a
+// warning for a host name kept without addresses (on stderr), and the
+// blocks it lifted.
+func writeWhitelistAdded(e env, res *whitelistAdded) {
+	fmt.Fprintf(e.stdout, "added %s to %s", res.Added, res.File)
+	if len(res.Prefixes) > 0 {
+		fmt.Fprintf(e.stdout, " (%s)", joinPrefixes(res.Prefixes))
+	}
+	fmt.Fprintln(e.stdout)
+	if res.Warning != "" {
+		fmt.Fprintln(e.stderr, "warning:", res.Warning)
+	}
+	for _, p := range res.Unblocked {
+		fmt.Fprintf(e.stdout, "lifted the active block of %s: it is on the never-block list now\n", p)
+	}
+}
+
+func joinPrefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, " ")
+}
+
 // whitelistView is GET /v1/whitelist as the CLI reads it (reasons as text).
 type whitelistView struct {
 	File      string            `json:"file"`
 	Entries   []whitelist.Entry `json:"entries"`
 	Protected []struct {
-		Prefix netip.Prefix `json:"prefix"`
-		Why    string       `json:"why"`
+		Prefix        netip.Prefix `json:"prefix"`
+		Why           string       `json:"why"`
+		Source        string       `json:"source"`
+		UntrustedOnly bool         `json:"untrusted_only"`
 	} `json:"protected"`
 }
 
+// writeWhitelist lists the whitelist file, then the never-block list in
+// two parts by what each entry protects against: every block, or only
+// blocks on untrusted evidence.
 func writeWhitelist(w io.Writer, wl *whitelistView) {
 	fmt.Fprintf(w, "Whitelist %s\n", wl.File)
 	for _, e := range wl.Entries {
-		fmt.Fprintf(w, "  %-40s %v %s\n", e.Text, e.Prefixes, e.Comment)
+		fmt.Fprintf(w, "  %-40s %s", e.Text, joinPrefixes(e.Prefixes))
+		if e.Comment != "" {
+			fmt.Fprintf(w, "  # %s", e.Comment)
+		}
+		if e.Err != "" {
+			fmt.Fprintf(w, "  (does not resolve: %s)", e.Err)
+		}
+		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "\nNever blocked")
-	for _, p := range wl.Protected {
-		fmt.Fprintf(w, "  %-43s %s\n", p.Prefix, p.Why)
+	for _, untrusted := range []bool{false, true} {
+		if untrusted {
+			fmt.Fprintln(w, "\nNot blocked on untrusted evidence only: lines of a syslog file, which any local user can forge;")
+			fmt.Fprintln(w, "kernel evidence (kmsg, NFLOG, journal) and `ifw block add` still block these")
+		} else {
+			fmt.Fprintln(w, "\nNever blocked, whatever the evidence or the path (auto, ifw block add, bulk lists)")
+		}
+		for _, p := range wl.Protected {
+			if p.UntrustedOnly != untrusted {
+				continue
+			}
+			fmt.Fprintf(w, "  %-43s %s", p.Prefix, p.Why)
+			if p.Source != "" {
+				fmt.Fprintf(w, " (%s)", p.Source)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
@@ -103,6 +105,53 @@ func (m *blocking) auto(a alerts.Alert) {
 	if err := m.store.AddOutcome(ctx, a.ID, o); err != nil {
 		m.log.Error("block outcome not stored", "alert", a.ID, "err", err)
 	}
+}
+
+// whitelistAdded is what `ifw whitelist add` did.
+type whitelistAdded struct {
+	Added    string         `json:"added"`
+	File     string         `json:"file"`
+	Prefixes []netip.Prefix `json:"prefixes"` // what it protects now
+	// Warning: a host name kept without addresses (--allow-unresolved).
+	Warning string `json:"warning,omitempty"`
+	// Unblocked lists the active blocks lifted because the never-block
+	// list now covers them.
+	Unblocked []netip.Prefix `json:"unblocked"`
+}
+
+// whitelistAdd adds an entry to the whitelist file, then lifts every
+// active block the never-block list now refuses: a whitelisted address
+// must not stay blocked until its block runs out.
+func (m *blocking) whitelistAdd(ctx context.Context, entry, comment string, allowUnresolved bool) (whitelistAdded, error) {
+	e, err := m.guard.AddEntry(entry, comment, allowUnresolved)
+	if err != nil {
+		return whitelistAdded{}, err
+	}
+	out := whitelistAdded{Added: e.Text, File: m.guard.File(), Prefixes: e.Prefixes, Unblocked: []netip.Prefix{}}
+	if e.Err != "" {
+		out.Warning = fmt.Sprintf("%s does not resolve (%s): it protects nothing until it does; it is resolved again at every load (SIGHUP)", e.Text, e.Err)
+		m.log.Warn("whitelist entry kept without addresses", "entry", e.Text, "error", e.Err)
+	}
+	recs, err := m.store.ActiveBlocks(ctx)
+	if err != nil {
+		return out, fmt.Errorf("whitelist: %s added, but the active blocks were not read: %w", e.Text, err)
+	}
+	var errs []error
+	for _, rec := range recs {
+		if m.guard.Check(rec.Prefix, true) == nil {
+			continue
+		}
+		if err := m.blocker.Unblock(ctx, rec.Prefix); err != nil && !errors.Is(err, block.ErrNotBlocked) {
+			errs = append(errs, err)
+			continue
+		}
+		out.Unblocked = append(out.Unblocked, rec.Prefix)
+		m.log.Info("block lifted: the never-block list now covers it", "prefix", rec.Prefix, "entry", e.Text)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return out, fmt.Errorf("whitelist: %s added, but blocks it covers are still in place: %w", e.Text, err)
+	}
+	return out, nil
 }
 
 // status is the module's part of `ifw status`.

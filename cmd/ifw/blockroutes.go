@@ -22,6 +22,9 @@ type blockRequest struct {
 type whitelistRequest struct {
 	Entry   string `json:"entry"`
 	Comment string `json:"comment,omitempty"`
+	// AllowUnresolved keeps a host name that does not resolve (with a
+	// warning) instead of refusing it.
+	AllowUnresolved bool `json:"allow_unresolved,omitempty"`
 }
 
 // whitelistReport is GET /v1/whitelist.
@@ -55,7 +58,8 @@ func (d *ifwd) blockRoutes() {
 		if err := decodeBody(r, &req); err != nil {
 			return nil, err
 		}
-		return map[string]string{"added": req.Entry}, blockError(m.guard.Add(req.Entry, req.Comment))
+		res, err := m.whitelistAdd(r.Context(), req.Entry, req.Comment, req.AllowUnresolved)
+		return res, blockError(err)
 	}))
 	d.control.handle("DELETE /v1/whitelist", d.withBlock(func(m *blocking, r *http.Request) (any, error) {
 		e := r.URL.Query().Get("entry")
@@ -111,6 +115,8 @@ func blockError(err error) error {
 		return &httpError{code: http.StatusConflict, err: err}
 	case errors.Is(err, block.ErrNotBlocked), errors.Is(err, alerts.ErrNotBlocked), errors.Is(err, whitelist.ErrNotFound):
 		return &httpError{code: http.StatusNotFound, err: err}
+	case errors.Is(err, whitelist.ErrUnresolved):
+		return &httpError{code: http.StatusUnprocessableEntity, err: err}
 	case errors.Is(err, whitelist.ErrSyntax), errors.Is(err, block.ErrPrefix):
 		return badRequest(err)
 	}

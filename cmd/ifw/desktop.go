@@ -59,7 +59,8 @@ func (d *ifwd) applyChoice(ctx context.Context, c notify.Choice, uid uint32) err
 			Reason: why, Level: c.Alert.Level, Source: alerts.BlockManual, Trusted: true, For: desktopBlock})
 		return blockError(err)
 	case notify.ActionWhitelist:
-		return blockError(d.block.guard.Add(src.String(), why))
+		_, err := d.block.whitelistAdd(ctx, src.String(), why, false)
+		return blockError(err)
 	}
 	return badRequest(fmt.Errorf("unknown choice %q", c.Action))
 }
