@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,5 +145,58 @@ func TestDesktopBubbles(t *testing.T) {
 		return slices.ContainsFunc(wl.Entries, func(e struct{ Text string }) bool { return e.Text == "198.51.100.10" })
 	})
 	t.Logf("bubble: %q / %q with %v", b.summary, b.body, b.actions)
+	d.stop()
+}
+
+// TestDesktopBlockForged is the attack: a local user writes forged firewall
+// lines to the syslog file, "from" an address of the host's own network.
+// Auto-blocking refuses that already; the bubble must say the evidence is
+// untrusted, and its Block button must not block the address either (the
+// human only saw what the forger wrote): the refusal comes back as a bubble
+// telling how to block by hand, and `ifw status` marks the attacker.
+func TestDesktopBlockForged(t *testing.T) {
+	require(t, "ip", "ipset")
+	l := newLab(t)
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "kern.log")
+	if err := os.WriteFile(logFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startDaemon(t, l.victim, dir, fmt.Sprintf(
+		"[source syslog]\ntype = file\npath = %s\n\n[block]\nwhitelist = %s\n\n[action desktop]\ntype = notify\nmin_level = 2\n",
+		logFile, filepath.Join(dir, "whitelist")))
+	srv, addr := startBubbleServer(t, t.TempDir())
+	applet := exec.Command(ifwBin, "applet", "--socket", d.socket)
+	applet.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	background(t, "ifw applet", applet)
+	d.waitLog("applet subscribed", time.Minute)
+
+	const forged = "203.0.113.9" // on the victim's own network: inside home_net
+	f, err := os.OpenFile(logFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for port := 1; port <= 30; port++ {
+		fmt.Fprintf(f, "%s fw kernel: DROP IN=eth0 OUT= SRC=%s DST=203.0.113.2 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=40000 DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0\n",
+			time.Now().Format(time.RFC3339Nano), forged, port)
+	}
+	f.Close()
+	b := srv.waitBubble(t, "Intrusion detected from "+forged)
+	if !strings.Contains(b.summary, "untrusted evidence") || !strings.Contains(b.body, "Untrusted") {
+		t.Errorf("bubble %q / %q: want it marked untrusted", b.summary, b.body)
+	}
+	srv.click(t, b, "block")
+	refusal := srv.waitBubble(t, "cannot block it")
+	t.Logf("refusal: %q / %q", refusal.summary, refusal.body)
+	if listed(d.blockList(), forged+"/32") {
+		t.Errorf("the Block click blocked %s on forged lines", forged)
+	}
+	if out, _ := exec.Command("ip", "netns", "exec", l.victim, "ipset", "test", "ifw-block4", forged).CombinedOutput(); !strings.Contains(string(out), "NOT in set") {
+		t.Errorf("%s is in the kernel set: %s", forged, out)
+	}
+	out, err := exec.Command(ifwBin, "status", "--socket", d.socket).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "evidence: UNTRUSTED") {
+		t.Errorf("ifw status does not mark the forged attacker (%v):\n%s", err, out)
+	}
 	d.stop()
 }

@@ -76,6 +76,11 @@ const (
 // BubbleFor is the bubble of an alert.
 func BubbleFor(a alerts.Alert) Bubble {
 	lines := []string{fmt.Sprintf("Intrusion detected from %s", a.Src)}
+	summary := fmt.Sprintf("Firewall alert: danger level %d", a.Level)
+	if !a.Trusted {
+		summary += " (untrusted evidence)"
+		lines = append(lines, untrustedLine)
+	}
 	for i, s := range a.Scans {
 		if i == maxBodyScans {
 			lines = append(lines, fmt.Sprintf("and %d more scans", len(a.Scans)-i))
@@ -91,11 +96,15 @@ func BubbleFor(a alerts.Alert) Bubble {
 		lines = append(lines, fmt.Sprintf("signature: %s", s.Name))
 	}
 	return Bubble{
-		Summary: fmt.Sprintf("Firewall alert: danger level %d", a.Level),
+		Summary: summary,
 		Body:    clip(strings.Join(lines, "\n"), maxBodyBytes),
 		Urgency: UrgencyOf(a.Level),
 	}
 }
+
+// untrustedLine says why a forged alert is possible: some of its packets
+// come from a syslog file, which any local user can write to.
+const untrustedLine = "Untrusted: seen in a log file any local user can write to; the source may be forged"
 
 // clip cuts s to at most max bytes (and "…"), on a character boundary.
 func clip(s string, max int) string {

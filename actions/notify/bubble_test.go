@@ -115,3 +115,18 @@ func TestNotification(t *testing.T) {
 		})
 	}
 }
+
+// TestBubbleUntrusted: an alert resting on lines any local user could have
+// written says so in the summary and the body, so a human does not click
+// Block on a forged source without knowing.
+func TestBubbleUntrusted(t *testing.T) {
+	a := testAlert("192.168.1.1", 3)
+	a.Trusted = false
+	b := BubbleFor(a)
+	if b.Summary != "Firewall alert: danger level 3 (untrusted evidence)" || !strings.Contains(b.Body, untrustedLine) {
+		t.Fatalf("bubble %+v; want it marked untrusted", b)
+	}
+	if b := BubbleFor(testAlert("192.168.1.1", 3)); strings.Contains(b.Summary+b.Body, "ntrusted") {
+		t.Fatalf("trusted alert marked untrusted: %+v", b)
+	}
+}

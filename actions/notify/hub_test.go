@@ -12,7 +12,7 @@ import (
 )
 
 func testAlert(src string, level int) alerts.Alert {
-	return alerts.Alert{Src: netip.MustParseAddr(src), Level: level, Time: time.Unix(1700000000, 0).UTC()}
+	return alerts.Alert{Src: netip.MustParseAddr(src), Level: level, Time: time.Unix(1700000000, 0).UTC(), Trusted: true}
 }
 
 func newTestHub(t *testing.T, cfg Config) *Hub {

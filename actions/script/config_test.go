@@ -77,9 +77,14 @@ func TestSubstitute(t *testing.T) {
 }
 
 func TestEnvironment(t *testing.T) {
-	got := environment([]string{"PATH=/opt/bin", "A=1", "A=2", "IFW_SRCIP=forged"}, []placeholder{{"SRCIP", "198.51.100.7"}})
-	want := []string{"PATH=/opt/bin", "A=2", "IFW_SRCIP=198.51.100.7"}
+	// A command cannot set IFW_TRUSTED (or any IFW_ value) itself.
+	got := environment([]string{"PATH=/opt/bin", "A=1", "A=2", "IFW_SRCIP=forged", "IFW_TRUSTED=yes"},
+		[]placeholder{{"SRCIP", "198.51.100.7"}}, false)
+	want := []string{"PATH=/opt/bin", "A=2", "IFW_SRCIP=198.51.100.7", "IFW_TRUSTED=no"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("environment %q, want %q", got, want)
+	}
+	if got := environment(nil, nil, true); !slices.Equal(got, []string{"PATH=" + DefaultPath, "IFW_TRUSTED=yes"}) {
+		t.Fatalf("trusted: environment %q", got)
 	}
 }

@@ -114,7 +114,7 @@ func (s *Script) Command(a alerts.Alert) Command {
 	for _, arg := range s.cmd.args {
 		args = append(args, substitute(arg, ps))
 	}
-	return Command{Path: s.path, Args: args, Env: environment(s.cmd.assign, ps)}
+	return Command{Path: s.path, Args: args, Env: environment(s.cmd.assign, ps, a.Trusted)}
 }
 
 // claim says whether a's source may run now (ModeAttacker), and if so

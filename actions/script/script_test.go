@@ -45,7 +45,7 @@ func TestHostileValues(t *testing.T) {
 	wantEnv := []string{"PATH=" + DefaultPath, helperEnv + "=argv", "OUT=" + out,
 		"IFW_SRCIP=198.51.100.7", "IFW_DSTIP=203.0.113.5", "IFW_DL=4", "IFW_PROTO=tcp,udp", "IFW_DPORTS=1-1024",
 		"IFW_SCAN=syn,udp", "IFW_SIGS=SCAN FIN; x; $(reboot) `halt`", "IFW_HOST=" + hostile, "IFW_ALERTID=17",
-		"IFW_TIME=2024-03-01T12:00:00Z", "IFW_OS=Linux$(id)", "IFW_TOOL=nmap"}
+		"IFW_TIME=2024-03-01T12:00:00Z", "IFW_OS=Linux$(id)", "IFW_TOOL=nmap", "IFW_TRUSTED=no"}
 	if !slices.Equal(got.Env, wantEnv) {
 		t.Errorf("environment\n got %q\nwant %q", got.Env, wantEnv)
 	}

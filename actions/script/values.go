@@ -76,13 +76,25 @@ func valueOf(tok string, ps []placeholder) string {
 func isToken(c byte) bool { return c == '_' || isAlpha(c) || isDigit(c) }
 
 // environment is a run's environment: PATH, the command's assignments (a
-// later one wins, PATH included), then the IFW_ variables.
-func environment(assign []string, ps []placeholder) []string {
+// later one wins, PATH included), then the IFW_ variables, IFW_TRUSTED
+// last: "yes" when every packet behind the alert came from the kernel,
+// "no" when some came from a syslog file any local user can write to (a
+// script that blocks or reports should weigh that). It is not an argument
+// placeholder: psad recipes may say TRUSTED in their text.
+func environment(assign []string, ps []placeholder, trusted bool) []string {
 	env := append([]string{"PATH=" + DefaultPath}, assign...)
 	for _, p := range ps {
 		env = append(env, EnvPrefix+p.name+"="+p.value)
 	}
+	env = append(env, EnvPrefix+"TRUSTED="+yesNo(trusted))
 	return dedupEnv(env)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 // dedupEnv keeps the last value of each name, in the order of the names'

@@ -12,6 +12,7 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
 )
 
@@ -55,8 +56,16 @@ func (d *ifwd) applyChoice(ctx context.Context, c notify.Choice, uid uint32) err
 	why := fmt.Sprintf("desktop choice of uid %d on alert %d", uid, c.Alert.ID)
 	switch c.Action {
 	case notify.ActionBlock:
+		// A click is only as good as what the bubble showed: an alert from
+		// lines anyone could forge keeps its untrusted evidence, so the
+		// home network stays protected; the admin can still block by hand.
 		_, err := d.block.blocker.Block(ctx, block.Request{Prefix: netip.PrefixFrom(src, src.BitLen()),
-			Reason: why, Level: c.Alert.Level, Source: alerts.BlockManual, Trusted: true, For: desktopBlock})
+			Reason: why, Level: c.Alert.Level, Source: alerts.BlockManual, Trusted: c.Alert.Trusted, For: desktopBlock})
+		var re *whitelist.RefusedError
+		if errors.As(err, &re) && re.Entry.UntrustedOnly {
+			err = fmt.Errorf("%w; the alert rests on lines any local user can write, so a bubble cannot block it: "+
+				"if you are sure, run `sudo ifw block add %s`", err, src)
+		}
 		return blockError(err)
 	case notify.ActionWhitelist:
 		_, err := d.block.whitelistAdd(ctx, src.String(), why, false)

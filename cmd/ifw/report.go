@@ -141,8 +141,14 @@ func writeCounter(w io.Writer, title string, m map[string]int, top int) {
 	}
 }
 
+// writeAttacker writes an attacker's block in `ifw status`, where what the
+// daemon saw in a syslog file (forgeable by any local user) is told apart
+// from what the kernel gave it.
 func writeAttacker(w io.Writer, a *signatures.Attacker) {
 	writeAttackerAt(w, a, func(t time.Time) string { return t.Format(time.DateTime) })
+	if !a.Trusted {
+		fmt.Fprintln(w, "    evidence: UNTRUSTED (a log file any local user can write to; the source may be forged)")
+	}
 }
 
 // writeAttackerAt writes an attacker's block, its times shown by when.

@@ -45,3 +45,24 @@ func TestWriteMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteStatusUntrusted: an attacker known only from a syslog file (any
+// local user can forge one) is marked so in `ifw status`; one the kernel
+// reported is not; a degraded store and a corrupt database set aside say so.
+func TestWriteStatusUntrusted(t *testing.T) {
+	st := sampleStatus()
+	st.Attackers = append(st.Attackers, signatures.Attacker{Src: netip.MustParseAddr("192.168.1.1"), Level: 2, Packets: 20})
+	st.Attackers[0].Trusted = true
+	st.Store = storeStatus{Degraded: true, Unstored: 4, LastError: "database or disk is full", CorruptMovedTo: "/var/lib/ifw/ifw.db.corrupt-X"}
+	var b bytes.Buffer
+	writeStatus(&b, st)
+	out := b.String()
+	if strings.Count(out, "evidence: UNTRUSTED") != 1 || !strings.Contains(out[strings.Index(out, "192.168.1.1"):], "evidence: UNTRUSTED") {
+		t.Errorf("want exactly 192.168.1.1 marked untrusted:\n%s", out)
+	}
+	for _, want := range []string{"Store: DEGRADED: 4 alerts waiting", "kept as /var/lib/ifw/ifw.db.corrupt-X"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+}
