@@ -42,7 +42,7 @@ var commands = map[string]command{
 }
 
 func main() {
-	os.Exit(run(env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:]))
+	os.Exit(run(newEnv(os.Stdin, os.Stdout, os.Stderr), os.Args[1:]))
 }
 
 func run(e env, args []string) int {

@@ -83,11 +83,11 @@ func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
 		return
 	}
 	for _, q := range qs {
-		who := q.User
+		who := escapeField(q.User)
 		if who == "" {
 			who = fmt.Sprintf("uid %d", q.UID)
 		}
-		exe := q.Exe
+		exe := escapeField(q.Exe)
 		if exe == "" {
 			exe = "(unknown process)"
 		} else if q.PID != 0 {

@@ -77,6 +77,6 @@ func writeRules(w io.Writer, list []ruleView, now time.Time) {
 		if !r.Until.IsZero() {
 			life = fmt.Sprintf("%s left", r.Until.Sub(now).Round(time.Second))
 		}
-		fmt.Fprintf(w, "%4d  %-10s %6d hits  %s\n", r.ID, life, r.Hits, r.Line)
+		fmt.Fprintf(w, "%4d  %-10s %6d hits  %s\n", r.ID, life, r.Hits, escapeField(r.Line))
 	}
 }
