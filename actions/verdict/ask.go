@@ -35,17 +35,23 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	}
 	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
 		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
-	m.show(q)
+	m.show(q.ID)
 }
 
-// show puts q on its owner's desktop if an applet of theirs is there.
-func (m *Module) show(q Question) {
+// show puts question id on its owner's desktop if an applet of theirs is
+// there. Only one show of a question is out at a time (the worker that
+// opened it and an upkeep tick may both try): the others skip it.
+func (m *Module) show(id uint64) {
 	if m.deps.Asker == nil {
 		return
 	}
-	id, n := m.deps.Asker.Ask(notifyQuestion(q))
-	if n > 0 && !m.qs.setEvent(q.ID, id, n) {
-		m.deps.Asker.Retract(id) // answered or timed out meanwhile
+	q, ok := m.qs.claimShow(id)
+	if !ok {
+		return
+	}
+	eventID, n := m.deps.Asker.Ask(notifyQuestion(q))
+	if !m.qs.shown(id, eventID, n) && n > 0 {
+		m.deps.Asker.Retract(eventID) // answered or timed out meanwhile
 	}
 }
 
@@ -57,7 +63,7 @@ func (m *Module) showUnshown() {
 	}
 	for _, q := range m.qs.list() {
 		if q.Desktops == 0 {
-			m.show(q)
+			m.show(q.ID)
 		}
 	}
 }

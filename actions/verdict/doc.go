@@ -28,7 +28,9 @@
 // destination, port and protocol (TCP's retransmitted SYNs and a browser's
 // parallel connections make one question, not ten). The question goes to
 // the owner's applet (Asker, a notify.Hub: only that uid's desktop sees it
-// and may answer; an applet that starts later still gets it) and to
+// and may answer; an applet that starts later still gets it, and a
+// question is put on a desktop once: while one show of it is out, the
+// upkeep tick that looks for unshown questions skips it) and to
 // `ifw queue list`; Answer carries a reply from
 // either: allow or deny, once or as a session, timed or permanent rule.
 // Without an answer, Config.Default applies after Config.AskTimeout to

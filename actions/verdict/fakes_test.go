@@ -46,22 +46,30 @@ func (f fakeOwners) Lookup(t procs.Tuple) (procs.Owner, error) {
 	return procs.Owner{Inode: uint64(t.Src.Port()), UID: p.UID, Process: p}, nil
 }
 
-// fakeAsker records questions and retractions; while away, no applet
-// is there to show a question.
+// fakeAsker records questions (when asked, before an answer) and
+// retractions; while away, no applet is there to show a question. onAsk,
+// when set, runs in every Ask after the recording (a test holds an Ask
+// there to be slow on purpose).
 type fakeAsker struct {
 	mu        sync.Mutex
 	away      bool
 	asked     []notify.Question
 	retracted []uint64
+	onAsk     func(notify.Question)
 }
 
 func (a *fakeAsker) Ask(q notify.Question) (uint64, int) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.away {
+		a.mu.Unlock()
 		return 0, 0
 	}
 	a.asked = append(a.asked, q)
+	hook := a.onAsk
+	a.mu.Unlock()
+	if hook != nil {
+		hook(q)
+	}
 	return 100 + q.ID, 1
 }
 
@@ -69,6 +77,12 @@ func (a *fakeAsker) setAway(away bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.away = away
+}
+
+func (a *fakeAsker) setOnAsk(f func(notify.Question)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.onAsk = f
 }
 
 func (a *fakeAsker) Retract(id uint64) {

@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
 )
@@ -91,14 +93,44 @@ func (h *harness) verdictOf(id uint32) rules.Action {
 // openQuestions waits until n questions are open.
 func (h *harness) openQuestions(n int) []Question {
 	h.t.Helper()
-	for range 5000 {
-		if qs := h.m.Questions(); len(qs) == n {
+	return h.awaitQuestions(func(qs []Question) bool { return len(qs) == n })
+}
+
+// awaitQuestions waits until the open questions satisfy ok.
+func (h *harness) awaitQuestions(ok func([]Question) bool) []Question {
+	h.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		qs := h.m.Questions()
+		if ok(qs) {
 			return qs
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("questions: %+v", qs)
 		}
 		time.Sleep(time.Millisecond)
 	}
-	h.t.Fatalf("questions: %v, want %d", h.m.Questions(), n)
-	return nil
+}
+
+// allShown reports whether every question in qs is on a desktop.
+func allShown(qs []Question) bool {
+	for _, q := range qs {
+		if q.Desktops == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// slowDesktop holds every Ask of h's desktop until the returned func is
+// called (also called at cleanup, before the module stops).
+func slowDesktop(h *harness) (release func()) {
+	ch := make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	h.asker.setOnAsk(func(notify.Question) { <-ch })
+	h.t.Cleanup(release)
+	return release
 }
 
 func TestRulesDecide(t *testing.T) {
@@ -141,18 +173,24 @@ func TestRejectWithoutMarkDrops(t *testing.T) {
 
 func TestQuestionMergesAndAnswers(t *testing.T) {
 	h := newHarness(t, Config{AskTimeout: time.Minute})
+	// The desktop shows nothing until both questions are listed: the test
+	// waits for the showing, not for the listing.
+	release := slowDesktop(h)
 	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
 	h.send(pkt(2, 1001, "203.0.113.2", 80, 1000)) // retransmitted SYN
 	h.send(pkt(3, 1003, "203.0.113.2", 80, 1000)) // second connection, same program
 	h.send(pkt(4, 1002, "203.0.113.2", 80, 1000)) // wget: its own question
-	var q Question
-	for q.Packets != 3 {
-		for _, x := range h.openQuestions(2) {
+	curlOf := func(qs []Question) (q Question) {
+		for _, x := range qs {
 			if x.Exe == "/usr/bin/curl" {
 				q = x
 			}
 		}
+		return q
 	}
+	h.awaitQuestions(func(qs []Question) bool { return len(qs) == 2 && curlOf(qs).Packets == 3 })
+	release()
+	q := curlOf(h.awaitQuestions(func(qs []Question) bool { return len(qs) == 2 && allShown(qs) }))
 	if q.Connections != 2 {
 		t.Fatalf("question %+v: want 2 connections", q)
 	}
@@ -287,7 +325,8 @@ func TestBoundsGiveFailVerdict(t *testing.T) {
 	h := newHarness(t, Config{MaxQuestions: 1, MaxHeld: 2, AskTimeout: time.Hour})
 	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
 	h.send(pkt(2, 1001, "203.0.113.2", 80, 1000))
-	h.openQuestions(1)
+	// Workers run in parallel: packet 3 must come after the first two.
+	h.awaitQuestions(func(qs []Question) bool { return len(qs) == 1 && qs[0].Packets == 2 })
 	h.send(pkt(3, 1001, "203.0.113.2", 80, 1000)) // third packet of the question
 	h.send(pkt(4, 1002, "203.0.113.3", 80, 1000)) // second question
 	for _, id := range []uint32{3, 4} {
@@ -335,12 +374,41 @@ func TestQuestionShownToLateApplet(t *testing.T) {
 		t.Fatalf("shown with no applet: %+v", q)
 	}
 	h.asker.setAway(false) // the applet starts
-	deadline := time.Now().Add(time.Minute)
-	for h.m.Questions()[0].Desktops == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // a few more ticks: shown once only
+	h.awaitQuestions(allShown)
+	h.m.showUnshown() // what every upkeep tick does: shown once only
+	h.m.showUnshown()
 	if asked, _ := h.asker.counts(); asked != 1 || h.m.Questions()[0].Desktops != 1 {
 		t.Errorf("asked %d times, question %+v; want shown once to the late applet", asked, h.m.Questions()[0])
+	}
+}
+
+// TestQuestionShownOnce: an upkeep tick that comes while the question is
+// still being put on the desktop does not put it there a second time
+// (the applet would show two dialogs, one never retracted).
+func TestQuestionShownOnce(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Hour})
+	entered, release := make(chan struct{}), make(chan struct{})
+	var first atomic.Bool
+	h.asker.setOnAsk(func(notify.Question) {
+		if first.CompareAndSwap(false, true) {
+			close(entered)
+			<-release
+		}
+	})
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(open)
+	h.send(pkt(1, 1001, "203.0.113.2", 80, 1000))
+	select {
+	case <-entered:
+	case <-time.After(time.Minute): // a guard against a hang
+		t.Fatal("the question was never put on the desktop")
+	}
+	h.m.showUnshown() // an upkeep tick while the first Ask is still out
+	open()
+	h.awaitQuestions(func(qs []Question) bool { return len(qs) == 1 && allShown(qs) })
+	h.m.showUnshown()
+	if asked, _ := h.asker.counts(); asked != 1 {
+		t.Errorf("the desktop was asked %d times, want once", asked)
 	}
 }

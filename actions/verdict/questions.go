@@ -55,6 +55,7 @@ type held struct {
 	packets []Packet
 	tuples  map[procs.Tuple]struct{}
 	eventID uint64 // the applet's event, 0 when no applet was shown it
+	showing bool   // a show is out: nobody else shows it meanwhile
 }
 
 // questions is the table of open questions.
@@ -105,16 +106,35 @@ func (qs *questions) hold(c rules.Conn, p Packet, proto Question, maxQ, maxHeld 
 	return h.q, res
 }
 
-// setEvent records the applet event that shows question id; false when
-// the question closed meanwhile.
-func (qs *questions) setEvent(id, eventID uint64, desktops int) bool {
+// claimShow returns a copy of question id to show when it is open, on no
+// desktop yet and not being shown; the caller then owns its showing until
+// shown.
+func (qs *questions) claimShow(id uint64) (Question, bool) {
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
 	h := qs.byID[id]
-	if h != nil {
+	if h == nil || h.showing || h.q.Desktops != 0 {
+		return Question{}, false
+	}
+	h.showing = true
+	return h.q, true
+}
+
+// shown ends the show claimed for question id: the applet event that
+// shows it on desktops (none: no applet was there). It reports false when
+// the question closed meanwhile.
+func (qs *questions) shown(id, eventID uint64, desktops int) bool {
+	qs.mu.Lock()
+	defer qs.mu.Unlock()
+	h := qs.byID[id]
+	if h == nil {
+		return false
+	}
+	h.showing = false
+	if desktops > 0 {
 		h.eventID, h.q.Desktops = eventID, desktops
 	}
-	return h != nil
+	return true
 }
 
 // get returns a copy of question id.
