@@ -159,8 +159,9 @@ func (e *ParseError) Unwrap() error { return e.Err }
 func ParseAutoDL(r io.Reader, name string) (*AutoDL, error) {
 	a := &AutoDL{}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for line := 1; sc.Scan(); line++ {
+	sc.Buffer(make([]byte, 0, 4096), maxAutoDLLine)
+	line := 1
+	for ; sc.Scan(); line++ {
 		text, _, _ := strings.Cut(sc.Text(), "#")
 		text = strings.TrimSpace(text)
 		text = strings.TrimSpace(strings.TrimSuffix(text, ";"))
@@ -176,11 +177,16 @@ func ParseAutoDL(r io.Reader, name string) (*AutoDL, error) {
 			return nil, &ParseError{Name: name, Line: line, Err: err}
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &ParseError{Name: name, Line: line, Err: fmt.Errorf("line longer than %d bytes", maxAutoDLLine)}
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return a, nil
 }
+
+// maxAutoDLLine bounds one auto_dl line.
+const maxAutoDLLine = 64 << 10
 
 var errAutoDLFields = errors.New("want ADDR LEVEL [PROTO[/PORTS]]")
 

@@ -3,8 +3,8 @@ package script
 import (
 	"context"
 	"fmt"
-	"os"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 

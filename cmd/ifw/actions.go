@@ -72,14 +72,15 @@ type builtActions struct {
 	close  []func() error
 }
 
-// buildActions makes every configured action and its route.
-func buildActions(list []sourceSettings, log *slog.Logger) (*builtActions, error) {
+// buildActions makes every configured action and its route; an error is
+// given at its line of the configuration file path.
+func buildActions(path string, list []sourceSettings, log *slog.Logger) (*builtActions, error) {
 	b := &builtActions{}
 	for _, s := range list {
 		act, err := b.build(s, log.With("action", s.name))
 		if err != nil {
 			b.closeAll()
-			return nil, fmt.Errorf("action %s: %w", s.name, err)
+			return nil, actionConfError(path, s, err)
 		}
 		r := routeOf(s)
 		r.Action = act

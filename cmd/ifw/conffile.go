@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"gopkg.in/ini.v1"
@@ -33,7 +32,14 @@ func (e *ConfError) Error() string {
 }
 
 func loadConf(path string) (*confFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, maxConfFile)
+	if err != nil {
+		return nil, err
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, &ConfError{File: path, Line: 1 + bytes.Count(data[:i], []byte{'\n'}), Msg: "NUL byte"}
+	}
+	lines, err := lineIndex(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -41,29 +47,45 @@ func loadConf(path string) (*confFile, error) {
 	if err != nil {
 		return nil, &ConfError{File: path, Msg: err.Error()}
 	}
-	return &confFile{path: path, ini: f, lines: lineIndex(data)}, nil
+	return &confFile{path: path, ini: f, lines: lines}, nil
 }
 
-// lineIndex finds the line of each "[section]" and "key = value".
-func lineIndex(data []byte) map[string]int {
+// lineIndex finds the line of each "[section]" and "key = value". A
+// section or a key written twice is an error: the library would merge the
+// sections and keep one value without a word, and the admin would not
+// know which of the two settings ifw runs with.
+func lineIndex(path string, data []byte) (map[string]int, error) {
 	idx := map[string]int{}
 	section := ini.DefaultSection
 	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), maxConfFile)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
+		at := ""
 		switch {
 		case line == "" || line[0] == '#' || line[0] == ';':
+			continue
 		case line[0] == '[' && strings.HasSuffix(line, "]"):
 			section = strings.TrimSpace(line[1 : len(line)-1])
-			idx[section] = n
+			at = section
 		default:
 			key, _, _ := strings.Cut(line, "=")
-			if k := strings.TrimSpace(key); idx[section+"."+k] == 0 {
-				idx[section+"."+k] = n
-			}
+			at = section + "." + strings.TrimSpace(key)
 		}
+		if first := idx[at]; first != 0 {
+			return nil, &ConfError{File: path, Line: n, Msg: fmt.Sprintf("%s written twice (first at line %d)", describeAt(at, section), first)}
+		}
+		idx[at] = n
 	}
-	return idx
+	return idx, sc.Err()
+}
+
+// describeAt names a section or a section's key for an error.
+func describeAt(at, section string) string {
+	if key, ok := strings.CutPrefix(at, section+"."); ok && at != section {
+		return fmt.Sprintf("[%s] %s", section, key)
+	}
+	return "[" + at + "]"
 }
 
 // errorf makes a ConfError at a section's key (key "" for the section).

@@ -131,7 +131,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 // buildActions makes the configured actions and the dispatcher that feeds
 // them every stored alert.
 func (d *ifwd) buildActions() error {
-	acts, err := buildActions(d.cfg.actions, d.log)
+	acts, err := buildActions(d.cfg.path, d.cfg.actions, d.log)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +49,7 @@ var detectKeys = map[string]detectKey{
 // engine's config, and the signature sets.
 func (d *detectSettings) loadLists() (*rules.Set, error) {
 	if d.autoDL != "" {
-		fh, err := os.Open(d.autoDL)
+		fh, err := openRegular(d.autoDL, maxListFile)
 		if err != nil {
 			return nil, err
 		}

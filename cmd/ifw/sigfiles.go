@@ -34,7 +34,7 @@ func loadSignatures(files []string) (*rules.Set, error) {
 	}
 	sets := make([]*rules.Set, 0, len(files))
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readRegular(f, maxListFile)
 		if err != nil {
 			return nil, err
 		}

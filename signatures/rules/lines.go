@@ -3,6 +3,7 @@ package rules
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -12,6 +13,13 @@ const maxRuleLen = 64 << 10
 
 var errRuleTooLong = errors.New("rule longer than 64 KiB")
 
+// tooLongError is errRuleTooLong at the line the rule starts on.
+type tooLongError struct{ line int }
+
+func (e *tooLongError) Error() string { return fmt.Sprintf("line %d: %v", e.line, errRuleTooLong) }
+
+func (e *tooLongError) Unwrap() error { return errRuleTooLong }
+
 // readRules calls fn with each logical line of r and the number of the line
 // it starts on. Blank lines and lines whose first non-blank character is #
 // are skipped; a line ending in a backslash continues on the next line (a
@@ -20,19 +28,23 @@ func readRules(r io.Reader, fn func(line int, text string) bool) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxRuleLen)
 	j := joiner{fn: fn}
-	for n := 1; sc.Scan(); n++ {
+	n := 1
+	for ; sc.Scan(); n++ {
 		s := sc.Text()
 		if n == 1 {
 			s = strings.TrimPrefix(s, "\ufeff")
 		}
 		more, err := j.add(n, strings.TrimSpace(s))
-		if err != nil || !more {
-			return err
+		if err != nil {
+			return &tooLongError{line: j.start}
+		}
+		if !more {
+			return nil
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return errRuleTooLong
+			return &tooLongError{line: n}
 		}
 		return err
 	}

@@ -19,7 +19,10 @@ func Parse(r io.Reader, name string) (*Set, error) {
 		}
 		return !p.errs.full()
 	})
-	if err != nil {
+	var tl *tooLongError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s:%d: %w", name, tl.line, errRuleTooLong)
+	} else if err != nil {
 		return nil, fmt.Errorf("rules: reading %s: %w", name, err)
 	}
 	if len(p.errs.errs) > 0 {

@@ -24,7 +24,10 @@ func ParsePsad(r io.Reader, name string) (*Set, error) {
 		}
 		return true
 	})
-	if err != nil {
+	var tl *tooLongError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s:%d: %w", name, tl.line, errRuleTooLong)
+	} else if err != nil {
 		return nil, fmt.Errorf("rules: reading %s: %w", name, err)
 	}
 	return newSet(p.rules, p.skipped)
