@@ -57,4 +57,7 @@ type Stats struct {
 	// PortBitmaps are in use; SaturatedPortSets needed one when none was left.
 	PortBitmaps       int    `json:"port_bitmaps"`
 	SaturatedPortSets uint64 `json:"saturated_port_sets"`
+	// NotRetained counts ended attackers given up because Config.Retain
+	// were kept already (the least dangerous give way).
+	NotRetained uint64 `json:"not_retained"`
 }

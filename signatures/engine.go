@@ -29,6 +29,8 @@ type Engine struct {
 
 	retained []Attacker // attackers whose state ended (Config.Retain)
 	unkept   uint64     // ended attackers not retained: Retain was full
+	// retainedHeap: retained is ordered as a retainHeap (set once full).
+	retainedHeap bool
 
 	packets, counted, created, evicted uint64
 	expired, detections, untracked     uint64
@@ -226,7 +228,7 @@ func (e *Engine) Stats() Stats {
 	st := Stats{
 		Packets: e.packets, Counted: e.counted, Sources: len(e.srcs),
 		Created: e.created, Evicted: e.evicted, Expired: e.expired,
-		Detections: e.detections, Untracked: e.untracked,
+		Detections: e.detections, Untracked: e.untracked, NotRetained: e.unkept,
 		PortBitmaps: e.bitmaps.inUse, SaturatedPortSets: e.bitmaps.saturated,
 		Ignored: make(map[string]uint64, numIgnoreReasons),
 	}

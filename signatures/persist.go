@@ -167,6 +167,7 @@ func (e *Engine) keep(a Attacker) {
 		return
 	}
 	e.retained = append(e.retained, a)
+	e.retainedHeap = false
 }
 
 // decodeSources reads the sources, most recently seen first, and puts

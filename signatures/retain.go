@@ -1,6 +1,7 @@
 package signatures
 
 import (
+	"container/heap"
 	"net/netip"
 	"time"
 )
@@ -8,16 +9,46 @@ import (
 // retire keeps a snapshot of a source whose state is about to end (expired,
 // restarted or evicted) when Config.Retain asks for it: offline analysis
 // reports every attacker of a log, not only those of its last scan window.
+// When Retain snapshots are kept already, the least dangerous one (lowest
+// level, then fewest packets) gives way to a more dangerous newcomer: a
+// flood of one-packet sources early in a log must not hide a level-3
+// attacker after it. What is given up is counted (Stats.NotRetained).
 func (e *Engine) retire(s *source) {
 	if e.cfg.Retain == 0 || (s.level == 0 && !e.cfg.RetainLevelZero) {
 		return
 	}
-	if len(e.retained) >= e.cfg.Retain {
-		e.unkept++
+	if len(e.retained) < e.cfg.Retain {
+		e.retained = append(e.retained, snapshot(s, &e.cfg))
 		return
 	}
-	e.retained = append(e.retained, snapshot(s, &e.cfg))
+	e.unkept++
+	h := retainHeap(e.retained)
+	if !e.retainedHeap {
+		heap.Init(&h)
+		e.retainedHeap = true
+	}
+	if !lessDangerous(h[0].Level, h[0].Packets, int(s.level), int(s.packets)) {
+		return
+	}
+	h[0] = snapshot(s, &e.cfg)
+	heap.Fix(&h, 0)
 }
+
+// lessDangerous orders retained attackers: by level, then packets.
+func lessDangerous(level, packets, thanLevel, thanPackets int) bool {
+	return level < thanLevel || level == thanLevel && packets < thanPackets
+}
+
+// retainHeap is the retained attackers as a min-heap of danger, once full.
+type retainHeap []Attacker
+
+func (h retainHeap) Len() int { return len(h) }
+func (h retainHeap) Less(i, j int) bool {
+	return lessDangerous(h[i].Level, h[i].Packets, h[j].Level, h[j].Packets)
+}
+func (h retainHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *retainHeap) Push(any)     { panic("retainHeap is fixed in size") }
+func (h *retainHeap) Pop() any     { panic("retainHeap is fixed in size") }
 
 // mergeAttackers folds the entries of one address (its scan windows) into
 // one: the picture of its most dangerous window, with the packets, the

@@ -1,6 +1,7 @@
 package signatures
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -39,5 +40,29 @@ func TestRetainExpired(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("attacker listed %d times", n)
+	}
+}
+
+// TestRetainKeepsMostDangerous is the flood: more ended attackers than
+// Retain, the dangerous one last. It is listed (the least dangerous give
+// way) and what was given up is counted.
+func TestRetainKeepsMostDangerous(t *testing.T) {
+	e := newEngine(t, func(c *Config) { c.Retain = 3 })
+	for i := range 6 { // weak scanners first: level 1 each
+		feed(e, synScan(fmt.Sprintf("192.0.2.%d", 10+i), victim, 1, 5))
+	}
+	late := 2 * time.Hour // the weak ones' windows have ended
+	var strong []*sources.Packet
+	for _, p := range synScan(attacker, victim, 1, 200) {
+		strong = append(strong, at(p, late))
+	}
+	feed(e, strong)
+	feed(e, []*sources.Packet{at(syn(attacker2, victim, 80), 5*time.Hour)})
+	a, found := find(e, attacker)
+	if !found || a.Level < 2 {
+		t.Fatalf("the level-%d attacker after the flood is not listed (found %v)", a.Level, found)
+	}
+	if st := e.Stats(); st.NotRetained != 4 {
+		t.Errorf("NotRetained %d; want 4 (7 ended, 3 kept)", st.NotRetained)
 	}
 }

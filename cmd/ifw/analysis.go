@@ -220,6 +220,10 @@ func (a *analysis) summary() string {
 		s += " (first: " + c.firstMalformed + ")"
 	}
 	rate := float64(c.lines) / el.Seconds()
+	st := a.engine.Stats()
+	if st.NotRetained > 0 {
+		s += fmt.Sprintf("; %d ended attackers not listed (more than %d, least dangerous dropped)", st.NotRetained, analyzeRetain)
+	}
 	return s + fmt.Sprintf("; %s; %d sources tracked; %.2fs, %.0f lines/s",
-		countSignatures(a.rules), a.engine.Stats().Sources, el.Seconds(), rate)
+		countSignatures(a.rules), st.Sources, el.Seconds(), rate)
 }

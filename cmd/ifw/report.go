@@ -58,6 +58,10 @@ func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
 	}
 	writeCounter(w, "Protocols", protos, a.flags.top)
 	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.flags.minLevel, len(attackers))
+	if n := a.engine.Stats().NotRetained; n > 0 {
+		fmt.Fprintf(w, "(%d more attackers whose scan window ended are not listed: past %d, the least dangerous give way)\n",
+			n, analyzeRetain)
+	}
 	for i := range attackers {
 		writeAttackerAt(w, &attackers[i], a.when)
 	}
