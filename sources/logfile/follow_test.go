@@ -10,8 +10,11 @@ import (
 
 const testWait = time.Minute // a guard against a hang, not a speed limit
 
+// testConfig has the default Grace: cases write the old file after the
+// new one appeared, and a loaded machine may pause the test goroutine for
+// more than a short Grace in between.
 func testConfig(path string) Config {
-	return Config{Path: path, Grace: 100 * time.Millisecond, Poll: 20 * time.Millisecond}
+	return Config{Path: path, Grace: DefaultGrace, Poll: 20 * time.Millisecond}
 }
 
 // followCase is a scenario: a file before the Source starts, its Config,
@@ -146,7 +149,9 @@ func followCases() []followCase {
 			appendFile(t, p, lines(2, 3))
 			h.await(3, testWait) // line 2 taken; the next send blocks
 			appendFile(t, p, lines(3, 4))
-			time.Sleep(100 * time.Millisecond) // line 3 read and waiting to be sent
+			waitUntil(t, testWait, "line 3 read and waiting to be sent", func() bool {
+				return h.src.Stats().Snapshot().Lines == 4
+			})
 			appendFile(t, p, lines(4, 6))      // never read before the truncation
 			copyTruncate(t, p)
 			appendFile(t, p, lines(6, 8))

@@ -21,12 +21,12 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.close()
-	cfg := Config{Path: path, FromStart: true, Grace: 100 * time.Millisecond, Poll: 50 * time.Millisecond}
+	cfg := Config{Path: path, FromStart: true, Grace: DefaultGrace, Poll: 50 * time.Millisecond}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var g errgroup.Group
-	g.Go(func() error { return writeAtRate(ctx, w, rate, 2*time.Second) })
+	g.Go(func() error { return writeAtRate(ctx, w, rate, 2*time.Second, nil) })
 
 	first := startSource(t, cfg)
 	time.Sleep(500 * time.Millisecond)
@@ -39,7 +39,9 @@ func TestRestart(t *testing.T) {
 
 	cfg.FromStart, cfg.Start = false, pos
 	second := startSource(t, cfg)
-	time.Sleep(400 * time.Millisecond)
+	waitUntil(t, testWait, "the second run to finish the rotated file", func() bool {
+		return strings.Contains(second.log.String(), "reading the next file")
+	})
 	if !strings.Contains(second.log.String(), "rotated while stopped") {
 		t.Error("the second run did not finish the rotated file")
 	}
@@ -51,7 +53,7 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := w.written()
-	second.await(n-len(first.received()), 5*time.Second)
+	second.await(n-len(first.received()), testWait)
 	time.Sleep(200 * time.Millisecond)
 	second.stop()
 	got := append(first.received(), second.received()...)

@@ -28,18 +28,31 @@ func newSyslogWriter(path string) (*syslogWriter, error) {
 	return &syslogWriter{path: path, f: f, rnd: rand.New(rand.NewPCG(1, 2))}, nil
 }
 
-// writeUpTo writes the lines up to (not including) n, split in two writes
-// at a random byte so that the reader sees a partial line.
+// maxBatch bounds the lines one writeUpTo writes. A writer that fell
+// behind its rate (a loaded machine, the race detector) catches up one
+// batch at a time: an unbounded batch took longer to build than the time it
+// covered, so each was bigger than the last and the writer held mu (and
+// put off its reopen) for minutes.
+const maxBatch = 1000
+
+// writeUpTo writes the lines up to (not including) n, at most maxBatch of
+// them, split in two writes at a random byte so that the reader sees a
+// partial line. The text is built before mu is taken.
 func (w *syslogWriter) writeUpTo(n int) error {
+	from := w.written() // only this goroutine moves next
+	n = min(n, from+maxBatch)
+	var b []byte
+	if n > from {
+		b = []byte(lines(from, n))
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.maybeReopen(); err != nil {
 		return err
 	}
-	if n <= w.next {
+	if len(b) == 0 {
 		return nil
 	}
-	b := []byte(lines(w.next, n))
 	cut := w.rnd.IntN(len(b))
 	if _, err := w.f.Write(b[:cut]); err != nil {
 		return err
