@@ -152,7 +152,7 @@ func followCases() []followCase {
 			waitUntil(t, testWait, "line 3 read and waiting to be sent", func() bool {
 				return h.src.Stats().Snapshot().Lines == 4
 			})
-			appendFile(t, p, lines(4, 6))      // never read before the truncation
+			appendFile(t, p, lines(4, 6)) // never read before the truncation
 			copyTruncate(t, p)
 			appendFile(t, p, lines(6, 8))
 			h.gate.open()
