@@ -147,7 +147,7 @@ func (d *daemonProc) stop() {
 		if err != nil {
 			d.t.Fatalf("daemon exit: %v\n%s", err, d.logs.String())
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(time.Minute):
 		d.t.Fatalf("daemon did not stop on SIGTERM\n%s", d.logs.String())
 	}
 }

@@ -399,7 +399,7 @@ func TestRunStops(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run: %v", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("Run did not stop")
 	}
 	if n := len(r.active(t)); n != 0 {

@@ -105,7 +105,7 @@ func (f *fakeServer) next(t testing.TB) notifyCall {
 	select {
 	case c := <-f.calls:
 		return c
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("no Notify call")
 	}
 	return notifyCall{}
@@ -117,7 +117,7 @@ func (f *fakeServer) nextClose(t testing.TB) uint32 {
 	select {
 	case id := <-f.closes:
 		return id
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("no CloseNotification call")
 	}
 	return 0
@@ -226,7 +226,7 @@ func (d *fakeDaemon) nextChoice(t testing.TB) choiceRecord {
 	select {
 	case c := <-d.choices:
 		return c
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("no choice posted")
 	}
 	return choiceRecord{}
@@ -250,7 +250,7 @@ func startApplet(t testing.TB, socket string, conn *dbus.Conn) *Applet {
 			if err != nil && !errors.Is(err, ErrBusClosed) {
 				t.Errorf("applet Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(time.Minute):
 			t.Error("applet did not stop")
 		}
 	})

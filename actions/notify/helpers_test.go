@@ -93,7 +93,7 @@ func background(t testing.TB, cmd *exec.Cmd) string {
 			t.Fatalf("%s printed nothing on fd 3: %s", filepath.Base(cmd.Path), out)
 		}
 		return s
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatalf("%s did not start: %s", filepath.Base(cmd.Path), out)
 	}
 	return ""

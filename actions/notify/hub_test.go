@@ -200,7 +200,7 @@ func closed(ch <-chan Event) bool {
 	select {
 	case _, ok := <-ch:
 		return !ok
-	case <-time.After(time.Second):
+	case <-time.After(time.Minute): // a guard, not a limit: every caller expects a close
 		return false
 	}
 }

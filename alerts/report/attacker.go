@@ -31,6 +31,9 @@ type Attacker struct {
 	LastSeen   time.Time `json:"last_seen"`
 	OS         string    `json:"os"`
 	Tool       string    `json:"tool"`
+	// Untrusted: some alert about it rests on lines from a syslog file,
+	// which any local user can write to; the source may be forged.
+	Untrusted bool `json:"untrusted"`
 }
 
 // scanKey is one scan record of an attacker: alerts repeat the engine's
@@ -77,6 +80,7 @@ func (t *tally) add(a *alerts.Alert) {
 	t.window(a.FirstSeen, a.Packets)
 	t.Alerts++
 	t.Level = max(t.Level, a.Level)
+	t.Untrusted = t.Untrusted || !a.Trusted
 	t.Destinations = max(t.Destinations, a.DestinationCount)
 	if !a.FirstSeen.IsZero() && (t.FirstSeen.IsZero() || a.FirstSeen.Before(t.FirstSeen)) {
 		t.FirstSeen = a.FirstSeen

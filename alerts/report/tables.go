@@ -90,9 +90,15 @@ func attackersTable(r *Report, loc *time.Location) table {
 			"(a window may have begun before it). Port ranges: where the scanned ports lie, not each port probed."}
 	if r.Origin == OriginLog {
 		t.Note = "Port ranges: where the scanned ports lie, not each port probed."
+	} else {
+		t.Note += " Untrusted: known only from a log file any local user can write to; the source may be forged."
 	}
 	for _, a := range r.TopAttackers {
-		t.Rows = append(t.Rows, []string{a.Src.String(), num(a.Level), num(a.Packets), num(a.Alerts),
+		src := a.Src.String()
+		if a.Untrusted && r.Origin != OriginLog { // a log file read offline is all untrusted alike
+			src += " (untrusted)"
+		}
+		t.Rows = append(t.Rows, []string{src, num(a.Level), num(a.Packets), num(a.Alerts),
 			num(a.Destinations), stamp(a.FirstSeen, loc), stamp(a.LastSeen, loc), list(a.Scans),
 			orDash(a.Ports), list(oneLines(a.Signatures)), orDash(a.OS), orDash(a.Tool)})
 	}

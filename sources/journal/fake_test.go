@@ -193,7 +193,7 @@ func wait(t *testing.T, s *Source, until string, errc <-chan error, cancel func(
 	select {
 	case err := <-errc:
 		return time.Since(start), err
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("Run did not return after cancel")
 	}
 	return 0, nil

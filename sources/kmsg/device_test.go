@@ -90,7 +90,7 @@ func awaitMarker(t *testing.T, out <-chan *sources.Packet, errc <-chan error, to
 	t.Helper()
 	line := "<4>" + token + " IN=lo OUT= SRC=127.0.0.1 DST=127.0.0.1 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 " +
 		"PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0\n"
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(time.Minute)
 	for {
 		if err := os.WriteFile("/dev/kmsg", []byte(line), 0); err != nil {
 			t.Fatalf("write /dev/kmsg: %v", err)

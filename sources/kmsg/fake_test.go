@@ -113,7 +113,7 @@ func feed(t *testing.T, r *fakeReader, steps []step, errc <-chan error, cancel f
 		case r.steps <- st:
 		case err := <-errc:
 			return err
-		case <-time.After(5 * time.Second):
+		case <-time.After(time.Minute):
 			t.Fatal("the source stopped reading")
 		}
 	}
@@ -121,7 +121,7 @@ func feed(t *testing.T, r *fakeReader, steps []step, errc <-chan error, cancel f
 	select {
 	case err := <-errc:
 		return err
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("Run did not return after cancel")
 	}
 	return nil

@@ -117,7 +117,7 @@ func startSource(t *testing.T, cfg Config, out chan *sources.Packet) (*Source, <
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(time.Minute):
 			t.Error("Run did not return after cancel")
 		}
 		if t.Failed() {

@@ -140,7 +140,7 @@ func (h *holder) stop() {
 	_ = h.stdin.Close()
 	select {
 	case <-h.done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		_ = h.cmd.Process.Kill()
 		<-h.done
 	}
