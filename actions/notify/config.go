@@ -13,6 +13,9 @@ import (
 const (
 	DefaultBuffer         = 64
 	DefaultMaxSubscribers = 32
+	// DefaultMaxSubscribersPerUID leaves room for other users' applets
+	// when one user opens streams in a loop.
+	DefaultMaxSubscribersPerUID = 4
 	DefaultMaxPending     = 4096
 	DefaultAnswerWindow   = 24 * time.Hour
 )
@@ -41,6 +44,10 @@ type Config struct {
 	// MaxSubscribers bounds the applets subscribed at once; 0 means
 	// DefaultMaxSubscribers.
 	MaxSubscribers int
+	// MaxSubscribersPerUID bounds the applets of one uid, so that one
+	// user cannot take every subscription; 0 means
+	// DefaultMaxSubscribersPerUID (at most MaxSubscribers).
+	MaxSubscribersPerUID int
 	// MaxPending bounds the events remembered for Choice (the oldest is
 	// forgotten first); 0 means DefaultMaxPending.
 	MaxPending int
@@ -72,6 +79,9 @@ func (c Config) Validate() error {
 	if err := inRange("max subscribers", c.MaxSubscribers, 0, MaxSubscribers); err != nil {
 		return err
 	}
+	if err := inRange("max subscribers per uid", c.MaxSubscribersPerUID, 0, MaxSubscribers); err != nil {
+		return err
+	}
 	if err := inRange("max pending", c.MaxPending, 0, MaxPendingLimit); err != nil {
 		return err
 	}
@@ -87,6 +97,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.Buffer = orDefault(c.Buffer, DefaultBuffer)
 	c.MaxSubscribers = orDefault(c.MaxSubscribers, DefaultMaxSubscribers)
+	c.MaxSubscribersPerUID = min(orDefault(c.MaxSubscribersPerUID, DefaultMaxSubscribersPerUID), c.MaxSubscribers)
 	c.MaxPending = orDefault(c.MaxPending, DefaultMaxPending)
 	c.AnswerWindow = orDefault(c.AnswerWindow, DefaultAnswerWindow)
 	if c.Clock == nil {

@@ -21,6 +21,8 @@ func TestConfigValidate(t *testing.T) {
 		{"negative buffer", Config{Buffer: -1}, false},
 		{"huge buffer", Config{Buffer: MaxBuffer + 1}, false},
 		{"too many subscribers", Config{MaxSubscribers: MaxSubscribers + 1}, false},
+		{"per-uid beyond the hub's limit", Config{MaxSubscribersPerUID: MaxSubscribers + 1}, false},
+		{"negative per-uid", Config{MaxSubscribersPerUID: -1}, false},
 		{"negative pending", Config{MaxPending: -1}, false},
 		{"tiny answer window", Config{AnswerWindow: time.Millisecond}, false},
 	}

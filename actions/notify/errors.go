@@ -29,6 +29,9 @@ var (
 	ErrHubClosed = errors.New("notify: hub closed")
 	// ErrTooManySubscribers: Config.MaxSubscribers are subscribed already.
 	ErrTooManySubscribers = errors.New("notify: too many subscribers")
+	// ErrTooManyForUID: Config.MaxSubscribersPerUID of this uid are
+	// subscribed already.
+	ErrTooManyForUID = errors.New("notify: too many subscribers of this uid")
 )
 
 // Errors of the applet and the fallback.
@@ -67,8 +70,8 @@ func (e *StatusError) Error() string {
 
 // HTTPStatus is the status code the control socket should answer for an
 // error of Hub.Choice or ServeEvents: 404 unknown event, 403 not the
-// recipient, 400 choice not offered, 409 answered already, 503 hub closed
-// or full, 500 otherwise.
+// recipient, 400 choice not offered, 409 answered already, 429 the uid's
+// subscriptions are full, 503 hub closed or full, 500 otherwise.
 func HTTPStatus(err error) int {
 	switch {
 	case err == nil:
@@ -81,6 +84,8 @@ func HTTPStatus(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, ErrAnswered):
 		return http.StatusConflict
+	case errors.Is(err, ErrTooManyForUID):
+		return http.StatusTooManyRequests
 	case errors.Is(err, ErrHubClosed), errors.Is(err, ErrTooManySubscribers):
 		return http.StatusServiceUnavailable
 	}

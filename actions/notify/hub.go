@@ -26,6 +26,24 @@ type Hub struct {
 	events map[uint64]*pending
 	order  []uint64 // ring of remembered event ids, oldest at next once full
 	next   int
+	// refused counts the subscriptions refused for lack of room; the
+	// last refusal logged was at warned (one line per warnEvery).
+	refused uint64
+	warned  time.Time
+}
+
+// warnEvery spaces the log lines of refused subscriptions: a client
+// subscribing in a loop must not flood the log.
+const warnEvery = 10 * time.Second
+
+// HubStats are the hub's counters, for `ifw status`.
+type HubStats struct {
+	Subscribers          int `json:"subscribers"`
+	MaxSubscribers       int `json:"max_subscribers"`
+	MaxSubscribersPerUID int `json:"max_subscribers_per_uid"`
+	// Refused: subscriptions refused because the hub or their uid's share
+	// was full.
+	Refused uint64 `json:"subscriptions_refused"`
 }
 
 // pending is a published event awaiting its answer.
@@ -84,11 +102,11 @@ func (h *Hub) Run(ctx context.Context, a alerts.Alert) error {
 
 // Subscribe adds an applet of uid. Events arrive on the channel until
 // cancel is called or the hub is closed; then it is closed. When the hub
-// is closed or full, the channel is closed at once.
+// is closed or full, or uid has MaxSubscribersPerUID subscriptions, the
+// channel is closed at once.
 func (h *Hub) Subscribe(uid uint32) (<-chan Event, func()) {
 	s, cancel, err := h.subscribe(uid)
 	if err != nil {
-		h.log.Warn("subscription refused", "uid", uid, "err", err)
 		ch := make(chan Event)
 		close(ch)
 		return ch, func() {}
@@ -102,13 +120,36 @@ func (h *Hub) subscribe(uid uint32) (*subscription, func(), error) {
 	if h.closed {
 		return nil, nil, ErrHubClosed
 	}
-	if len(h.subs) >= h.cfg.MaxSubscribers {
-		return nil, nil, fmt.Errorf("%w (%d)", ErrTooManySubscribers, h.cfg.MaxSubscribers)
+	if err := h.room(uid); err != nil {
+		h.refused++
+		if now := h.cfg.Clock(); now.Sub(h.warned) >= warnEvery {
+			h.warned = now
+			h.log.Warn("applet subscription refused", "uid", uid, "err", err, "refused_since_start", h.refused)
+		}
+		return nil, nil, err
 	}
 	s := newSubscription(uid, h.cfg.Buffer)
 	h.subs[s] = struct{}{}
 	var once sync.Once
 	return s, func() { once.Do(func() { h.unsubscribe(s) }) }, nil
+}
+
+// room checks, with h.mu held, that uid may subscribe once more: the hub
+// is not full, nor uid's share of it.
+func (h *Hub) room(uid uint32) error {
+	if len(h.subs) >= h.cfg.MaxSubscribers {
+		return fmt.Errorf("%w (%d)", ErrTooManySubscribers, h.cfg.MaxSubscribers)
+	}
+	n := 0
+	for s := range h.subs {
+		if s.uid == uid {
+			n++
+		}
+	}
+	if n >= h.cfg.MaxSubscribersPerUID {
+		return fmt.Errorf("%w: uid %d has %d", ErrTooManyForUID, uid, n)
+	}
+	return nil
 }
 
 // unsubscribe removes s; the events it never delivered are no longer its
@@ -131,6 +172,14 @@ func (h *Hub) Subscribers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.subs)
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() HubStats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return HubStats{Subscribers: len(h.subs), MaxSubscribers: h.cfg.MaxSubscribers,
+		MaxSubscribersPerUID: h.cfg.MaxSubscribersPerUID, Refused: h.refused}
 }
 
 // Close ends every subscription (their channels close, so ServeEvents

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/netip"
 	"slices"
 	"testing"
@@ -193,6 +194,40 @@ func TestSubscribeLimitsAndClose(t *testing.T) {
 	}
 	if refused, _ := h.Subscribe(1000); !closed(refused) {
 		t.Error("subscription after Close not refused")
+	}
+}
+
+// TestSubscribePerUID: one uid opening streams in a loop gets its share
+// only; another uid's applet still subscribes, and the refusals are
+// counted.
+func TestSubscribePerUID(t *testing.T) {
+	h := newTestHub(t, Config{})
+	var greedy []<-chan Event
+	for range 40 {
+		ch, cancel := h.Subscribe(1000)
+		defer cancel()
+		greedy = append(greedy, ch)
+	}
+	open := 0
+	for _, ch := range greedy {
+		if !closed(ch) {
+			open++
+		}
+	}
+	if open != DefaultMaxSubscribersPerUID {
+		t.Errorf("uid 1000 holds %d subscriptions, want its share %d", open, DefaultMaxSubscribersPerUID)
+	}
+	other, cancel := h.Subscribe(1001)
+	defer cancel()
+	if closed(other) {
+		t.Fatal("uid 1001's applet was refused")
+	}
+	st := h.Stats()
+	if st.Refused != 40-DefaultMaxSubscribersPerUID || st.Subscribers != DefaultMaxSubscribersPerUID+1 {
+		t.Errorf("stats %+v, want %d refused, %d subscribed", st, 40-DefaultMaxSubscribersPerUID, DefaultMaxSubscribersPerUID+1)
+	}
+	if _, _, err := h.subscribe(1000); HTTPStatus(err) != http.StatusTooManyRequests {
+		t.Errorf("refusal %v answers %d, want 429", err, HTTPStatus(err))
 	}
 }
 

@@ -15,7 +15,8 @@ const writeTimeout = 10 * time.Second
 // returns when the client goes away, a write fails or times out, or the hub
 // closes. uid must come from the connection's credentials (SO_PEERCRED):
 // Choice accepts answers only from the uid an event was streamed to. When
-// the hub is closed or full it answers 503 with {"error": …}.
+// the hub is closed or full it answers 503, when uid's share of it is
+// full 429, with {"error": …}.
 func ServeEvents(w http.ResponseWriter, r *http.Request, hub *Hub, uid uint32) {
 	s, cancel, err := hub.subscribe(uid)
 	if err != nil {
