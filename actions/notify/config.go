@@ -16,8 +16,8 @@ const (
 	// DefaultMaxSubscribersPerUID leaves room for other users' applets
 	// when one user opens streams in a loop.
 	DefaultMaxSubscribersPerUID = 4
-	DefaultMaxPending     = 4096
-	DefaultAnswerWindow   = 24 * time.Hour
+	DefaultMaxPending           = 4096
+	DefaultAnswerWindow         = 24 * time.Hour
 )
 
 // Limits of the Config fields.

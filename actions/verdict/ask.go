@@ -15,10 +15,10 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	proto := Question{UID: c.UID, User: m.users.name(c.UID), PID: pid, Exe: c.Exe, Dst: c.Dst,
 		Port: c.Port, Proto: rules.ProtoName(c.Proto), Asked: now,
 		Deadline: now.Add(m.cfg.AskTimeout), Default: m.cfg.Default.String()}
-	q, res := m.qs.hold(c, p, proto, m.cfg.MaxQuestions, m.cfg.MaxHeld)
+	q, res := m.qs.hold(c, p, proto, m.cfg.MaxQuestions, m.cfg.MaxQuestionsPerUID, m.cfg.MaxHeld)
 	switch res {
-	case holdFull:
-		m.st.overflow.Add(1)
+	case holdFull, holdUIDFull:
+		m.refused(c, res, now)
 		m.give(k, p, c, m.failAction(), Decision{By: CauseOverflow, PID: pid})
 		return
 	case holdMerged:
@@ -36,6 +36,27 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
 		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
 	m.show(q.ID)
+}
+
+// refusalLogEvery spaces the log lines of connections refused a question
+// for lack of room: one user's flood must not flood the log too.
+const refusalLogEvery = 10 * time.Second
+
+// refused counts (and now and then logs) a packet of c that got no
+// question: every question, or every question of its uid, is taken.
+func (m *Module) refused(c rules.Conn, res holdResult, now time.Time) {
+	n := m.st.overflow.Add(1)
+	why, limit := "too many open questions", m.cfg.MaxQuestions
+	if res == holdUIDFull {
+		m.st.uidLimited.Add(1)
+		why, limit = "too many open questions of this uid", m.cfg.MaxQuestionsPerUID
+	}
+	last := m.st.refusalLogged.Load()
+	if now.UnixNano()-last < int64(refusalLogEvery) || !m.st.refusalLogged.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	m.log.Warn("connection not asked: "+why, "uid", c.UID, "exe", c.Exe, "dst", c.Dst, "port", c.Port,
+		"limit", limit, "verdict", m.failAction(), "overflow_since_start", n)
 }
 
 // show puts question id on its owner's desktop if an applet of theirs is

@@ -61,9 +61,11 @@ type Config struct {
 	// RulesFile is where permanent and timed rules are saved.
 	RulesFile string
 	// Workers decide in parallel; Backlog bounds the packets waiting for
-	// one. MaxQuestions bounds the open questions, MaxHeld the packets
+	// one. MaxQuestions bounds the open questions, MaxQuestionsPerUID
+	// those of one uid (0: a quarter of MaxQuestions, so that one user
+	// cannot leave the others' connections unasked), MaxHeld the packets
 	// each holds; beyond them a packet gets the fail-mode verdict.
-	Workers, Backlog, MaxQuestions, MaxHeld int
+	Workers, Backlog, MaxQuestions, MaxQuestionsPerUID, MaxHeld int
 	// Clock is time.Now unless a test sets it.
 	Clock func() time.Time
 }
@@ -78,6 +80,8 @@ func (c Config) withDefaults() Config {
 	def(&c.Workers, DefaultWorkers)
 	def(&c.Backlog, DefaultBacklog)
 	def(&c.MaxQuestions, DefaultMaxQuestions)
+	def(&c.MaxQuestionsPerUID, max(c.MaxQuestions/4, 1))
+	c.MaxQuestionsPerUID = min(c.MaxQuestionsPerUID, c.MaxQuestions)
 	def(&c.MaxHeld, DefaultMaxHeld)
 	if c.MaxQueueLen == 0 {
 		c.MaxQueueLen = DefaultMaxQueueLen
@@ -115,7 +119,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%w: executable %q is not an absolute path", ErrConfig, e)
 		}
 	}
-	if c.AskTimeout < 0 || c.Workers < 0 || c.Backlog < 0 || c.MaxQuestions < 0 || c.MaxHeld < 0 {
+	if c.AskTimeout < 0 || c.Workers < 0 || c.Backlog < 0 || c.MaxQuestions < 0 ||
+		c.MaxQuestionsPerUID < 0 || c.MaxHeld < 0 {
 		return fmt.Errorf("%w: negative timeout or bound", ErrConfig)
 	}
 	if (c.Mode == ModeWhitelist || c.Mode == ModeBlacklist) && len(c.Exes) == 0 {

@@ -233,4 +233,6 @@ type counters struct {
 	byRule, asked, merged, answered, timedOut  atomic.Uint64
 	unknown, unreadable, overflow, verdictErrs atomic.Uint64
 	lookupErrs, enobufs, readErrs              atomic.Uint64
+	uidLimited                                 atomic.Uint64
+	refusalLogged                              atomic.Int64 // unix ns of the last refusal logged
 }

@@ -3,6 +3,7 @@ package verdict
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -410,5 +411,30 @@ func TestQuestionShownOnce(t *testing.T) {
 	h.m.showUnshown()
 	if asked, _ := h.asker.counts(); asked != 1 {
 		t.Errorf("the desktop was asked %d times, want once", asked)
+	}
+}
+
+// TestQuestionsPerUID: one user holding every question (256 connections
+// to 256 destinations, left unanswered) does not leave another user's
+// connection unasked; what is refused is counted.
+func TestQuestionsPerUID(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Hour})
+	share := DefaultMaxQuestions / 4
+	for i := range DefaultMaxQuestions {
+		id := uint32(i + 1)
+		h.send(pkt(id, 1001, netip.AddrFrom4([4]byte{203, 0, 113, byte(i)}).String(), 80, 1000))
+		if i < share {
+			h.openQuestions(i + 1)
+		} else if got := h.verdictOf(id); got != rules.Deny {
+			t.Fatalf("packet %d beyond uid 1000's share: %v, want the fail verdict", id, got)
+		}
+	}
+	h.send(pkt(1000, 1002, "198.51.100.9", 443, 2000))
+	qs := h.openQuestions(share + 1)
+	if q := qs[len(qs)-1]; q.UID != 2000 {
+		t.Errorf("newest question %+v, want uid 2000's", q)
+	}
+	if st := h.m.Stats(); st.UIDLimited != uint64(DefaultMaxQuestions-share) || st.Overflow != st.UIDLimited {
+		t.Errorf("stats: uid_limited %d overflow %d, want %d", st.UIDLimited, st.Overflow, DefaultMaxQuestions-share)
 	}
 }

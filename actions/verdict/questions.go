@@ -64,30 +64,36 @@ type questions struct {
 	next  uint64
 	byKey map[questionKey]*held
 	byID  map[uint64]*held
+	byUID map[uint32]int // open questions per uid
 }
 
 func newQuestions() *questions {
-	return &questions{byKey: map[questionKey]*held{}, byID: map[uint64]*held{}}
+	return &questions{byKey: map[questionKey]*held{}, byID: map[uint64]*held{}, byUID: map[uint32]int{}}
 }
 
 // holdResult says what hold did with a packet.
 type holdResult int
 
 const (
-	holdMerged holdResult = iota // added to an open question
-	holdNew                      // opened a question
-	holdFull                     // too many questions or packets: not held
+	holdMerged  holdResult = iota // added to an open question
+	holdNew                       // opened a question
+	holdFull                      // too many questions or packets: not held
+	holdUIDFull                   // too many questions of this uid: not held
 )
 
 // hold adds p to the question of c, opening one (from proto) when there is
-// none, and returns a copy of the question.
-func (qs *questions) hold(c rules.Conn, p Packet, proto Question, maxQ, maxHeld int) (Question, holdResult) {
+// none, and returns a copy of the question. At most maxQ questions are
+// open, maxUID of one uid.
+func (qs *questions) hold(c rules.Conn, p Packet, proto Question, maxQ, maxUID, maxHeld int) (Question, holdResult) {
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
 	k := keyOf(c)
 	h := qs.byKey[k]
 	res := holdMerged
 	if h == nil {
+		if qs.byUID[c.UID] >= maxUID {
+			return Question{}, holdUIDFull
+		}
 		if len(qs.byID) >= maxQ {
 			return Question{}, holdFull
 		}
@@ -95,6 +101,7 @@ func (qs *questions) hold(c rules.Conn, p Packet, proto Question, maxQ, maxHeld 
 		proto.ID = qs.next
 		h = &held{q: proto, key: k, conn: c, tuples: map[procs.Tuple]struct{}{}}
 		qs.byKey[k], qs.byID[h.q.ID] = h, h
+		qs.byUID[c.UID]++
 		res = holdNew
 	}
 	if len(h.packets) >= maxHeld {
@@ -159,6 +166,9 @@ func (qs *questions) remove(h *held) *held {
 	if h != nil {
 		delete(qs.byID, h.q.ID)
 		delete(qs.byKey, h.key)
+		if qs.byUID[h.key.uid]--; qs.byUID[h.key.uid] <= 0 {
+			delete(qs.byUID, h.key.uid)
+		}
 	}
 	return h
 }

@@ -22,9 +22,12 @@ type Stats struct {
 	// Trouble: connections of unknown processes, unreadable packets,
 	// packets given the fail verdict for lack of room, verdicts the kernel
 	// refused, lookup failures, ENOBUFS and other read errors.
-	Unknown     uint64 `json:"unknown_process"`
-	Unreadable  uint64 `json:"unreadable"`
-	Overflow    uint64 `json:"overflow"`
+	Unknown    uint64 `json:"unknown_process"`
+	Unreadable uint64 `json:"unreadable"`
+	Overflow   uint64 `json:"overflow"`
+	// UIDLimited: of Overflow, packets whose uid had its share of the
+	// questions (MaxQuestionsPerUID) open.
+	UIDLimited  uint64 `json:"uid_limited"`
 	VerdictErrs uint64 `json:"verdict_errors"`
 	LookupErrs  uint64 `json:"lookup_errors"`
 	ENOBUFS     uint64 `json:"enobufs"`
@@ -41,7 +44,7 @@ func (m *Module) Stats() Stats {
 		Rejected: m.st.rejected.Load(), ByRule: m.st.byRule.Load(), Asked: m.st.asked.Load(),
 		Merged: m.st.merged.Load(), Answered: m.st.answered.Load(), TimedOut: m.st.timedOut.Load(),
 		Open: len(m.qs.list()), Rules: m.deps.Rules.Len(), Unknown: m.st.unknown.Load(),
-		Unreadable: m.st.unreadable.Load(), Overflow: m.st.overflow.Load(),
+		Unreadable: m.st.unreadable.Load(), Overflow: m.st.overflow.Load(), UIDLimited: m.st.uidLimited.Load(),
 		VerdictErrs: m.st.verdictErrs.Load(), LookupErrs: m.st.lookupErrs.Load(),
 		ENOBUFS: m.st.enobufs.Load(), ReadErrs: m.st.readErrs.Load()}
 	if k, ok, err := ReadKernelStats(m.cfg.Queue); err == nil && ok {
