@@ -14,6 +14,19 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Time bounds of a control-socket request: its header, its whole body,
+// an idle kept-alive connection, writing an answer (the event stream sets
+// its own per event).
+const (
+	controlHeaderTimeout = 5 * time.Second
+	controlReadTimeout   = 10 * time.Second
+	controlIdleTimeout   = 60 * time.Second
+	controlWriteTimeout  = 30 * time.Second
+	controlMaxHeader     = 64 << 10
 )
 
 // controlServer is the daemon's HTTP+JSON API on a unix socket.
@@ -23,10 +36,30 @@ type controlServer struct {
 	auth  authorizer
 	mux   *http.ServeMux
 	log   *slog.Logger
+	// Connection bounds (see peerListener) and the body read timeout;
+	// tests lower them.
+	maxConns, maxConnsPerUID int
+	readTimeout              time.Duration
+
+	ready chan struct{} // closed once the listener is set
+	pl    *peerListener
 }
 
 func newControlServer(path, group string, log *slog.Logger) *controlServer {
-	return &controlServer{path: path, group: group, auth: newAuthorizer(group), mux: http.NewServeMux(), log: log}
+	return &controlServer{path: path, group: group, auth: newAuthorizer(group), mux: http.NewServeMux(), log: log,
+		maxConns: defaultMaxConns, maxConnsPerUID: defaultMaxConnsPerUID, readTimeout: controlReadTimeout,
+		ready: make(chan struct{})}
+}
+
+// connStats returns the connection counters (zero before the socket is
+// listening).
+func (s *controlServer) connStats() connStats {
+	select {
+	case <-s.ready:
+		return s.pl.stats()
+	default:
+		return connStats{Max: s.maxConns, MaxPerUID: s.maxConnsPerUID}
+	}
 }
 
 // handle registers a JSON endpoint; f returns the value to encode.
@@ -51,11 +84,21 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 }
 
 // stream registers a handler that writes its own (streamed) response,
-// after the same peer check as handle.
+// after the same peer check as handle. The request, without a body, has
+// been read whole: the read timeout, meant for slow bodies, is lifted so
+// that it does not end the stream.
 func (s *controlServer) stream(pattern string, f func(http.ResponseWriter, *http.Request, peer)) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.auth.allow(r); err != nil {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			return
+		}
+		if r.ContentLength != 0 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "a stream request has no body"})
+			return
+		}
+		if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 			return
 		}
 		p, _ := r.Context().Value(peerKey{}).(peer)
@@ -99,14 +142,18 @@ func (s *controlServer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: s.mux, ConnContext: peerContext, ReadHeaderTimeout: 5 * time.Second}
+	s.pl = newPeerListener(l, s.maxConns, s.maxConnsPerUID, s.log)
+	close(s.ready)
+	srv := &http.Server{Handler: s.mux, ConnContext: peerContext, ReadHeaderTimeout: controlHeaderTimeout,
+		ReadTimeout: s.readTimeout, IdleTimeout: controlIdleTimeout, WriteTimeout: controlWriteTimeout,
+		MaxHeaderBytes: controlMaxHeader, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shut)
 	}()
-	err = srv.Serve(l)
+	err = srv.Serve(s.pl)
 	_ = os.Remove(s.path)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -114,32 +161,87 @@ func (s *controlServer) run(ctx context.Context) error {
 	return fmt.Errorf("control socket: %w", err)
 }
 
-// listen makes the socket root:GROUP 0660 (root only, 0600, without the group).
-func (s *controlServer) listen() (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+// listen makes the socket root:GROUP 0660 (root only, 0600, without the
+// group) before anyone can reach it: it is bound in a private directory
+// (0700) next to its path, given its owner and mode there, then renamed
+// into place. The directory it lives in must be one no other user can
+// write to, or the path could be swapped under the daemon.
+func (s *controlServer) listen() (*net.UnixListener, error) {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	if err := checkSocketDir(dir); err != nil {
+		return nil, err
 	}
 	if err := removeStaleSocket(s.path); err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("unix", s.path)
+	private, err := os.MkdirTemp(dir, ".ifw-")
 	if err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
+	defer os.RemoveAll(private)
+	tmp := filepath.Join(private, "s")
+	if len(tmp) >= len(unix.RawSockaddrUnix{}.Path) {
+		return nil, fmt.Errorf("control socket %s: the directory's path is too long for a socket (%d bytes)", s.path, len(dir))
+	}
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("control socket %s: %w", s.path, err)
+	}
+	l.SetUnlinkOnClose(false) // run removes s.path
+	err = s.setOwner(tmp)
+	if err == nil {
+		err = os.Rename(tmp, s.path)
+	}
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	return l, nil
+}
+
+// setOwner gives the socket at path (in the private directory) its group
+// and mode.
+func (s *controlServer) setOwner(path string) error {
 	mode := os.FileMode(0o600)
 	if g, err := user.LookupGroup(s.group); err == nil {
 		gid, _ := strconv.Atoi(g.Gid)
-		if err := os.Chown(s.path, 0, gid); err == nil {
+		if err := os.Chown(path, 0, gid); err == nil {
 			mode = 0o660
 		}
 	} else {
 		s.log.Warn("control socket group not found; socket is root-only", "group", s.group)
 	}
-	if err := os.Chmod(s.path, mode); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("control socket: %w", err)
+	return os.Chmod(path, mode)
+}
+
+// errSocketDir: the socket's directory, or one above it, can be written
+// by another user.
+var errSocketDir = errors.New("control socket directory is not safe")
+
+// checkSocketDir checks dir and every directory above it: each belongs to
+// root or the daemon's user, and no other user may rename or remove its
+// entries (not writable by group or others, or sticky).
+func checkSocketDir(dir string) error {
+	euid := uint32(os.Geteuid())
+	for d := dir; ; d = filepath.Dir(d) {
+		var st unix.Stat_t
+		if err := unix.Stat(d, &st); err != nil {
+			return fmt.Errorf("control socket directory %s: %w", d, err)
+		}
+		mode := st.Mode
+		switch {
+		case st.Uid != 0 && st.Uid != euid:
+			return fmt.Errorf("%w: %s belongs to uid %d", errSocketDir, d, st.Uid)
+		case mode&0o022 != 0 && mode&unix.S_ISVTX == 0:
+			return fmt.Errorf("%w: %s is writable by other users (mode %04o)", errSocketDir, d, mode&0o7777)
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
 	}
-	return l, nil
 }
 
 // removeStaleSocket removes a socket file nobody listens on; a live one

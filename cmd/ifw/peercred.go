@@ -10,8 +10,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // peer is who is on the other end of a control-socket connection.
@@ -22,25 +20,23 @@ type peer struct {
 
 type peerKey struct{}
 
-// peerContext stores the connection's peer credentials (SO_PEERCRED) in
-// its requests' context; it is the server's ConnContext hook.
+// peerContext stores the connection's peer credentials (SO_PEERCRED, read
+// at accept by peerListener) in its requests' context; it is the server's
+// ConnContext hook.
 func peerContext(ctx context.Context, c net.Conn) context.Context {
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
+	var p peer
+	switch c := c.(type) {
+	case *peerConn:
+		p = c.peer
+	case *net.UnixConn:
+		var err error
+		if p, err = credentials(c); err != nil {
+			return ctx
+		}
+	default:
 		return ctx
 	}
-	raw, err := uc.SyscallConn()
-	if err != nil {
-		return ctx
-	}
-	var cred *unix.Ucred
-	var credErr error
-	if err := raw.Control(func(fd uintptr) {
-		cred, credErr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
-	}); err != nil || credErr != nil {
-		return ctx
-	}
-	return context.WithValue(ctx, peerKey{}, peer{uid: cred.Uid, gid: cred.Gid, pid: cred.Pid})
+	return context.WithValue(ctx, peerKey{}, p)
 }
 
 // authorizer admits root and members of the socket's group.

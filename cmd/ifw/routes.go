@@ -52,6 +52,10 @@ func (d *ifwd) status(r *http.Request) (*statusReport, error) {
 	st.Pipeline = pipelineStatus{Observed: c.observed.Load(), Detections: c.detections.Load(),
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),
 		Queued: len(d.pipe.in)}
+	st.Control = controlStatus{Connections: d.control.connStats()}
+	if hub := d.actions.hub; hub != nil {
+		st.Control.Applets = new(hub.Stats())
+	}
 	st.Store = d.writer.status()
 	st.Store.Path, st.Store.CorruptMovedTo = d.cfg.daemon.database, d.store.Recovered()
 	return st, nil

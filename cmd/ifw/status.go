@@ -114,6 +114,7 @@ func writeStatus(w io.Writer, st *statusReport) {
 	writeActionStats(w, st.Actions)
 	writeOutbound(w, st.Outbound)
 	writeBlocking(w, st.Blocking)
+	writeControl(w, st.Control)
 	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
 	for i := range st.Attackers {
 		writeAttacker(w, &st.Attackers[i])
@@ -146,6 +147,17 @@ func writeBlocking(w io.Writer, b *blockingStatus) {
 		b.Active, t.Restored, t.PutBack, t.Expired, t.Lost, t.Refused, t.Orphans)
 }
 
+func writeControl(w io.Writer, c controlStatus) {
+	n := c.Connections
+	fmt.Fprintf(w, "\nControl socket: %d connections (at most %d, %d per user), %d refused",
+		n.Open, n.Max, n.MaxPerUID, n.Refused)
+	if a := c.Applets; a != nil {
+		fmt.Fprintf(w, "; applets %d (at most %d, %d per user), %d refused",
+			a.Subscribers, a.MaxSubscribers, a.MaxSubscribersPerUID, a.Refused)
+	}
+	fmt.Fprintln(w)
+}
+
 func writeOutbound(w io.Writer, o *outboundStatus) {
 	if o == nil {
 		return
@@ -159,8 +171,8 @@ func writeOutbound(w io.Writer, o *outboundStatus) {
 		o.Packets, o.Accepted, o.Dropped, o.Rejected, o.ByRule)
 	fmt.Fprintf(w, "  questions %d: answered %d  timed out %d  open %d  merged packets %d\n",
 		o.Asked, o.Answered, o.TimedOut, o.Open, o.Merged)
-	fmt.Fprintf(w, "  unknown processes %d  unreadable %d  overflow %d  verdict errors %d  lookup errors %d  ENOBUFS %d\n",
-		o.Unknown, o.Unreadable, o.Overflow, o.VerdictErrs, o.LookupErrs, o.ENOBUFS)
+	fmt.Fprintf(w, "  unknown processes %d  unreadable %d  overflow %d (%d over one user's share)  verdict errors %d  lookup errors %d  ENOBUFS %d\n",
+		o.Unknown, o.Unreadable, o.Overflow, o.UIDLimited, o.VerdictErrs, o.LookupErrs, o.ENOBUFS)
 	if k := o.Kernel; k != nil {
 		fmt.Fprintf(w, "  kernel: %d waiting, %d dropped (queue full), %d lost (socket buffer full)\n",
 			k.Waiting, k.Dropped, k.UserDropped)

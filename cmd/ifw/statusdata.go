@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
 
@@ -27,6 +28,15 @@ type statusReport struct {
 	Attackers  []signatures.Attacker         `json:"attackers"`
 	Outbound   *outboundStatus               `json:"outbound,omitempty"`
 	Blocking   *blockingStatus               `json:"blocking,omitempty"`
+	Control    controlStatus                 `json:"control"`
+}
+
+// controlStatus is the control socket's part of the status: its
+// connections and applet subscriptions, with what was refused for lack
+// of room.
+type controlStatus struct {
+	Connections connStats        `json:"connections"`
+	Applets     *notify.HubStats `json:"applets,omitempty"`
 }
 
 // blockingStatus is the blocking module's part of the status: active
