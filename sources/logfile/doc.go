@@ -16,8 +16,9 @@
 //
 // # Guarantees
 //
-// Position (the file's device and inode, and the offset just past the last
-// line handed on) is exact when Run returns; a new Source started from it, or
+// Position (the file's device and inode, a checksum of its first bytes,
+// and the offset just past the last line handed on) is exact when Run
+// returns; a new Source started from it, or
 // the same Source run again, continues with the next line.
 //
 //   - Rename rotation (logrotate's default "create"): the old file stays
@@ -51,12 +52,32 @@
 //
 // On a first run (zero Config.Start) reading begins at the end of the file
 // (after the line being written, if any), or at its start with
-// Config.FromStart. A Start whose inode is still the path's resumes at its
+// Config.FromStart. A Start whose file is still the path's resumes at its
 // offset (at 0 if the file is now shorter); otherwise the Rotated names are
-// searched for that inode and its rest is read before the path's file from
-// 0. Start's device and inode must both match. A file truncated and
-// regrown past the saved offset while ifw was stopped cannot be told from
-// one that only grew.
+// searched for that file and its rest is read before the path's file from
+// 0. The file is Start's device, inode and Head (below) together. A file
+// truncated and rewritten while ifw was stopped is read from 0 when its
+// first bytes changed; one rewritten with the same first bytes and regrown
+// past the saved offset cannot be told from one that only grew.
+//
+// # Why the first bytes
+//
+// Inode numbers are reused: ext4 gives a freed inode to the next file
+// created, so after logrotate deletes the oldest rotation, the writer's new
+// file (or the next rotation) often gets the number of a file ifw read
+// before. Within a Run this cannot mislead the follower: every file it
+// compares ids with is held open, and an open file's inode is not freed.
+// Across a restart it did: a saved position named a deleted file whose
+// number the new file at the path now had, and reading resumed in the
+// middle of the new file (its first lines lost), or in an unrelated rotated
+// file. So Offset.Head is a checksum (FNV-1a) of the file's first bytes
+// (1 KiB, fewer before the position is that far): syslog lines begin with
+// a time stamp and go on with addresses, so two files differ there. It
+// costs one 1 KiB pread per file (cached) and works on every file system.
+// Birth time was rejected: it is not in os.FileInfo (statx), and tmpfs,
+// NFS and older kernels lack it; ctime and mtime change on every write; a
+// size says nothing about identity. A Start saved by an older ifw has no
+// Head and is matched by inode alone.
 //
 // Every packet is untrusted (anyone may write "kernel:" lines into a syslog
 // file), carries Config.Name as its source, and dates year-less time stamps

@@ -82,6 +82,16 @@ func followCases() []followCase {
 		},
 		want: seqs(5, 7),
 	}, {
+		name:   "saved offset, truncated and refilled past it while stopped",
+		before: func(t *testing.T, p string) { appendFile(t, p, lines(0, 5)) },
+		config: func(t *testing.T, p string, c *Config) {
+			c.Start = savedAt(t, p, int64(len(lines(0, 4))))
+			if err := os.WriteFile(p, []byte(lines(10, 20)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		},
+		want: seqs(10, 20),
+	}, {
 		name: "first run inside a partial last line skips its rest",
 		before: func(t *testing.T, p string) {
 			appendFile(t, p, lines(0, 2)+fwLine(2)[:40])
@@ -278,7 +288,25 @@ func checkEnd(t *testing.T, src *Source, path string, packets, malformed uint64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := inodeOf(t, path).at(fi.Size()); src.Position() != want {
-		t.Errorf("position %+v, want %+v", src.Position(), want)
+	want := inodeOf(t, path).at(fi.Size())
+	got := src.Position()
+	if got.Head == 0 && got.Offset > 0 {
+		t.Errorf("position %+v has no head checksum", got)
 	}
+	if got.Head = 0; got != want {
+		t.Errorf("position %+v, want %+v", got, want)
+	}
+}
+
+// savedAt is the Position a Source reading path would save at off.
+func savedAt(t *testing.T, path string, off int64) Offset {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	o := inodeOf(t, path).at(off)
+	o.Head = headSum(f, off)
+	return o
 }

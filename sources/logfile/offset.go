@@ -2,6 +2,8 @@ package logfile
 
 import (
 	"fmt"
+	"hash/fnv"
+	"io"
 	"os"
 	"syscall"
 )
@@ -13,6 +15,11 @@ type Offset struct {
 	Inode  uint64 `json:"inode"`
 	Dev    uint64 `json:"dev"`
 	Offset int64  `json:"offset"`
+	// Head is a checksum of the file's first bytes (headLen of them, fewer
+	// when Offset is smaller): it tells the file from a later one that got
+	// its inode number back. 0 when unknown (a position saved by an older
+	// ifw, or Offset 0).
+	Head uint64 `json:"head,omitempty"`
 }
 
 // IsZero reports whether o is the zero Offset (no previous run).
@@ -42,4 +49,23 @@ func linksOf(fi os.FileInfo) uint64 {
 		return uint64(st.Nlink) //nolint:unconvert // Nlink's type differs by platform
 	}
 	return 1
+}
+
+// headLen is how many first bytes of a file Offset.Head covers: several
+// lines, whose time stamps and addresses tell two files apart.
+const headLen = 1024
+
+// headSum is the checksum of r's first n bytes, 0 when it has fewer.
+func headSum(r io.ReaderAt, n int64) uint64 {
+	n = min(n, headLen)
+	if n <= 0 {
+		return 0
+	}
+	var buf [headLen]byte
+	if k, _ := r.ReadAt(buf[:n], 0); int64(k) < n {
+		return 0
+	}
+	h := fnv.New64a()
+	_, _ = h.Write(buf[:n])
+	return max(h.Sum64(), 1) // 0 means unknown
 }

@@ -58,7 +58,7 @@ func (r *run) feed(ctx context.Context, t *tracked, chunk []byte) error {
 		}
 		start = end + 1
 		t.pos = base + int64(start)
-		r.s.setPosition(t.id.at(t.pos))
+		r.s.setPosition(t.at(t.pos))
 	}
 	t.split.addTail(chunk[:start])
 	if t.split.hold(chunk[start:]) {

@@ -92,7 +92,7 @@ func (r *run) maybeMoveOn(ctx context.Context, present bool) (bool, error) {
 	t := r.queue[0]
 	r.leave(r.cur)
 	r.cur, r.queue = t, r.queue[1:]
-	r.s.setPosition(t.id.at(t.pos))
+	r.s.setPosition(t.at(t.pos))
 	r.setClock(modTime(t))
 	r.log.Info("reading the next file", "file", t.name, "id", t.id, "offset", t.pos)
 	return true, nil
@@ -156,7 +156,7 @@ func (r *run) adopt(t *tracked, fi os.FileInfo, off int64) error {
 		return err
 	}
 	r.cur = t
-	r.s.setPosition(t.id.at(t.pos))
+	r.s.setPosition(t.at(t.pos))
 	r.setClock(fi.ModTime())
 	if r.waiting {
 		r.waiting = false

@@ -37,10 +37,15 @@ func (r *run) resume(from Offset) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if t != nil && t.id == from.id() {
+	if t != nil && t.holds(from) {
 		return r.adoptAt(t, fi, from.Offset)
 	}
-	old, oldInfo := r.findID(from.id())
+	if t != nil && t.id == from.id() {
+		r.log.Warn("the file at the path has the saved inode number but not its first bytes: a new file (or rewritten while stopped); reading it from the start",
+			"id", from.id(), "offset", from.Offset)
+		return r.adopt(t, fi, 0)
+	}
+	old, oldInfo := r.findID(from)
 	if old == nil {
 		r.log.Warn("the saved file is gone and not among the rotated names; lines written to it after the saved offset are lost",
 			"id", from.id(), "offset", from.Offset, "rotated", r.cfg.Rotated)
@@ -74,14 +79,14 @@ func (r *run) adoptAt(t *tracked, fi os.FileInfo, off int64) error {
 	return r.adopt(t, fi, off)
 }
 
-// findID opens the rotated name that holds the file id, if any.
-func (r *run) findID(id fileID) (*tracked, os.FileInfo) {
+// findID opens the rotated name that holds the file of from, if any.
+func (r *run) findID(from Offset) (*tracked, os.FileInfo) {
 	for _, name := range r.cfg.Rotated {
 		t, fi, err := openTracked(name)
 		if err != nil {
 			continue
 		}
-		if t.id == id {
+		if t.holds(from) {
 			return t, fi
 		}
 		t.close()

@@ -22,6 +22,7 @@ type tracked struct {
 	lastData time.Time // when a read last returned bytes (or when opened)
 	seen     time.Time // when it was found at the path
 	copy     bool      // a copytruncate copy: nothing writes it
+	head     uint64    // headSum of the first headLen bytes, once read
 }
 
 // openTracked opens name for reading. The error wraps fs.ErrNotExist when
@@ -45,6 +46,35 @@ func openTracked(name string) (*tracked, os.FileInfo, error) {
 	}
 	now := time.Now()
 	return &tracked{f: f, name: name, id: id, lastData: now, seen: now}, fi, nil
+}
+
+// at is t's Offset at pos.
+func (t *tracked) at(pos int64) Offset {
+	o := t.id.at(pos)
+	switch {
+	case pos < headLen:
+		o.Head = headSum(t.f, pos)
+	case t.head != 0:
+		o.Head = t.head
+	default:
+		t.head = headSum(t.f, headLen)
+		o.Head = t.head
+	}
+	return o
+}
+
+// holds reports whether t is the file of o, by its first bytes: the inode
+// number alone may have been given to a new file since o was saved.
+func (t *tracked) holds(o Offset) bool {
+	if t.id != o.id() {
+		return false
+	}
+	return o.Head == 0 || headSum(t.f, o.Offset) == o.Head
+}
+
+// restart reads t again from offset 0 (it was truncated).
+func (t *tracked) restart() {
+	t.read, t.pos, t.head = 0, 0, 0
 }
 
 // seek places reading at off, an offset saved earlier or the end of the

@@ -38,14 +38,14 @@ func (r *run) truncated(t *tracked, size int64) {
 		r.s.stats.Lines.Add(1)
 		r.s.stats.Malformed.Add(1)
 	}
-	t.read, t.pos = 0, 0
+	t.restart()
 	if c == nil {
-		r.s.setPosition(t.id.at(0))
+		r.s.setPosition(t.at(0))
 		return
 	}
 	r.queue = append([]*tracked{t}, r.queue...)
 	r.cur = c
-	r.s.setPosition(c.id.at(c.pos))
+	r.s.setPosition(c.at(c.pos))
 }
 
 // findCopy looks among the rotated names for the copy copytruncate made of
