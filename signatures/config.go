@@ -36,6 +36,9 @@ type Config struct {
 	// ScanTimeout is how long a source's state lives after its last packet
 	// (psad SCAN_TIMEOUT).
 	ScanTimeout time.Duration
+	// MaxClockAhead is how far after the host clock (Engine.SetNow) a
+	// packet may be dated; a later one is counted at that bound.
+	MaxClockAhead time.Duration
 
 	// A pair scores only when its TCP/UDP/UDPLITE destination-port range
 	// (max-min; without such a port above 0, its packet count, as in psad)
@@ -101,6 +104,7 @@ func DefaultConfig() Config {
 		DangerLevels:       [MaxLevel]int{5, 15, 150, 1500, 10000},
 		SweepLevels:        [MaxLevel]int{10, 20, 50, 100, 500},
 		ScanTimeout:        3600 * time.Second,
+		MaxClockAhead:      5 * time.Minute,
 		MinPortRange:       1,
 		MinProtocols:       5,
 		MinDestinations:    10,
@@ -166,6 +170,9 @@ func (c Config) validateLevels() error {
 	}
 	if c.ScanTimeout <= 0 {
 		return cfgErr("ScanTimeout", "%v is not positive", c.ScanTimeout)
+	}
+	if c.MaxClockAhead <= 0 {
+		return cfgErr("MaxClockAhead", "%v is not positive", c.MaxClockAhead)
 	}
 	if c.InvalidICMPLevel < 0 || c.InvalidICMPLevel > MaxLevel {
 		return cfgErr("InvalidICMPLevel", "%d is not 0-%d", c.InvalidICMPLevel, MaxLevel)

@@ -60,4 +60,9 @@ type Stats struct {
 	// NotRetained counts ended attackers given up because Config.Retain
 	// were kept already (the least dangerous give way).
 	NotRetained uint64 `json:"not_retained"`
+	// FutureTimes counts packets dated far ahead: over Config.MaxClockAhead
+	// after the host clock (live sources; counted at that bound), or, with
+	// no host clock (an archive), over a day after the engine's clock (which
+	// one such packet does not move).
+	FutureTimes uint64 `json:"future_times"`
 }

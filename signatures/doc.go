@@ -4,9 +4,51 @@
 //
 // Engine is synchronous and pure: Observe does no I/O and never reads the
 // clock. Time comes from the packet (Time, else Uptime counted from the Unix
-// epoch, else the time of the last packet that had one), so replaying a log
-// gives the same answer every time. Observe never keeps the *Packet it is
-// given nor anything aliasing it.
+// epoch, else the time of the last packet that had one) and, for live
+// sources, from the host clock the caller passes in (SetNow), so replaying
+// a log gives the same answer every time. Observe never keeps the *Packet
+// it is given nor anything aliasing it.
+//
+// # Time
+//
+// A packet's time is a claim: a misdated line, or one anyone wrote with
+// logger(1), can say anything a parser accepts (a year-less syslog stamp up
+// to 7 days ahead, an RFC 3339 one any year). When one packet's time ended
+// every other source's state, one such line dated days ahead expired every
+// attacker and hid the new ones until the log caught up. So states are
+// judged against the engine's clock, never against one packet's time:
+//
+//   - Live (the daemon calls SetNow with the host's time before each
+//     packet): a packet dated more than Config.MaxClockAhead after the
+//     host's time counts at that bound, and the clock follows the packets,
+//     so it never runs ahead of the host by more than that. SetNow also
+//     pulls back a clock restored ahead of it.
+//   - An archive (ifw analyze; there is no host clock to compare with): the
+//     clock moves to the earliest time of the last three packets: it moves
+//     where three packets in a row agree time has come, so one or two
+//     outliers never move it, while a log that really goes on later (a
+//     quiet night, a machine off for a weekend) moves it three packets on.
+//     Agreement rather than bounded steps: a step small enough to be
+//     harmless (well under ScanTimeout) would leave the clock behind a log
+//     that really jumps for hundreds of packets, counting them all at wrong
+//     times; and a step large enough to follow such a log is itself a wipe.
+//     A packet keeps its own time (an outlier's own source may live long;
+//     memory stays bounded by MaxSources).
+//   - Trusted state ages only with trusted packets: a source all of whose
+//     packets were trusted is judged by a second clock that only trusted
+//     packets move, so untrusted lines, however many and however dated,
+//     never expire it (a forged line naming it makes it untrusted, as any
+//     forged line does, but does not end it).
+//   - A window ends when both the packet at hand and the source's clock say
+//     ScanTimeout has passed since its last packet; a packet dated ahead may
+//     start a new window for its own source (when it may judge it: a
+//     trusted packet, or any for an untrusted source), never end another's,
+//     and a packet dated behind the clock (a log read out of order) ends
+//     none.
+//
+// Stats.FutureTimes counts the packets dated over MaxClockAhead after the
+// host clock, or, without one, over a day after the engine's clock. The
+// cost is a lag: without a host clock, expiry runs up to two packets late.
 //
 // # Danger levels (psad semantics by default)
 //

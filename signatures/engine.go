@@ -21,8 +21,12 @@ type Engine struct {
 	lru     lru
 	free    []*source // recycled states (expired)
 	bitmaps bitmapPool
-	latest  int64 // latest packet time seen (Unix ns)
+	latest  int64 // latest packet time counted (Unix ns)
 	hasTime bool
+	clock   clock // the engine's time, from every packet (clock.go)
+	trusted clock // from trusted packets only: judges trusted sources
+	host    int64 // SetNow's time plus MaxClockAhead, when hasHost
+	hasHost bool
 
 	cur    *source // the source the current Match is for
 	newSig bool
@@ -34,6 +38,7 @@ type Engine struct {
 
 	packets, counted, created, evicted uint64
 	expired, detections, untracked     uint64
+	future                             uint64 // packets dated far ahead (Stats.FutureTimes)
 	ignored                            [numIgnoreReasons]uint64
 }
 
@@ -52,24 +57,6 @@ func New(cfg Config, sigs *rules.Set) (*Engine, error) {
 	e.filter = newFilter(&e.cfg)
 	e.onSig = e.signature
 	return e, nil
-}
-
-// packetTime is p's time in Unix nanoseconds: Time, else Uptime from the
-// epoch, else the latest time seen.
-func (e *Engine) packetTime(p *sources.Packet) int64 {
-	var t int64
-	switch {
-	case p.Has(sources.HasTime) || !p.Time.IsZero():
-		t = p.Time.UnixNano()
-	case p.Has(sources.HasUptime) || p.Uptime != 0:
-		t = int64(p.Uptime)
-	default:
-		return e.latest
-	}
-	if !e.hasTime || t > e.latest {
-		e.latest, e.hasTime = t, true
-	}
-	return t
 }
 
 // Observe counts p and returns a detection when its source's picture
@@ -110,7 +97,7 @@ func (e *Engine) count(p *sources.Packet) (*source, uint8, Reason, int64) {
 	}
 	e.counted++
 	e.expire(t)
-	s := e.lookup(src, t)
+	s := e.lookup(src, t, p.Trusted)
 	prev := s.level
 	reasons := e.update(s, p, dst, t, floor)
 	s.trust(p)
@@ -139,15 +126,11 @@ func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
 	return 0, false
 }
 
-// stale reports whether a source last seen at last is stale at t.
-func (e *Engine) stale(last, t int64) bool {
-	return t-last > int64(e.cfg.ScanTimeout)
-}
-
-// expire drops stale sources from the LRU tail: each source is dropped at
-// most once, so this is O(1) amortised.
+// expire drops the sources whose window is over at t (by their clock too)
+// from the LRU tail: each source is dropped at most once, so this is O(1)
+// amortised.
 func (e *Engine) expire(t int64) {
-	for s := e.lru.tail; s != nil && e.stale(s.last, t); s = e.lru.tail {
+	for s := e.lru.tail; s != nil && e.over(s, t, false); s = e.lru.tail {
 		e.retire(s)
 		e.drop(s)
 		e.expired++
@@ -163,9 +146,9 @@ func (e *Engine) drop(s *source) {
 
 // lookup returns src's state, starting (or restarting) it as needed, and
 // makes it the most recently seen.
-func (e *Engine) lookup(src netip.Addr, t int64) *source {
+func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) *source {
 	if s, ok := e.srcs[src]; ok {
-		if e.stale(s.last, t) {
+		if e.over(s, t, trusted || s.untrusted) {
 			e.expired++
 			e.retire(s)
 			e.start(s, src, t)
@@ -206,7 +189,7 @@ func (e *Engine) start(s *source, src netip.Addr, t int64) {
 func (e *Engine) Attackers(minLevel int) []Attacker {
 	var out []Attacker
 	for s := e.lru.head; s != nil; s = s.next {
-		if int(s.level) < minLevel || (e.cfg.Retain == 0 && e.stale(s.last, e.latest)) {
+		if int(s.level) < minLevel || (e.cfg.Retain == 0 && e.stale(s)) {
 			continue
 		}
 		out = append(out, snapshot(s, &e.cfg))
@@ -228,7 +211,7 @@ func (e *Engine) Stats() Stats {
 	st := Stats{
 		Packets: e.packets, Counted: e.counted, Sources: len(e.srcs),
 		Created: e.created, Evicted: e.evicted, Expired: e.expired,
-		Detections: e.detections, Untracked: e.untracked, NotRetained: e.unkept,
+		Detections: e.detections, Untracked: e.untracked, NotRetained: e.unkept, FutureTimes: e.future,
 		PortBitmaps: e.bitmaps.inUse, SaturatedPortSets: e.bitmaps.saturated,
 		Ignored: make(map[string]uint64, numIgnoreReasons),
 	}

@@ -14,11 +14,15 @@ import (
 //
 // Version 2 added the packets per port (a sweep record's portCounts, a
 // retained attacker's Ports); version 1 is still read, without them.
+// Version 3 added the engine's clocks (clock.go) and Stats.FutureTimes;
+// older versions restore both clocks at their latest time.
 const (
 	stateMagic   = "IFWENGST"
-	stateVersion = 2
+	stateVersion = 3
 	// stateVersionPorts is the first version with packets per port.
 	stateVersionPorts = 2
+	// stateVersionClocks is the first version with the clocks.
+	stateVersionClocks = 3
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -27,7 +31,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // RestoreState: every live source in full (pairs, port sets and their
 // bitmaps, sweeps, signature hits, levels, auto_dl floor, OS and tool
 // guesses, first and last times, trust), the retained attackers, the
-// latest time and the counters. It does not change the engine. The error
+// latest time, the clocks and the counters. It does not change the engine. The error
 // is always nil today; it is there for formats that can fail.
 func (e *Engine) MarshalState() ([]byte, error) {
 	return e.marshal(stateVersion), nil
@@ -43,6 +47,11 @@ func (e *Engine) marshal(v uint64) []byte {
 	w.u8(boolBits(e.hasTime, 1))
 	for _, n := range e.counters() {
 		w.uvarint(*n)
+	}
+	if v >= stateVersionClocks {
+		w.uvarint(e.future)
+		w.clock(&e.clock)
+		w.clock(&e.trusted)
 	}
 	w.uvarint(uint64(len(e.ignored)))
 	for _, n := range e.ignored {
@@ -140,6 +149,7 @@ func (e *Engine) decode(r *rbuf) {
 	for _, n := range e.counters() {
 		*n = r.uvarint()
 	}
+	e.decodeClocks(r)
 	ignored := r.count("ignore reasons", 64)
 	for i := range ignored {
 		if n := r.uvarint(); i < len(e.ignored) {
@@ -155,6 +165,39 @@ func (e *Engine) decode(r *rbuf) {
 	if r.err == nil && r.left() != 0 {
 		r.fail("%d bytes after the state", r.left())
 	}
+}
+
+// decodeClocks reads the clocks; a state
+// without them has both at the latest time.
+func (e *Engine) decodeClocks(r *rbuf) {
+	if r.version < stateVersionClocks {
+		e.clock = clock{now: e.latest, set: e.hasTime}
+		e.trusted = e.clock
+		return
+	}
+	e.future = r.uvarint()
+	r.clock(&e.clock)
+	r.clock(&e.trusted)
+}
+
+// clock writes c: whether set, its time, then its votes, oldest first.
+func (w *wbuf) clock(c *clock) {
+	w.u8(boolBits(c.set, 1))
+	w.varint(c.now)
+	w.uvarint(uint64(c.n))
+	for k := range c.n {
+		w.varint(c.recent[(int(c.i)+clockVotes-int(c.n)+int(k))%clockVotes])
+	}
+}
+
+func (r *rbuf) clock(c *clock) {
+	*c = clock{set: r.flag()}
+	c.now = r.varint()
+	c.n = uint8(r.bounded("clock votes", clockVotes))
+	for k := range c.n {
+		c.recent[k] = r.varint()
+	}
+	c.i = c.n % clockVotes
 }
 
 // keep adds a retained attacker from a state, as retire would have.

@@ -20,7 +20,7 @@ func TestRetainExpired(t *testing.T) {
 	for _, tt := range tests {
 		e := newEngine(t, func(c *Config) { c.Retain = tt.retain })
 		feed(e, scan)
-		feed(e, []*sources.Packet{at(quiet, 3*time.Hour)})
+		feed(e, repeat(at(quiet, 3*time.Hour), clockVotes)) // the clock moves on (clock.go)
 		_, found := find(e, attacker)
 		if found != tt.want {
 			t.Errorf("retain %d: attacker reported %v, want %v", tt.retain, found, tt.want)
@@ -57,7 +57,7 @@ func TestRetainKeepsMostDangerous(t *testing.T) {
 		strong = append(strong, at(p, late))
 	}
 	feed(e, strong)
-	feed(e, []*sources.Packet{at(syn(attacker2, victim, 80), 5*time.Hour)})
+	feed(e, repeat(at(syn(attacker2, victim, 80), 5*time.Hour), clockVotes)) // the clock moves on (clock.go)
 	a, found := find(e, attacker)
 	if !found || a.Level < 2 {
 		t.Fatalf("the level-%d attacker after the flood is not listed (found %v)", a.Level, found)

@@ -42,7 +42,8 @@ func TestExpiryFromTail(t *testing.T) {
 	if got := len(e.Attackers(0)); got != 101 {
 		t.Errorf("attackers before: %d", got)
 	}
-	feed(e, []*sources.Packet{at(syn(attacker2, victim, 22), time.Hour+time.Second)})
+	// The clock moves when clockVotes packets in a row agree (clock.go).
+	feed(e, repeat(at(syn(attacker2, victim, 22), time.Hour+time.Second), clockVotes))
 	st := e.Stats()
 	if st.Sources != 2 || st.Expired != 100 {
 		t.Errorf("after: %+v", st)
@@ -54,7 +55,7 @@ func TestAttackersSkipsStale(t *testing.T) {
 	feed(e, []*sources.Packet{syn(attacker, victim, 22)})
 	// attacker2's packet comes from a later log; attacker is stale then,
 	// even though no expiry ran for it yet (it was just moved).
-	e.latest = t0.Add(2 * time.Hour).UnixNano()
+	e.clock = clock{now: t0.Add(2 * time.Hour).UnixNano(), set: true}
 	if as := e.Attackers(0); len(as) != 0 {
 		t.Errorf("stale attacker listed: %+v", as)
 	}
@@ -118,7 +119,7 @@ func TestPortBitmapBudget(t *testing.T) {
 		t.Errorf("level %d, distinct ports %v", a.Level, distinct)
 	}
 	// Expiry gives the bitmaps back.
-	feed(e, []*sources.Packet{at(syn(attacker2, victim, 1), 3*time.Hour)})
+	feed(e, repeat(at(syn(attacker2, victim, 1), 3*time.Hour), clockVotes))
 	if st := e.Stats(); st.PortBitmaps != 0 {
 		t.Errorf("after expiry %+v", st)
 	}

@@ -219,6 +219,9 @@ func (a *analysis) summary() string {
 	if c.malformed > 0 {
 		s += " (first: " + c.firstMalformed + ")"
 	}
+	if n := a.engine.Stats().FutureTimes; n > 0 {
+		s += fmt.Sprintf(", %d dated over a day ahead of the log (they did not move its clock)", n)
+	}
 	rate := float64(c.lines) / el.Seconds()
 	st := a.engine.Stats()
 	if st.NotRetained > 0 {

@@ -96,6 +96,7 @@ func (p *pipeline) observe(ctx context.Context, pkt *sources.Packet) {
 // stored: the level tells).
 func (p *pipeline) alertFor(pkt *sources.Packet) (alerts.Alert, bool) {
 	p.counts.observed.Add(1)
+	p.engine.SetNow(time.Now()) // live sources: no packet may run ahead of the host
 	d, ok := p.engine.Observe(pkt)
 	if !ok {
 		return alerts.Alert{}, false

@@ -109,6 +109,9 @@ func writeStatus(w io.Writer, st *statusReport) {
 	p, g := st.Pipeline, st.Engine
 	fmt.Fprintf(w, "\nEngine: %d packets observed, %d sources tracked, %d detections, %d alerts stored, %d failed, %d queued\n",
 		p.Observed, g.Sources, p.Detections, p.Stored, p.StoreFailed, p.Queued)
+	if g.FutureTimes > 0 {
+		fmt.Fprintf(w, "Clock: %d packets dated ahead of the host clock, counted at its bound\n", g.FutureTimes)
+	}
 	writeStoreStatus(w, st.Store)
 	fmt.Fprintf(w, "Signatures: %s\n", st.Signatures)
 	writeActionStats(w, st.Actions)
