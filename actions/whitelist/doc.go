@@ -39,6 +39,17 @@
 // Load and never sees half of one. Before the first successful Load every
 // Check is refused. A failed Load keeps the previous snapshot.
 //
+// A Watcher keeps the list current between loads: the daemon may start
+// before the network is up, and addresses, routes and DNS servers change
+// (DHCP, a VPN, a cable). It subscribes to netlink's address, route and
+// link notifications (in the namespace the facts are read in, listing what exists first so
+// that nothing since the last Load is missed) and watches the resolv.conf
+// files with inotify; a burst of changes loads the list once, after
+// WatchConfig.Debounce, then OnLoad runs (the daemon lifts the blocks the
+// new list covers). A broken subscription (an overflowing socket buffer)
+// is counted, logged and made again after a wait that doubles up to
+// RetryMax; a failed load keeps the previous list and is tried again.
+//
 // Add and Del edit the whitelist file for `ifw whitelist add|del`: the file
 // is rewritten through a temporary file and a rename, every other line and
 // comment kept as it was, then loaded again.
