@@ -6,23 +6,30 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
+	"golang.org/x/sync/errgroup"
 )
 
 // blocking is the daemon's blocking module: the never-block guard, the
 // kernel sets and the policy over them.
 type blocking struct {
 	guard    *whitelist.Guard
+	watch    *whitelist.Watcher // loads the guard again when the network changes
 	sets     *block.Sets
 	lock     *block.SetsLock // this daemon's hold on the sets
 	blocker  *block.Blocker
 	settings blockSettings
 	store    *alerts.Store
 	log      *slog.Logger
+
+	liftMu sync.Mutex   // one liftCovered at a time
+	lifted atomic.Int64 // blocks lifted because the never-block list came to cover them
 }
 
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
@@ -55,6 +62,10 @@ func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, lo
 		m.close()
 		return nil, err
 	}
+	if m.watch, err = whitelist.NewWatcher(whitelist.WatchConfig{}, guard, m.afterWatchLoad, log); err != nil {
+		m.close()
+		return nil, err
+	}
 	b := m.blocker
 	if st, err := b.Restore(ctx); err != nil {
 		log.Error("blocks not restored", "err", err)
@@ -79,14 +90,65 @@ func (m *blocking) loadBulk(ctx context.Context) (block.BulkStats, error) {
 	return st, nil
 }
 
+// run keeps the kernel and the store in agreement and the never-block
+// list current until ctx ends.
+func (m *blocking) run(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return m.blocker.Run(gctx) })
+	g.Go(func() error { return m.watch.Run(gctx) })
+	return g.Wait()
+}
+
 // reload re-reads the whitelist (host names resolved again) and the bulk
-// lists, for SIGHUP.
+// lists, for SIGHUP, and lifts the blocks the list now covers.
 func (m *blocking) reload(ctx context.Context) error {
 	if err := m.guard.Load(ctx); err != nil {
 		return fmt.Errorf("whitelist: %w", err)
 	}
+	_, lerr := m.liftCovered(ctx, "reload")
 	_, err := m.loadBulk(ctx)
-	return err
+	return errors.Join(lerr, err)
+}
+
+// afterWatchLoad lifts the blocks the never-block list covers once the
+// Watcher loaded it after a network change.
+func (m *blocking) afterWatchLoad(ctx context.Context) {
+	if _, err := m.liftCovered(ctx, "network change"); err != nil {
+		m.log.Error("blocks the never-block list now covers are still in place", "err", err)
+	}
+}
+
+// liftCovered lifts every active block the never-block list now refuses,
+// whatever evidence made it: an address that became the host's own or its
+// gateway (the daemon started before the network was up), a whitelisted
+// one. after says what changed the list, for the log.
+func (m *blocking) liftCovered(ctx context.Context, after string) ([]netip.Prefix, error) {
+	m.liftMu.Lock()
+	defer m.liftMu.Unlock()
+	recs, err := m.store.ActiveBlocks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the active blocks: %w", err)
+	}
+	lifted := []netip.Prefix{}
+	var errs []error
+	for _, rec := range recs {
+		why := m.guard.Check(rec.Prefix, true)
+		var re *whitelist.RefusedError
+		if why == nil || errors.As(why, &re) && (re.Why == whitelist.ReasonNotLoaded || re.Why == whitelist.ReasonInvalid) {
+			continue
+		}
+		err := m.blocker.Unblock(ctx, rec.Prefix)
+		if err != nil && !errors.Is(err, block.ErrNotBlocked) {
+			errs = append(errs, err)
+			continue
+		}
+		lifted = append(lifted, rec.Prefix)
+		if err == nil {
+			m.lifted.Add(1)
+		}
+		m.log.Warn("block lifted: the never-block list now covers it", "prefix", rec.Prefix, "after", after, "why", why)
+	}
+	return lifted, errors.Join(errs...)
 }
 
 // auto is the step after an alert is stored: block its source when the
@@ -132,23 +194,9 @@ func (m *blocking) whitelistAdd(ctx context.Context, entry, comment string, allo
 		out.Warning = fmt.Sprintf("%s does not resolve (%s): it protects nothing until it does; it is resolved again at every load (SIGHUP)", e.Text, e.Err)
 		m.log.Warn("whitelist entry kept without addresses", "entry", e.Text, "error", e.Err)
 	}
-	recs, err := m.store.ActiveBlocks(ctx)
+	lifted, err := m.liftCovered(ctx, "whitelist add "+e.Text)
+	out.Unblocked = append(out.Unblocked, lifted...)
 	if err != nil {
-		return out, fmt.Errorf("whitelist: %s added, but the active blocks were not read: %w", e.Text, err)
-	}
-	var errs []error
-	for _, rec := range recs {
-		if m.guard.Check(rec.Prefix, true) == nil {
-			continue
-		}
-		if err := m.blocker.Unblock(ctx, rec.Prefix); err != nil && !errors.Is(err, block.ErrNotBlocked) {
-			errs = append(errs, err)
-			continue
-		}
-		out.Unblocked = append(out.Unblocked, rec.Prefix)
-		m.log.Info("block lifted: the never-block list now covers it", "prefix", rec.Prefix, "entry", e.Text)
-	}
-	if err := errors.Join(errs...); err != nil {
 		return out, fmt.Errorf("whitelist: %s added, but blocks it covers are still in place: %w", e.Text, err)
 	}
 	return out, nil
@@ -156,7 +204,7 @@ func (m *blocking) whitelistAdd(ctx context.Context, entry, comment string, allo
 
 // status is the module's part of `ifw status`.
 func (m *blocking) status(ctx context.Context) *blockingStatus {
-	st := &blockingStatus{Totals: m.blocker.Totals()}
+	st := &blockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats()}
 	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
 		st.Active = len(recs)
 	}

@@ -178,7 +178,7 @@ func (d *ifwd) run(ctx context.Context) error {
 	g.Go(func() error { return d.reloadOnHUP(gctx) })
 	if d.block != nil {
 		defer d.block.close()
-		g.Go(func() error { return d.block.blocker.Run(gctx) })
+		g.Go(func() error { return d.block.run(gctx) })
 	}
 	if d.outbound != nil {
 		g.Go(func() error { return d.outbound.run(gctx) })

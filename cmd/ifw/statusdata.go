@@ -7,6 +7,7 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/whitelist"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
@@ -45,6 +46,11 @@ type controlStatus struct {
 type blockingStatus struct {
 	Active int             `json:"active"`
 	Totals block.SyncStats `json:"since_start"`
+	// Lifted counts the blocks lifted since the start because the
+	// never-block list came to cover them (a network change, a reload,
+	// ifw whitelist add).
+	Lifted int64                `json:"lifted_by_never_block"`
+	Watch  whitelist.WatchStats `json:"never_block_watch"`
 }
 
 // outboundStatus is the outbound module's part of the status.
