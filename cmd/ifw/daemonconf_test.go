@@ -138,3 +138,10 @@ func TestConfigCheckCommand(t *testing.T) {
 		t.Errorf("ifw config without check: exit %d", code)
 	}
 }
+
+func TestMaxClockAheadKey(t *testing.T) {
+	cfg, err := loadDaemonConfig(writeConf(t, "[detect]\nmax_clock_ahead = 30s\n"), true)
+	if err != nil || cfg.detect.engine.MaxClockAhead != 30*time.Second {
+		t.Fatalf("max_clock_ahead: %v %v", cfg, err)
+	}
+}

@@ -27,6 +27,7 @@ var detectKeys = map[string]detectKey{
 	"danger_levels":            func(v string, d *detectSettings) error { return levels(v, &d.engine.DangerLevels) },
 	"sweep_levels":             func(v string, d *detectSettings) error { return levels(v, &d.engine.SweepLevels) },
 	"scan_timeout":             func(v string, d *detectSettings) error { return duration(v, &d.engine.ScanTimeout) },
+	"max_clock_ahead":          func(v string, d *detectSettings) error { return duration(v, &d.engine.MaxClockAhead) },
 	"min_port_range":           intKey(func(d *detectSettings) *int { return &d.engine.MinPortRange }),
 	"min_protocols":            intKey(func(d *detectSettings) *int { return &d.engine.MinProtocols }),
 	"min_destinations":         intKey(func(d *detectSettings) *int { return &d.engine.MinDestinations }),
