@@ -104,8 +104,7 @@ func writeAtRate(ctx context.Context, w *syslogWriter, rate int, d time.Duration
 // rotateOften rotates n times, every 150 to 250 ms, alternating
 // rename and copytruncate (logrotate with rotate 2: path.1 moves to path.2
 // first). A copytruncate waits for the writer to have reopened the path and
-// the reader to be on that file: a file truncated before it was read is
-// lost to any reader.
+// the reader to have read some of that file (awaitLive).
 func rotateOften(ctx context.Context, w *syslogWriter, h *harness, n int, reopenDelay time.Duration) (renames, copies int, err error) {
 	rnd := rand.New(rand.NewPCG(3, 4))
 	for i := range n {
@@ -128,7 +127,10 @@ func rotateOften(ctx context.Context, w *syslogWriter, h *harness, n int, reopen
 	return renames, copies, nil
 }
 
-// awaitLive waits until the reader reads the file the writer writes.
+// awaitLive waits until the reader has handed on a line of the file the
+// writer writes. Being on it is not enough: a file truncated before the
+// reader read anything of it cannot be told from one that only grew (the
+// lines before the truncation are lost to any reader).
 func awaitLive(ctx context.Context, w *syslogWriter, h *harness) error {
 	deadline := time.Now().Add(time.Minute)
 	for ctx.Err() == nil {
@@ -140,7 +142,7 @@ func awaitLive(ctx context.Context, w *syslogWriter, h *harness) error {
 		if err != nil {
 			return err
 		}
-		if w.reopened() && h.src.Position().Inode == id.ino {
+		if pos := h.src.Position(); w.reopened() && pos.Inode == id.ino && pos.Offset > 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
