@@ -210,7 +210,7 @@ func TestSubscribePerUID(t *testing.T) {
 	}
 	open := 0
 	for _, ch := range greedy {
-		if !closed(ch) {
+		if !closedNow(ch) {
 			open++
 		}
 	}
@@ -219,7 +219,7 @@ func TestSubscribePerUID(t *testing.T) {
 	}
 	other, cancel := h.Subscribe(1001)
 	defer cancel()
-	if closed(other) {
+	if closedNow(other) {
 		t.Fatal("uid 1001's applet was refused")
 	}
 	st := h.Stats()
@@ -228,6 +228,17 @@ func TestSubscribePerUID(t *testing.T) {
 	}
 	if _, _, err := h.subscribe(1000); HTTPStatus(err) != http.StatusTooManyRequests {
 		t.Errorf("refusal %v answers %d, want 429", err, HTTPStatus(err))
+	}
+}
+
+// closedNow says whether ch is closed already (a refused subscription's
+// channel is closed before Subscribe returns; an admitted one stays open).
+func closedNow(ch <-chan Event) bool {
+	select {
+	case _, ok := <-ch:
+		return !ok
+	default:
+		return false
 	}
 }
 
