@@ -24,6 +24,7 @@ type daemonProc struct {
 	cmd    *exec.Cmd
 	logs   *syncBuffer
 	done   chan error
+	env    []string // added to the daemon's environment
 }
 
 type syncBuffer struct {
@@ -53,7 +54,14 @@ func startDaemon(t *testing.T, ns, dir, sections string) *daemonProc {
 // startDaemonSaving is startDaemon with the given save_interval.
 func startDaemonSaving(t *testing.T, ns, dir string, saveInterval time.Duration, sections string) *daemonProc {
 	t.Helper()
-	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf")}
+	return startDaemonEnv(t, ns, dir, saveInterval, nil, sections)
+}
+
+// startDaemonEnv is startDaemonSaving with env added to the daemon's
+// environment.
+func startDaemonEnv(t *testing.T, ns, dir string, saveInterval time.Duration, env []string, sections string) *daemonProc {
+	t.Helper()
+	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf"), env: env}
 	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = %s\nlog_level = debug\n\n%s",
 		filepath.Join(dir, "ifw.db"), d.socket, saveInterval, sections)
 	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
@@ -80,6 +88,7 @@ func (d *daemonProc) start() {
 		args = append(args, "--cpuprofile", p)
 	}
 	d.cmd = exec.Command("ip", args...)
+	d.cmd.Env = append(os.Environ(), d.env...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {
 		d.t.Fatal(err)

@@ -48,6 +48,20 @@ var connbenchBin = sync.OnceValues(func() (string, error) {
 // no queue rule yet).
 func newVerdictLab(t *testing.T, rules []string, verdictKeys string, setupArgs []string) *verdictLab {
 	t.Helper()
+	return newVerdictLabWith(t, rules, verdictKeys, setupArgs, labDaemon{dir: t.TempDir()})
+}
+
+// labDaemon is how the verdict lab's daemon runs: in dir, with env added
+// to its environment and daemonKeys in its [daemon] section.
+type labDaemon struct {
+	dir        string
+	env        []string
+	daemonKeys string
+}
+
+// newVerdictLabWith is newVerdictLab with the daemon as ld says.
+func newVerdictLabWith(t *testing.T, rules []string, verdictKeys string, setupArgs []string, ld labDaemon) *verdictLab {
+	t.Helper()
 	require(t, "ip", "iptables", "nc")
 	bench, err := connbenchBin()
 	if err != nil {
@@ -60,17 +74,17 @@ func newVerdictLab(t *testing.T, rules []string, verdictKeys string, setupArgs [
 	if nc, err = filepath.EvalSymlinks(nc); err != nil {
 		t.Fatal(err)
 	}
-	v := &verdictLab{lab: newLab(t), t: t, dir: t.TempDir(), nc: nc, port: "8080"}
+	v := &verdictLab{lab: newLab(t), t: t, dir: ld.dir, nc: nc, port: "8080"}
 	v.must("ip", "-n", v.attacker, "addr", "add", client6+"/64", "dev", v.ifA, "nodad")
 	v.must("ip", "-n", v.victim, "addr", "add", server6+"/64", "dev", v.ifV, "nodad")
 	background(t, "connbench serve", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", victimIP+":8080"))
 	background(t, "connbench serve 6", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", "["+server6+"]:8080"))
 	waitFor(t, "the server", time.Minute, func() bool { ok, _ := v.connect(v.nc, 1); return ok })
 	v.writeRules(rules...)
-	sections := fmt.Sprintf("[source none]\ntype = file\npath = %s\n\n[block]\nenabled = no\n\n"+
+	sections := ld.daemonKeys + fmt.Sprintf("\n[source none]\ntype = file\npath = %s\n\n[block]\nenabled = no\n\n"+
 		"[verdict]\nenabled = yes\nqueue = %s\nrules = %s\n%s", filepath.Join(v.dir, "none.log"), verdictQueue,
 		filepath.Join(v.dir, "rules"), verdictKeys)
-	v.d = startDaemon(t, v.attacker, v.dir, sections)
+	v.d = startDaemonEnv(t, v.attacker, v.dir, time.Second, ld.env, sections)
 	waitFor(t, "the queue bound", time.Minute, func() bool { return v.outbound()["kernel"] != nil })
 	if setupArgs != nil {
 		v.setup(setupArgs...)

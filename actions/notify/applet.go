@@ -37,7 +37,7 @@ func NewApplet(cfg AppletConfig, log *slog.Logger) (*Applet, error) {
 	cfg = cfg.withDefaults()
 	client := cfg.Client
 	if client == nil {
-		client = unixClient(cfg.Socket)
+		client = unixClient(cfg.Socket, cfg.PostTimeout)
 	}
 	return &Applet{
 		cfg: cfg, log: log, daemon: &daemonClient{http: client},
@@ -277,8 +277,11 @@ func (a *Applet) post(ctx context.Context, conn *dbus.Conn, c click) {
 	a.log.Error("choice not sent", "event_id", c.eventID, "choice", c.action, "err", err)
 	var se *StatusError
 	reason := "the ifw daemon is not reachable"
-	if errors.As(err, &se) {
+	switch {
+	case errors.As(err, &se):
 		reason = se.Message
+	case errors.Is(err, context.DeadlineExceeded):
+		reason = fmt.Sprintf("no answer from the ifw daemon within %s (a password dialog left open?)", a.cfg.PostTimeout)
 	}
 	b := Bubble{Summary: "Firewall: choice not applied", Body: fmt.Sprintf("%s: %s", Label(c.action), reason), Urgency: UrgencyNormal}
 	caps, _ := capabilities(ctx, conn)

@@ -29,8 +29,9 @@ type daemonClient struct {
 }
 
 // unixClient is an HTTP client whose every connection goes to socket.
-// It has no overall timeout: the event stream lasts.
-func unixClient(socket string) *http.Client {
+// It has no overall timeout: the event stream lasts. A response's headers
+// may take up to headerWait: a choice's answer waits for polkit.
+func unixClient(socket string, headerWait time.Duration) *http.Client {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -38,7 +39,7 @@ func unixClient(socket string) *http.Client {
 		},
 		MaxIdleConns:          2,
 		IdleConnTimeout:       30 * time.Second,
-		ResponseHeaderTimeout: 10 * time.Second,
+		ResponseHeaderTimeout: headerWait,
 	}
 	return &http.Client{Transport: tr}
 }

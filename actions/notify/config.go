@@ -28,7 +28,7 @@ const (
 	MinAnswerWindow   = time.Second
 	maxBackoffLimit   = time.Hour
 	maxTrackedLimit   = 1 << 16
-	maxPostTimeout    = time.Minute
+	maxPostTimeout    = 10 * time.Minute
 	maxFallbackTimout = 5 * time.Minute
 )
 
@@ -113,7 +113,10 @@ const (
 	DefaultBackoffMax  = 30 * time.Second
 	DefaultMaxTracked  = 256
 	DefaultIcon        = "security-high"
-	DefaultPostTimeout = 10 * time.Second
+	// DefaultPostTimeout is long: the daemon may be waiting for the
+	// user's answer to a polkit agent's password dialog (Allow always),
+	// which polkit ends after 2 minutes.
+	DefaultPostTimeout = 150 * time.Second
 	// ExpireNever as AppletConfig.Expire keeps bubbles until closed.
 	ExpireNever time.Duration = -1
 )

@@ -17,8 +17,12 @@ type Answer struct {
 	// destination, port and protocol (permanent ones are saved).
 	Lifetime rules.Lifetime
 	For      time.Duration // timed: how long
-	// By is the uid that answers: root or the connection's owner.
+	// By is the uid that answers: root or the connection's owner, or
+	// another uid when ForOther.
 	By uint32
+	// ForOther: By may answer another uid's question (the caller checked
+	// that it is authorized to, e.g. polkit's org.ifw.other-user).
+	ForOther bool
 }
 
 // Answer applies a to question id: its connections get the verdict and,
@@ -33,7 +37,7 @@ func (m *Module) Answer(id uint64, a Answer) (Question, *rules.Rule, error) {
 	if !ok {
 		return Question{}, nil, fmt.Errorf("%w: %d", ErrNoQuestion, id)
 	}
-	if a.By != 0 && a.By != q.UID {
+	if a.By != 0 && a.By != q.UID && !a.ForOther {
 		return q, nil, fmt.Errorf("%w: question %d is uid %d's", ErrNotOwner, id, q.UID)
 	}
 	var added *rules.Rule

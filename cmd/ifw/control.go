@@ -34,6 +34,7 @@ type controlServer struct {
 	path  string
 	group string
 	auth  authorizer
+	gate  gate // polkit, for non-root peers (authz.go)
 	mux   *http.ServeMux
 	log   *slog.Logger
 	// Connection bounds (see peerListener) and the body read timeout;
@@ -46,7 +47,7 @@ type controlServer struct {
 }
 
 func newControlServer(path, group string, log *slog.Logger) *controlServer {
-	return &controlServer{path: path, group: group, auth: newAuthorizer(group), mux: http.NewServeMux(), log: log,
+	return &controlServer{path: path, group: group, auth: newAuthorizer(group), gate: newGate(log), mux: http.NewServeMux(), log: log,
 		maxConns: defaultMaxConns, maxConnsPerUID: defaultMaxConnsPerUID, readTimeout: controlReadTimeout,
 		ready: make(chan struct{})}
 }
@@ -64,8 +65,14 @@ func (s *controlServer) connStats() connStats {
 
 // handle registers a JSON endpoint; f returns the value to encode.
 func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, error)) {
+	need := s.gate.routeAction(pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.auth.allow(r); err != nil {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			return
+		}
+		s.gate.awaitPrompt(w, r, need)
+		if err := s.gate.require(r, need); err != nil {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
 			return
 		}
@@ -88,8 +95,13 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 // been read whole: the read timeout, meant for slow bodies, is lifted so
 // that it does not end the stream.
 func (s *controlServer) stream(pattern string, f func(http.ResponseWriter, *http.Request, peer)) {
+	need := s.gate.routeAction(pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.auth.allow(r); err != nil {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			return
+		}
+		if err := s.gate.require(r, need); err != nil {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
 			return
 		}

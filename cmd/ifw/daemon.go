@@ -16,6 +16,7 @@ import (
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/polkit"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -33,6 +34,7 @@ type ifwd struct {
 	actions    *builtActions
 	dispatcher *alerts.Dispatcher
 	control    *controlServer
+	polkit     *polkit.Authority // asked for what non-root peers of the control socket do
 	started    time.Time
 	lock       *stateLock // the state directory's lock, held until the daemon ends
 	recovered  *recovered // attackers the saved state lacked (kill -9)
@@ -120,6 +122,10 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 		return nil, err
 	}
 	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
+	if d.polkit, err = polkit.New(polkit.Config{}, log); err != nil {
+		return nil, err
+	}
+	d.control.gate.auth = d.polkit
 	d.routes()
 	d.outboundRoutes()
 	if d.actions.hub != nil {
@@ -162,6 +168,7 @@ func (d *ifwd) afterStored(a alerts.Alert) {
 func (d *ifwd) run(ctx context.Context) error {
 	defer d.lock.release()
 	defer d.store.Close()
+	defer d.polkit.Close()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.pipe.run(gctx) })
 	g.Go(func() error { return d.dispatcher.Run(gctx) })

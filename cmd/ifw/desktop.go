@@ -31,6 +31,9 @@ func (d *ifwd) desktopRoutes(hub *notify.Hub) {
 		if err := decodeBody(r, &req); err != nil {
 			return nil, err
 		}
+		if err := d.control.gate.require(r, choiceNeeds(req.Choice)...); err != nil {
+			return nil, err
+		}
 		p, _ := r.Context().Value(peerKey{}).(peer)
 		c, err := hub.Choice(p.uid, req.EventID, req.Choice)
 		if err != nil {

@@ -10,12 +10,17 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+
+	"github.com/ifw/ifw/polkit"
 )
 
 // peer is who is on the other end of a control-socket connection.
 type peer struct {
 	uid, gid uint32
 	pid      int32
+	// start is the process's start time (/proc/PID/stat), read when it
+	// connected: with the pid, the polkit subject; 0 when unreadable.
+	start uint64
 }
 
 type peerKey struct{}
@@ -35,6 +40,9 @@ func peerContext(ctx context.Context, c net.Conn) context.Context {
 		}
 	default:
 		return ctx
+	}
+	if s, err := polkit.ProcessSubject(p.pid, p.uid); err == nil {
+		p.start = s.StartTime
 	}
 	return context.WithValue(ctx, peerKey{}, p)
 }

@@ -33,18 +33,21 @@ type answerResult struct {
 
 // outboundRoutes registers `ifw queue` and `ifw rules`.
 func (d *ifwd) outboundRoutes() {
-	d.control.handle("GET /v1/queue", d.withOutbound(func(o *outbound, _ *http.Request) (any, error) {
-		return o.mod.Questions(), nil
+	d.control.handle("GET /v1/queue", d.withOutbound(func(o *outbound, r *http.Request) (any, error) {
+		return d.visibleQuestions(r, o.mod.Questions()), nil
 	}))
 	d.control.handle("POST /v1/queue/{id}", d.withOutbound(d.answer))
-	d.control.handle("GET /v1/rules", d.withOutbound(func(o *outbound, _ *http.Request) (any, error) {
-		return ruleViews(o.set.Entries()), nil
+	d.control.handle("GET /v1/rules", d.withOutbound(func(o *outbound, r *http.Request) (any, error) {
+		return ruleViews(d.visibleRules(r, o.set.Entries())), nil
 	}))
 	d.control.handle("POST /v1/rules", d.withOutbound(d.addRule))
 	d.control.handle("DELETE /v1/rules/{id}", d.withOutbound(func(o *outbound, r *http.Request) (any, error) {
 		id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
 		if err != nil {
 			return nil, badRequest(fmt.Errorf("rule %q: not a number", r.PathValue("id")))
+		}
+		if err := d.authorizeDelete(r, o, id); err != nil {
+			return nil, err
 		}
 		rule, err := o.mod.DeleteRule(id)
 		if err != nil {
@@ -79,6 +82,9 @@ func (d *ifwd) answer(o *outbound, r *http.Request) (any, error) {
 	}
 	p, _ := r.Context().Value(peerKey{}).(peer)
 	a.By = p.uid
+	if err := d.authorizeAnswer(r, o, id, &a); err != nil {
+		return nil, err
+	}
 	q, rule, err := o.mod.Answer(id, a)
 	if err != nil {
 		return nil, outboundError(err)
@@ -141,6 +147,10 @@ func (d *ifwd) addRule(o *outbound, r *http.Request) (any, error) {
 		if l == rules.Timed {
 			rule.Until = time.Now().Add(dur)
 		}
+	}
+	p, _ := r.Context().Value(peerKey{}).(peer)
+	if err := d.control.gate.require(r, ruleNeeds(p.uid, rule)...); err != nil {
+		return nil, err
 	}
 	added, err := o.mod.AddRule(rule)
 	if err != nil {

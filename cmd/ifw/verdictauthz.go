@@ -1,0 +1,72 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Who sees and decides which questions and rules (see authz.go): a
+// non-root peer sees its own questions and the rules that apply to it
+// (its own and those for every user), unless polkit says it may see every
+// user's (org.ifw.other-user, asked without prompting).
+
+// visibleQuestions filters qs for the request's peer.
+func (d *ifwd) visibleQuestions(r *http.Request, qs []verdict.Question) []verdict.Question {
+	p, _ := r.Context().Value(peerKey{}).(peer)
+	if p.uid == 0 || len(qs) == 0 || d.control.gate.seesAll(r) {
+		return qs
+	}
+	out := qs[:0:0]
+	for _, q := range qs {
+		if q.UID == p.uid {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// visibleRules filters es for the request's peer.
+func (d *ifwd) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
+	p, _ := r.Context().Value(peerKey{}).(peer)
+	if p.uid == 0 || len(es) == 0 || d.control.gate.seesAll(r) {
+		return es
+	}
+	out := es[:0:0]
+	for _, e := range es {
+		if e.User == "" || e.UID == p.uid {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// authorizeAnswer asks polkit for what answer a to question id needs; an
+// answer for another uid's question is marked as such once authorized.
+// An unknown question needs nothing here: Answer reports it.
+func (d *ifwd) authorizeAnswer(r *http.Request, o *outbound, id uint64, a *verdict.Answer) error {
+	for _, q := range o.mod.Questions() {
+		if q.ID != id {
+			continue
+		}
+		if err := d.control.gate.require(r, answerNeeds(a.By, q, a.Lifetime)...); err != nil {
+			return err
+		}
+		a.ForOther = q.UID != a.By
+		return nil
+	}
+	return nil
+}
+
+// authorizeDelete asks polkit for what deleting rule id needs: the same
+// as adding it. An unknown rule needs nothing here: DeleteRule reports it.
+func (d *ifwd) authorizeDelete(r *http.Request, o *outbound, id uint64) error {
+	p, _ := r.Context().Value(peerKey{}).(peer)
+	for _, e := range o.set.Entries() {
+		if e.ID == id {
+			return d.control.gate.require(r, ruleNeeds(p.uid, e.Rule)...)
+		}
+	}
+	return nil
+}
