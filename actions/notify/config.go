@@ -108,11 +108,11 @@ func (c Config) withDefaults() Config {
 
 // Defaults of the zero AppletConfig fields.
 const (
-	DefaultSocket      = "/run/ifw/ifw.sock"
-	DefaultBackoffMin  = 500 * time.Millisecond
-	DefaultBackoffMax  = 30 * time.Second
-	DefaultMaxTracked  = 256
-	DefaultIcon        = "security-high"
+	DefaultSocket     = "/run/ifw/ifw.sock"
+	DefaultBackoffMin = 500 * time.Millisecond
+	DefaultBackoffMax = 30 * time.Second
+	DefaultMaxTracked = 256
+	DefaultIcon       = "security-high"
 	// DefaultPostTimeout is long: the daemon may be waiting for the
 	// user's answer to a polkit agent's password dialog (Allow always),
 	// which polkit ends after 2 minutes.
