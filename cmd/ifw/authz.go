@@ -162,7 +162,7 @@ func (g gate) check(ctx context.Context, p peer, action string, interactive bool
 		return nil
 	case res.Challenge:
 		return &authzError{action: action, why: "needs authentication, and no polkit agent answered " +
-			"(run it in a desktop session with an agent, or start `pkttyagent --process PID` for the terminal, or as root)"}
+			"(run it in a desktop session whose polkit agent can ask for the password, or as root)"}
 	}
 	return &authzError{action: action, why: "is not allowed for this user by polkit's policy"}
 }
