@@ -53,6 +53,12 @@ type Deps struct {
 	OnDecision func(Decision)
 	// OnClosed, when set, is called when a question closes.
 	OnClosed func(Closed)
+	// ReserveIDs, when set, hands out n question ids never handed out
+	// before, also by an earlier run (the daemon keeps the high-water mark
+	// in its store), and returns the first: an id from an old listing can
+	// then never answer a new question after a restart. Unset, ids start
+	// at 1 each run.
+	ReserveIDs func(n uint64) (first uint64, err error)
 }
 
 // Module is the outbound verdict module; see the package documentation.
@@ -82,7 +88,9 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Module, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Module{cfg: cfg.withDefaults(), deps: deps, log: log, qs: newQuestions(), seen: newRecent(), users: newUserNames(),
+	qs := newQuestions()
+	qs.reserve, qs.log = deps.ReserveIDs, log
+	return &Module{cfg: cfg.withDefaults(), deps: deps, log: log, qs: qs, seen: newRecent(), users: newUserNames(),
 		self: os.Getpid()}, nil
 }
 

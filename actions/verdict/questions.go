@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"cmp"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"sync"
@@ -58,17 +59,42 @@ type held struct {
 	showing bool   // a show is out: nobody else shows it meanwhile
 }
 
+// idBlock is how many question ids are reserved at a time (Deps.ReserveIDs):
+// one store write per idBlock questions, and ids grow by at most this much
+// per restart.
+const idBlock = 1000
+
 // questions is the table of open questions.
 type questions struct {
-	mu    sync.Mutex
-	next  uint64
-	byKey map[questionKey]*held
-	byID  map[uint64]*held
-	byUID map[uint32]int // open questions per uid
+	mu      sync.Mutex
+	next    uint64 // the last id handed out
+	limit   uint64 // the last id of the reserved block (reserve set)
+	reserve func(n uint64) (first uint64, err error)
+	log     *slog.Logger
+	byKey   map[questionKey]*held
+	byID    map[uint64]*held
+	byUID   map[uint32]int // open questions per uid
 }
 
 func newQuestions() *questions {
 	return &questions{byKey: map[questionKey]*held{}, byID: map[uint64]*held{}, byUID: map[uint32]int{}}
+}
+
+// nextID hands out the next question id, reserving a new block of ids
+// when the reserved one is used up. If a reservation fails the ids go on
+// from the last one (unique in this run) and the failure is logged.
+func (qs *questions) nextID() uint64 {
+	if qs.reserve != nil && qs.next >= qs.limit {
+		first, err := qs.reserve(idBlock)
+		switch {
+		case err != nil:
+			qs.log.Warn("question ids not reserved; an id may repeat after a restart", "err", err)
+		case first > qs.next:
+			qs.next, qs.limit = first-1, first-1+idBlock
+		}
+	}
+	qs.next++
+	return qs.next
 }
 
 // holdResult says what hold did with a packet.
@@ -97,8 +123,7 @@ func (qs *questions) hold(c rules.Conn, p Packet, proto Question, maxQ, maxUID, 
 		if len(qs.byID) >= maxQ {
 			return Question{}, holdFull
 		}
-		qs.next++
-		proto.ID = qs.next
+		proto.ID = qs.nextID()
 		h = &held{q: proto, key: k, conn: c, tuples: map[procs.Tuple]struct{}{}}
 		qs.byKey[k], qs.byID[h.q.ID] = h, h
 		qs.byUID[c.UID]++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -46,7 +47,8 @@ func newOutbound(cfg verdictSettings, hub *notify.Hub, store *alerts.Store, log 
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
 	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, lat: newLatencies(), log: log}
-	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed}
+	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
+		ReserveIDs: o.reserveQuestionIDs}
 	if hub != nil {
 		deps.Asker = hub
 	}
@@ -55,6 +57,28 @@ func newOutbound(cfg verdictSettings, hub *notify.Hub, store *alerts.Store, log 
 		return nil, err
 	}
 	return o, nil
+}
+
+// questionIDsKey is where the store keeps the last question id reserved.
+const questionIDsKey = "verdict.question_ids"
+
+// reserveQuestionIDs reserves n question ids after the last ones any run
+// reserved, so that ids are unique across restarts.
+func (o *outbound) reserveQuestionIDs(n uint64) (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var last uint64
+	if b, ok, err := o.store.State(ctx, questionIDsKey); err != nil {
+		return 0, err
+	} else if ok {
+		if last, err = strconv.ParseUint(string(b), 10, 64); err != nil {
+			return 0, fmt.Errorf("stored %s %q: %w", questionIDsKey, b, err)
+		}
+	}
+	if err := o.store.PutState(ctx, questionIDsKey, []byte(strconv.FormatUint(last+n, 10))); err != nil {
+		return 0, err
+	}
+	return last + 1, nil
 }
 
 // decided records how long a verdict by a rule took.
