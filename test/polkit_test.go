@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ifw/ifw/polkit/polkittest"
+	"github.com/ifw/ifw/cmd/ifw/polkit/polkittest"
 )
 
 // The two desktop users of the polkit tests: numeric uids, never created.

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ifw/ifw/polkit"
+	"github.com/ifw/ifw/cmd/ifw/polkit"
 )
 
 // The polkit actions of etc/org.ifw.policy: what a non-root peer needs

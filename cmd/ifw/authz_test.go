@@ -13,7 +13,7 @@ import (
 
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
-	"github.com/ifw/ifw/polkit"
+	"github.com/ifw/ifw/cmd/ifw/polkit"
 )
 
 // fakeAuthority answers from a table and records the checks.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/alerts"
-	"github.com/ifw/ifw/polkit"
+	"github.com/ifw/ifw/cmd/ifw/polkit"
 	"github.com/ifw/ifw/signatures"
 )
 

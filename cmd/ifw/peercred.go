@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ifw/ifw/polkit"
+	"github.com/ifw/ifw/cmd/ifw/polkit"
 )
 
 // peer is who is on the other end of a control-socket connection.

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/ifw/ifw/polkit/polkittest"
+	"github.com/ifw/ifw/cmd/ifw/polkit/polkittest"
 )
 
 const testAction = "org.ifw.test"
