@@ -206,7 +206,7 @@ func checkSYN(t *testing.T, p *sources.Packet, addr string, chain sources.Chain)
 		!p.Has(sources.HasTime|sources.HasTCP|sources.HasSeq) || p.TCPOptions.Len() == 0 || p.Source != "nflog:7" {
 		t.Fatalf("packet %+v", p)
 	}
-	if age := time.Since(p.Time); age < 0 || age > 10*time.Second {
+	if age := time.Since(p.Time); age < 0 || age > time.Minute { // the kernel's stamp, not garbage; a loaded machine may take seconds
 		t.Fatalf("packet time %v is %v old", p.Time, age)
 	}
 }
