@@ -51,6 +51,18 @@ func (r Reason) String() string {
 // MarshalText makes a Reason its text in JSON listings.
 func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
+// UnmarshalText reads a Reason back from its text (a client of the
+// control API decoding a listing); an unknown text is an error.
+func (r *Reason) UnmarshalText(b []byte) error {
+	for i, t := range reasonText {
+		if t != "" && t == string(b) {
+			*r = Reason(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("whitelist: unknown reason %q", b)
+}
+
 // Protected is one prefix of the never-block list.
 type Protected struct {
 	Prefix netip.Prefix `json:"prefix"`

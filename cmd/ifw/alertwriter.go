@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"context"
 	"errors"
 	"log/slog"
@@ -137,21 +139,12 @@ func (w *alertWriter) retry() {
 	w.unstored, w.lastErr = nil, ""
 }
 
-// storeStatus is the store's part of the status: degraded while alerts
-// wait to be stored, and a corrupt database moved aside at start.
-type storeStatus struct {
-	Path           string `json:"path"`
-	Degraded       bool   `json:"degraded"`
-	Unstored       int    `json:"alerts_waiting"`
-	Dropped        uint64 `json:"alerts_given_up"`
-	LastError      string `json:"last_error,omitempty"`
-	CorruptMovedTo string `json:"corrupt_database_moved_to,omitempty"`
-}
-
-func (w *alertWriter) status() storeStatus {
+// status is the store's part of the status: degraded while alerts wait
+// to be stored.
+func (w *alertWriter) status() control.StoreStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return storeStatus{Degraded: len(w.unstored) > 0 || w.lastErr != "", Unstored: len(w.unstored),
+	return control.StoreStatus{Degraded: len(w.unstored) > 0 || w.lastErr != "", Unstored: len(w.unstored),
 		Dropped: w.dropped, LastError: w.lastErr}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"errors"
 	"fmt"
 	"io"
@@ -228,5 +230,5 @@ func (a *analysis) summary() string {
 		s += fmt.Sprintf("; %d ended attackers not listed (more than %d, least dangerous dropped)", st.NotRetained, analyzeRetain)
 	}
 	return s + fmt.Sprintf("; %s; %d sources tracked; %.2fs, %.0f lines/s",
-		countSignatures(a.rules), st.Sources, el.Seconds(), rate)
+		control.CountSignatures(a.rules), st.Sources, el.Seconds(), rate)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"context"
 	"errors"
 	"flag"
@@ -18,7 +20,7 @@ import (
 func runApplet(e env, args []string) int {
 	fs := flag.NewFlagSet("applet", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	socket := fs.String("socket", control.DefaultSocket, "the daemon's control socket")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}

@@ -1,18 +1,21 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/jsonlists"
+
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
-	"github.com/ifw/ifw/actions/whitelist"
 )
 
 // runBlock is `ifw block add|del|list|reload`, over the control socket.
@@ -27,26 +30,28 @@ func runBlock(e env, args []string) int {
 	if err := parseInterspersed(fs, args[1:]); err != nil {
 		return flagExit(err)
 	}
-	var raw []byte
+	client, ctx := control.NewClient(*socket), context.Background()
+	var v any
 	var err error
 	switch {
 	case args[0] == "add" && fs.NArg() == 1:
-		raw, err = controlDo(*socket, http.MethodPost, "/v1/blocks", blockRequest{Prefix: fs.Arg(0), For: *dur, Reason: *reason}, nil)
+		v, err = client.Block(ctx, control.BlockRequest{Prefix: fs.Arg(0), For: *dur, Reason: *reason})
 	case args[0] == "del" && fs.NArg() == 1:
-		raw, err = controlDo(*socket, http.MethodDelete, "/v1/blocks?prefix="+url.QueryEscape(fs.Arg(0)), nil, nil)
+		v, err = client.Unblock(ctx, fs.Arg(0))
 	case args[0] == "reload" && fs.NArg() == 0:
-		raw, err = controlDo(*socket, http.MethodPost, "/v1/blocks/reload", struct{}{}, nil)
+		v, err = client.ReloadBlocks(ctx)
 	case args[0] == "list" && fs.NArg() == 0:
 		var list []block.Active
-		if raw, err = controlGet(*socket, "/v1/blocks", &list); err == nil && !*asJSON {
+		if list, err = client.Blocks(ctx); err == nil && !*asJSON {
 			writeBlocks(e.stdout, list)
 			return exitOK
 		}
+		v = list
 	default:
 		fmt.Fprintf(e.stderr, "ifw block: unknown or incomplete command %q\n", args)
 		return exitUsage
 	}
-	return printResult(e, "ifw block", raw, err)
+	return printResult(e, "ifw block", v, err)
 }
 
 // runWhitelist is `ifw whitelist add|del|list`.
@@ -61,29 +66,32 @@ func runWhitelist(e env, args []string) int {
 	if err := parseInterspersed(fs, args[1:]); err != nil {
 		return flagExit(err)
 	}
-	var raw []byte
+	client, ctx := control.NewClient(*socket), context.Background()
+	var v any
 	var err error
 	switch {
 	case args[0] == "add" && fs.NArg() == 1:
-		var res whitelistAdded
-		req := whitelistRequest{Entry: fs.Arg(0), Comment: *comment, AllowUnresolved: *unresolved}
-		if raw, err = controlDo(*socket, http.MethodPost, "/v1/whitelist", req, &res); err == nil && !*asJSON {
-			writeWhitelistAdded(e, &res)
+		req := control.WhitelistRequest{Entry: fs.Arg(0), Comment: *comment, AllowUnresolved: *unresolved}
+		var res *control.WhitelistAdded
+		if res, err = client.WhitelistAdd(ctx, req); err == nil && !*asJSON {
+			writeWhitelistAdded(e, res)
 			return exitOK
 		}
+		v = res
 	case args[0] == "del" && fs.NArg() == 1:
-		raw, err = controlDo(*socket, http.MethodDelete, "/v1/whitelist?entry="+url.QueryEscape(fs.Arg(0)), nil, nil)
+		v, err = client.WhitelistDel(ctx, fs.Arg(0))
 	case args[0] == "list" && fs.NArg() == 0:
-		var wl whitelistView
-		if raw, err = controlGet(*socket, "/v1/whitelist", &wl); err == nil && !*asJSON {
-			writeWhitelist(e.stdout, &wl)
+		var wl *control.Whitelist
+		if wl, err = client.Whitelist(ctx); err == nil && !*asJSON {
+			writeWhitelist(e.stdout, wl)
 			return exitOK
 		}
+		v = wl
 	default:
 		fmt.Fprintf(e.stderr, "ifw whitelist: unknown or incomplete command %q\n", args)
 		return exitUsage
 	}
-	return printResult(e, "ifw whitelist", raw, err)
+	return printResult(e, "ifw whitelist", v, err)
 }
 
 // controlCmd is the command line of `ifw NAME VERB …`, a command that talks
@@ -103,7 +111,7 @@ func newControlCmd(e env, name, usage string, args []string) *controlCmd {
 	}
 	fs := flag.NewFlagSet(name+" "+args[0], flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	return &controlCmd{fs: fs, socket: fs.String("socket", defaultSocket, "the daemon's control socket"),
+	return &controlCmd{fs: fs, socket: fs.String("socket", control.DefaultSocket, "the daemon's control socket"),
 		asJSON: fs.Bool("json", false, "print JSON")}
 }
 
@@ -132,12 +140,18 @@ func flagExit(err error) int {
 	return exitUsage
 }
 
-func printResult(e env, who string, raw []byte, err error) int {
+// printResult prints a command's result as JSON, or its error.
+func printResult(e env, who string, v any, err error) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", who, err)
 		return exitFail
 	}
-	e.stdout.Write(raw)
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(jsonlists.Fill(v)); err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", who, err)
+		return exitFail
+	}
 	return exitOK
 }
 
@@ -157,7 +171,7 @@ func writeBlocks(w io.Writer, list []block.Active) {
 // writeWhitelistAdded says what `ifw whitelist add` did: the entry, a
 // warning for a host name kept without addresses (on stderr), and the
 // blocks it lifted.
-func writeWhitelistAdded(e env, res *whitelistAdded) {
+func writeWhitelistAdded(e env, res *control.WhitelistAdded) {
 	fmt.Fprintf(e.stdout, "added %s to %s", res.Added, res.File)
 	if len(res.Prefixes) > 0 {
 		fmt.Fprintf(e.stdout, " (%s)", joinPrefixes(res.Prefixes))
@@ -179,22 +193,10 @@ func joinPrefixes(ps []netip.Prefix) string {
 	return strings.Join(s, " ")
 }
 
-// whitelistView is GET /v1/whitelist as the CLI reads it (reasons as text).
-type whitelistView struct {
-	File      string            `json:"file"`
-	Entries   []whitelist.Entry `json:"entries"`
-	Protected []struct {
-		Prefix        netip.Prefix `json:"prefix"`
-		Why           string       `json:"why"`
-		Source        string       `json:"source"`
-		UntrustedOnly bool         `json:"untrusted_only"`
-	} `json:"protected"`
-}
-
 // writeWhitelist lists the whitelist file, then the never-block list in
 // two parts by what each entry protects against: every block, or only
 // blocks on untrusted evidence.
-func writeWhitelist(w io.Writer, wl *whitelistView) {
+func writeWhitelist(w io.Writer, wl *control.Whitelist) {
 	fmt.Fprintf(w, "Whitelist %s\n", wl.File)
 	for _, e := range wl.Entries {
 		fmt.Fprintf(w, "  %-40s %s", e.Text, joinPrefixes(e.Prefixes))

@@ -13,6 +13,7 @@ import (
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -72,12 +73,12 @@ func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, lo
 	} else {
 		log.Info("blocks restored", "stats", st)
 	}
-	m.loadBulk(ctx)
+	m.ReloadBulk(ctx)
 	return m, nil
 }
 
-// loadBulk (re)loads the bulk drop lists, if any are configured.
-func (m *blocking) loadBulk(ctx context.Context) (block.BulkStats, error) {
+// ReloadBulk (re)loads the bulk drop lists, if any are configured.
+func (m *blocking) ReloadBulk(ctx context.Context) (block.BulkStats, error) {
 	if len(m.settings.bulk) == 0 {
 		return block.BulkStats{}, nil
 	}
@@ -106,7 +107,7 @@ func (m *blocking) reload(ctx context.Context) error {
 		return fmt.Errorf("whitelist: %w", err)
 	}
 	_, lerr := m.liftCovered(ctx, "reload")
-	_, err := m.loadBulk(ctx)
+	_, err := m.ReloadBulk(ctx)
 	return errors.Join(lerr, err)
 }
 
@@ -169,27 +170,15 @@ func (m *blocking) auto(a alerts.Alert) {
 	}
 }
 
-// whitelistAdded is what `ifw whitelist add` did.
-type whitelistAdded struct {
-	Added    string         `json:"added"`
-	File     string         `json:"file"`
-	Prefixes []netip.Prefix `json:"prefixes"` // what it protects now
-	// Warning: a host name kept without addresses (--allow-unresolved).
-	Warning string `json:"warning,omitempty"`
-	// Unblocked lists the active blocks lifted because the never-block
-	// list now covers them.
-	Unblocked []netip.Prefix `json:"unblocked"`
-}
-
 // whitelistAdd adds an entry to the whitelist file, then lifts every
 // active block the never-block list now refuses: a whitelisted address
 // must not stay blocked until its block runs out.
-func (m *blocking) whitelistAdd(ctx context.Context, entry, comment string, allowUnresolved bool) (whitelistAdded, error) {
+func (m *blocking) WhitelistAdd(ctx context.Context, entry, comment string, allowUnresolved bool) (control.WhitelistAdded, error) {
 	e, err := m.guard.AddEntry(entry, comment, allowUnresolved)
 	if err != nil {
-		return whitelistAdded{}, err
+		return control.WhitelistAdded{}, err
 	}
-	out := whitelistAdded{Added: e.Text, File: m.guard.File(), Prefixes: e.Prefixes, Unblocked: []netip.Prefix{}}
+	out := control.WhitelistAdded{Added: e.Text, File: m.guard.File(), Prefixes: e.Prefixes, Unblocked: []netip.Prefix{}}
 	if e.Err != "" {
 		out.Warning = fmt.Sprintf("%s does not resolve (%s): it protects nothing until it does; it is resolved again at every load (SIGHUP)", e.Text, e.Err)
 		m.log.Warn("whitelist entry kept without addresses", "entry", e.Text, "error", e.Err)
@@ -203,8 +192,8 @@ func (m *blocking) whitelistAdd(ctx context.Context, entry, comment string, allo
 }
 
 // status is the module's part of `ifw status`.
-func (m *blocking) status(ctx context.Context) *blockingStatus {
-	st := &blockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats()}
+func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
+	st := &control.BlockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats()}
 	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
 		st.Active = len(recs)
 	}
@@ -214,4 +203,18 @@ func (m *blocking) status(ctx context.Context) *blockingStatus {
 func (m *blocking) close() {
 	m.lock.Release()
 	m.sets.Close()
+}
+
+// The blocking module as the control API drives it (control.Blocking).
+
+func (m *blocking) List(ctx context.Context) ([]block.Active, error) { return m.blocker.List(ctx) }
+func (m *blocking) Block(ctx context.Context, r block.Request) (alerts.Block, error) {
+	return m.blocker.Block(ctx, r)
+}
+func (m *blocking) Unblock(ctx context.Context, p netip.Prefix) error {
+	return m.blocker.Unblock(ctx, p)
+}
+func (m *blocking) WhitelistDel(entry string) error { return m.guard.Del(entry) }
+func (m *blocking) Whitelist() control.Whitelist {
+	return control.Whitelist{File: m.guard.File(), Entries: m.guard.Entries(), Protected: m.guard.Protected()}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -51,7 +53,7 @@ func runConfig(e env, args []string) int {
 	}
 	warnSkipped(e.stderr, sigs)
 	fmt.Fprintln(e.stdout, "ok:", cfg.describe())
-	fmt.Fprintln(e.stdout, "signatures:", countSignatures(sigs))
+	fmt.Fprintln(e.stdout, "signatures:", control.CountSignatures(sigs))
 	return exitOK
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 	"github.com/ifw/ifw/signatures"
 )
@@ -33,7 +34,7 @@ type ifwd struct {
 	outbound   *outbound // nil: the outbound module is disabled, or its setup failed
 	actions    *builtActions
 	dispatcher *alerts.Dispatcher
-	control    *controlServer
+	control    *control.Server
 	polkit     *polkit.Authority // asked for what non-root peers of the control socket do
 	started    time.Time
 	lock       *stateLock // the state directory's lock, held until the daemon ends
@@ -121,15 +122,12 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 	if err := d.buildCollectors(ctx); err != nil {
 		return nil, err
 	}
-	d.control = newControlServer(cfg.daemon.socket, cfg.daemon.socketGroup, log)
 	if d.polkit, err = polkit.New(polkit.Config{}, log); err != nil {
 		return nil, err
 	}
-	d.control.gate.auth = d.polkit
-	d.routes()
-	d.outboundRoutes()
-	if d.actions.hub != nil {
-		d.desktopRoutes(d.actions.hub)
+	ccfg := control.Config{Path: cfg.daemon.socket, Group: cfg.daemon.socketGroup, Authority: d.polkit}
+	if d.control, err = control.New(ccfg, d, log); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -180,7 +178,7 @@ func (d *ifwd) run(ctx context.Context) error {
 	for _, c := range d.collectors {
 		g.Go(func() error { return supervise(gctx, c.src, d.pipe.in, d.log) })
 	}
-	g.Go(func() error { return d.control.run(gctx) })
+	g.Go(func() error { return d.control.Run(gctx) })
 	g.Go(func() error { return d.saveEvery(gctx) })
 	g.Go(func() error { return d.reloadOnHUP(gctx) })
 	if d.block != nil {

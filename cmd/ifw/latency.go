@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"slices"
 	"sync"
 	"time"
@@ -20,14 +22,6 @@ type ring struct {
 	n, i int
 }
 
-// LatencySummary is what status reports per collector.
-type LatencySummary struct {
-	Samples int     `json:"samples"`
-	P50ms   float64 `json:"p50_ms"`
-	P99ms   float64 `json:"p99_ms"`
-	MaxMs   float64 `json:"max_ms"`
-}
-
 func newLatencies() *latencies { return &latencies{samples: map[string]*ring{}} }
 
 func (l *latencies) add(collector string, d time.Duration) {
@@ -44,15 +38,15 @@ func (l *latencies) add(collector string, d time.Duration) {
 }
 
 // summary returns the percentiles of each collector's recent samples.
-func (l *latencies) summary() map[string]LatencySummary {
+func (l *latencies) summary() map[string]control.LatencySummary {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make(map[string]LatencySummary, len(l.samples))
+	out := make(map[string]control.LatencySummary, len(l.samples))
 	for name, r := range l.samples {
 		s := slices.Clone(r.buf[:r.n])
 		slices.Sort(s)
 		ms := func(q float64) float64 { return float64(s[int(q*float64(len(s)-1))]) / 1e6 }
-		out[name] = LatencySummary{Samples: len(s), P50ms: ms(0.5), P99ms: ms(0.99), MaxMs: ms(1)}
+		out[name] = control.LatencySummary{Samples: len(s), P50ms: ms(0.5), P99ms: ms(0.99), MaxMs: ms(1)}
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +18,7 @@ import (
 func (d *ifwd) serveMetrics(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		st, err := d.status(r)
+		st, err := d.Status(r.Context())
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
@@ -42,7 +44,7 @@ func (d *ifwd) serveMetrics(ctx context.Context) error {
 }
 
 // writeMetrics renders the status as Prometheus metrics.
-func writeMetrics(w io.Writer, st *statusReport) {
+func writeMetrics(w io.Writer, st *control.Status) {
 	metric := func(name, help, typ string) { fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ) }
 	metric("ifw_collector_lines_total", "Lines or messages read by a collector.", "counter")
 	for _, c := range st.Collectors {
@@ -50,12 +52,12 @@ func writeMetrics(w io.Writer, st *statusReport) {
 	}
 	for _, m := range []struct {
 		name, help string
-		get        func(collectorStatus) uint64
+		get        func(control.CollectorStatus) uint64
 	}{
-		{"ifw_collector_packets_total", "Firewall packets handed on.", func(c collectorStatus) uint64 { return c.Stats.Packets }},
-		{"ifw_collector_malformed_total", "Malformed firewall lines.", func(c collectorStatus) uint64 { return c.Stats.Malformed }},
-		{"ifw_collector_dropped_total", "Records lost before ifw saw them.", func(c collectorStatus) uint64 { return c.Stats.Dropped }},
-		{"ifw_collector_restarts_total", "Collector restarts.", func(c collectorStatus) uint64 { return c.Stats.Restarts }},
+		{"ifw_collector_packets_total", "Firewall packets handed on.", func(c control.CollectorStatus) uint64 { return c.Stats.Packets }},
+		{"ifw_collector_malformed_total", "Malformed firewall lines.", func(c control.CollectorStatus) uint64 { return c.Stats.Malformed }},
+		{"ifw_collector_dropped_total", "Records lost before ifw saw them.", func(c control.CollectorStatus) uint64 { return c.Stats.Dropped }},
+		{"ifw_collector_restarts_total", "Collector restarts.", func(c control.CollectorStatus) uint64 { return c.Stats.Restarts }},
 	} {
 		metric(m.name, m.help, "counter")
 		for _, c := range st.Collectors {
@@ -72,7 +74,7 @@ func writeMetrics(w io.Writer, st *statusReport) {
 	writeEngineMetrics(w, st, metric)
 }
 
-func writeEngineMetrics(w io.Writer, st *statusReport, metric func(name, help, typ string)) {
+func writeEngineMetrics(w io.Writer, st *control.Status, metric func(name, help, typ string)) {
 	metric("ifw_sources_tracked", "Sources the engine tracks.", "gauge")
 	fmt.Fprintf(w, "ifw_sources_tracked %d\n", st.Engine.Sources)
 	metric("ifw_alerts_stored_total", "Alerts written to the store.", "counter")

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"strconv"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -29,29 +33,33 @@ func runQueue(e env, args []string) int {
 	}
 	switch {
 	case args[0] == "list" && fs.NArg() == 0:
-		var qs []verdict.Question
-		raw, err := controlGet(*socket, "/v1/queue", &qs)
+		qs, err := control.NewClient(*socket).Queue(context.Background())
 		if err == nil && !*asJSON {
 			writeQuestions(e.stdout, qs, time.Now())
 			return exitOK
 		}
-		return printResult(e, "ifw queue", raw, err)
+		return printResult(e, "ifw queue", qs, err)
 	case (args[0] == "allow" || args[0] == "deny") && fs.NArg() == 1:
 		req, err := answerOf(args[0], *reject, *always, *session, *dur)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "ifw queue:", err)
 			return exitUsage
 		}
-		raw, err := controlDo(*socket, http.MethodPost, "/v1/queue/"+fs.Arg(0), req, nil)
-		return printResult(e, "ifw queue", raw, err)
+		id, err := strconv.ParseUint(fs.Arg(0), 10, 64)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ifw queue %s: %q is not a question number (see ifw queue list)\n", args[0], fs.Arg(0))
+			return exitUsage
+		}
+		res, err := control.NewClient(*socket).Answer(context.Background(), id, req)
+		return printResult(e, "ifw queue", res, err)
 	}
 	fmt.Fprintf(e.stderr, "ifw queue: unknown or incomplete command %q\n%s\n", args, queueUsage)
 	return exitUsage
 }
 
 // answerOf turns the flags into an answer.
-func answerOf(verb string, reject, always, session bool, dur string) (answerRequest, error) {
-	req := answerRequest{Action: verb, Lifetime: "once"}
+func answerOf(verb string, reject, always, session bool, dur string) (control.AnswerRequest, error) {
+	req := control.AnswerRequest{Action: verb, Lifetime: "once"}
 	if reject {
 		if verb != "deny" {
 			return req, fmt.Errorf("--reject goes with deny")

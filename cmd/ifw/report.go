@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ifw/ifw/cmd/ifw/jsonlists"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
@@ -20,9 +21,9 @@ func (a *analysis) report(w io.Writer) error {
 	if a.flags.json {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
-		lists := newListFiller() // empty lists as [], never null
+		lists := jsonlists.New() // empty lists as [], never null
 		for i := range attackers {
-			if err := enc.Encode(lists.fill(a.jsonAttacker(&attackers[i]))); err != nil {
+			if err := enc.Encode(lists.Fill(a.jsonAttacker(&attackers[i]))); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"bytes"
 	"context"
 	"flag"
@@ -36,7 +38,7 @@ func parseReportFlags(e env, args []string) (*reportFlags, []string, error) {
 	fs.StringVar(&f.out, "out", "", "write to this file instead of standard output")
 	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (the database path)")
 	fs.StringVar(&f.db, "db", "", "alert database (default: [daemon] database)")
-	fs.StringVar(&f.socket, "socket", defaultSocket, "the daemon's control socket, for collector health")
+	fs.StringVar(&f.socket, "socket", control.DefaultSocket, "the daemon's control socket, for collector health")
 	fs.IntVar(&f.top, "top", 10, "entries in each top list")
 	fs.BoolVar(&f.fromLogs, "log", false, "build the report from firewall log FILEs (as ifw analyze), without a daemon")
 	if err := parseInterspersed(fs, args); err != nil {
@@ -117,8 +119,7 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 		return nil, err
 	}
 	defer store.Close()
-	var st statusReport // collector health, when the daemon answers
-	if _, err := controlGet(f.socket, "/v1/status", &st); err == nil {
+	if st, err := control.NewClient(f.socket).Status(ctx); err == nil { // collector health, when the daemon answers
 		opts.Collectors = collectorHealth(st.Collectors)
 	}
 	return report.Build(ctx, store, opts)
@@ -171,7 +172,7 @@ func fileCounters(path string, before, after [3]int) report.CollectorHealth {
 		Packets: uint64(after[1] - before[1]), Malformed: uint64(after[2] - before[2])}
 }
 
-func collectorHealth(cs []collectorStatus) []report.CollectorHealth {
+func collectorHealth(cs []control.CollectorStatus) []report.CollectorHealth {
 	out := make([]report.CollectorHealth, 0, len(cs))
 	for _, c := range cs {
 		s := c.Stats

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -34,9 +36,9 @@ func (d *ifwd) reportEvery(ctx context.Context) error {
 // makeReport builds the report of the period ending at now.
 func (d *ifwd) makeReport(ctx context.Context, now time.Time) (*report.Report, error) {
 	s := d.cfg.report
-	var cs []collectorStatus
+	var cs []control.CollectorStatus
 	for _, c := range d.collectors {
-		cs = append(cs, collectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
+		cs = append(cs, control.CollectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
 	}
 	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.every), To: now, Top: s.top,
 		Host: d.cfg.daemon.host, Collectors: collectorHealth(cs), Compare: true, Now: now,

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -26,15 +29,14 @@ func runRules(e env, args []string) int {
 	}
 	switch {
 	case args[0] == "list" && fs.NArg() == 0:
-		var list []ruleView
-		raw, err := controlGet(*socket, "/v1/rules", &list)
+		list, err := control.NewClient(*socket).Rules(context.Background())
 		if err == nil && !*asJSON {
 			writeRules(e.stdout, list, time.Now())
 			return exitOK
 		}
-		return printResult(e, "ifw rules", raw, err)
+		return printResult(e, "ifw rules", list, err)
 	case args[0] == "add" && fs.NArg() >= 1:
-		req := ruleRequest{Line: ruleLine(fs.Args())}
+		req := control.RuleRequest{Line: ruleLine(fs.Args())}
 		switch {
 		case *session:
 			req.Lifetime = "session"
@@ -43,11 +45,16 @@ func runRules(e env, args []string) int {
 		case *dur != "":
 			req.Lifetime, req.For = "timed", *dur
 		}
-		raw, err := controlDo(*socket, http.MethodPost, "/v1/rules", req, nil)
-		return printResult(e, "ifw rules", raw, err)
+		rule, err := control.NewClient(*socket).AddRule(context.Background(), req)
+		return printResult(e, "ifw rules", rule, err)
 	case args[0] == "del" && fs.NArg() == 1:
-		raw, err := controlDo(*socket, http.MethodDelete, "/v1/rules/"+fs.Arg(0), nil, nil)
-		return printResult(e, "ifw rules", raw, err)
+		id, err := strconv.ParseUint(fs.Arg(0), 10, 64)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ifw rules del: %q is not a rule number (see ifw rules list)\n", fs.Arg(0))
+			return exitUsage
+		}
+		rule, err := control.NewClient(*socket).DeleteRule(context.Background(), id)
+		return printResult(e, "ifw rules", rule, err)
 	}
 	fmt.Fprintf(e.stderr, "ifw rules: unknown or incomplete command %q\n%s\n", args, rulesUsage)
 	return exitUsage
@@ -67,7 +74,7 @@ func ruleLine(words []string) string {
 	return strings.Join(out, " ")
 }
 
-func writeRules(w io.Writer, list []ruleView, now time.Time) {
+func writeRules(w io.Writer, list []control.Rule, now time.Time) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no rules")
 		return

@@ -65,24 +65,6 @@ func isPsadFormat(data []byte) bool {
 	return false
 }
 
-// signatureCounts are the rules the signature files gave and the ones ifw
-// skipped: rules that need the payload (or a keyword ifw lacks) and lines
-// it cannot read or use.
-type signatureCounts struct {
-	Rules          int `json:"rules"`
-	SkippedPayload int `json:"skipped_payload_rules"`
-	SkippedBad     int `json:"skipped_bad_lines"`
-}
-
-func countSignatures(s *rules.Set) signatureCounts {
-	p, b := s.SkipCounts()
-	return signatureCounts{Rules: s.Len(), SkippedPayload: p, SkippedBad: b}
-}
-
-func (c signatureCounts) String() string {
-	return fmt.Sprintf("%d signatures; skipped %d payload rules, %d bad lines", c.Rules, c.SkippedPayload, c.SkippedBad)
-}
-
 // warnSkipped writes a file:line warning for each bad line of s.
 func warnSkipped(w io.Writer, s *rules.Set) {
 	for _, k := range s.Skipped() {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -56,7 +58,7 @@ func TestConfigCheckCountsSkipped(t *testing.T) {
 
 func TestWriteStatusSignatures(t *testing.T) {
 	st := sampleStatus()
-	st.Signatures = signatureCounts{Rules: 206, SkippedPayload: 3, SkippedBad: 1}
+	st.Signatures = control.SignatureCounts{Rules: 206, SkippedPayload: 3, SkippedBad: 1}
 	var b bytes.Buffer
 	writeStatus(&b, st)
 	if want := "Signatures: 206 signatures; skipped 3 payload rules, 1 bad lines"; !strings.Contains(b.String(), want) {

@@ -1,96 +1,39 @@
 package main
 
 import (
-	"bytes"
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"sort"
 	"time"
 
 	"github.com/ifw/ifw/alerts"
 )
 
-// defaultSocket is where the daemon listens unless ifw.conf says otherwise.
-const defaultSocket = "/run/ifw/ifw.sock"
-
 func runStatus(e env, args []string) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print the daemon's status as JSON")
-	socket := fs.String("socket", defaultSocket, "the daemon's control socket")
+	socket := fs.String("socket", control.DefaultSocket, "the daemon's control socket")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	var st statusReport
-	raw, err := controlGet(*socket, "/v1/status", &st)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "ifw status:", err)
-		return exitFail
+	st, err := control.NewClient(*socket).Status(context.Background())
+	if err != nil || *asJSON {
+		return printResult(e, "ifw status", st, err)
 	}
-	if *asJSON {
-		e.stdout.Write(raw)
-		return exitOK
-	}
-	writeStatus(e.stdout, &st)
+	writeStatus(e.stdout, st)
 	return exitOK
 }
 
-// controlGet fetches path from the daemon and decodes it into v; it also
-// returns the raw body.
-func controlGet(socket, path string, v any) ([]byte, error) {
-	return controlDo(socket, http.MethodGet, path, nil, v)
-}
-
-// controlDo sends a request (body, when not nil, as JSON) to the daemon and
-// decodes the answer into v (when not nil); it also returns the raw body.
-func controlDo(socket, method, path string, body, v any) ([]byte, error) {
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", socket)
-		}}}
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, "http://ifw"+path, rd)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("is the daemon running? %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		_ = json.Unmarshal(raw, &e)
-		return nil, fmt.Errorf("%s: %s", resp.Status, e.Error)
-	}
-	if v == nil {
-		return raw, nil
-	}
-	return raw, json.Unmarshal(raw, v)
-}
-
-func writeStatus(w io.Writer, st *statusReport) {
+func writeStatus(w io.Writer, st *control.Status) {
 	up := time.Duration(st.UptimeSec * float64(time.Second)).Round(time.Second)
 	fmt.Fprintf(w, "ifw daemon on %s, up %s (since %s), config %s\n", st.Host, up, st.Started.Format(time.DateTime), st.Config)
 	fmt.Fprintln(w, "\nCollectors")
@@ -141,7 +84,7 @@ func writeActionStats(w io.Writer, stats map[string]alerts.ActionStats) {
 	}
 }
 
-func writeBlocking(w io.Writer, b *blockingStatus) {
+func writeBlocking(w io.Writer, b *control.BlockingStatus) {
 	if b == nil {
 		return
 	}
@@ -154,7 +97,7 @@ func writeBlocking(w io.Writer, b *blockingStatus) {
 	}
 }
 
-func writeControl(w io.Writer, c controlStatus) {
+func writeControl(w io.Writer, c control.ControlStatus) {
 	n := c.Connections
 	fmt.Fprintf(w, "\nControl socket: %d connections (at most %d, %d per user), %d refused",
 		n.Open, n.Max, n.MaxPerUID, n.Refused)
@@ -165,7 +108,7 @@ func writeControl(w io.Writer, c controlStatus) {
 	fmt.Fprintln(w)
 }
 
-func writeOutbound(w io.Writer, o *outboundStatus) {
+func writeOutbound(w io.Writer, o *control.OutboundStatus) {
 	if o == nil {
 		return
 	}
@@ -196,7 +139,7 @@ func writeOutbound(w io.Writer, o *outboundStatus) {
 
 // writeStoreStatus says when the store is not what it should be: alerts
 // waiting to be stored (acted on all the same), a corrupt database set aside.
-func writeStoreStatus(w io.Writer, s storeStatus) {
+func writeStoreStatus(w io.Writer, s control.StoreStatus) {
 	if s.CorruptMovedTo != "" {
 		fmt.Fprintf(w, "Store: the database was corrupt at start; kept as %s, a new one started\n", s.CorruptMovedTo)
 	}

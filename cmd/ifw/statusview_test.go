@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"bytes"
 	"net/netip"
 	"strings"
@@ -11,14 +13,14 @@ import (
 	"github.com/ifw/ifw/sources"
 )
 
-func sampleStatus() *statusReport {
-	return &statusReport{
+func sampleStatus() *control.Status {
+	return &control.Status{
 		Host: "fw", Config: "/etc/ifw/ifw.conf", Started: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC), UptimeSec: 3725,
-		Collectors: []collectorStatus{{Name: "kmsg", Type: "kmsg",
+		Collectors: []control.CollectorStatus{{Name: "kmsg", Type: "kmsg",
 			Stats:   sources.StatsSnapshot{Lines: 10, Packets: 8, Skipped: 2, Dropped: 1, LastError: "boom"},
-			Latency: &LatencySummary{Samples: 3, P50ms: 1.5, P99ms: 4}}},
+			Latency: &control.LatencySummary{Samples: 3, P50ms: 1.5, P99ms: 4}}},
 		Engine:    signatures.Stats{Sources: 2},
-		Pipeline:  pipelineStatus{Observed: 8, Detections: 3, Stored: 3},
+		Pipeline:  control.PipelineStatus{Observed: 8, Detections: 3, Stored: 3},
 		Attackers: []signatures.Attacker{{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200}},
 	}
 }
@@ -53,7 +55,7 @@ func TestWriteStatusUntrusted(t *testing.T) {
 	st := sampleStatus()
 	st.Attackers = append(st.Attackers, signatures.Attacker{Src: netip.MustParseAddr("192.168.1.1"), Level: 2, Packets: 20})
 	st.Attackers[0].Trusted = true
-	st.Store = storeStatus{Degraded: true, Unstored: 4, LastError: "database or disk is full", CorruptMovedTo: "/var/lib/ifw/ifw.db.corrupt-X"}
+	st.Store = control.StoreStatus{Degraded: true, Unstored: 4, LastError: "database or disk is full", CorruptMovedTo: "/var/lib/ifw/ifw.db.corrupt-X"}
 	var b bytes.Buffer
 	writeStatus(&b, st)
 	out := b.String()

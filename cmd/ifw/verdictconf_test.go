@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control"
+
 	"bytes"
 	"os"
 	"strings"
@@ -66,14 +68,14 @@ func TestAnswerOf(t *testing.T) {
 		verb                    string
 		reject, always, session bool
 		dur                     string
-		want                    answerRequest
+		want                    control.AnswerRequest
 		bad                     bool
 	}{
-		{verb: "allow", want: answerRequest{Action: "allow", Lifetime: "once"}},
-		{verb: "allow", always: true, want: answerRequest{Action: "allow", Lifetime: "permanent"}},
-		{verb: "allow", session: true, want: answerRequest{Action: "allow", Lifetime: "session"}},
-		{verb: "deny", dur: "1h", want: answerRequest{Action: "deny", Lifetime: "timed", For: "1h"}},
-		{verb: "deny", reject: true, want: answerRequest{Action: "reject", Lifetime: "once"}},
+		{verb: "allow", want: control.AnswerRequest{Action: "allow", Lifetime: "once"}},
+		{verb: "allow", always: true, want: control.AnswerRequest{Action: "allow", Lifetime: "permanent"}},
+		{verb: "allow", session: true, want: control.AnswerRequest{Action: "allow", Lifetime: "session"}},
+		{verb: "deny", dur: "1h", want: control.AnswerRequest{Action: "deny", Lifetime: "timed", For: "1h"}},
+		{verb: "deny", reject: true, want: control.AnswerRequest{Action: "reject", Lifetime: "once"}},
 		{verb: "allow", reject: true, bad: true},
 		{verb: "allow", always: true, session: true, bad: true},
 	}
@@ -85,11 +87,11 @@ func TestAnswerOf(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if _, err := got.answer(); err != nil {
+		if _, err := got.Verdict(); err != nil {
 			t.Errorf("%+v: the daemon refuses it: %v", got, err)
 		}
 	}
-	if _, err := (answerRequest{Action: "allow", Lifetime: "timed", For: "-1h"}).answer(); err == nil {
+	if _, err := (control.AnswerRequest{Action: "allow", Lifetime: "timed", For: "-1h"}).Verdict(); err == nil {
 		t.Error("negative duration accepted")
 	}
 }
@@ -114,7 +116,7 @@ func TestWriteQuestionsAndRules(t *testing.T) {
 		Connections: 2, Deadline: now.Add(20 * time.Second), Default: "deny"},
 		{ID: 4, UID: 1001, Port: 53, Proto: "udp", Connections: 1, Deadline: now.Add(-time.Second), Default: "reject"}}
 	writeQuestions(&b, qs, now)
-	writeRules(&b, []ruleView{{ID: 1, Line: "allow exe=/usr/bin/ssh port=22", Lifetime: "permanent", Hits: 5},
+	writeRules(&b, []control.Rule{{ID: 1, Line: "allow exe=/usr/bin/ssh port=22", Lifetime: "permanent", Hits: 5},
 		{ID: 2, Line: "deny exe=any", Lifetime: "timed", Until: now.Add(time.Hour)}}, now)
 	for _, want := range []string{"no connection is waiting", "alice", "/usr/bin/curl [42]", "2 connections, 20s then DENY",
 		"uid 1001", "(unknown process)", "0s then REJECT", "permanent", "5 hits", "1h0m0s left"} {

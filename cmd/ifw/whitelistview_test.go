@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // TestWriteWhitelistLabels: an entry that guards only against untrusted
 // evidence (the host's own network) is not listed under "Never blocked".
 func TestWriteWhitelistLabels(t *testing.T) {
-	var wl whitelistView
+	var wl control.Whitelist
 	raw := `{"file":"/etc/ifw/whitelist","entries":[{"text":"backup.example","prefixes":[],"line":1,"host":true,"error":"no such host"}],
 		"protected":[{"prefix":"192.0.2.1/32","why":"gateway","source":"route"},
 		{"prefix":"203.0.113.0/24","why":"own network","source":"eth0","untrusted_only":true}]}`

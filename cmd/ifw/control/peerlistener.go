@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"errors"
@@ -26,18 +26,6 @@ const (
 
 // errConnLimit is why a connection was refused at accept.
 var errConnLimit = errors.New("too many control socket connections")
-
-// connStats are the control socket's connection counters, for `ifw status`.
-type connStats struct {
-	Open      int `json:"open"`
-	Max       int `json:"max"`
-	MaxPerUID int `json:"max_per_uid"`
-	// Refused: connections closed at accept because the socket or their
-	// uid's share of it was full (or their credentials unreadable);
-	// RefusedByUID counts them for the first uids refused.
-	Refused      uint64            `json:"refused"`
-	RefusedByUID map[uint32]uint64 `json:"refused_by_uid,omitempty"`
-}
 
 // peerListener accepts control-socket connections, reads each one's
 // credentials (SO_PEERCRED) at once and closes it, with a short HTTP
@@ -151,10 +139,10 @@ func (l *peerListener) refuse(c *net.UnixConn, p peer, why error) {
 }
 
 // stats returns the connection counters.
-func (l *peerListener) stats() connStats {
+func (l *peerListener) stats() ConnStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st := connStats{Open: l.open, Max: l.max, MaxPerUID: l.maxPerUID, Refused: l.refused}
+	st := ConnStats{Open: l.open, Max: l.max, MaxPerUID: l.maxPerUID, Refused: l.refused}
 	if len(l.refusedBy) > 0 {
 		st.RefusedByUID = make(map[uint32]uint64, len(l.refusedBy))
 		for u, n := range l.refusedBy {

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"context"
@@ -35,50 +35,15 @@ const (
 	actByHandler = "by handler"
 )
 
-// routeActions is what each control route needs from a non-root peer. A
-// route missing here needs actManage.
-func routeActions() map[string]string {
-	return map[string]string{
-		"GET /v1/status":         actNone,
-		"GET /v1/blocks":         actNone,
-		"POST /v1/blocks":        actBlock,
-		"DELETE /v1/blocks":      actBlock,
-		"POST /v1/blocks/reload": actManage,
-		"GET /v1/whitelist":      actNone,
-		"POST /v1/whitelist":     actBlock,
-		"DELETE /v1/whitelist":   actBlock,
-		"GET /v1/queue":          actNone, // own questions only, see seesAll
-		"POST /v1/queue/{id}":    actByHandler,
-		"GET /v1/rules":          actNone, // rules that apply to the peer only, see seesAll
-		"POST /v1/rules":         actByHandler,
-		"DELETE /v1/rules/{id}":  actByHandler,
-		"GET /v1/events":         actNone, // the peer's own bubbles
-		"POST /v1/choices":       actByHandler,
-	}
-}
-
-// authority answers polkit checks: *polkit.Authority in the daemon.
-type authority interface {
+// Authority answers polkit checks: *polkit.Authority in the daemon.
+type Authority interface {
 	Check(ctx context.Context, s polkit.Subject, action string, interactive bool) (polkit.Result, error)
 }
 
 // gate asks polkit for what a non-root peer wants to do.
 type gate struct {
-	auth    authority // nil: nothing that needs an action is allowed to non-root peers
-	actions map[string]string
-	log     *slog.Logger
-}
-
-func newGate(log *slog.Logger) gate {
-	return gate{actions: routeActions(), log: log}
-}
-
-// routeAction is what route pattern needs.
-func (g gate) routeAction(pattern string) string {
-	if a, ok := g.actions[pattern]; ok {
-		return a
-	}
-	return actManage
+	auth Authority // nil: nothing that needs an action is allowed to non-root peers
+	log  *slog.Logger
 }
 
 // authzError is a refusal: the peer is not authorized for action.
@@ -111,7 +76,7 @@ func actionMeaning(action string) string {
 // require asks polkit for each action in turn (an agent may ask the
 // user for a password); root needs none. The error is an *httpError 403.
 func (g gate) require(r *http.Request, actions ...string) error {
-	p, _ := r.Context().Value(peerKey{}).(peer)
+	p := peerOf(r)
 	if p.uid == 0 {
 		return nil
 	}
@@ -130,7 +95,7 @@ func (g gate) require(r *http.Request, actions ...string) error {
 // ask polkit time to wait for a password dialog: the server's write
 // timeout would otherwise cut it off.
 func (g gate) awaitPrompt(w http.ResponseWriter, r *http.Request, need string) {
-	p, _ := r.Context().Value(peerKey{}).(peer)
+	p := peerOf(r)
 	if p.uid == 0 || need == actNone {
 		return
 	}
@@ -140,7 +105,7 @@ func (g gate) awaitPrompt(w http.ResponseWriter, r *http.Request, need string) {
 // may says whether the peer is authorized for action without being
 // asked anything (for what a listing shows); polkit unreachable is no.
 func (g gate) may(r *http.Request, action string) bool {
-	p, _ := r.Context().Value(peerKey{}).(peer)
+	p := peerOf(r)
 	return p.uid == 0 || g.check(r.Context(), p, action, false) == nil
 }
 

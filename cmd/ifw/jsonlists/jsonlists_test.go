@@ -1,4 +1,4 @@
-package main
+package jsonlists
 
 import (
 	"encoding/json"
@@ -36,7 +36,7 @@ type fillOuter struct {
 func TestListFiller(t *testing.T) {
 	in := &fillOuter{List: []fillInner{{}}, Ptr: &fillInner{}, ByName: map[string]fillInner{"a": {}},
 		Any: fillInner{}, Addr: netip.MustParseAddr("192.0.2.1")}
-	b, err := json.Marshal(newListFiller().fill(in))
+	b, err := json.Marshal(New().Fill(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,12 +47,12 @@ func TestListFiller(t *testing.T) {
 		t.Errorf("the original was changed: %+v", in)
 	}
 	for _, v := range []any{nil, []int(nil), map[string]int(nil), 3} {
-		b, _ := json.Marshal(newListFiller().fill(v))
+		b, _ := json.Marshal(New().Fill(v))
 		if want := map[string]bool{"null": true, "[]": true, "{}": true, "3": true}; !want[string(b)] {
 			t.Errorf("%#v: %s", v, b)
 		}
 	}
-	if b, _ := json.Marshal(newListFiller().fill([]int(nil))); string(b) != "[]" {
+	if b, _ := json.Marshal(New().Fill([]int(nil))); string(b) != "[]" {
 		t.Errorf("nil slice: %s", b)
 	}
 }

@@ -1,6 +1,8 @@
-package main
+package control
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/jsonlists"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,14 +31,46 @@ const (
 	controlMaxHeader     = 64 << 10
 )
 
-// controlServer is the daemon's HTTP+JSON API on a unix socket.
-type controlServer struct {
-	path  string
-	group string
-	auth  authorizer
-	gate  gate // polkit, for non-root peers (authz.go)
-	mux   *http.ServeMux
-	log   *slog.Logger
+// DefaultSocket is where the daemon listens, and its clients call,
+// unless told otherwise.
+const DefaultSocket = "/run/ifw/ifw.sock"
+
+// Config is what the server needs.
+type Config struct {
+	// Path is the socket's path; its directory must be writable by root
+	// only (checked at Run).
+	Path string
+	// Group may use the socket besides root (0660 root:Group); without
+	// such a group the socket is root's only.
+	Group string
+	// Authority answers polkit checks for non-root peers; nil: nothing
+	// that needs a polkit action is allowed to them.
+	Authority Authority
+	// MaxConns and MaxConnsPerUID bound the open connections (0: the
+	// defaults); root is never refused.
+	MaxConns, MaxConnsPerUID int
+}
+
+// Validate checks c without I/O.
+func (c Config) Validate() error {
+	if c.Path == "" {
+		return errors.New("control: no socket path")
+	}
+	if c.MaxConns < 0 || c.MaxConnsPerUID < 0 {
+		return errors.New("control: negative connection bounds")
+	}
+	return nil
+}
+
+// Server is the daemon's HTTP+JSON API on a unix socket.
+type Server struct {
+	path    string
+	group   string
+	backend Backend
+	auth    authorizer
+	gate    gate // polkit, for non-root peers (authz.go)
+	mux     *http.ServeMux
+	log     *slog.Logger
 	// Connection bounds (see peerListener) and the body read timeout;
 	// tests lower them.
 	maxConns, maxConnsPerUID int
@@ -46,34 +80,69 @@ type controlServer struct {
 	pl    *peerListener
 }
 
-func newControlServer(path, group string, log *slog.Logger) *controlServer {
-	return &controlServer{path: path, group: group, auth: newAuthorizer(group), gate: newGate(log), mux: http.NewServeMux(), log: log,
+// New makes the server of backend's API; nothing is opened until Run.
+func New(cfg Config, backend Backend, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := newServer(cfg.Path, cfg.Group, log)
+	s.backend = backend
+	s.gate.auth = cfg.Authority
+	if cfg.MaxConns > 0 {
+		s.maxConns = cfg.MaxConns
+	}
+	if cfg.MaxConnsPerUID > 0 {
+		s.maxConnsPerUID = cfg.MaxConnsPerUID
+	}
+	for _, rt := range s.routes() {
+		s.register(rt)
+	}
+	return s, nil
+}
+
+// newServer makes a server without routes.
+func newServer(path, group string, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{path: path, group: group, auth: newAuthorizer(group), gate: gate{log: log}, mux: http.NewServeMux(), log: log,
 		maxConns: defaultMaxConns, maxConnsPerUID: defaultMaxConnsPerUID, readTimeout: controlReadTimeout,
 		ready: make(chan struct{})}
 }
 
-// connStats returns the connection counters (zero before the socket is
+// Path is the socket's path.
+func (s *Server) Path() string { return s.path }
+
+// ConnStats returns the connection counters (zero before the socket is
 // listening).
-func (s *controlServer) connStats() connStats {
+func (s *Server) ConnStats() ConnStats {
 	select {
 	case <-s.ready:
 		return s.pl.stats()
 	default:
-		return connStats{Max: s.maxConns, MaxPerUID: s.maxConnsPerUID}
+		return ConnStats{Max: s.maxConns, MaxPerUID: s.maxConnsPerUID}
 	}
 }
 
+// register adds rt to the mux.
+func (s *Server) register(rt route) {
+	if rt.stream != nil {
+		s.stream(rt.pattern, rt.need, rt.stream)
+		return
+	}
+	s.handle(rt.pattern, rt.need, rt.handle)
+}
+
 // handle registers a JSON endpoint; f returns the value to encode.
-func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, error)) {
-	need := s.gate.routeAction(pattern)
+func (s *Server) handle(pattern, need string, f func(r *http.Request) (any, error)) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.auth.allow(r); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			writeJSON(w, http.StatusForbidden, errorBody(err.Error()))
 			return
 		}
 		s.gate.awaitPrompt(w, r, need)
 		if err := s.gate.require(r, need); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			writeJSON(w, http.StatusForbidden, errorBody(err.Error()))
 			return
 		}
 		v, err := f(r)
@@ -83,7 +152,7 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 			if errors.As(err, &he) {
 				code = he.code
 			}
-			writeJSON(w, code, map[string]string{"error": err.Error()})
+			writeJSON(w, code, errorBody(err.Error()))
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
@@ -94,41 +163,34 @@ func (s *controlServer) handle(pattern string, f func(r *http.Request) (any, err
 // after the same peer check as handle. The request, without a body, has
 // been read whole: the read timeout, meant for slow bodies, is lifted so
 // that it does not end the stream.
-func (s *controlServer) stream(pattern string, f func(http.ResponseWriter, *http.Request, peer)) {
-	need := s.gate.routeAction(pattern)
+func (s *Server) stream(pattern, need string, f func(http.ResponseWriter, *http.Request, peer)) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.auth.allow(r); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			writeJSON(w, http.StatusForbidden, errorBody(err.Error()))
 			return
 		}
 		if err := s.gate.require(r, need); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": err.Error()})
+			writeJSON(w, http.StatusForbidden, errorBody(err.Error()))
 			return
 		}
 		if r.ContentLength != 0 {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "a stream request has no body"})
+			writeJSON(w, http.StatusBadRequest, errorBody("a stream request has no body"))
 			return
 		}
 		if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			writeJSON(w, http.StatusInternalServerError, errorBody(err.Error()))
 			return
 		}
-		p, _ := r.Context().Value(peerKey{}).(peer)
-		f(w, r, p)
+		f(w, r, peerOf(r))
 	})
 }
 
-// httpError is an error with the status code the client should see.
-type httpError struct {
-	code int
-	err  error
+// apiError is the body of every error answer.
+type apiError struct {
+	Error string `json:"error"`
 }
 
-func (e *httpError) Error() string { return e.err.Error() }
-func (e *httpError) Unwrap() error { return e.err }
-
-// badRequest marks err as the client's mistake.
-func badRequest(err error) error { return &httpError{code: http.StatusBadRequest, err: err} }
+func errorBody(msg string) apiError { return apiError{Error: msg} }
 
 // decodeBody reads a JSON request body (at most 1 MiB) into v.
 func decodeBody(r *http.Request, v any) error {
@@ -145,11 +207,11 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(newListFiller().fill(v))
+	_ = enc.Encode(jsonlists.Fill(v))
 }
 
-// run listens until ctx ends, then removes the socket.
-func (s *controlServer) run(ctx context.Context) error {
+// Run listens until ctx ends, then removes the socket.
+func (s *Server) Run(ctx context.Context) error {
 	l, err := s.listen()
 	if err != nil {
 		return err
@@ -178,7 +240,7 @@ func (s *controlServer) run(ctx context.Context) error {
 // (0700) next to its path, given its owner and mode there, then renamed
 // into place. The directory it lives in must be one no other user can
 // write to, or the path could be swapped under the daemon.
-func (s *controlServer) listen() (*net.UnixListener, error) {
+func (s *Server) listen() (*net.UnixListener, error) {
 	dir := filepath.Dir(s.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
@@ -216,7 +278,7 @@ func (s *controlServer) listen() (*net.UnixListener, error) {
 
 // setOwner gives the socket at path (in the private directory) its group
 // and mode.
-func (s *controlServer) setOwner(path string) error {
+func (s *Server) setOwner(path string) error {
 	mode := os.FileMode(0o600)
 	if g, err := user.LookupGroup(s.group); err == nil {
 		gid, _ := strconv.Atoi(g.Gid)

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"net/http"
@@ -13,9 +13,9 @@ import (
 // user's (org.ifw.other-user, asked without prompting).
 
 // visibleQuestions filters qs for the request's peer.
-func (d *ifwd) visibleQuestions(r *http.Request, qs []verdict.Question) []verdict.Question {
-	p, _ := r.Context().Value(peerKey{}).(peer)
-	if p.uid == 0 || len(qs) == 0 || d.control.gate.seesAll(r) {
+func (s *Server) visibleQuestions(r *http.Request, qs []verdict.Question) []verdict.Question {
+	p := peerOf(r)
+	if p.uid == 0 || len(qs) == 0 || s.gate.seesAll(r) {
 		return qs
 	}
 	out := qs[:0:0]
@@ -28,9 +28,9 @@ func (d *ifwd) visibleQuestions(r *http.Request, qs []verdict.Question) []verdic
 }
 
 // visibleRules filters es for the request's peer.
-func (d *ifwd) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
-	p, _ := r.Context().Value(peerKey{}).(peer)
-	if p.uid == 0 || len(es) == 0 || d.control.gate.seesAll(r) {
+func (s *Server) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
+	p := peerOf(r)
+	if p.uid == 0 || len(es) == 0 || s.gate.seesAll(r) {
 		return es
 	}
 	out := es[:0:0]
@@ -45,12 +45,12 @@ func (d *ifwd) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
 // authorizeAnswer asks polkit for what answer a to question id needs; an
 // answer for another uid's question is marked as such once authorized.
 // An unknown question needs nothing here: Answer reports it.
-func (d *ifwd) authorizeAnswer(r *http.Request, o *outbound, id uint64, a *verdict.Answer) error {
-	for _, q := range o.mod.Questions() {
+func (s *Server) authorizeAnswer(r *http.Request, o Outbound, id uint64, a *verdict.Answer) error {
+	for _, q := range o.Questions() {
 		if q.ID != id {
 			continue
 		}
-		if err := d.control.gate.require(r, answerNeeds(a.By, q, a.Lifetime)...); err != nil {
+		if err := s.gate.require(r, answerNeeds(a.By, q, a.Lifetime)...); err != nil {
 			return err
 		}
 		a.ForOther = q.UID != a.By
@@ -61,11 +61,10 @@ func (d *ifwd) authorizeAnswer(r *http.Request, o *outbound, id uint64, a *verdi
 
 // authorizeDelete asks polkit for what deleting rule id needs: the same
 // as adding it. An unknown rule needs nothing here: DeleteRule reports it.
-func (d *ifwd) authorizeDelete(r *http.Request, o *outbound, id uint64) error {
-	p, _ := r.Context().Value(peerKey{}).(peer)
-	for _, e := range o.set.Entries() {
+func (s *Server) authorizeDelete(r *http.Request, o Outbound, id uint64) error {
+	for _, e := range o.Rules() {
 		if e.ID == id {
-			return d.control.gate.require(r, ruleNeeds(p.uid, e.Rule)...)
+			return s.gate.require(r, ruleNeeds(peerOf(r).uid, e.Rule)...)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"bufio"
@@ -38,11 +38,11 @@ func TestControlPeerCredentials(t *testing.T) {
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
 	path := filepath.Join(dir, "ifw.sock")
-	s := newControlServer(path, "ifw-no-such-group", slog.New(slog.DiscardHandler))
-	s.handle("GET /v1/ping", func(*http.Request) (any, error) { return map[string]string{"pong": "yes"}, nil })
+	s := newServer(path, "ifw-no-such-group", slog.New(slog.DiscardHandler))
+	s.handle("GET /v1/ping", actNone, func(*http.Request) (any, error) { return map[string]string{"pong": "yes"}, nil })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.run(ctx) }()
+	go func() { done <- s.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitSocket(t, path)
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
@@ -123,7 +123,7 @@ func TestControlSecondDaemon(t *testing.T) {
 // testControl starts a control server on a socket in a fresh directory
 // others can reach (0755), with the /v1/ping, POST /v1/echo and
 // GET /v1/tick routes; tweak may lower its bounds first.
-func testControl(t *testing.T, group string, tweak func(*controlServer)) (*controlServer, string) {
+func testControl(t *testing.T, group string, tweak func(*Server)) (*Server, string) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ifw-control-")
 	if err != nil {
@@ -133,19 +133,16 @@ func testControl(t *testing.T, group string, tweak func(*controlServer)) (*contr
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := newControlServer(filepath.Join(dir, "ifw.sock"), group, slog.New(slog.DiscardHandler))
-	for _, p := range []string{"GET /v1/ping", "POST /v1/echo", "GET /v1/tick"} {
-		s.gate.actions[p] = actNone // the test's routes: group membership is enough (authz.go)
-	}
+	s := newServer(filepath.Join(dir, "ifw.sock"), group, slog.New(slog.DiscardHandler))
 	if tweak != nil {
 		tweak(s)
 	}
-	s.handle("GET /v1/ping", func(*http.Request) (any, error) { return map[string]string{"pong": "yes"}, nil })
-	s.handle("POST /v1/echo", func(r *http.Request) (any, error) {
+	s.handle("GET /v1/ping", actNone, func(*http.Request) (any, error) { return map[string]string{"pong": "yes"}, nil })
+	s.handle("POST /v1/echo", actNone, func(r *http.Request) (any, error) {
 		var v map[string]string
 		return v, decodeBody(r, &v)
 	})
-	s.stream("GET /v1/tick", func(w http.ResponseWriter, r *http.Request, _ peer) {
+	s.stream("GET /v1/tick", actNone, func(w http.ResponseWriter, r *http.Request, _ peer) {
 		rc := http.NewResponseController(w)
 		io.WriteString(w, "one\n")
 		rc.Flush()
@@ -157,7 +154,7 @@ func testControl(t *testing.T, group string, tweak func(*controlServer)) (*contr
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.run(ctx) }()
+	go func() { done <- s.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -183,7 +180,7 @@ func ownGroup(t *testing.T) string {
 // trickles (here: stops) its body is cut off by the read timeout, instead
 // of holding a connection, a goroutine and its buffers for ever.
 func TestControlSlowBody(t *testing.T) {
-	s, _ := testControl(t, ownGroup(t), func(s *controlServer) { s.readTimeout = 200 * time.Millisecond })
+	s, _ := testControl(t, ownGroup(t), func(s *Server) { s.readTimeout = 200 * time.Millisecond })
 	c, err := net.Dial("unix", s.path)
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +192,7 @@ func TestControlSlowBody(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the server did not end the slow request: %v (read %q)", err, got)
 	}
-	if st := s.connStats(); st.Open != 0 {
+	if st := s.ConnStats(); st.Open != 0 {
 		t.Errorf("%d connections still open", st.Open)
 	}
 }
@@ -203,7 +200,7 @@ func TestControlSlowBody(t *testing.T) {
 // TestControlStreamOutlivesReadTimeout: the read timeout is for request
 // bodies; a stream (the applet's /v1/events) goes on long after it.
 func TestControlStreamOutlivesReadTimeout(t *testing.T) {
-	s, _ := testControl(t, ownGroup(t), func(s *controlServer) { s.readTimeout = 100 * time.Millisecond })
+	s, _ := testControl(t, ownGroup(t), func(s *Server) { s.readTimeout = 100 * time.Millisecond })
 	c, err := net.Dial("unix", s.path)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +245,7 @@ func TestControlSocketAppearsFinal(t *testing.T) {
 			if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_CREATE|unix.IN_MOVED_TO|unix.IN_ATTRIB); err != nil {
 				t.Fatal(err)
 			}
-			s := newControlServer(filepath.Join(dir, "ifw.sock"), w.group, slog.New(slog.DiscardHandler))
+			s := newServer(filepath.Join(dir, "ifw.sock"), w.group, slog.New(slog.DiscardHandler))
 			l, err := s.listen()
 			if err != nil {
 				t.Fatal(err)
@@ -323,7 +320,7 @@ func TestControlSocketDirUnsafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(open, 0o777)
-	s := newControlServer(filepath.Join(open, "ifw.sock"), "ifw-no-such-group", slog.New(slog.DiscardHandler))
+	s := newServer(filepath.Join(open, "ifw.sock"), "ifw-no-such-group", slog.New(slog.DiscardHandler))
 	if _, err := s.listen(); !errors.Is(err, errSocketDir) {
 		t.Errorf("world-writable directory: %v, want errSocketDir", err)
 	}
@@ -415,12 +412,12 @@ func count(lines []string, s string) int {
 }
 
 // waitConns waits until the socket's connection counters satisfy ok.
-func waitConns(t *testing.T, s *controlServer, what string, ok func(connStats) bool) {
+func waitConns(t *testing.T, s *Server, what string, ok func(ConnStats) bool) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
-	for !ok(s.connStats()) {
+	for !ok(s.ConnStats()) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %+v", what, s.connStats())
+			t.Fatalf("%s: %+v", what, s.ConnStats())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -436,11 +433,11 @@ func TestControlConnectionCaps(t *testing.T) {
 	if _, err := user.LookupGroup("nogroup"); err != nil {
 		t.Skip("skipped: no group nogroup")
 	}
-	s, dir := testControl(t, "nogroup", func(s *controlServer) {
+	s, dir := testControl(t, "nogroup", func(s *Server) {
 		s.maxConns, s.maxConnsPerUID, s.readTimeout = 12, 8, time.Hour
 	})
 	startFlooder(t, dir, floodUID, "slow", 20)
-	waitConns(t, s, "uid 65534 beyond its share", func(c connStats) bool {
+	waitConns(t, s, "uid 65534 beyond its share", func(c ConnStats) bool {
 		return c.Open == 8 && c.RefusedByUID[floodUID] == 12
 	})
 	honest, lines := startFlooder(t, dir, honestUID, "/v1/ping", 1)
@@ -448,9 +445,9 @@ func TestControlConnectionCaps(t *testing.T) {
 		t.Errorf("another user during the flood: %v, want status 200", lines)
 	}
 	honest.stop()
-	waitConns(t, s, "the other user gone", func(c connStats) bool { return c.Open == 8 })
+	waitConns(t, s, "the other user gone", func(c ConnStats) bool { return c.Open == 8 })
 	startFlooder(t, dir, otherUID, "slow", 20)
-	waitConns(t, s, "the socket full", func(c connStats) bool {
+	waitConns(t, s, "the socket full", func(c ConnStats) bool {
 		return c.Open == 12 && c.RefusedByUID[otherUID] == 16
 	})
 	if _, lines := startFlooder(t, dir, honestUID, "/v1/ping", 1); count(lines, "status 503") != 1 {
@@ -476,8 +473,8 @@ func TestControlEventsPerUID(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hub.Close()
-	s, dir := testControl(t, "nogroup", func(s *controlServer) {
-		s.stream("GET /v1/events", func(w http.ResponseWriter, r *http.Request, p peer) {
+	s, dir := testControl(t, "nogroup", func(s *Server) {
+		s.stream("GET /v1/events", actNone, func(w http.ResponseWriter, r *http.Request, p peer) {
 			notify.ServeEvents(w, r, hub, p.uid)
 		})
 	})
@@ -488,8 +485,8 @@ func TestControlEventsPerUID(t *testing.T) {
 	if _, lines := startFlooder(t, dir, honestUID, "/v1/events", 1); count(lines, "status 200") != 1 {
 		t.Errorf("another user's applet: %v, want status 200", lines)
 	}
-	if st := hub.Stats(); st.Refused == 0 || s.connStats().Refused == 0 {
-		t.Errorf("refusals not counted: hub %+v, socket %+v", st, s.connStats())
+	if st := hub.Stats(); st.Refused == 0 || s.ConnStats().Refused == 0 {
+		t.Errorf("refusals not counted: hub %+v, socket %+v", st, s.ConnStats())
 	}
 }
 
@@ -530,4 +527,9 @@ func TestHelperControlFlood(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
+}
+
+// controlGet fetches a test route with the package's client.
+func controlGet(socket, path string, v any) ([]byte, error) {
+	return nil, NewClient(socket).do(context.Background(), http.MethodGet, path, nil, v)
 }

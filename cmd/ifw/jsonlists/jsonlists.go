@@ -1,4 +1,4 @@
-package main
+package jsonlists
 
 import (
 	"encoding"
@@ -6,7 +6,7 @@ import (
 	"reflect"
 )
 
-// listFiller makes every list of a value encode as [] and every map as {}
+// Filler makes every list of a value encode as [] and every map as {}
 // when empty: encoding/json writes a nil slice or map as null, and scripts
 // reading `ifw status --json` or `ifw block list --json` should be able to
 // iterate every list without checking for null first. It works on copies:
@@ -14,19 +14,25 @@ import (
 //
 // Types that marshal themselves (json.Marshaler, encoding.TextMarshaler)
 // are left to their own methods.
-type listFiller struct {
+type Filler struct {
 	needs map[reflect.Type]bool // whether a type can hold a nil slice or map
 }
 
-func newListFiller() *listFiller { return &listFiller{needs: map[reflect.Type]bool{}} }
+// New returns a Filler; one Filler may be reused for many values of the
+// same types (it remembers which types hold lists), but not concurrently.
+func New() *Filler { return &Filler{needs: map[reflect.Type]bool{}} }
+
+// Fill returns v with its nil slices and maps made empty (a one-off
+// Filler).
+func Fill(v any) any { return New().Fill(v) }
 
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-// fill returns v with its nil slices and maps made empty.
-func (f *listFiller) fill(v any) any {
+// Fill returns v with its nil slices and maps made empty.
+func (f *Filler) Fill(v any) any {
 	if v == nil {
 		return v
 	}
@@ -42,7 +48,7 @@ func (f *listFiller) fill(v any) any {
 
 // need reports whether a value of t can hold a nil slice or map that
 // encoding/json would write.
-func (f *listFiller) need(t reflect.Type) bool {
+func (f *Filler) need(t reflect.Type) bool {
 	if n, ok := f.needs[t]; ok {
 		return n
 	}
@@ -69,7 +75,7 @@ func (f *listFiller) need(t reflect.Type) bool {
 
 // fillValue fills v in place; v is settable, and every slice, map and
 // pointee it reaches is copied before it is changed.
-func (f *listFiller) fillValue(v reflect.Value) {
+func (f *Filler) fillValue(v reflect.Value) {
 	t := v.Type()
 	if !f.need(t) {
 		return
@@ -106,7 +112,7 @@ func (f *listFiller) fillValue(v reflect.Value) {
 	}
 }
 
-func (f *listFiller) fillSlice(v reflect.Value) {
+func (f *Filler) fillSlice(v reflect.Value) {
 	t := v.Type()
 	switch {
 	case v.IsNil():
@@ -121,7 +127,7 @@ func (f *listFiller) fillSlice(v reflect.Value) {
 	}
 }
 
-func (f *listFiller) fillMap(v reflect.Value) {
+func (f *Filler) fillMap(v reflect.Value) {
 	t := v.Type()
 	switch {
 	case v.IsNil():

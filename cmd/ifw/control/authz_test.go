@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func TestGateRequire(t *testing.T) {
 		actAnswerOwn:      {Authorized: true},
 		actRulesPermanent: {Challenge: true},
 	}}
-	g := gate{auth: fa, actions: routeActions(), log: slog.New(slog.DiscardHandler)}
+	g := gate{auth: fa, log: slog.New(slog.DiscardHandler)}
 	if err := g.require(peerRequest(0), actManage, actOtherUser); err != nil || len(fa.checks) != 0 {
 		t.Errorf("root: %v, checks %v; want allowed without asking", err, fa.checks)
 	}
@@ -81,13 +81,25 @@ func TestGateRequire(t *testing.T) {
 
 // TestRouteActions: a route missing from the table needs the strongest
 // daemon action, never nothing.
-func TestRouteActions(t *testing.T) {
-	g := newGate(slog.New(slog.DiscardHandler))
-	if a := g.routeAction("POST /v1/new-thing"); a != actManage {
-		t.Errorf("undeclared route needs %q, want %q", a, actManage)
+// TestRouteTable: every route of the table declares a known need, has
+// exactly one handler, and appears once; the blocking routes need
+// org.ifw.block.
+func TestRouteTable(t *testing.T) {
+	s := newServer("/nonexistent/ifw.sock", "ifw-no-such-group", nil)
+	known := map[string]bool{actNone: true, actByHandler: true, actAnswerOwn: true, actRulesPermanent: true,
+		actOtherUser: true, actBlock: true, actManage: true}
+	seen := map[string]bool{}
+	for _, rt := range s.routes() {
+		if !known[rt.need] || (rt.handle == nil) == (rt.stream == nil) || seen[rt.pattern] {
+			t.Errorf("route %q: need %q, handle %v, stream %v, seen %v", rt.pattern, rt.need, rt.handle != nil, rt.stream != nil, seen[rt.pattern])
+		}
+		seen[rt.pattern] = true
+		if strings.HasSuffix(rt.pattern, " /v1/blocks") && !strings.HasPrefix(rt.pattern, "GET") && rt.need != actBlock {
+			t.Errorf("%s needs %q", rt.pattern, rt.need)
+		}
 	}
-	if a := g.routeAction("POST /v1/blocks"); a != actBlock {
-		t.Errorf("POST /v1/blocks needs %q", a)
+	if len(seen) != 15 {
+		t.Errorf("%d routes", len(seen))
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"context"
@@ -24,6 +24,13 @@ type peer struct {
 }
 
 type peerKey struct{}
+
+// peerOf is the request's peer (the zero peer, uid 0, never: a request
+// without credentials is refused by the authorizer first).
+func peerOf(r *http.Request) peer {
+	p, _ := r.Context().Value(peerKey{}).(peer)
+	return p
+}
 
 // peerContext stores the connection's peer credentials (SO_PEERCRED, read
 // at accept by peerListener) in its requests' context; it is the server's

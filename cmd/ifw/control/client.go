@@ -1,0 +1,213 @@
+package control
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/alerts"
+)
+
+// Bounds of the client: an answer's body, one event line, and how long
+// an answer's headers may take (an answer may wait for a polkit password
+// dialog).
+const (
+	maxAnswer       = 64 << 20
+	maxEventLine    = 4 << 20
+	clientHeaderMax = 3 * time.Minute
+	// baseURL: the host is ignored on a unix socket.
+	baseURL = "http://ifw"
+)
+
+// Client calls the daemon's control API over its socket. Every command
+// of the CLI and the applet use it; nothing else builds the API's paths.
+type Client struct {
+	socket string
+	http   *http.Client
+}
+
+// NewClient makes a client of the daemon listening on socket
+// (DefaultSocket if empty). Nothing is opened until a call.
+func NewClient(socket string) *Client {
+	if socket == "" {
+		socket = DefaultSocket
+	}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socket)
+		},
+		MaxIdleConns:          2,
+		IdleConnTimeout:       30 * time.Second,
+		ResponseHeaderTimeout: clientHeaderMax,
+	}
+	return &Client{socket: socket, http: &http.Client{Transport: tr}}
+}
+
+// Socket is the socket the client calls.
+func (c *Client) Socket() string { return c.socket }
+
+// Status is GET /v1/status.
+func (c *Client) Status(ctx context.Context) (*Status, error) {
+	var st Status
+	return &st, c.do(ctx, http.MethodGet, pathStatus, nil, &st)
+}
+
+// Blocks lists the active blocks.
+func (c *Client) Blocks(ctx context.Context) ([]block.Active, error) {
+	var list []block.Active
+	return list, c.do(ctx, http.MethodGet, pathBlocks, nil, &list)
+}
+
+// Block blocks an address or network.
+func (c *Client) Block(ctx context.Context, req BlockRequest) (alerts.Block, error) {
+	var b alerts.Block
+	return b, c.do(ctx, http.MethodPost, pathBlocks, req, &b)
+}
+
+// Unblock lifts the block of an address or network.
+func (c *Client) Unblock(ctx context.Context, prefix string) (Removed, error) {
+	var r Removed
+	return r, c.do(ctx, http.MethodDelete, pathBlocks+"?"+url.Values{"prefix": {prefix}}.Encode(), nil, &r)
+}
+
+// ReloadBlocks loads the bulk block lists again.
+func (c *Client) ReloadBlocks(ctx context.Context) (block.BulkStats, error) {
+	var st block.BulkStats
+	return st, c.do(ctx, http.MethodPost, pathBlocksReload, struct{}{}, &st)
+}
+
+// Whitelist is the whitelist file and the never-block list.
+func (c *Client) Whitelist(ctx context.Context) (*Whitelist, error) {
+	var wl Whitelist
+	return &wl, c.do(ctx, http.MethodGet, pathWhitelist, nil, &wl)
+}
+
+// WhitelistAdd adds a whitelist entry (lifting the blocks it covers).
+func (c *Client) WhitelistAdd(ctx context.Context, req WhitelistRequest) (*WhitelistAdded, error) {
+	var res WhitelistAdded
+	return &res, c.do(ctx, http.MethodPost, pathWhitelist, req, &res)
+}
+
+// WhitelistDel removes a whitelist entry.
+func (c *Client) WhitelistDel(ctx context.Context, entry string) (Removed, error) {
+	var r Removed
+	return r, c.do(ctx, http.MethodDelete, pathWhitelist+"?"+url.Values{"entry": {entry}}.Encode(), nil, &r)
+}
+
+// Queue lists the outbound questions the caller may see.
+func (c *Client) Queue(ctx context.Context) ([]verdict.Question, error) {
+	var qs []verdict.Question
+	return qs, c.do(ctx, http.MethodGet, pathQueue, nil, &qs)
+}
+
+// Answer answers question id.
+func (c *Client) Answer(ctx context.Context, id uint64, req AnswerRequest) (*Answered, error) {
+	var res Answered
+	return &res, c.do(ctx, http.MethodPost, pathQueue+"/"+strconv.FormatUint(id, 10), req, &res)
+}
+
+// Rules lists the outbound rules that apply to the caller.
+func (c *Client) Rules(ctx context.Context) ([]Rule, error) {
+	var rs []Rule
+	return rs, c.do(ctx, http.MethodGet, pathRules, nil, &rs)
+}
+
+// AddRule adds an outbound rule.
+func (c *Client) AddRule(ctx context.Context, req RuleRequest) (Rule, error) {
+	var r Rule
+	return r, c.do(ctx, http.MethodPost, pathRules, req, &r)
+}
+
+// DeleteRule deletes outbound rule id.
+func (c *Client) DeleteRule(ctx context.Context, id uint64) (Rule, error) {
+	var r Rule
+	return r, c.do(ctx, http.MethodDelete, pathRules+"/"+strconv.FormatUint(id, 10), nil, &r)
+}
+
+// Choose posts a click on a bubble.
+func (c *Client) Choose(ctx context.Context, req ChoiceRequest) (Choice, error) {
+	var ch Choice
+	return ch, c.do(ctx, http.MethodPost, pathChoices, req, &ch)
+}
+
+// Events streams the caller's bubbles: fn gets each event until the
+// stream ends, fails or ctx ends. connected reports whether the daemon
+// accepted the subscription.
+func (c *Client) Events(ctx context.Context, fn func(Event)) (connected bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+pathEvents, nil)
+	if err != nil {
+		return false, fmt.Errorf("events: %w", err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false, c.dialError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false, answerError(resp.StatusCode, resp.Body)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64<<10), maxEventLine)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var ev Event
+		if err := json.Unmarshal(line, &ev); err != nil {
+			return true, fmt.Errorf("events: bad line: %w", err)
+		}
+		fn(ev)
+	}
+	if err := sc.Err(); err != nil {
+		return true, fmt.Errorf("events: %w", err)
+	}
+	return true, fmt.Errorf("events: %w", io.EOF)
+}
+
+// do sends a request (body, when not nil, as JSON) and decodes the answer
+// into v.
+func (c *Client) do(ctx context.Context, method, path string, body, v any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, baseURL+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return c.dialError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return answerError(resp.StatusCode, resp.Body)
+	}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return fmt.Errorf("reading the daemon's answer: %w", err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("the daemon's answer: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,239 @@
+package control
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/procs"
+	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/whitelist"
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
+)
+
+// The wire types of the control API: what its routes take and answer.
+// The desktop's event stream carries the notify hub's own types, named
+// here so that a client needs this package only.
+type (
+	// Event is one line of GET /v1/events.
+	Event = notify.Event
+	// Question is the payload of a question event.
+	Question = notify.Question
+	// Choice is what POST /v1/choices accepted.
+	Choice = notify.Choice
+	// ChoiceRequest is the body of POST /v1/choices.
+	ChoiceRequest = notify.ChoiceRequest
+)
+
+// Status is what GET /v1/status returns and `ifw status` shows.
+type Status struct {
+	Host       string                        `json:"host"`
+	Config     string                        `json:"config"`
+	Started    time.Time                     `json:"started"`
+	UptimeSec  float64                       `json:"uptime_seconds"`
+	Collectors []CollectorStatus             `json:"collectors"`
+	Engine     signatures.Stats              `json:"engine"`
+	Signatures SignatureCounts               `json:"signatures"`
+	Pipeline   PipelineStatus                `json:"pipeline"`
+	Store      StoreStatus                   `json:"store"`
+	Actions    map[string]alerts.ActionStats `json:"actions"`
+	Attackers  []signatures.Attacker         `json:"attackers"`
+	Outbound   *OutboundStatus               `json:"outbound,omitempty"`
+	Blocking   *BlockingStatus               `json:"blocking,omitempty"`
+	Control    ControlStatus                 `json:"control"`
+}
+
+// StatusLimit bounds the attackers a status lists.
+const StatusLimit = 200
+
+// SignatureCounts is how many signatures the daemon runs, and how many
+// rules of its files it could not use.
+type SignatureCounts struct {
+	Rules          int `json:"rules"`
+	SkippedPayload int `json:"skipped_payload_rules"`
+	SkippedBad     int `json:"skipped_bad_lines"`
+}
+
+// CountSignatures counts s.
+func CountSignatures(s interface {
+	Len() int
+	SkipCounts() (payload, bad int)
+}) SignatureCounts {
+	p, b := s.SkipCounts()
+	return SignatureCounts{Rules: s.Len(), SkippedPayload: p, SkippedBad: b}
+}
+
+func (c SignatureCounts) String() string {
+	return fmt.Sprintf("%d signatures; skipped %d payload rules, %d bad lines", c.Rules, c.SkippedPayload, c.SkippedBad)
+}
+
+// ControlStatus is the control socket's part of the status: its
+// connections and applet subscriptions, with what was refused for lack
+// of room.
+type ControlStatus struct {
+	Connections ConnStats        `json:"connections"`
+	Applets     *notify.HubStats `json:"applets,omitempty"`
+}
+
+// ConnStats are the control socket's connection counters.
+type ConnStats struct {
+	Open      int `json:"open"`
+	Max       int `json:"max"`
+	MaxPerUID int `json:"max_per_uid"`
+	// Refused: connections closed at accept because the socket or their
+	// uid's share of it was full (or their credentials unreadable);
+	// RefusedByUID counts them for the first uids refused.
+	Refused      uint64            `json:"refused"`
+	RefusedByUID map[uint32]uint64 `json:"refused_by_uid,omitempty"`
+}
+
+// BlockingStatus is the blocking module's part of the status: active
+// blocks, and what keeping the kernel and the store in agreement did
+// since the start (blocks put back after vanishing from the kernel…).
+type BlockingStatus struct {
+	Active int             `json:"active"`
+	Totals block.SyncStats `json:"since_start"`
+	// Lifted counts the blocks lifted since the start because the
+	// never-block list came to cover them (a network change, a reload,
+	// ifw whitelist add).
+	Lifted int64                `json:"lifted_by_never_block"`
+	Watch  whitelist.WatchStats `json:"never_block_watch"`
+}
+
+// OutboundStatus is the outbound module's part of the status.
+type OutboundStatus struct {
+	verdict.Stats
+	// RuleLatency: packet read → verdict given, for connections a rule
+	// decided.
+	RuleLatency *LatencySummary `json:"rule_latency,omitempty"`
+	// Attribution: how connections were traced to their processes.
+	Attribution procs.Stats `json:"attribution"`
+}
+
+// LatencySummary sums up recent latencies.
+type LatencySummary struct {
+	Samples int     `json:"samples"`
+	P50ms   float64 `json:"p50_ms"`
+	P99ms   float64 `json:"p99_ms"`
+	MaxMs   float64 `json:"max_ms"`
+}
+
+// CollectorStatus is one collector's part of the status.
+type CollectorStatus struct {
+	Name    string                `json:"name"`
+	Type    string                `json:"type"`
+	Stats   sources.StatsSnapshot `json:"stats"`
+	Latency *LatencySummary       `json:"alert_latency,omitempty"`
+}
+
+// PipelineStatus counts what went from the collectors to the store.
+type PipelineStatus struct {
+	Observed    uint64 `json:"packets_observed"`
+	Detections  uint64 `json:"detections"`
+	Throttled   uint64 `json:"detections_not_stored"`
+	Stored      uint64 `json:"alerts_stored"`
+	StoreFailed uint64 `json:"alerts_failed"`
+	Queued      int    `json:"packets_queued"`
+}
+
+// StoreStatus is the alert store's part of the status.
+type StoreStatus struct {
+	Path           string `json:"path"`
+	Degraded       bool   `json:"degraded"`
+	Unstored       int    `json:"alerts_waiting"`
+	Dropped        uint64 `json:"alerts_given_up"`
+	LastError      string `json:"last_error,omitempty"`
+	CorruptMovedTo string `json:"corrupt_database_moved_to,omitempty"`
+}
+
+// BlockRequest is POST /v1/blocks.
+type BlockRequest struct {
+	Prefix string `json:"prefix"`
+	For    string `json:"for,omitempty"` // a duration, "forever", or empty for the policy's
+	Reason string `json:"reason,omitempty"`
+}
+
+// Removed is what a DELETE did.
+type Removed struct {
+	Removed string `json:"removed"`
+}
+
+// WhitelistRequest is POST /v1/whitelist.
+type WhitelistRequest struct {
+	Entry   string `json:"entry"`
+	Comment string `json:"comment,omitempty"`
+	// AllowUnresolved keeps a host name that does not resolve (with a
+	// warning) instead of refusing it.
+	AllowUnresolved bool `json:"allow_unresolved,omitempty"`
+}
+
+// Whitelist is GET /v1/whitelist: the file's entries and the whole
+// never-block list.
+type Whitelist struct {
+	File      string                `json:"file"`
+	Entries   []whitelist.Entry     `json:"entries"`
+	Protected []whitelist.Protected `json:"protected"`
+}
+
+// WhitelistAdded is what POST /v1/whitelist did.
+type WhitelistAdded struct {
+	Added    string         `json:"added"`
+	File     string         `json:"file"`
+	Prefixes []netip.Prefix `json:"prefixes"` // what it protects now
+	// Warning: a host name kept without addresses (--allow-unresolved).
+	Warning string `json:"warning,omitempty"`
+	// Unblocked lists the active blocks lifted because the never-block
+	// list now covers them.
+	Unblocked []netip.Prefix `json:"unblocked"`
+}
+
+// AnswerRequest is POST /v1/queue/{id}.
+type AnswerRequest struct {
+	Action   string `json:"action"`             // allow, deny, reject
+	Lifetime string `json:"lifetime,omitempty"` // once (default), session, timed, permanent
+	For      string `json:"for,omitempty"`      // timed: a duration
+}
+
+// Answered is what an answer did.
+type Answered struct {
+	Question verdict.Question `json:"question"`
+	Rule     *Rule            `json:"rule,omitempty"`
+}
+
+// RuleRequest is POST /v1/rules: a rule line as in the rules file.
+type RuleRequest struct {
+	Line     string `json:"line"`
+	Lifetime string `json:"lifetime,omitempty"` // permanent (default), session, once, timed
+	For      string `json:"for,omitempty"`
+}
+
+// Rule is an outbound rule as the API shows it.
+type Rule struct {
+	ID       uint64    `json:"id"`
+	Line     string    `json:"line"`
+	Action   string    `json:"action"`
+	Lifetime string    `json:"lifetime"`
+	Until    time.Time `json:"until,omitzero"`
+	Hits     uint64    `json:"hits"`
+	LastUsed time.Time `json:"last_used,omitzero"`
+	Created  time.Time `json:"created,omitzero"`
+}
+
+// RuleOf is e as the API shows it.
+func RuleOf(e rules.Entry) Rule {
+	return Rule{ID: e.ID, Line: e.String(), Action: e.Action.String(), Lifetime: e.Lifetime.String(),
+		Until: e.Until, Hits: e.Hits, LastUsed: e.LastUsed, Created: e.Created}
+}
+
+func rulesOf(es []rules.Entry) []Rule {
+	out := make([]Rule, 0, len(es))
+	for _, e := range es {
+		out = append(out, RuleOf(e))
+	}
+	return out
+}
