@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // The benchmarks need root, like the system tests: each runs in a
@@ -19,7 +20,7 @@ func addr4(i int) netip.Prefix {
 
 // BenchmarkAdd: one entry into a block set with a timeout (netlink Handle).
 func BenchmarkAdd(b *testing.B) {
-	_, path := testNS(b)
+	path := testenv.NewNetNS(b, "blk").Path()
 	s := openSetsIn(b, SetsConfig{}, path)
 	b.ResetTimer()
 	for i := range b.N {
@@ -32,7 +33,7 @@ func BenchmarkAdd(b *testing.B) {
 // BenchmarkBlock: the whole Block (guard, repeat count, record in SQLite,
 // kernel add), with latency percentiles.
 func BenchmarkBlock(b *testing.B) {
-	_, path := testNS(b)
+	path := testenv.NewNetNS(b, "blk").Path()
 	r := newRealRig(b, path, dbIn(b), Config{})
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
@@ -59,7 +60,7 @@ func BenchmarkBulk100k(b *testing.B) {
 		list[i] = addr4(i)
 	}
 	b.Run("batch-swap", func(b *testing.B) {
-		_, path := testNS(b)
+		path := testenv.NewNetNS(b, "blk").Path()
 		s := openSetsIn(b, SetsConfig{}, path)
 		b.ResetTimer()
 		for range b.N {
@@ -69,7 +70,7 @@ func BenchmarkBulk100k(b *testing.B) {
 		}
 	})
 	b.Run("netlink-loop", func(b *testing.B) {
-		_, path := testNS(b)
+		path := testenv.NewNetNS(b, "blk").Path()
 		s := openSetsIn(b, SetsConfig{}, path)
 		b.ResetTimer()
 		for range b.N {
@@ -89,7 +90,7 @@ func BenchmarkBulk100k(b *testing.B) {
 
 // BenchmarkList: a dump of 10,000 block entries (what Sync reads).
 func BenchmarkList(b *testing.B) {
-	_, path := testNS(b)
+	path := testenv.NewNetNS(b, "blk").Path()
 	s := openSetsIn(b, SetsConfig{}, path)
 	for i := range 10000 {
 		if err := s.Add(addr4(i), time.Hour); err != nil {

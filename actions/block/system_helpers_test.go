@@ -2,14 +2,9 @@ package block
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/netip"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,47 +14,8 @@ import (
 )
 
 // The system tests run against the real kernel, each in a network
-// namespace of its own: they need root and ip (Debian: iproute2). The
+// namespace of its own (testenv.NewNetNS): they need root and ip. The
 // host's own ipsets are never touched.
-
-// requireSystem skips (fails under CI=true) when the test cannot run.
-func requireSystem(t testing.TB) {
-	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "needs root"
-	} else if _, err := exec.LookPath("ip"); err != nil {
-		why = "needs ip (Debian: iproute2)"
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
-// testNS makes a network namespace, removed when the test ends (also when
-// it fails), and returns its name and path.
-func testNS(t testing.TB) (name, path string) {
-	t.Helper()
-	requireSystem(t)
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	name = "ifwblk-" + hex.EncodeToString(rnd[:])
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	run(t, "ip", "netns", "add", name)
-	run(t, "ip", "netns", "exec", name, "ip", "link", "set", "lo", "up")
-	return name, "/var/run/netns/" + name
-}
-
-func run(t testing.TB, argv ...string) {
-	t.Helper()
-	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-	}
-}
 
 // nsHandle is a netlink handle in the namespace at path, for what the
 // tests do behind the package's back.

@@ -13,13 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ifw/ifw/alerts"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 func TestSystemEnsure(t *testing.T) {
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	s, err := OpenSets(SetsConfig{NetNS: path, MaxElem: 1000}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +58,7 @@ func TestSystemEnsureMismatch(t *testing.T) {
 		{"timeout", "hash:net", netlink.IpsetCreateOptions{Family: unix.AF_INET}, "it has no timeout support"},
 	}
 	for _, tt := range tests {
-		_, path := testNS(t)
+		path := testenv.NewNetNS(t, "blk").Path()
 		if err := nsHandle(t, path).IpsetCreate(DefaultBlock4, tt.typ, tt.opts); err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +79,7 @@ func TestSystemEnsureMismatch(t *testing.T) {
 // kernel drops it and Sync closes its record as expired; IPv4 and IPv6.
 func TestSystemTimedBlock(t *testing.T) {
 	ctx := context.Background()
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	r := newRealRig(t, path, dbIn(t), Config{})
 	v4, v6 := pfx("198.51.100.7/32"), pfx("2001:db8::/64")
 	for _, p := range []netip.Prefix{v4, v6} {
@@ -118,18 +120,14 @@ func TestSystemTimedBlock(t *testing.T) {
 // connect to a closed port is refused while packets pass and times out
 // while they are dropped.
 func TestSystemDrops(t *testing.T) {
-	for _, tool := range []string{"iptables", "nc"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skip("needs " + tool + " (Debian: iptables, netcat-openbsd)")
-		}
-	}
+	testenv.Tool(t, "iptables", "nc")
 	ctx := context.Background()
-	name, path := testNS(t)
-	r := newRealRig(t, path, dbIn(t), Config{})
-	run(t, "ip", "netns", "exec", name, "ip", "addr", "add", "198.51.100.7/32", "dev", "lo")
-	run(t, "ip", "netns", "exec", name, "iptables", "-I", "INPUT", "-m", "set", "--match-set", DefaultBlock4, "src", "-j", "DROP")
+	ns := testenv.NewNetNS(t, "blk")
+	r := newRealRig(t, ns.Path(), dbIn(t), Config{})
+	ns.Run(t, "ip", "addr", "add", "198.51.100.7/32", "dev", "lo")
+	ns.Run(t, "iptables", "-I", "INPUT", "-m", "set", "--match-set", DefaultBlock4, "src", "-j", "DROP")
 	passes := func() bool {
-		out, _ := exec.Command("ip", "netns", "exec", name, "nc", "-v", "-z", "-w1", "-s", "198.51.100.7", "198.51.100.7", "9").CombinedOutput()
+		out, _ := exec.Command("ip", "netns", "exec", ns.Name, "nc", "-v", "-z", "-w1", "-s", "198.51.100.7", "198.51.100.7", "9").CombinedOutput()
 		return strings.Contains(string(out), "refused")
 	}
 	if !passes() {
@@ -151,7 +149,7 @@ func TestSystemDrops(t *testing.T) {
 // new daemon restores the blocks still due with their remaining time.
 func TestSystemRestore(t *testing.T) {
 	ctx := context.Background()
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	db := dbIn(t)
 	hour, perm, short, stray := pfx("198.51.100.1/32"), pfx("2001:db8:1::/48"), pfx("198.51.100.2/32"), pfx("203.0.113.0/24")
 	func() {
@@ -191,7 +189,7 @@ func TestSystemRestore(t *testing.T) {
 // missing entry is ErrNotInSet.
 func TestSystemKernelErrors(t *testing.T) {
 	ctx := context.Background()
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	sets := openSetsIn(t, SetsConfig{MaxElem: 4, BulkMaxElem: 5}, path)
 	store := openStore(t, dbIn(t))
 	b, err := New(Config{}, sets, store, &fakeGuard{}, nil)
@@ -240,7 +238,7 @@ func TestSystemKernelErrors(t *testing.T) {
 // replaces them whole.
 func TestSystemBulk(t *testing.T) {
 	ctx := context.Background()
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	r := newRealRig(t, path, dbIn(t), Config{})
 	dir := t.TempDir()
 	big := writeList(t, filepath.Join(dir, "big.list"), 100000, 2000)
@@ -302,7 +300,7 @@ func checkBulk(t testing.TB, s *Sets, n4, n6 int) {
 // asserted: a loaded machine pauses (bench_test.go measures).
 func TestSystemBlockLatency(t *testing.T) {
 	ctx := context.Background()
-	_, path := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
 	r := newRealRig(t, path, dbIn(t), Config{})
 	lat := make([]time.Duration, 0, 1000)
 	for i := range 1000 {
@@ -328,8 +326,8 @@ func TestSystemBlockLatency(t *testing.T) {
 // the same namespace names the holder's PID; another namespace's sets of
 // the same names are free; Release frees them.
 func TestSystemSetsLock(t *testing.T) {
-	_, path := testNS(t)
-	_, other := testNS(t)
+	path := testenv.NewNetNS(t, "blk").Path()
+	other := testenv.NewNetNS(t, "blk").Path()
 	open := func(ns string) *Sets {
 		s, err := OpenSets(SetsConfig{NetNS: ns}, nil)
 		if err != nil {
