@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,7 +126,7 @@ func TestSystemDrops(t *testing.T) {
 	ns.Run(t, "ip", "addr", "add", "198.51.100.7/32", "dev", "lo")
 	ns.Run(t, "iptables", "-I", "INPUT", "-m", "set", "--match-set", DefaultBlock4, "src", "-j", "DROP")
 	passes := func() bool {
-		out, _ := exec.Command("ip", "netns", "exec", ns.Name, "nc", "-v", "-z", "-w1", "-s", "198.51.100.7", "198.51.100.7", "9").CombinedOutput()
+		out, _ := ns.Command("nc", "-v", "-z", "-w1", "-s", "198.51.100.7", "198.51.100.7", "9").CombinedOutput()
 		return strings.Contains(string(out), "refused")
 	}
 	if !passes() {

@@ -2,69 +2,33 @@ package firewall
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // The tests in this file run the real iptables and ip6tables (nft and
 // legacy, whichever are installed) in a network namespace of their own:
-// they need root, ip, ipset and iptables (Debian: iproute2, ipset,
-// iptables). They never touch the host's firewall.
+// they need root, ip, ipset and iptables. They never touch the host's
+// firewall.
 
-func requireSystem(t *testing.T, tools ...string) {
+// testNS makes a network namespace for the test (testenv.NewNetNS) and
+// returns a Runner that runs commands inside it.
+func testNS(t *testing.T) (*testenv.NetNS, Runner) {
 	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "needs root"
-	}
-	for _, tool := range append([]string{"ip", "ipset"}, tools...) {
-		if _, err := exec.LookPath(tool); err != nil && why == "" {
-			why = "needs " + tool + " (Debian: iproute2, ipset, iptables)"
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
-// testNS makes a network namespace, removed when the test ends, also when
-// it fails, and returns a Runner that runs commands inside it.
-func testNS(t *testing.T) (string, Runner) {
-	t.Helper()
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	name := "ifwfw-" + hex.EncodeToString(rnd[:])
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	mustRun(t, "ip", "netns", "add", name)
-	run := func(ctx context.Context, argv []string) (Result, error) {
-		return Exec(ctx, append([]string{"ip", "netns", "exec", name}, argv...))
-	}
-	return name, run
-}
-
-func mustRun(t *testing.T, argv ...string) string {
-	t.Helper()
-	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-	}
-	return string(out)
+	ns := testenv.NewNetNS(t, "fw")
+	run := func(ctx context.Context, argv []string) (Result, error) { return Exec(ctx, ns.Cmd(argv...)) }
+	return ns, run
 }
 
 // save lists a family's filter table in the namespace.
-func save(t *testing.T, ns, tool string) string {
+func save(t *testing.T, ns *testenv.NetNS, tool string) string {
 	t.Helper()
-	cmd := exec.Command("ip", "netns", "exec", ns, tool, "-w", "-S")
+	cmd := ns.Command(tool, "-w", "-S")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("%s -S: %v", tool, err)
@@ -129,12 +93,12 @@ func TestSystemApplyRemove(t *testing.T) {
 					}
 				}
 			}
-			requireSystem(t, b.tools...)
+			testenv.Tool(t, append([]string{"ipset"}, b.tools...)...)
 			tested++
 			systemApplyRemove(t, b.backend, b.tools)
 		})
 	}
-	if tested == 0 && os.Getenv("CI") == "true" {
+	if tested == 0 && testenv.CI() {
 		t.Fatal("no iptables backend tested")
 	}
 }
@@ -180,21 +144,21 @@ func systemApplyRemove(t *testing.T, backend Backend, tools []string) {
 }
 
 // prepareNS creates the sets and the admin's firewall in the namespace.
-func prepareNS(t *testing.T, ns string, tools []string) {
+func prepareNS(t *testing.T, ns *testenv.NetNS, tools []string) {
 	t.Helper()
 	for _, set := range []string{"ifw-block4 hash:net", "ifw-bulk4 hash:net", "ifw-block6 hash:net family inet6", "ifw-bulk6 hash:net family inet6"} {
-		mustRun(t, append([]string{"ip", "netns", "exec", ns, "ipset", "create"}, append(strings.Fields(set), "timeout", "0")...)...)
+		ns.Run(t, append([]string{"ipset", "create"}, append(strings.Fields(set), "timeout", "0")...)...)
 	}
 	for _, tool := range tools {
 		for _, l := range admin {
-			mustRun(t, append([]string{"ip", "netns", "exec", ns, tool, "-w"}, strings.Fields(l)...)...)
+			ns.Run(t, append([]string{tool, "-w"}, strings.Fields(l)...)...)
 		}
 	}
 }
 
 // applyTwice applies cfg, checks the tables hold exactly the planned
 // rules, and applies again: nothing may change.
-func applyTwice(t *testing.T, ns string, tools []string, run Runner, cfg Config, nflog bool) {
+func applyTwice(t *testing.T, ns *testenv.NetNS, tools []string, run Runner, cfg Config, nflog bool) {
 	t.Helper()
 	rep, err := Apply(context.Background(), cfg, run)
 	if err != nil {

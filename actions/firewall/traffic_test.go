@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestSystemTraffic drives packets through the rules Apply made: from a
@@ -17,9 +19,9 @@ import (
 // first. Logging is NFLOG to a group nobody reads, so nothing reaches the
 // shared kernel log.
 func TestSystemTraffic(t *testing.T) {
-	requireSystem(t, "iptables", "ip6tables", "bash", "timeout")
+	testenv.Tool(t, "ipset", "iptables", "ip6tables", "bash", "timeout")
 	ns, run := testNS(t)
-	peer, _ := testNS(t)
+	peer := testenv.NewNetNS(t, "fw")
 	vethPair(t, ns, peer)
 	if _, err := Apply(context.Background(), Config{Log: LogConfig{Target: LogNFLOG, Group: 4242}}, run); err != nil {
 		t.Fatal(err)
@@ -31,16 +33,16 @@ func TestSystemTraffic(t *testing.T) {
 		if !answered(t, peer, c.addr) {
 			t.Fatalf("%s: no answer before the block", c.tool)
 		}
-		udp := nsCmd(peer, "bash", "-c", "echo x > /dev/udp/"+c.addr+"/9")
-		mustRun(t, udp...)
+		udp := []string{"bash", "-c", "echo x > /dev/udp/" + c.addr + "/9"}
+		peer.Run(t, udp...)
 		if n := logCount(t, ns, c.tool); n != 1 {
 			t.Errorf("%s: IFW-LOG saw %d packets of the dropped UDP probe, want 1", c.tool, n)
 		}
-		mustRun(t, nsCmd(ns, "ipset", "add", c.set, c.peerAddr)...)
+		ns.Run(t, "ipset", "add", c.set, c.peerAddr)
 		if answered(t, peer, c.addr) {
 			t.Errorf("%s: a blocked address got an answer", c.tool)
 		}
-		mustRun(t, udp...)
+		peer.Run(t, udp...)
 		if n := logCount(t, ns, c.tool); n != 1 {
 			t.Errorf("%s: IFW-LOG saw a blocked address's packet (%d packets)", c.tool, n)
 		}
@@ -49,9 +51,9 @@ func TestSystemTraffic(t *testing.T) {
 
 // answered tries a TCP connection to port 7 of addr: refused means the
 // SYN got through and was answered, a timeout that it was dropped.
-func answered(t *testing.T, ns, addr string) bool {
+func answered(t *testing.T, ns *testenv.NetNS, addr string) bool {
 	t.Helper()
-	out, err := exec.Command("ip", "netns", "exec", ns, "timeout", "1", "bash", "-c", "exec 3<>/dev/tcp/"+addr+"/7").CombinedOutput()
+	out, err := ns.Command("timeout", "1", "bash", "-c", "exec 3<>/dev/tcp/"+addr+"/7").CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
 		t.Fatalf("connect to %s: %v %s", addr, err, out)
@@ -62,9 +64,9 @@ func answered(t *testing.T, ns, addr string) bool {
 var counterRE = regexp.MustCompile(`(?m)^\s*(\d+)\s+\d+\s+NFLOG`)
 
 // logCount is the packet counter of the IFW-LOG rule.
-func logCount(t *testing.T, ns, tool string) int {
+func logCount(t *testing.T, ns *testenv.NetNS, tool string) int {
 	t.Helper()
-	out := mustRun(t, "ip", "netns", "exec", ns, tool, "-w", "-L", LogChain, "-v", "-x", "-n")
+	out := ns.Run(t, tool, "-w", "-L", LogChain, "-v", "-x", "-n")
 	m := counterRE.FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no NFLOG rule in\n%s", out)
@@ -76,31 +78,25 @@ func logCount(t *testing.T, ns, tool string) int {
 // vethPair links the namespaces (198.51.100.1-2/24, 2001:db8:f::1-2/64),
 // creates the block sets in ns and a firewall that drops by default and
 // accepts TCP port 7.
-func vethPair(t *testing.T, ns, peer string) {
+func vethPair(t *testing.T, ns, peer *testenv.NetNS) {
 	t.Helper()
-	mustRun(t, "ip", "link", "add", "ifwfw0", "netns", ns, "type", "veth", "peer", "name", "ifwfw1", "netns", peer)
-	for _, c := range [][]string{
-		nsCmd(ns, "ip", "addr", "add", "198.51.100.1/24", "dev", "ifwfw0"),
-		nsCmd(ns, "ip", "addr", "add", "2001:db8:f::1/64", "dev", "ifwfw0", "nodad"),
-		nsCmd(peer, "ip", "addr", "add", "198.51.100.2/24", "dev", "ifwfw1"),
-		nsCmd(peer, "ip", "addr", "add", "2001:db8:f::2/64", "dev", "ifwfw1", "nodad"),
-		nsCmd(ns, "ip", "link", "set", "ifwfw0", "up"), nsCmd(peer, "ip", "link", "set", "ifwfw1", "up"),
-		nsCmd(ns, "ipset", "create", "ifw-block4", "hash:net", "timeout", "0"),
-		nsCmd(ns, "ipset", "create", "ifw-block6", "hash:net", "family", "inet6", "timeout", "0"),
+	testenv.Veth(t, ns, "ifwfw0", peer, "ifwfw1")
+	for _, c := range []struct {
+		ns   *testenv.NetNS
+		argv string
+	}{
+		{ns, "ip addr add 198.51.100.1/24 dev ifwfw0"}, {ns, "ip addr add 2001:db8:f::1/64 dev ifwfw0 nodad"},
+		{peer, "ip addr add 198.51.100.2/24 dev ifwfw1"}, {peer, "ip addr add 2001:db8:f::2/64 dev ifwfw1 nodad"},
+		{ns, "ipset create ifw-block4 hash:net timeout 0"}, {ns, "ipset create ifw-block6 hash:net family inet6 timeout 0"},
 	} {
-		mustRun(t, c...)
+		c.ns.Run(t, strings.Fields(c.argv)...)
 	}
 	for _, tool := range []string{"iptables", "ip6tables"} {
 		for _, l := range []string{"-P INPUT DROP", "-A INPUT -i lo -j ACCEPT", "-A INPUT -p tcp --dport 7 -j ACCEPT",
 			"-A INPUT -p ipv6-icmp -j ACCEPT"} { // neighbour discovery (a no-op rule for IPv4)
-			mustRun(t, nsCmd(ns, append([]string{tool, "-w"}, strings.Fields(l)...)...)...)
+			ns.Run(t, append([]string{tool, "-w"}, strings.Fields(l)...)...)
 		}
 	}
-}
-
-// nsCmd is argv run inside a namespace.
-func nsCmd(ns string, argv ...string) []string {
-	return append([]string{"ip", "netns", "exec", ns}, argv...)
 }
 
 // TestSystemRejectMark sends marked packets through the reject rules of
@@ -110,19 +106,18 @@ func nsCmd(ns string, argv ...string) []string {
 // datagram the ICMP rule; the unmarked SYN to port 9 passes both, and the
 // NFQUEUE rule too: loopback traffic is never queued.
 func TestSystemRejectMark(t *testing.T) {
-	requireSystem(t, "iptables", "ip6tables", "bash", "timeout")
+	testenv.Tool(t, "ipset", "iptables", "ip6tables", "bash", "timeout")
 	ns, run := testNS(t)
-	mustRun(t, nsCmd(ns, "ip", "link", "set", "lo", "up")...)
-	mustRun(t, nsCmd(ns, "ipset", "create", DefaultSet4, "hash:net")...)
-	mustRun(t, nsCmd(ns, "ipset", "create", DefaultSet6, "hash:net", "family", "inet6")...)
+	ns.Run(t, "ipset", "create", DefaultSet4, "hash:net")
+	ns.Run(t, "ipset", "create", DefaultSet6, "hash:net", "family", "inet6")
 	cfg := Config{Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{Num: 7, Bypass: true, RejectMark: DefaultRejectMark}}
 	if _, err := Apply(context.Background(), cfg, run); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ tool, addr string }{{"iptables", "127.0.0.1"}, {"ip6tables", "::1"}} {
 		for _, proto := range []string{"tcp", "udp"} {
-			mustRun(t, nsCmd(ns, c.tool, "-w", "-t", "mangle", "-A", "OUTPUT", "-p", proto, "--dport", "8",
-				"-j", "MARK", "--set-xmark", "0x10000000/0x10000000")...)
+			ns.Run(t, c.tool, "-w", "-t", "mangle", "-A", "OUTPUT", "-p", proto, "--dport", "8",
+				"-j", "MARK", "--set-xmark", "0x10000000/0x10000000")
 		}
 		if out := try(ns, "exec 3<>/dev/tcp/"+c.addr+"/8"); !strings.Contains(out, "refused") {
 			t.Errorf("%s: marked SYN: %q, want the connection refused", c.tool, out)
@@ -140,15 +135,15 @@ func TestSystemRejectMark(t *testing.T) {
 
 // try runs a bash command in ns for at most a second and returns what it
 // said.
-func try(ns, script string) string {
-	out, _ := exec.Command("ip", "netns", "exec", ns, "timeout", "1", "bash", "-c", script).CombinedOutput()
+func try(ns *testenv.NetNS, script string) string {
+	out, _ := ns.Command("timeout", "1", "bash", "-c", script).CombinedOutput()
 	return string(out)
 }
 
 // ruleCount is the packet counter of OUTPUT's nth rule.
-func ruleCount(t *testing.T, ns, tool string, n int) int {
+func ruleCount(t *testing.T, ns *testenv.NetNS, tool string, n int) int {
 	t.Helper()
-	out := mustRun(t, "ip", "netns", "exec", ns, tool, "-w", "-L", "OUTPUT", strconv.Itoa(n), "-v", "-x", "-n")
+	out := ns.Run(t, tool, "-w", "-L", "OUTPUT", strconv.Itoa(n), "-v", "-x", "-n")
 	f := strings.Fields(out)
 	if len(f) == 0 {
 		t.Fatalf("%s: no rule %d in OUTPUT", tool, n)

@@ -40,6 +40,12 @@ func (n *NetNS) Cmd(argv ...string) []string {
 	return append([]string{"ip", "netns", "exec", n.Name}, argv...)
 }
 
+// Command is an exec.Cmd that runs argv inside the namespace.
+func (n *NetNS) Command(argv ...string) *exec.Cmd {
+	cmd := n.Cmd(argv...)
+	return exec.Command(cmd[0], cmd[1:]...)
+}
+
 // Run runs argv inside the namespace, as the package's Run.
 func (n *NetNS) Run(t testing.TB, argv ...string) string {
 	t.Helper()
