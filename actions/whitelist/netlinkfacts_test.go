@@ -2,61 +2,21 @@ package whitelist
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/netip"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // The test in this file reads the real kernel's addresses and routes, in a
-// network namespace of its own (needs root and iproute2).
-
-func requireRoot(t *testing.T) {
-	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "needs root"
-	} else if _, err := exec.LookPath("ip"); err != nil {
-		why = "needs ip (Debian: iproute2)"
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
-// testNetNS makes a namespace with lo up; it is removed when the test
-// ends, also when it fails.
-func testNetNS(t *testing.T) string {
-	t.Helper()
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	name := "ifwwl-" + hex.EncodeToString(rnd[:])
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	ip(t, "netns", "add", name)
-	ip(t, "-n", name, "link", "set", "lo", "up")
-	return name
-}
-
-func ip(t *testing.T, args ...string) {
-	t.Helper()
-	if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-		t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
+// network namespace of its own (testenv.NewNetNS: needs root and ip).
 
 func TestNetlinkFactsInNamespace(t *testing.T) {
-	requireRoot(t)
 	ns := routedNS(t)
 	h := nsHandle(t, ns)
 	facts, err := NetlinkFacts(h)(context.Background())
@@ -105,25 +65,25 @@ func TestNetlinkFactsInNamespace(t *testing.T) {
 
 // routedNS makes a namespace with addresses (one point-to-point), default
 // routes, a route in table 100 and a multipath route.
-func routedNS(t *testing.T) string {
+func routedNS(t *testing.T) *testenv.NetNS {
 	t.Helper()
-	ns := testNetNS(t)
+	ns := testenv.NewNetNS(t, "wl")
+	testenv.Veth(t, ns, "veth0", ns, "peer0")
 	for _, cmd := range []string{
-		"link add veth0 type veth peer name peer0", "link set peer0 up", "link set veth0 up",
 		"addr add 198.51.100.2/24 dev veth0", "addr add 2001:db8:5::2/64 dev veth0 nodad",
 		"addr add 203.0.113.1 peer 203.0.113.2 dev veth0",
 		"route add default via 198.51.100.1", "-6 route add default via 2001:db8:5::1",
 		"route add 192.0.2.0/24 via 198.51.100.3 table 100",
 		"route add 10.20.0.0/16 nexthop via 198.51.100.4 nexthop via 198.51.100.5",
 	} {
-		ip(t, append([]string{"-n", ns}, strings.Fields(cmd)...)...)
+		ns.Run(t, append([]string{"ip"}, strings.Fields(cmd)...)...)
 	}
 	return ns
 }
 
-func nsHandle(t *testing.T, name string) *netlink.Handle {
+func nsHandle(t *testing.T, ns *testenv.NetNS) *netlink.Handle {
 	t.Helper()
-	nsh, err := netns.GetFromName(name)
+	nsh, err := netns.GetFromPath(ns.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

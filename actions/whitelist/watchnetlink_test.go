@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestNetlinkSubscribeInNamespace: the real subscriptions, in a network
@@ -13,11 +15,8 @@ import (
 // alone, protects the new address and gateways; links going down and
 // their routes vanishing load it again.
 func TestNetlinkSubscribeInNamespace(t *testing.T) {
-	requireRoot(t)
-	ns := testNetNS(t)
-	ip(t, "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "peer0")
-	ip(t, "-n", ns, "link", "set", "peer0", "up")
-	ip(t, "-n", ns, "link", "set", "veth0", "up")
+	ns := testenv.NewNetNS(t, "wl")
+	testenv.Veth(t, ns, "veth0", ns, "peer0")
 	g, err := New(Config{File: t.TempDir() + "/wl", ResolvConf: []string{}}, nil, WithFacts(NetlinkFacts(nsHandle(t, ns))))
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +25,7 @@ func TestNetlinkSubscribeInNamespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	loaded := make(chan struct{}, 1)
-	w, err := NewWatcher(WatchConfig{NetNS: "/var/run/netns/" + ns, Debounce: 10 * time.Millisecond}, g,
+	w, err := NewWatcher(WatchConfig{NetNS: ns.Path(), Debounce: 10 * time.Millisecond}, g,
 		func(context.Context) {
 			select {
 			case loaded <- struct{}{}:
@@ -66,14 +65,14 @@ func TestNetlinkSubscribeInNamespace(t *testing.T) {
 		{"route", "add", "default", "via", "203.0.113.1"},
 		{"-6", "route", "add", "default", "via", "2001:db8:5::1"},
 	} {
-		ip(t, append([]string{"-n", ns}, cmd...)...)
+		ns.Run(t, append([]string{"ip"}, cmd...)...)
 	}
 	waitReason("203.0.113.1/32", ReasonGateway)
 	waitReason("2001:db8:5::1/128", ReasonGateway)
 	waitReason("203.0.113.2/32", ReasonOwnAddress)
 	waitReason("2001:db8:5::2/128", ReasonOwnAddress)
 
-	ip(t, "-n", ns, "link", "set", "veth0", "down") // the IPv4 default route goes without a route notification
+	ns.Run(t, "ip", "link", "set", "veth0", "down") // the IPv4 default route goes without a route notification
 	waitReason("203.0.113.1/32", 0)
 	if st := w.Stats(); st.Refreshes == 0 || st.SubscribeErrors != 0 {
 		t.Errorf("stats: %+v", st)
