@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // fakeProc is a fabricated procfs tree: PID directories with stat,
@@ -43,9 +45,7 @@ func (fp *fakeProc) add(pid int, p fakeProcess) {
 		fp.addFD(pid, fd, target)
 	}
 	if p.uid != 0 {
-		if os.Geteuid() != 0 {
-			fp.t.Skip("needs root to own fake process directories")
-		}
+		testenv.Root(fp.t) // to own fake process directories
 		must(fp.t, os.Lchown(dir, int(p.uid), int(p.uid)))
 	}
 }

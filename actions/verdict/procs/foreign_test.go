@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestForeignExe is the attack: in a mount namespace of its own, a program
@@ -16,12 +18,7 @@ import (
 // says so (Exe "mnt:NS:/path", Foreign), so no rule for the path matches.
 // The same program run by its own path is not foreign.
 func TestForeignExe(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs root")
-		}
-		t.Skip("needs root (mount namespaces)")
-	}
+	testenv.Root(t) // mount namespaces
 	f := newTestFinder(t, Config{}, false)
 	dir := t.TempDir()
 	trusted, other := copyExe(t, dir, "curl"), copyExe(t, dir, "nc")

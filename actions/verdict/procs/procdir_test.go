@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 func TestProcDirExited(t *testing.T) {
@@ -67,9 +69,7 @@ func TestProcDirPIDReuse(t *testing.T) {
 	// The claim processOf rests on, with the PID really reused: in a
 	// PID namespace of its own, a helper pins a child, lets it exit,
 	// and has its next child get the same PID (see pidReuse).
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	testenv.Root(t)
 	cmd := exec.Command(selfExe(t), "-test.run=^$")
 	cmd.Env = childEnviron("pidreuse " + t.TempDir())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS}
