@@ -19,6 +19,7 @@ import (
 	"github.com/ifw/ifw/actions/script"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 var (
@@ -83,23 +84,10 @@ func TestMessage(t *testing.T) {
 	}
 }
 
-// requireRoot: the sendmail program must be root's, so tests that run a
-// stand-in need root to make one.
-func requireRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("needs root")
-	}
-	t.Skip("needs root")
-}
-
 // TestSendmailNotRoots: a sendmail someone other than root can change is
 // refused and never run (it would run as root with the alert on stdin).
 func TestSendmailNotRoots(t *testing.T) {
-	requireRoot(t)
+	testenv.Root(t) // sendmail must be root's: making a stand-in needs root
 	dir := t.TempDir()
 	ran := filepath.Join(dir, "ran")
 	p := filepath.Join(dir, "sendmail")
@@ -119,7 +107,7 @@ func TestSendmailNotRoots(t *testing.T) {
 }
 
 func TestSendmail(t *testing.T) {
-	requireRoot(t)
+	testenv.Root(t) // sendmail must be root's: making a stand-in needs root
 	dir := t.TempDir()
 	fake := func(name, body string) string {
 		p := filepath.Join(dir, name)

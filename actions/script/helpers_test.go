@@ -11,6 +11,7 @@ import (
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // helperEnv, set in a run's environment, makes the test binary a helper
@@ -35,23 +36,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// requireRoot skips (fails under CI=true) unless root: the programs must be
-// root's.
-func requireRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("needs root")
-	}
-	t.Skip("needs root")
-}
-
 // trustedDir is a new directory only root can change.
 func trustedDir(t testing.TB) string {
 	t.Helper()
-	requireRoot(t)
+	testenv.Root(t) // the programs must be root's
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)

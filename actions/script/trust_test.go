@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 const nobody = 65534
@@ -100,7 +101,7 @@ func TestRefusedBeforeRun(t *testing.T) {
 // TestTrustedSystemProgram: a program found in the default PATH through
 // symbolic links (/bin -> usr/bin on merged-/usr systems) is accepted.
 func TestTrustedSystemProgram(t *testing.T) {
-	requireRoot(t)
+	testenv.Root(t) // the programs must be root's
 	s, err := New(Config{Command: "true SRCIP"}, nil)
 	if err != nil {
 		t.Fatal(err)
