@@ -3,78 +3,42 @@ package nflog
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net"
-	"os"
-	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ifw/ifw/sources"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // The tests in this file run the collector against the real kernel, in a
-// network namespace of their own: they need root, ip and iptables
-// (Debian: iproute2, iptables). They never touch the host's firewall.
+// network namespace of their own: they need root, ip and iptables. They
+// never touch the host's firewall.
 
 const testGroup = 7
 
-// requireSystem skips (fails under CI=true) when the test cannot run.
-func requireSystem(t *testing.T) {
+// testNS makes a network namespace for the test (testenv.NewNetNS) and
+// opens the package's handle on it; it needs iptables and ip6tables too.
+func testNS(t *testing.T) (*testenv.NetNS, *netns) {
 	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "needs root"
-	}
-	for _, tool := range []string{"ip", "iptables", "ip6tables"} {
-		if _, err := exec.LookPath(tool); err != nil && why == "" {
-			why = "needs " + tool + " (Debian: iproute2, iptables)"
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
-// testNS makes a network namespace with lo up and returns its handle; it
-// is removed when the test ends, also when it fails.
-func testNS(t *testing.T) (name string, ns *netns) {
-	t.Helper()
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	name = "ifwtest-" + hex.EncodeToString(rnd[:])
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	run(t, "ip", "netns", "add", name)
-	run(t, "ip", "netns", "exec", name, "ip", "link", "set", "lo", "up")
-	ns, err := openNetNS("/var/run/netns/" + name)
+	testenv.Tool(t, "iptables", "ip6tables")
+	n := testenv.NewNetNS(t, "nflog")
+	ns, err := openNetNS(n.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ns.Close() })
-	return name, ns
-}
-
-func run(t *testing.T, argv ...string) {
-	t.Helper()
-	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-	}
+	return n, ns
 }
 
 // nflogRule adds an NFLOG rule to a chain of the namespace's firewall.
-func nflogRule(t *testing.T, ns, tool, chain, dport, prefix string) {
+func nflogRule(t *testing.T, ns *testenv.NetNS, tool, chain, dport, prefix string) {
 	t.Helper()
-	run(t, "ip", "netns", "exec", ns, tool, "-A", chain, "-p", "tcp", "--dport", dport,
+	ns.Run(t, tool, "-A", chain, "-p", "tcp", "--dport", dport,
 		"-j", "NFLOG", "--nflog-group", "7", "--nflog-prefix", prefix)
 }
 
@@ -172,13 +136,12 @@ func firstPacket(t *testing.T, ns *netns, out <-chan *sources.Packet, network, a
 }
 
 func TestSystemNFLOG(t *testing.T) {
-	requireSystem(t)
-	name, ns := testNS(t)
-	nflogRule(t, name, "iptables", "INPUT", "9", "ifwtest")
-	nflogRule(t, name, "ip6tables", "INPUT", "9", "ifwtest")
-	nflogRule(t, name, "iptables", "OUTPUT", "7", "ifwtest-out")
+	tns, ns := testNS(t)
+	nflogRule(t, tns, "iptables", "INPUT", "9", "ifwtest")
+	nflogRule(t, tns, "ip6tables", "INPUT", "9", "ifwtest")
+	nflogRule(t, tns, "iptables", "OUTPUT", "7", "ifwtest-out")
 	out := make(chan *sources.Packet, 64)
-	src, _ := startSource(t, Config{Group: testGroup, NetNS: "/var/run/netns/" + name}, out)
+	src, _ := startSource(t, Config{Group: testGroup, NetNS: tns.Path()}, out)
 
 	p := firstPacket(t, ns, out, "tcp4", "127.0.0.1:9", 40000)
 	checkSYN(t, p, "127.0.0.1", sources.ChainInput)
@@ -238,14 +201,13 @@ func latencies(t *testing.T, ns *netns, out <-chan *sources.Packet, n int) []tim
 // TestSystemGroupBusy binds a group twice: the second Run must fail with
 // ErrGroupBusy.
 func TestSystemGroupBusy(t *testing.T) {
-	requireSystem(t)
-	name, ns := testNS(t)
-	nflogRule(t, name, "iptables", "INPUT", "9", "ifwtest")
+	tns, ns := testNS(t)
+	nflogRule(t, tns, "iptables", "INPUT", "9", "ifwtest")
 	out := make(chan *sources.Packet, 64)
-	startSource(t, Config{Group: testGroup, NetNS: "/var/run/netns/" + name}, out)
+	startSource(t, Config{Group: testGroup, NetNS: tns.Path()}, out)
 	firstPacket(t, ns, out, "tcp4", "127.0.0.1:9", 40000)
 
-	second, err := New(Config{Group: testGroup, NetNS: "/var/run/netns/" + name}, nil)
+	second, err := New(Config{Group: testGroup, NetNS: tns.Path()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,11 +226,10 @@ func TestSystemGroupBusy(t *testing.T) {
 // TestSystemDrops overruns a tiny socket buffer while nobody reads and
 // requires every packet to be either delivered or counted as dropped.
 func TestSystemDrops(t *testing.T) {
-	requireSystem(t)
-	name, ns := testNS(t)
-	nflogRule(t, name, "iptables", "INPUT", "9", "ifwtest")
+	tns, ns := testNS(t)
+	nflogRule(t, tns, "iptables", "INPUT", "9", "ifwtest")
 	out := make(chan *sources.Packet) // unbuffered: the collector blocks until read
-	src, _ := startSource(t, Config{Group: testGroup, NetNS: "/var/run/netns/" + name, ReadBuffer: 4096}, out)
+	src, _ := startSource(t, Config{Group: testGroup, NetNS: tns.Path(), ReadBuffer: 4096}, out)
 	firstPacket(t, ns, out, "tcp4", "127.0.0.1:9", 40000)
 	for src.Stats().Packets.Load() == 0 { // counted just after the send
 		time.Sleep(time.Millisecond)
@@ -311,10 +272,9 @@ func drain(out <-chan *sources.Packet, quiet time.Duration) int {
 // TestSystemRestart runs one Source three times in a row, as the
 // supervisor does: each Run must release the group for the next.
 func TestSystemRestart(t *testing.T) {
-	requireSystem(t)
-	name, ns := testNS(t)
-	nflogRule(t, name, "iptables", "INPUT", "9", "ifwtest")
-	src, err := New(Config{Group: testGroup, NetNS: "/var/run/netns/" + name}, nil)
+	tns, ns := testNS(t)
+	nflogRule(t, tns, "iptables", "INPUT", "9", "ifwtest")
+	src, err := New(Config{Group: testGroup, NetNS: tns.Path()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
