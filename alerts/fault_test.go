@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // childEnv marks a test binary started by runChild; its value is the
@@ -71,25 +73,13 @@ func worldDir(t *testing.T) string {
 	return dir
 }
 
-// missing skips a test whose prerequisite is missing, or fails it under
-// CI=true.
-func missing(t *testing.T, format string, a ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, a...)
-	}
-	t.Skipf(format, a...)
-}
-
 // mountTmpfs mounts a tmpfs of size on a new directory for the test.
 func mountTmpfs(t *testing.T, size string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		missing(t, "mounting a tmpfs needs root")
-	}
+	testenv.Root(t) // to mount a tmpfs
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0755", "tmpfs", dir).CombinedOutput(); err != nil {
-		missing(t, "mount tmpfs: %v: %s", err, out)
+		testenv.Missing(t, "mount tmpfs: %v: %s", err, out)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {

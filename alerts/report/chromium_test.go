@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // chromiumBudget bounds the whole browser test: a guard against a browser
@@ -24,15 +26,12 @@ const chromiumBudget = 3 * time.Minute
 // or fails it under CI=true (the Makefile installs Debian's chromium).
 func needChromium(t *testing.T) string {
 	t.Helper()
+	testenv.Tool(t, "chromium")
 	path, err := exec.LookPath("chromium")
-	if err == nil {
-		return path
+	if err != nil {
+		t.Fatal(err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("prerequisite missing under CI: chromium (Debian package chromium)")
-	}
-	t.Skip("prerequisite missing: chromium not found (Debian package chromium)")
-	return ""
+	return path
 }
 
 // artifactDir is $IFW_ARTIFACTS, or the test's temporary directory.

@@ -11,15 +11,17 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/sources"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestRealJournalctlArgs runs the real journalctl on an empty journal
 // directory with each form of the command line: it may fail for want of
 // entries, never for an option it does not know.
 func TestRealJournalctlArgs(t *testing.T) {
+	testenv.Tool(t, "journalctl")
 	path, err := exec.LookPath("journalctl")
 	if err != nil {
-		t.Skip("no journalctl")
+		t.Fatal(err)
 	}
 	for _, cfg := range []Config{{}, {StartAtEnd: true}, {AfterCursor: "s=0aaf957a7759422aad8b8659c97cb687;i=1;b=0aaf957a7759422aad8b8659c97cb687;m=1;t=1;x=1"}} {
 		cfg.JournalctlPath, cfg.Directory = path, t.TempDir()
@@ -42,9 +44,7 @@ func TestRealJournalctlArgs(t *testing.T) {
 // to /dev/kmsg reaches journald and arrives as a trusted packet. It needs
 // root and a running journald.
 func TestRealJournal(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("writing to /dev/kmsg needs root")
-	}
+	testenv.Root(t) // to write to /dev/kmsg
 	if _, err := os.Stat("/run/systemd/journal/socket"); err != nil {
 		t.Skip("journald is not running")
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/sources"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 func TestOpenDeviceErrors(t *testing.T) {
@@ -38,9 +39,7 @@ func TestOpenDeviceErrors(t *testing.T) {
 // and a cancel ends Run at once. Other tests share the kernel log, so the
 // line carries a unique prefix.
 func TestDevice(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("writing to /dev/kmsg needs root")
-	}
+	testenv.Root(t) // to write to /dev/kmsg
 	s, err := New(Config{StartAtEnd: true}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
