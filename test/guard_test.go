@@ -1,8 +1,6 @@
 package test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"os"
@@ -12,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestGuardFollowsNetwork performs the attack of issue 13 §3: the daemon
@@ -25,20 +25,9 @@ import (
 // only the never-block list (gateways) can refuse these.
 func TestGuardFollowsNetwork(t *testing.T) {
 	require(t, "ip", "ipset")
-	b := make([]byte, 3)
-	rand.Read(b)
-	ns := "ifwt-" + hex.EncodeToString(b) + "-g"
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
-	run := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	run("ip", "netns", "add", ns)
-	for _, c := range []string{"link set lo up", "link add veth0 type veth peer name peer0", "link set peer0 up", "link set veth0 up"} {
-		run(append([]string{"ip", "-n", ns}, strings.Fields(c)...)...)
-	}
+	gns := testenv.NewNetNS(t, "guard")
+	testenv.Veth(t, gns, "veth0", gns, "peer0")
+	ns := gns.Name
 
 	dir := t.TempDir()
 	wl, logFile := filepath.Join(dir, "whitelist"), filepath.Join(dir, "kern.log")
@@ -63,7 +52,7 @@ func TestGuardFollowsNetwork(t *testing.T) {
 
 	for _, c := range []string{"addr add 203.0.113.2/24 dev veth0", "-6 addr add 2001:db8:5::2/64 dev veth0 nodad",
 		"route add default via " + gw4, "-6 route add default via " + gw6} {
-		run(append([]string{"ip", "-n", ns}, strings.Fields(c)...)...)
+		gns.Run(t, append([]string{"ip"}, strings.Fields(c)...)...)
 	}
 
 	// (b) The blocks of the new gateways and own address are lifted.

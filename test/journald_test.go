@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // startJournald runs a private systemd-journald in its own mount namespace
@@ -25,7 +27,7 @@ func startJournald(t *testing.T, dir string) string {
 	}
 	mid, err := os.ReadFile("/etc/machine-id")
 	if jd == "" || err != nil || len(strings.TrimSpace(string(mid))) == 0 {
-		missing(t, "systemd-journald and /etc/machine-id")
+		testenv.Missing(t, "needs systemd-journald and /etc/machine-id")
 	}
 	require(t, "unshare", "setpriv", "journalctl")
 	logDir := filepath.Join(dir, "runlog")
@@ -46,16 +48,6 @@ func startJournald(t *testing.T, dir string) string {
 	}
 	t.Fatalf("private journald wrote no journal under %s\n%s", journal, out.String())
 	return ""
-}
-
-// missing skips (or, under CI, fails) for a prerequisite that is not a
-// command.
-func missing(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("prerequisite missing under CI: %s", what)
-	}
-	t.Skipf("skipped: needs %s", what)
 }
 
 // TestDaemonJournal: the scan's LOG lines read back from a (private, real)

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // lab is an attacker and a victim network namespace joined by a veth pair:
@@ -35,23 +37,14 @@ func newLab(t *testing.T) *lab {
 	b := make([]byte, 3)
 	rand.Read(b)
 	tok := hex.EncodeToString(b)
-	l := &lab{t: t, token: tok, attacker: "ifwt-" + tok + "-a", victim: "ifwt-" + tok + "-v",
-		ifA: "ta" + tok, ifV: "tv" + tok}
+	l := &lab{t: t, token: tok, ifA: "ta" + tok, ifV: "tv" + tok}
 	l.sysctlLogAllNetns()
-	t.Cleanup(func() {
-		exec.Command("ip", "netns", "del", l.attacker).Run()
-		exec.Command("ip", "netns", "del", l.victim).Run()
-	})
+	attacker, victim := testenv.NewNetNS(t, "attacker"), testenv.NewNetNS(t, "victim")
+	l.attacker, l.victim = attacker.Name, victim.Name
+	testenv.Veth(t, attacker, l.ifA, victim, l.ifV)
 	for _, c := range [][]string{
-		{"ip", "netns", "add", l.attacker},
-		{"ip", "netns", "add", l.victim},
-		{"ip", "link", "add", l.ifA, "netns", l.attacker, "type", "veth", "peer", "name", l.ifV, "netns", l.victim},
 		{"ip", "-n", l.attacker, "addr", "add", attackerIP + "/24", "dev", l.ifA},
 		{"ip", "-n", l.victim, "addr", "add", victimIP + "/24", "dev", l.ifV},
-		{"ip", "-n", l.attacker, "link", "set", l.ifA, "up"},
-		{"ip", "-n", l.victim, "link", "set", l.ifV, "up"},
-		{"ip", "-n", l.attacker, "link", "set", "lo", "up"},
-		{"ip", "-n", l.victim, "link", "set", "lo", "up"},
 		{"ip", "-n", l.attacker, "route", "add", "203.0.113.0/24", "dev", l.ifA},
 		{"ip", "-n", l.victim, "route", "add", "198.51.100.0/24", "dev", l.ifV},
 	} {
@@ -76,11 +69,7 @@ func (l *lab) sysctlLogAllNetns() {
 // must runs a command and fails the test if it fails.
 func (l *lab) must(args ...string) string {
 	l.t.Helper()
-	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
-	if err != nil {
-		l.t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return testenv.Run(l.t, args...)
 }
 
 // in runs a command inside namespace ns.

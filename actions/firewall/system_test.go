@@ -93,7 +93,8 @@ func TestSystemApplyRemove(t *testing.T) {
 					}
 				}
 			}
-			testenv.Tool(t, append([]string{"ipset"}, b.tools...)...)
+			testenv.Root(t)
+			testenv.Tool(t, append([]string{"ip", "ipset"}, b.tools...)...)
 			tested++
 			systemApplyRemove(t, b.backend, b.tools)
 		})
