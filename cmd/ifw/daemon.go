@@ -19,6 +19,7 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
 )
 
 // ifwd is the running daemon: the store, the pipeline, the collectors and
@@ -176,7 +177,7 @@ func (d *ifwd) run(ctx context.Context) error {
 	}
 	g.Go(func() error { return d.writer.run(d.pipe.pending) })
 	for _, c := range d.collectors {
-		g.Go(func() error { return supervise(gctx, c.src, d.pipe.in, d.log) })
+		g.Go(func() error { return sources.Supervise(gctx, c.src, d.pipe.in, d.log) })
 	}
 	g.Go(func() error { return d.control.Run(gctx) })
 	g.Go(func() error { return d.saveEvery(gctx) })

@@ -64,14 +64,6 @@ func (s *Source) setCursor(c string) {
 // and waits for the child and returns nil) or journalctl exits (an error
 // matching ErrExited). A restarted Run resumes after LastCursor.
 func (s *Source) Run(ctx context.Context, out chan<- *sources.Packet) error {
-	err := s.run(ctx, out)
-	if err != nil {
-		s.stats.SetError(err)
-	}
-	return err
-}
-
-func (s *Source) run(ctx context.Context, out chan<- *sources.Packet) error {
 	cursor := s.LastCursor()
 	cctx, kill := context.WithCancel(ctx)
 	defer kill()

@@ -82,14 +82,6 @@ func (s *Source) Position() (Position, bool) {
 // Run reads records until ctx ends, then returns nil. A restarted Run
 // resumes after the last record handed on.
 func (s *Source) Run(ctx context.Context, out chan<- *sources.Packet) error {
-	err := s.run(ctx, out)
-	if err != nil {
-		s.stats.SetError(err)
-	}
-	return err
-}
-
-func (s *Source) run(ctx context.Context, out chan<- *sources.Packet) error {
 	atEnd := !s.fromStart && s.last.Load() == 0
 	r, err := s.open(s.cfg.Path, atEnd)
 	if err != nil {

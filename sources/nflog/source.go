@@ -49,14 +49,6 @@ func (s *Source) Stats() *sources.Stats { return &s.stats }
 // ErrGroupBusy; a receive error other than a buffer overrun ends Run with
 // that error for the supervisor to restart it.
 func (s *Source) Run(ctx context.Context, out chan<- *sources.Packet) error {
-	err := s.run(ctx, out)
-	if err != nil {
-		s.stats.SetError(err)
-	}
-	return err
-}
-
-func (s *Source) run(ctx context.Context, out chan<- *sources.Packet) error {
 	ns, err := openNetNS(s.cfg.NetNS)
 	if err != nil {
 		return err

@@ -217,9 +217,6 @@ func TestSystemGroupBusy(t *testing.T) {
 	if !errors.Is(err, ErrGroupBusy) {
 		t.Fatalf("second Run: %v, want ErrGroupBusy", err)
 	}
-	if second.Stats().Snapshot().LastError == "" {
-		t.Fatal("Stats.LastError not set")
-	}
 	t.Logf("second bind: %v", err)
 }
 

@@ -1,11 +1,9 @@
-package main
+package sources
 
 import (
 	"context"
 	"log/slog"
 	"time"
-
-	"github.com/ifw/ifw/sources"
 )
 
 // Backoff bounds for restarting a failed collector.
@@ -16,10 +14,13 @@ const (
 	healthyAfter = time.Minute
 )
 
-// supervise runs src until ctx ends, restarting it with exponential backoff
-// whenever Run returns early (with or without an error). One failing
-// collector never stops the others.
-func supervise(ctx context.Context, src sources.Source, out chan<- *sources.Packet, log *slog.Logger) error {
+// Supervise runs src until ctx ends, restarting it with exponential
+// backoff whenever Run returns early (with or without an error); it always
+// returns nil. It is the one place a collector's failure is recorded:
+// the error Run returned goes to Stats.SetError and counts a restart, so a
+// Source reports a failure by returning it, never by setting it itself.
+// One failing collector never stops the others.
+func Supervise(ctx context.Context, src Source, out chan<- *Packet, log *slog.Logger) error {
 	log = log.With("collector", src.Name())
 	wait := backoffMin
 	for {
