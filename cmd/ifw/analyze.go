@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/signatures"
 )
@@ -14,7 +15,7 @@ import (
 type analyzeFlags struct {
 	json       bool
 	config     string
-	signatures stringList
+	signatures []string
 	autoDL     string
 	minLevel   int
 	since      string
@@ -27,22 +28,23 @@ type analyzeFlags struct {
 	memprofile string
 }
 
-type stringList []string
-
-func (s *stringList) String() string     { return fmt.Sprint(*s) }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
-func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
+// newAnalyzeCmd is `ifw analyze FILE...`.
+func newAnalyzeCmd(e env) *cobra.Command {
 	f := &analyzeFlags{}
-	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ifw analyze [flags] FILE... ('-' is stdin; .gz is read transparently)")
-		fs.PrintDefaults()
-	}
+	cmd := &cobra.Command{Use: "analyze FILE...", Short: "analyze firewall log files offline (like psad -A)",
+		Long: "Analyze firewall log files offline (like psad -A): who scanned you, how, how dangerously.\n" +
+			"FILE '-' is standard input; .gz files are read transparently.",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("no input: give FILE... or -")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, files []string) error { return exitWith(runAnalyze(e, f, files)) }}
+	fs := cmd.Flags()
 	fs.BoolVar(&f.json, "json", false, "one JSON object per source and line, highest danger level first")
 	fs.StringVar(&f.config, "config", "", "ifw.conf whose [detect] section sets thresholds and lists")
-	fs.Var(&f.signatures, "signatures", "signature file, ifw or psad format (repeatable; default: the shipped set)")
+	fs.StringArrayVar(&f.signatures, "signatures", nil, "signature `FILE`, ifw or psad format (repeatable; default: the shipped set)")
 	fs.StringVar(&f.autoDL, "auto-dl", "", "auto_dl file: ADDR|CIDR LEVEL [PROTO] [PORT] per line")
 	fs.IntVar(&f.minLevel, "min-level", 1, "report sources at or above this danger level (0: every source)")
 	fs.StringVar(&f.since, "since", "", "skip packets before this time (RFC 3339, 2006-01-02[ 15:04:05], or a duration back from now)")
@@ -53,26 +55,12 @@ func parseAnalyzeFlags(e env, args []string) (*analyzeFlags, []string, error) {
 	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	fs.StringVar(&f.memprofile, "memprofile", "", "write a heap profile, taken before the report, to this file")
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return nil, nil, errors.New("no input: give FILE... or -")
-	}
-	if f.minLevel < 0 || f.minLevel > signatures.MaxLevel {
-		return nil, nil, fmt.Errorf("--min-level %d: want 0-%d", f.minLevel, signatures.MaxLevel)
-	}
-	return f, fs.Args(), nil
+	return cmd
 }
 
-func runAnalyze(e env, args []string) int {
-	f, files, err := parseAnalyzeFlags(e, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintln(e.stderr, "ifw analyze:", err)
+func runAnalyze(e env, f *analyzeFlags, files []string) int {
+	if f.minLevel < 0 || f.minLevel > signatures.MaxLevel {
+		fmt.Fprintf(e.stderr, "ifw analyze: --min-level %d: want 0-%d\n", f.minLevel, signatures.MaxLevel)
 		return exitUsage
 	}
 	a, err := newAnalysis(f, time.Now())

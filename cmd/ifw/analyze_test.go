@@ -18,7 +18,7 @@ const capture = "../../sources/logline/testdata/captures/syslog-bsd.log"
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(env{strings.NewReader(stdin), &out, &errb}, args)
+	code := run(env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, args)
 	return code, out.String(), errb.String()
 }
 

@@ -4,10 +4,11 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/control"
 
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/actions/whitelist"
 
@@ -15,24 +16,22 @@ import (
 	sigrules "github.com/ifw/ifw/signatures/rules"
 )
 
+// newConfigCmd is `ifw config check [--config FILE]`.
+func newConfigCmd(e env) *cobra.Command {
+	g := newGroup("config", "the configuration: check")
+	check := &cobra.Command{Use: "check", Short: "check the whole configuration and the files it names, as the daemon reads them",
+		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
+	path := check.Flags().String("config", defaultConfigPath, "configuration file")
+	check.RunE = func(*cobra.Command, []string) error { return exitWith(runConfig(e, path)) }
+	g.AddCommand(check)
+	return g
+}
+
 // runConfig is `ifw config check [--config FILE]`: it reads the whole
 // configuration and the files it names (signatures, auto_dl, the outbound
 // rules when [verdict] is enabled) as the daemon
 // would, and reports the first problem as file:line.
-func runConfig(e env, args []string) int {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(e.stderr, "usage: ifw config check [--config FILE]")
-		return exitUsage
-	}
-	fs := flag.NewFlagSet("config check", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	path := fs.String("config", defaultConfigPath, "configuration file")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+func runConfig(e env, path *string) int {
 	cfg, err := loadDaemonConfig(*path, true)
 	var sigs *sigrules.Set
 	if err == nil {

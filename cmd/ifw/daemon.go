@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os/signal"
@@ -43,18 +42,8 @@ type ifwd struct {
 	alerted    chan struct{}
 }
 
-func runDaemon(e env, args []string) int {
-	fs := flag.NewFlagSet("daemon", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	path := fs.String("config", defaultConfigPath, "configuration file")
-	defaults := fs.Bool("defaults", false, "run on the built-in defaults (one kmsg collector, blocking on) when the configuration file does not exist")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the daemon stops")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+// runDaemon is `ifw daemon` (daemoncmd.go has its flags).
+func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
 	cfg, err := loadDaemonFile(*path, *defaults)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw daemon:", err)

@@ -1,60 +1,64 @@
 package main
 
 import (
-	"context"
-	"strconv"
-
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
-const queueUsage = "usage: ifw queue list [--json] | allow N [--always|--session|--for 1h] | deny N [--always|--session|--for 1h] [--reject]"
+// newQueueCmd is `ifw queue list|allow|deny`: the held connections
+// waiting for an answer, answered in a terminal.
+func newQueueCmd(e env) *cobra.Command {
+	g := newGroup("queue", "outbound connections waiting for an answer: list, allow N, deny N")
+	socket := socketFlag(g)
 
-// runQueue is `ifw queue list|allow|deny`: the held connections waiting
-// for an answer, answered in a terminal.
-func runQueue(e env, args []string) int {
-	c := newControlCmd(e, "queue", queueUsage, args)
-	if c == nil {
-		return exitUsage
+	list := &cobra.Command{Use: "list", Short: "list the connections waiting for an answer", Args: cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions}
+	listJSON := jsonFlag(list, "print the questions as JSON")
+	list.RunE = func(cmd *cobra.Command, _ []string) error {
+		qs, err := control.NewClient(*socket).Queue(cmd.Context())
+		return printOr(e, cmd, *listJSON, qs, err, func(qs []verdict.Question) { writeQuestions(e.stdout, qs, time.Now()) })
 	}
-	fs, socket, asJSON := c.fs, c.socket, c.asJSON
+	g.AddCommand(list, newAnswerCmd(e, "allow", socket), newAnswerCmd(e, "deny", socket))
+	return g
+}
+
+// newAnswerCmd is `ifw queue allow N` or `ifw queue deny N`.
+func newAnswerCmd(e env, verb string, socket *string) *cobra.Command {
+	cmd := &cobra.Command{Use: verb + " N", Short: verb + " question N (see ifw queue list), once unless a flag says longer",
+		Args: wantArgs(1, 1), ValidArgsFunction: completeQuestions(socket)}
+	fs := cmd.Flags()
 	always := fs.Bool("always", false, "also add a permanent rule (saved in the rules file)")
 	session := fs.Bool("session", false, "also add a session rule (ends after 60 s without a connection)")
 	dur := fs.String("for", "", "also add a rule for this long (e.g. 1h)")
-	reject := fs.Bool("reject", false, "deny: fail the connection at once instead of dropping it")
-	if err := parseInterspersed(fs, args[1:]); err != nil {
-		return flagExit(err)
+	var reject *bool
+	if verb == "deny" {
+		reject = fs.Bool("reject", false, "fail the connection at once instead of dropping it")
+	} else {
+		reject = new(bool)
 	}
-	switch {
-	case args[0] == "list" && fs.NArg() == 0:
-		qs, err := control.NewClient(*socket).Queue(context.Background())
-		if err == nil && !*asJSON {
-			writeQuestions(e.stdout, qs, time.Now())
-			return exitOK
-		}
-		return printResult(e, "ifw queue", qs, err)
-	case (args[0] == "allow" || args[0] == "deny") && fs.NArg() == 1:
-		req, err := answerOf(args[0], *reject, *always, *session, *dur)
+	asJSON := jsonFlag(cmd, "print the answered question (and rule) as JSON")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		req, err := answerOf(verb, *reject, *always, *session, *dur)
 		if err != nil {
-			fmt.Fprintln(e.stderr, "ifw queue:", err)
-			return exitUsage
+			return err // a usage error
 		}
-		id, err := strconv.ParseUint(fs.Arg(0), 10, 64)
+		id, err := strconv.ParseUint(args[0], 10, 64)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "ifw queue %s: %q is not a question number (see ifw queue list)\n", args[0], fs.Arg(0))
-			return exitUsage
+			fmt.Fprintf(e.stderr, "%s: %q is not a question number (see ifw queue list)\n", cmd.CommandPath(), args[0])
+			return exitCode(exitUsage)
 		}
-		res, err := control.NewClient(*socket).Answer(context.Background(), id, req)
-		return printResult(e, "ifw queue", res, err)
+		res, err := control.NewClient(*socket).Answer(cmd.Context(), id, req)
+		return printOr(e, cmd, *asJSON, res, err, func(res *control.Answered) { writeAnswered(e.stdout, req, res) })
 	}
-	fmt.Fprintf(e.stderr, "ifw queue: unknown or incomplete command %q\n%s\n", args, queueUsage)
-	return exitUsage
+	return cmd
 }
 
 // answerOf turns the flags into an answer.
@@ -85,6 +89,30 @@ func answerOf(verb string, reject, always, session bool, dur string) (control.An
 	return req, nil
 }
 
+// writeAnswered says what `ifw queue allow|deny` did, and the rule it
+// added.
+func writeAnswered(w io.Writer, req control.AnswerRequest, res *control.Answered) {
+	done := map[string]string{"allow": "allowed", "deny": "denied", "reject": "rejected"}[req.Action]
+	how := map[string]string{"once": "once", "session": "for the session", "permanent": "always", "timed": "for " + req.For}[req.Lifetime]
+	q := res.Question
+	fmt.Fprintf(w, "%s question %d (%s → %s port %d/%s) %s\n", done, q.ID, questionExe(q), q.Dst, q.Port, q.Proto, how)
+	if res.Rule != nil {
+		writeRuleDone(w, "added", *res.Rule)
+	}
+}
+
+// questionExe is the program of q, as a person reads it.
+func questionExe(q verdict.Question) string {
+	exe := escapeField(q.Exe)
+	switch {
+	case exe == "":
+		return "(unknown process)"
+	case q.PID != 0:
+		return fmt.Sprintf("%s [%d]", exe, q.PID)
+	}
+	return exe
+}
+
 func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
 	if len(qs) == 0 {
 		fmt.Fprintln(w, "no connection is waiting")
@@ -95,21 +123,8 @@ func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
 		if who == "" {
 			who = fmt.Sprintf("uid %d", q.UID)
 		}
-		exe := escapeField(q.Exe)
-		if exe == "" {
-			exe = "(unknown process)"
-		} else if q.PID != 0 {
-			exe = fmt.Sprintf("%s [%d]", exe, q.PID)
-		}
 		left := max(q.Deadline.Sub(now).Round(time.Second), 0)
-		fmt.Fprintf(w, "%4d  %-10s %s → %s port %d/%s  %d connection%s, %s then %s\n", q.ID, who, exe,
+		fmt.Fprintf(w, "%4d  %-10s %s → %s port %d/%s  %d connection%s, %s then %s\n", q.ID, who, questionExe(q),
 			q.Dst, q.Port, q.Proto, q.Connections, plural(q.Connections), left, strings.ToUpper(q.Default))
 	}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -5,12 +5,13 @@ import (
 
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/report"
@@ -27,10 +28,14 @@ type reportFlags struct {
 	fromLogs        bool
 }
 
-func parseReportFlags(e env, args []string) (*reportFlags, []string, error) {
+// newReportCmd is `ifw report [--log FILE...]`.
+func newReportCmd(e env) *cobra.Command {
 	f := &reportFlags{}
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	cmd := &cobra.Command{Use: "report [--log FILE...]", Short: "a report of a period: top attackers, ports, signatures, blocks, charts",
+		Long: "A report of a period, from the daemon's store (what it saw) or with --log from firewall log files,\n" +
+			"in text, markdown, JSON or self-contained HTML.",
+		RunE: func(_ *cobra.Command, files []string) error { return exitWith(runReport(e, f, files)) }}
+	fs := cmd.Flags()
 	fs.StringVar(&f.since, "since", "24h", "the period: this long back from now (or use --from/--to)")
 	fs.StringVar(&f.from, "from", "", "start of the period (RFC 3339, 2006-01-02[ 15:04:05])")
 	fs.StringVar(&f.to, "to", "", "end of the period (default now)")
@@ -41,10 +46,7 @@ func parseReportFlags(e env, args []string) (*reportFlags, []string, error) {
 	fs.StringVar(&f.socket, "socket", control.DefaultSocket, "the daemon's control socket, for collector health")
 	fs.IntVar(&f.top, "top", 10, "entries in each top list")
 	fs.BoolVar(&f.fromLogs, "log", false, "build the report from firewall log FILEs (as ifw analyze), without a daemon")
-	if err := parseInterspersed(fs, args); err != nil {
-		return nil, nil, err
-	}
-	return f, fs.Args(), nil
+	return cmd
 }
 
 // period turns the flags into [from, to).
@@ -66,11 +68,7 @@ func (f *reportFlags) period(now time.Time) (time.Time, time.Time, error) {
 
 // runReport is `ifw report`: from the store (what the daemon saw), or with
 // --log from log files, in text, markdown, JSON or self-contained HTML.
-func runReport(e env, args []string) int {
-	f, files, err := parseReportFlags(e, args)
-	if err != nil {
-		return flagExit(err)
-	}
+func runReport(e env, f *reportFlags, files []string) int {
 	r, err := f.build(e, files, time.Now())
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw report:", err)

@@ -1,42 +1,41 @@
 package main
 
 import (
-	"context"
-
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
-const rulesUsage = "usage: ifw rules list [--json] | add [--session|--once|--for 1h] ACTION [key=value …] | del N"
+// newRulesCmd is `ifw rules list|add|del`: the outbound rules.
+func newRulesCmd(e env) *cobra.Command {
+	g := newGroup("rules", "which programs may open which outbound connections: list, add, del")
+	socket := socketFlag(g)
+	client := func() *control.Client { return control.NewClient(*socket) }
 
-// runRules is `ifw rules list|add|del`: the outbound rules.
-func runRules(e env, args []string) int {
-	c := newControlCmd(e, "rules", rulesUsage, args)
-	if c == nil {
-		return exitUsage
+	list := &cobra.Command{Use: "list", Short: "list the rules that apply to you (every rule for root)", Args: cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions}
+	listJSON := jsonFlag(list, "print the rules as JSON")
+	list.RunE = func(cmd *cobra.Command, _ []string) error {
+		l, err := client().Rules(cmd.Context())
+		return printOr(e, cmd, *listJSON, l, err, func(l []control.Rule) { writeRules(e.stdout, l, time.Now()) })
 	}
-	fs, socket, asJSON := c.fs, c.socket, c.asJSON
-	session := fs.Bool("session", false, "add: a session rule (ends after 60 s without a connection)")
-	once := fs.Bool("once", false, "add: a rule for the next connection only")
-	dur := fs.String("for", "", "add: a rule for this long (e.g. 1h)")
-	if err := parseInterspersed(fs, args[1:]); err != nil {
-		return flagExit(err)
-	}
-	switch {
-	case args[0] == "list" && fs.NArg() == 0:
-		list, err := control.NewClient(*socket).Rules(context.Background())
-		if err == nil && !*asJSON {
-			writeRules(e.stdout, list, time.Now())
-			return exitOK
-		}
-		return printResult(e, "ifw rules", list, err)
-	case args[0] == "add" && fs.NArg() >= 1:
-		req := control.RuleRequest{Line: ruleLine(fs.Args())}
+
+	add := &cobra.Command{Use: "add ACTION [KEY=VALUE]...", Short: "add a rule (permanent unless a flag says otherwise)",
+		Long: "Add a rule, written as a line of the rules file: allow|deny|reject and key=value conditions\n" +
+			"(exe, user, dst, port, proto), e.g. `ifw rules add allow exe=/usr/bin/ssh port=22`.",
+		Args: wantArgs(1, -1), ValidArgsFunction: completeRuleWords}
+	session := add.Flags().Bool("session", false, "a session rule (ends after 60 s without a connection)")
+	once := add.Flags().Bool("once", false, "a rule for the next connection only")
+	dur := add.Flags().String("for", "", "a rule for this long (e.g. 1h)")
+	addJSON := jsonFlag(add, "print the rule as JSON")
+	add.RunE = func(cmd *cobra.Command, args []string) error {
+		req := control.RuleRequest{Line: ruleLine(args)}
 		switch {
 		case *session:
 			req.Lifetime = "session"
@@ -45,19 +44,24 @@ func runRules(e env, args []string) int {
 		case *dur != "":
 			req.Lifetime, req.For = "timed", *dur
 		}
-		rule, err := control.NewClient(*socket).AddRule(context.Background(), req)
-		return printResult(e, "ifw rules", rule, err)
-	case args[0] == "del" && fs.NArg() == 1:
-		id, err := strconv.ParseUint(fs.Arg(0), 10, 64)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "ifw rules del: %q is not a rule number (see ifw rules list)\n", fs.Arg(0))
-			return exitUsage
-		}
-		rule, err := control.NewClient(*socket).DeleteRule(context.Background(), id)
-		return printResult(e, "ifw rules", rule, err)
+		r, err := client().AddRule(cmd.Context(), req)
+		return printOr(e, cmd, *addJSON, r, err, func(r control.Rule) { writeRuleDone(e.stdout, "added", r) })
 	}
-	fmt.Fprintf(e.stderr, "ifw rules: unknown or incomplete command %q\n%s\n", args, rulesUsage)
-	return exitUsage
+
+	del := &cobra.Command{Use: "del N", Short: "delete rule N (see ifw rules list)", Args: wantArgs(1, 1),
+		ValidArgsFunction: completeRules(socket)}
+	delJSON := jsonFlag(del, "print the deleted rule as JSON")
+	del.RunE = func(cmd *cobra.Command, args []string) error {
+		id, err := strconv.ParseUint(args[0], 10, 64)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %q is not a rule number (see ifw rules list)\n", cmd.CommandPath(), args[0])
+			return exitCode(exitUsage)
+		}
+		r, err := client().DeleteRule(cmd.Context(), id)
+		return printOr(e, cmd, *delJSON, r, err, func(r control.Rule) { writeRuleDone(e.stdout, "deleted", r) })
+	}
+	g.AddCommand(list, add, del)
+	return g
 }
 
 // ruleLine joins the words of a rule, quoting values the shell unquoted
@@ -72,6 +76,16 @@ func ruleLine(words []string) string {
 		out[i] = w
 	}
 	return strings.Join(out, " ")
+}
+
+// writeRuleDone says what happened to a rule: "rule 12 added: allow
+// exe=/usr/bin/ssh port=22 (permanent)".
+func writeRuleDone(w io.Writer, what string, r control.Rule) {
+	life := r.Lifetime
+	if !r.Until.IsZero() {
+		life = "until " + r.Until.Local().Format(time.DateTime)
+	}
+	fmt.Fprintf(w, "rule %d %s: %s (%s)\n", r.ID, what, escapeField(r.Line), life)
 }
 
 func writeRules(w io.Writer, list []control.Rule, now time.Time) {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"math"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/firewall"
@@ -27,10 +28,14 @@ type setupFlags struct {
 	given          map[string]bool // flags on the command line
 }
 
-func parseSetupFlags(e env, args []string) (*setupFlags, error) {
+// newSetupCmd is `ifw setup`.
+func newSetupCmd(e env) *cobra.Command {
 	f := &setupFlags{}
-	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	cmd := &cobra.Command{Use: "setup", Short: "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules",
+		Long: "Create ifw's ipset sets and install the firewall rules ifw needs (idempotent); --dry-run prints\n" +
+			"the commands instead, --remove takes the rules away. Needs root, except --dry-run.",
+		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
+	fs := cmd.Flags()
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the commands instead of running them")
 	fs.BoolVar(&f.remove, "remove", false, "remove ifw's rules (and its IFW-LOG chain)")
 	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (set names)")
@@ -43,10 +48,18 @@ func parseSetupFlags(e env, args []string) (*setupFlags, error) {
 		"with --queue: reject packets the outbound module marks with this mark, before the NFQUEUE rule (0: no reject rules)")
 	fs.StringVar(&f.backend, "backend", "", "iptables backend: nft or legacy (default: what iptables is)")
 	fs.StringVar(&f.family, "family", "both", "4, 6 or both")
-	err := fs.Parse(args)
-	f.given = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
-	return f, err
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f.given = map[string]bool{}
+		for _, name := range []string{"queue", "queue-bypass", "queue-reject-mark"} {
+			f.given[name] = cmd.Flags().Changed(name)
+		}
+		if e.euid != 0 && !f.dryRun {
+			fmt.Fprintln(e.stderr, "ifw setup: needs root: it changes the firewall and the ipsets (run it with sudo, or try --dry-run)")
+			return exitCode(exitFail)
+		}
+		return exitWith(runSetup(e, f))
+	}
+	return cmd
 }
 
 // firewallConfig turns the flags and the configured set names into the
@@ -104,11 +117,7 @@ func nonEmpty(set, def, bulk, bulkDef string) []string {
 
 // runSetup is `ifw setup`: it creates ifw's ipset sets and installs, or
 // prints, or removes, the firewall rules ifw needs; idempotent.
-func runSetup(e env, args []string) int {
-	f, err := parseSetupFlags(e, args)
-	if err != nil {
-		return flagExit(err)
-	}
+func runSetup(e env, f *setupFlags) int {
 	cfg, err := loadDaemonConfig(f.config, false)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)

@@ -3,34 +3,28 @@ package main
 import (
 	"github.com/ifw/ifw/cmd/ifw/control"
 
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ifw/ifw/alerts"
 )
 
-func runStatus(e env, args []string) int {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	asJSON := fs.Bool("json", false, "print the daemon's status as JSON")
-	socket := fs.String("socket", control.DefaultSocket, "the daemon's control socket")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+// newStatusCmd is `ifw status`: the daemon's attackers, collectors and
+// modules (like psad -S).
+func newStatusCmd(e env) *cobra.Command {
+	cmd := &cobra.Command{Use: "status", Short: "show the daemon's attackers and collectors (like psad -S)",
+		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
+	socket := socketFlag(cmd)
+	asJSON := jsonFlag(cmd, "print the daemon's status as JSON")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		st, err := control.NewClient(*socket).Status(cmd.Context())
+		return printOr(e, cmd, *asJSON, st, err, func(st *control.Status) { writeStatus(e.stdout, st) })
 	}
-	st, err := control.NewClient(*socket).Status(context.Background())
-	if err != nil || *asJSON {
-		return printResult(e, "ifw status", st, err)
-	}
-	writeStatus(e.stdout, st)
-	return exitOK
+	return cmd
 }
 
 func writeStatus(w io.Writer, st *control.Status) {
