@@ -27,12 +27,27 @@ BENCH_LOG   := $(BENCH_DIR)/fw-1m.log
 BENCH_LOG3  := $(BENCH_DIR)/fw-3m.log
 DEMO_LOG    := sources/logline/testdata/captures/syslog-bsd.log
 
-.PHONY: all build demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
+# What `ifw --version` says: git's description, commit and commit date
+# (the build info Go records has no version for a build in a checkout).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+.PHONY: all build man completion demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/ifw
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ifw
+
+# man: ifw(8) and one page per command, from the command tree (for packaging).
+man: build
+	rm -rf build/man && $(BIN) gen-man build/man
+
+# completion: bash, zsh and fish scripts (build/completion/ifw.bash, _ifw, ifw.fish).
+completion: build
+	rm -rf build/completion && $(BIN) gen-completion build/completion
 
 # demo: the README's first command: analyze a real capture of nmap scans.
 demo: build
@@ -145,4 +160,4 @@ lint:
 	if [ -x $$sc ]; then $$sc ./...; else echo "staticcheck $(STATICCHECK_VERSION) does not install here; skipped"; fi
 
 clean:
-	rm -rf bin
+	rm -rf bin build

@@ -23,6 +23,9 @@ ipset blocking, and questions about outbound connections.`
 	root.SetErr(e.stderr)
 	root.SilenceErrors, root.SilenceUsage = true, true
 	root.SetUsageTemplate(usageTemplate)
+	root.Version = readBuildInfo().String()
+	root.SetVersionTemplate("ifw {{.Version}}\n")
+	root.DisableAutoGenTag = true // man pages without a generation date line
 	root.AddCommand(
 		newAnalyzeCmd(e),
 		newDaemonCmd(e),
@@ -36,6 +39,9 @@ ipset blocking, and questions about outbound connections.`
 		newQueueCmd(e),
 		newRulesCmd(e),
 		newSetupCmd(e),
+		newVersionCmd(e),
+		newGenManCmd(e),
+		newGenCompletionCmd(e),
 	)
 	return root
 }
