@@ -103,5 +103,5 @@ func completeRuleWords(_ *cobra.Command, args []string, _ string) ([]cobra.Compl
 // oneLine is a completion's description: one line of printable text (a
 // shell shows it beside the candidate).
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(escapeField(s)), " ")
+	return escapeField(strings.Join(strings.Fields(s), " "))
 }

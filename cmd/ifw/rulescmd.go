@@ -79,13 +79,10 @@ func ruleLine(words []string) string {
 }
 
 // writeRuleDone says what happened to a rule: "rule 12 added: allow
-// exe=/usr/bin/ssh port=22 (permanent)".
+// exe=/usr/bin/ssh port=22" (the line names a lifetime other than
+// permanent).
 func writeRuleDone(w io.Writer, what string, r control.Rule) {
-	life := r.Lifetime
-	if !r.Until.IsZero() {
-		life = "until " + r.Until.Local().Format(time.DateTime)
-	}
-	fmt.Fprintf(w, "rule %d %s: %s (%s)\n", r.ID, what, escapeField(r.Line), life)
+	fmt.Fprintf(w, "rule %d %s: %s\n", r.ID, what, escapeField(r.Line))
 }
 
 func writeRules(w io.Writer, list []control.Rule, now time.Time) {

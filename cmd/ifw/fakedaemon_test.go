@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/whitelist"
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/polkit"
+)
+
+// A fake daemon for the CLI's tests: a real control.Server on a temp
+// socket over a fake Backend, so that the commands run their whole way
+// (flags, client, HTTP, the server's errors, printing) without root.
+
+// fakeDaemon starts the server and returns its socket; it stops with the
+// test.
+func fakeDaemon(t *testing.T) (string, *fakeBackend) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ifw-cli-") // short: a socket path has 108 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	g, err := user.LookupGroupId(strconv.Itoa(os.Getgid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "ifw.sock")
+	b := newFakeBackend()
+	s, err := control.New(control.Config{Path: path, Group: g.Name, Authority: allowAll{}}, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	for { // the socket is renamed into place once it listens
+		if _, err := os.Stat(path); err == nil {
+			return path, b
+		}
+		select {
+		case <-w.Events:
+		case err := <-w.Errors:
+			t.Fatal(err)
+		case err := <-done:
+			t.Fatalf("the control server ended: %v", err)
+		case <-time.After(time.Minute):
+			t.Fatal("no control socket after a minute")
+		}
+	}
+}
+
+// allowAll is a polkit that says yes (for a test run without root).
+type allowAll struct{}
+
+func (allowAll) Check(context.Context, polkit.Subject, string, bool) (polkit.Result, error) {
+	return polkit.Result{Authorized: true}, nil
+}
+
+// fakeBackend is a daemon with one open question (3, curl to port 443),
+// no rules, one block and one whitelist entry at the start.
+type fakeBackend struct {
+	mu        sync.Mutex
+	blocks    map[netip.Prefix]alerts.Block
+	whitelist []whitelist.Entry
+	rules     []rules.Entry
+	nextRule  uint64
+	question  verdict.Question
+}
+
+func newFakeBackend() *fakeBackend {
+	now := time.Now()
+	p := netip.MustParsePrefix("203.0.113.5/32")
+	return &fakeBackend{
+		blocks: map[netip.Prefix]alerts.Block{p: {ID: 1, Prefix: p, Family: 4, Reason: "port scan", Level: 3,
+			Source: alerts.BlockAuto, Created: now, Expires: now.Add(time.Hour)}},
+		whitelist: []whitelist.Entry{{Text: "backup.example.org", Line: 1, Host: true, Comment: "nightly\tbackups",
+			Prefixes: []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}}},
+		nextRule: 1,
+		question: verdict.Question{ID: 3, UID: 1000, User: "al", PID: 42, Exe: "/usr/bin/curl",
+			Dst: netip.MustParseAddr("198.51.100.9"), Port: 443, Proto: "tcp", Connections: 1, Packets: 2,
+			Asked: now, Deadline: now.Add(30 * time.Second), Default: "drop"},
+	}
+}
+
+func (b *fakeBackend) Status(context.Context) (*control.Status, error) {
+	return &control.Status{Host: "test", Config: "/etc/ifw/ifw.conf", Started: time.Now()}, nil
+}
+func (b *fakeBackend) Blocking() control.Blocking { return fakeBlocking{b} }
+func (b *fakeBackend) Outbound() control.Outbound { return fakeOutbound{b} }
+func (b *fakeBackend) Hub() *notify.Hub           { return nil }
+
+type fakeBlocking struct{ *fakeBackend }
+
+func (b fakeBlocking) List(context.Context) ([]block.Active, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []block.Active
+	for _, blk := range b.blocks {
+		out = append(out, block.Active{Block: blk, RemainingSeconds: int64(time.Until(blk.Expires).Seconds())})
+	}
+	return out, nil
+}
+
+func (b fakeBlocking) Block(_ context.Context, r block.Request) (alerts.Block, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	blk := alerts.Block{ID: int64(len(b.blocks) + 1), Prefix: r.Prefix, Family: 4, Reason: r.Reason, Source: r.Source, Created: now}
+	switch {
+	case r.For == block.Forever:
+	case r.For == 0:
+		blk.Expires = now.Add(time.Hour) // the policy's
+	default:
+		blk.Expires = now.Add(r.For)
+	}
+	b.blocks[r.Prefix] = blk
+	return blk, nil
+}
+
+func (b fakeBlocking) Unblock(_ context.Context, p netip.Prefix) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.blocks[p]; !ok {
+		return fmt.Errorf("%w: %s", block.ErrNotBlocked, p)
+	}
+	delete(b.blocks, p)
+	return nil
+}
+
+func (b fakeBlocking) ReloadBulk(context.Context) (block.BulkStats, error) {
+	return block.BulkStats{Files: 1, Entries: 3, Duplicates: 1, Loaded4: 2, Took: 12 * time.Millisecond}, nil
+}
+
+func (b fakeBlocking) Whitelist() control.Whitelist {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return control.Whitelist{File: "/etc/ifw/whitelist", Entries: append([]whitelist.Entry(nil), b.whitelist...)}
+}
+
+func (b fakeBlocking) WhitelistAdd(_ context.Context, entry, comment string, _ bool) (control.WhitelistAdded, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p, err := control.ParsePrefix(entry)
+	if err != nil {
+		return control.WhitelistAdded{}, fmt.Errorf("%w: %v", whitelist.ErrSyntax, err)
+	}
+	b.whitelist = append(b.whitelist, whitelist.Entry{Text: entry, Comment: comment, Prefixes: []netip.Prefix{p}})
+	res := control.WhitelistAdded{Added: entry, File: "/etc/ifw/whitelist", Prefixes: []netip.Prefix{p}}
+	if _, ok := b.blocks[p]; ok {
+		delete(b.blocks, p)
+		res.Unblocked = []netip.Prefix{p}
+	}
+	return res, nil
+}
+
+func (b fakeBlocking) WhitelistDel(entry string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, e := range b.whitelist {
+		if e.Text == entry {
+			b.whitelist = append(b.whitelist[:i], b.whitelist[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s", whitelist.ErrNotFound, entry)
+}
+
+type fakeOutbound struct{ *fakeBackend }
+
+func (o fakeOutbound) Questions() []verdict.Question { return []verdict.Question{o.question} }
+
+func (o fakeOutbound) Rules() []rules.Entry {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]rules.Entry(nil), o.rules...)
+}
+
+func (o fakeOutbound) Answer(id uint64, a verdict.Answer) (verdict.Question, *rules.Rule, error) {
+	if id != o.question.ID {
+		return verdict.Question{}, nil, fmt.Errorf("%w: %d", verdict.ErrNoQuestion, id)
+	}
+	if a.Lifetime == rules.Once {
+		return o.question, nil, nil
+	}
+	r, err := o.AddRule(rules.Rule{Action: a.Action, Exe: o.question.Exe, Dst: netip.PrefixFrom(o.question.Dst, 32),
+		Ports: rules.PortRange{Lo: 443, Hi: 443}, Proto: 6, Lifetime: a.Lifetime})
+	return o.question, &r, err
+}
+
+func (o fakeOutbound) AddRule(r rules.Rule) (rules.Rule, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r.ID = o.nextRule
+	o.nextRule++
+	o.rules = append(o.rules, rules.Entry{Rule: r})
+	return r, nil
+}
+
+func (o fakeOutbound) DeleteRule(id uint64) (rules.Rule, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i, e := range o.rules {
+		if e.ID == id {
+			o.rules = append(o.rules[:i], o.rules[i+1:]...)
+			return e.Rule, nil
+		}
+	}
+	return rules.Rule{}, fmt.Errorf("%w: %d", rules.ErrNotFound, id)
+}
