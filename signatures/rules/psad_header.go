@@ -24,10 +24,11 @@ func psadList(s string) (items []string, neg bool, err error) {
 	return strings.Split(s[1:len(s)-1], ","), neg, nil
 }
 
-// parsePsadAddrs parses any, $VAR, an address, a CIDR network, !spec or
-// [spec,…]. A list containing a variable matches everything.
-func parsePsadAddrs(s string) (addrSet, error) {
-	var set addrSet
+// parsePsadSpec parses a psad address or port field: any, $VAR, an item,
+// !spec or [spec,…]. add takes each item with whether it is negated. A
+// list containing a variable matches everything (the zero set).
+func parsePsadSpec[T any](s string, add func(set *T, item string, neg bool) error) (T, error) {
+	var set T
 	items, neg, err := psadList(s)
 	if err != nil {
 		return set, err
@@ -39,42 +40,35 @@ func parsePsadAddrs(s string) (addrSet, error) {
 			return set, fmt.Errorf("nested negation in %q", s)
 		}
 		if isAnyVar(it) {
-			return addrSet{}, nil
+			var all T
+			return all, nil
 		}
-		if err := set.add(it, neg != itNeg); err != nil {
+		if err := add(&set, it, neg != itNeg); err != nil {
 			return set, err
 		}
 	}
 	return set, nil
 }
 
+// parsePsadAddrs parses any, $VAR, an address, a CIDR network, !spec or
+// [spec,…].
+func parsePsadAddrs(s string) (addrSet, error) { return parsePsadSpec(s, (*addrSet).add) }
+
 var portInfo = fieldInfo{name: "port", max: 65535}
 
 // parsePsadPorts parses any, $VAR, N, N:M, N:, :M, !spec or [spec,…].
-func parsePsadPorts(s string) (valueSet, error) {
-	var set valueSet
-	items, neg, err := psadList(s)
-	if err != nil {
-		return set, err
+func parsePsadPorts(s string) (valueSet, error) { return parsePsadSpec(s, addPsadPort) }
+
+// addPsadPort adds a port or a range (N:M, N:, :M) to set.
+func addPsadPort(set *valueSet, it string, neg bool) error {
+	r, err := parseItem(&portInfo, strings.Replace(it, ":", "-", 1))
+	if err != nil || strings.Contains(it, "-") {
+		return fmt.Errorf("bad port %q", it)
 	}
-	for _, it := range items {
-		itNeg := strings.HasPrefix(it, "!")
-		it = strings.TrimPrefix(it, "!")
-		if itNeg && neg {
-			return set, fmt.Errorf("nested negation in %q", s)
-		}
-		if isAnyVar(it) {
-			return valueSet{}, nil
-		}
-		r, err := parseItem(&portInfo, strings.Replace(it, ":", "-", 1))
-		if err != nil || strings.Contains(it, "-") {
-			return set, fmt.Errorf("bad port %q", it)
-		}
-		if neg != itNeg {
-			set.neg = append(set.neg, r)
-		} else {
-			set.pos = append(set.pos, r)
-		}
+	if neg {
+		set.neg = append(set.neg, r)
+	} else {
+		set.pos = append(set.pos, r)
 	}
-	return set, nil
+	return nil
 }
