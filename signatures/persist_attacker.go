@@ -28,13 +28,7 @@ func (w *wbuf) attacker(a *Attacker) {
 	for i := range a.Scans {
 		w.scan(&a.Scans[i])
 	}
-	w.uvarint(uint64(len(a.Signatures)))
-	for _, h := range a.Signatures {
-		w.varint(int64(h.ID))
-		w.str(h.Name)
-		w.u8(uint8(h.Level))
-		w.varint(int64(h.Packets))
-	}
+	w.sigHits(a.Signatures)
 	w.str(a.OS)
 	w.str(a.Tool)
 	w.u8(uint8(a.AutoDL))
@@ -79,10 +73,7 @@ func (r *rbuf) attacker() Attacker {
 	for i := range a.Scans {
 		a.Scans[i] = r.scan()
 	}
-	a.Signatures = make([]SigHit, r.count("signatures", maxStateSigs))
-	for i := range a.Signatures {
-		a.Signatures[i] = SigHit{ID: int(r.varint()), Name: r.str(), Level: int(r.level()), Packets: int(r.varint())}
-	}
+	a.Signatures = r.sigHits(maxStateSigs)
 	a.OS, a.Tool = r.str(), r.str()
 	a.AutoDL = int(r.level())
 	a.Trusted = r.flag()

@@ -47,13 +47,7 @@ func (w *wbuf) source(s *source, base int64) {
 	for i := range s.pairs {
 		w.pair(&s.pairs[i])
 	}
-	w.uvarint(uint64(len(s.sigs)))
-	for _, h := range s.sigs {
-		w.varint(int64(h.ID))
-		w.str(h.Name)
-		w.u8(uint8(h.Level))
-		w.varint(int64(h.Packets))
-	}
+	w.sigHits(s.sigs)
 	w.str(s.os)
 	w.str(s.tool)
 }
@@ -135,7 +129,7 @@ func (r *rbuf) source(s *source, base int64, c *Config, bp *bitmapPool) {
 		r.fail("%d destinations, %d scoring pairs", dsts, scoringCount(s))
 	}
 	s.dsts = dsts
-	r.sigs(s, c.MaxSignatures)
+	s.sigs = r.sigHits(c.MaxSignatures)
 	s.os, s.tool = r.str(), r.str()
 	if r.err == nil && len(s.pairs) > c.MaxDestinations {
 		for i := c.MaxDestinations; i < len(s.pairs); i++ {
@@ -245,18 +239,6 @@ func (r *rbuf) pair(pr *pair, sweeps int, bp *bitmapPool) {
 		rec.min, rec.max = r.u16(), r.u16()
 		rec.packets = r.u32()
 		r.portSet(&rec.ports, bp)
-	}
-}
-
-// sigs reads the signature hits of s, keeping the first max.
-func (r *rbuf) sigs(s *source, max int) {
-	n := r.count("signature hits", maxStateSigs)
-	s.sigs = make([]SigHit, 0, min(n, max))
-	for range n {
-		h := SigHit{ID: int(r.varint()), Name: r.str(), Level: int(r.level()), Packets: int(r.varint())}
-		if len(s.sigs) < max {
-			s.sigs = append(s.sigs, h)
-		}
 	}
 }
 
