@@ -11,7 +11,9 @@
 //   - cmd/… and the packages under etc/ (the config reader) are the
 //     program: they import anything; only cmd/… imports cmd/….
 //
-// test/… is outside the flow. Only tests import it, and what a test imports
+// test/… is outside the flow. Only tests, and the packages of helpers for
+// a package's tests named after it (actions/program/programtest, as
+// net/http/httptest), import it, and what a test imports
 // from there must itself keep to the importing package's layer (so
 // test/testenv, which every layer's tests use, imports nothing of ifw's);
 // a package under test/ that is not a test (testenv, loggen, connbench)

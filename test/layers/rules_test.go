@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 )
@@ -56,6 +57,14 @@ func layerOf(rel string) (layer, bool) {
 	return l, ok
 }
 
+// testHelper reports whether rel is a package of helpers for the tests of
+// its parent, named after it by Go's custom (net/http/httptest,
+// actions/program/programtest): it counts as test code.
+func testHelper(rel string) bool {
+	dir, last := path.Split(rel)
+	return last == path.Base(dir)+"test"
+}
+
 // under reports whether rel is the folder top or inside it.
 func under(rel, top string) bool { return rel == top || strings.HasPrefix(rel, top+"/") }
 
@@ -101,7 +110,7 @@ func edge(p, q string, test bool) string {
 			return "a package under test/ imports nothing of the program (cmd, etc/…)"
 		}
 		return ""
-	case lq == layerTest && !test:
+	case lq == layerTest && !test && !testHelper(p):
 		return "only tests import test/…"
 	case lq == layerTest:
 		return "" // its own imports are checked by helperDeps
