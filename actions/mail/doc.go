@@ -5,7 +5,8 @@
 //
 // It sends through the local sendmail (Config.Sendmail, run directly as
 // `sendmail -t -oi` with the message on its standard input, in a process
-// group of its own killed at the timeout: actions/script's Command), or,
+// group of its own killed at the timeout: actions/program, which the script
+// action uses too), or,
 // when Config.SMTP is set, over SMTP with net/smtp: STARTTLS whenever the
 // server offers it (the certificate verified against the system roots),
 // then AUTH PLAIN when a user name is configured (net/smtp sends it only

@@ -7,7 +7,7 @@ import (
 	"net/mail"
 	"time"
 
-	"github.com/ifw/ifw/actions/script"
+	"github.com/ifw/ifw/actions/program"
 	"github.com/ifw/ifw/alerts"
 )
 
@@ -86,18 +86,19 @@ func (m *Mail) deliver(ctx context.Context, msg []byte) error {
 }
 
 // sendmail runs `sendmail -t -oi` with msg on its standard input. The
-// program is held to the script action's rule (only root can change it or
-// any directory above it) and the file checked is the file run.
+// program is held to actions/program's rule, as the script action's are
+// (only root can change it or any directory above it), and the file
+// checked is the file run.
 func (m *Mail) sendmail(ctx context.Context, msg []byte) error {
-	exe, err := script.OpenTrusted(m.cfg.Sendmail, m.cfg.Sendmail)
+	exe, err := program.OpenTrusted(m.cfg.Sendmail, m.cfg.Sendmail)
 	if err != nil {
 		return err
 	}
 	defer exe.Close()
-	cmd := script.Command{
+	cmd := program.Command{
 		Path:  m.cfg.Sendmail,
 		Args:  []string{m.cfg.Sendmail, "-t", "-oi"},
-		Env:   []string{"PATH=" + script.DefaultPath},
+		Env:   []string{"PATH=" + program.DefaultPath},
 		Stdin: msg,
 		Exe:   exe,
 	}

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ifw/ifw/actions/script"
+	"github.com/ifw/ifw/actions/program"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/test/testenv"
@@ -98,7 +98,7 @@ func TestSendmailNotRoots(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := newMail(t, Config{From: from, To: to, Sendmail: p}).Run(context.Background(), sampleAlert())
-	if !errors.Is(err, script.ErrRefused) {
+	if !errors.Is(err, program.ErrRefused) {
 		t.Fatalf("sendmail owned by nobody: %v; want refused", err)
 	}
 	if _, err := os.Stat(ran); err == nil {
@@ -131,7 +131,7 @@ func TestSendmail(t *testing.T) {
 	}
 	checkMessage(t, string(stdin), sampleAlert())
 
-	var re *script.RunError
+	var re *program.RunError
 	err := newMail(t, Config{From: from, To: to, Sendmail: down}).Run(context.Background(), sampleAlert())
 	if !errors.As(err, &re) || re.Status != 75 || !strings.Contains(err.Error(), "cannot connect to the queue") {
 		t.Errorf("failing sendmail: %v", err)

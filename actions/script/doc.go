@@ -27,12 +27,11 @@
 // # Trust
 //
 // The program must resolve to an absolute path (a bare name is looked up
-// in the command's PATH, or the default one). It is refused (*RefusedError)
-// when the file, or the directory it is in, is group- or world-writable or
-// not owned by root; when the path is a symbolic link, the link's target
-// and the target's directory are checked as well. The ancestors of the
-// directory are not checked. The check runs at New and again before every
-// run.
+// in the command's PATH, or the default one), and only root may be able to
+// change it: actions/program's rule (program.OpenTrusted), the one the mail
+// action holds sendmail to. Otherwise it is refused (a
+// *program.RefusedError). The check runs at New and again before every
+// run, and the run is of the very file checked.
 //
 // # Runs
 //
@@ -43,6 +42,7 @@
 // ended) does not. At most Config.MaxConcurrent runs are
 // in progress; the others wait. Each run is the leader of its own process
 // group; at its timeout the whole group is killed (a child that makes a
-// session of its own escapes). Standard error is kept (up to MaxStderr
-// bytes) for the error of a failed run.
+// session of its own escapes). Standard error is kept (up to
+// program.MaxStderr bytes) for the error of a failed run (a
+// *program.RunError).
 package script

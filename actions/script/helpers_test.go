@@ -11,7 +11,6 @@ import (
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/signatures"
-	"github.com/ifw/ifw/test/testenv"
 )
 
 // helperEnv, set in a run's environment, makes the test binary a helper
@@ -34,27 +33,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-// trustedDir is a new directory only root can change.
-func trustedDir(t testing.TB) string {
-	t.Helper()
-	testenv.Root(t) // the programs must be root's
-	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// writeProgram writes an executable file (mode 0755) to dir/name.
-func writeProgram(t testing.TB, dir, name, body string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // installHelper copies the test binary to dir/name.

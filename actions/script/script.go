@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ifw/ifw/actions/program"
 	"github.com/ifw/ifw/alerts"
 )
 
@@ -25,7 +26,7 @@ type Script struct {
 }
 
 // New checks cfg, resolves the program and checks that only root can
-// change it (a *RefusedError otherwise). A nil log discards.
+// change it (a *program.RefusedError otherwise). A nil log discards.
 func New(cfg Config, log *slog.Logger) (*Script, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -42,10 +43,10 @@ func New(cfg Config, log *slog.Logger) (*Script, error) {
 	if pathList == "" {
 		pathList = DefaultPath
 	}
-	path, err := resolve(cmd.program, pathList)
+	path, err := program.Resolve(cmd.program, pathList)
 	if err == nil {
 		var f *os.File
-		if f, err = OpenTrusted(cmd.program, path); err == nil {
+		if f, err = program.OpenTrusted(cmd.program, path); err == nil {
 			f.Close()
 		}
 	}
@@ -93,7 +94,7 @@ func (s *Script) run(ctx context.Context, a alerts.Alert) (started bool, err err
 	case <-ctx.Done():
 		return false, fmt.Errorf("waiting for a free slot: %w", ctx.Err())
 	}
-	exe, err := OpenTrusted(s.cmd.program, s.path)
+	exe, err := program.OpenTrusted(s.cmd.program, s.path)
 	if err != nil {
 		return false, err
 	}
@@ -104,6 +105,9 @@ func (s *Script) run(ctx context.Context, a alerts.Alert) (started bool, err err
 	c.Exe = exe
 	return true, c.Run(ctx)
 }
+
+// Command is one run of a program, without a shell (program.Command).
+type Command = program.Command
 
 // Command is the run of the program for a: argv with the placeholders
 // substituted, and its environment.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ifw/ifw/actions/program"
 	"github.com/ifw/ifw/alerts"
 )
 
@@ -13,7 +14,7 @@ import (
 const EnvPrefix = "IFW_"
 
 // DefaultPath is the PATH of a run, unless the command sets its own.
-const DefaultPath = "/usr/sbin:/usr/bin:/sbin:/bin"
+const DefaultPath = program.DefaultPath
 
 // placeholder is a name replaced in the arguments and its value.
 type placeholder struct {

@@ -1,4 +1,4 @@
-package script
+package program
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 )
 
 // ErrRefused matches every *RefusedError.
-var ErrRefused = errors.New("script: program refused")
+var ErrRefused = errors.New("program refused")
 
 // RefusedError is a program the package will not run: not found, not an
 // absolute path, or one that someone other than root could change.
@@ -32,9 +32,9 @@ func (e *RefusedError) Error() string {
 // Is matches ErrRefused.
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
-// resolve finds program: an absolute path as it is, a bare name in the
+// Resolve finds program: an absolute path as it is, a bare name in the
 // absolute directories of pathList. A relative path is refused.
-func resolve(program, pathList string) (string, error) {
+func Resolve(program, pathList string) (string, error) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
 			return "", &RefusedError{Program: program, Reason: "not an absolute path"}

@@ -1,4 +1,4 @@
-package script
+package program
 
 import (
 	"bytes"
@@ -21,8 +21,10 @@ const MaxStderr = 4096
 // has exited or been killed (a child left behind may hold them).
 const waitDelay = 2 * time.Second
 
-// Command is one run of a program, without a shell. The mail action runs
-// sendmail through it too.
+// DefaultPath is the PATH a program runs with, unless told otherwise.
+const DefaultPath = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+// Command is one run of a program, without a shell.
 type Command struct {
 	Path  string   // absolute
 	Args  []string // argv, Args[0] included; empty: Path alone
