@@ -1,9 +1,11 @@
 package alerts
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // DefaultPath is where the daemon keeps its database.
@@ -38,29 +40,25 @@ type Config struct {
 	Recover bool
 }
 
-// ConfigError is a Config field with an invalid value.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
+// ErrConfig matches every error Config.Validate, Route.Validate and
+// NewDispatcher's check of the routes return: an *etc.ConfigError whose
+// Key is the ifw.conf key of the field ([daemon] database, an action's
+// min_level…).
+var ErrConfig = errors.New("alerts: invalid config")
 
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("alerts config: %s: %s", e.Field, e.Reason)
-}
-
-// Validate checks c without I/O. The error is a *ConfigError.
+// Validate checks c without I/O.
 func (c Config) Validate() error {
 	switch {
 	case strings.ContainsRune(c.Path, 0):
-		return &ConfigError{"Path", "contains NUL"}
+		return etc.Invalid(ErrConfig, "database", "contains NUL")
 	case c.Path == ":memory:" || strings.HasPrefix(c.Path, "file:"):
-		return &ConfigError{"Path", fmt.Sprintf("%q is not a file path", c.Path)}
+		return etc.Invalid(ErrConfig, "database", "%q is not a file path", c.Path)
 	case c.BusyTimeout < 0 || c.BusyTimeout > time.Hour:
-		return &ConfigError{"BusyTimeout", fmt.Sprintf("%v is not 0-1h", c.BusyTimeout)}
+		return etc.Invalid(ErrConfig, "busy_timeout", "%v is not 0-1h", c.BusyTimeout)
 	case c.MaxReaders < 0 || c.MaxReaders > 64:
-		return &ConfigError{"MaxReaders", fmt.Sprintf("%d is not 0-64", c.MaxReaders)}
+		return etc.Invalid(ErrConfig, "max_readers", "%d is not 0-64", c.MaxReaders)
 	case c.Recover && c.ReadOnly:
-		return &ConfigError{"Recover", "a read-only store cannot move its file aside"}
+		return etc.Invalid(ErrConfig, "recover", "a read-only store cannot move its file aside")
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Dispatcher routes alerts to actions off the detection path: Dispatch
@@ -73,7 +75,7 @@ func NewDispatcher(routes []Route, rec Recorder, log *slog.Logger) (*Dispatcher,
 			return nil, err
 		}
 		if names[r.name()] {
-			return nil, &ConfigError{Field: "route " + r.name(), Reason: "two actions with that name"}
+			return nil, &etc.ConfigError{Section: "action " + r.name(), Reason: "two actions with that name", Err: ErrConfig}
 		}
 		names[r.name()] = true
 		r = r.withDefaults()

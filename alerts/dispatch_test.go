@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 func TestNewDispatcherRefuses(t *testing.T) {
@@ -16,21 +18,21 @@ func TestNewDispatcherRefuses(t *testing.T) {
 		routes []Route
 		field  string
 	}{
-		{"no action", []Route{{}}, "Action"},
-		{"empty name", []Route{{Action: okAction("")}}, "Action"},
-		{"level", []Route{{Action: ok, MinLevel: 6}}, "MinLevel"},
-		{"negative timeout", []Route{{Action: ok, Timeout: -1}}, "Timeout"},
-		{"huge queue", []Route{{Action: ok, Queue: MaxQueue + 1}}, "Queue"},
-		{"negative interval", []Route{{Action: ok, Interval: -time.Second}}, "Interval"},
-		{"workers", []Route{{Action: ok, Workers: MaxWorkers + 1}}, "Workers"},
-		{"remember", []Route{{Action: ok, Remember: -1}}, "Remember"},
-		{"same name twice", []Route{{Action: ok}, {Action: okAction("script")}}, "route script"},
+		{"no action", []Route{{}}, "no action"},
+		{"empty name", []Route{{Action: okAction("")}}, "no name"},
+		{"level", []Route{{Action: ok, MinLevel: 6}}, "min_level"},
+		{"negative timeout", []Route{{Action: ok, Timeout: -1}}, "timeout"},
+		{"huge queue", []Route{{Action: ok, Queue: MaxQueue + 1}}, "queue"},
+		{"negative interval", []Route{{Action: ok, Interval: -time.Second}}, "interval"},
+		{"workers", []Route{{Action: ok, Workers: MaxWorkers + 1}}, "workers"},
+		{"remember", []Route{{Action: ok, Remember: -1}}, "remember"},
+		{"same name twice", []Route{{Action: ok}, {Action: okAction("script")}}, "[action script]: two actions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewDispatcher(tc.routes, nil, nil)
-			var ce *ConfigError
-			if !errors.As(err, &ce) || !strings.Contains(ce.Field, tc.field) {
-				t.Fatalf("err %v; want a *ConfigError about %s", err, tc.field)
+			var ce *etc.ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(ce.Key+ce.Error(), tc.field) || !errors.Is(err, ErrConfig) {
+				t.Fatalf("err %v; want an *etc.ConfigError about %s", err, tc.field)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ifw/ifw/etc"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -60,29 +61,29 @@ func (r Route) name() string {
 	return r.Action.Name()
 }
 
-// Validate checks r without I/O. The error is a *ConfigError whose Field
-// names the route ("route script: Queue").
+// Validate checks r without I/O. The error is an *etc.ConfigError whose
+// Section names the action ("action script") and Key the ifw.conf key.
 func (r Route) Validate() error {
-	bad := func(field, format string, args ...any) error {
-		return &ConfigError{Field: fmt.Sprintf("route %s: %s", r.name(), field), Reason: fmt.Sprintf(format, args...)}
+	bad := func(key, format string, args ...any) error {
+		return &etc.ConfigError{Section: "action " + r.name(), Key: key, Reason: fmt.Sprintf(format, args...), Err: ErrConfig}
 	}
 	switch {
 	case r.Action == nil:
-		return bad("Action", "missing")
+		return bad("", "no action")
 	case r.name() == "":
-		return bad("Action", "empty name")
+		return bad("", "the action has no name")
 	case r.MinLevel < 0 || r.MinLevel > signatures.MaxLevel:
-		return bad("MinLevel", "%d is not 0-%d", r.MinLevel, signatures.MaxLevel)
+		return bad("min_level", "%d is not 0-%d", r.MinLevel, signatures.MaxLevel)
 	case r.Timeout < 0 || r.Timeout > MaxActionTimeout:
-		return bad("Timeout", "%v is not 0-%v", r.Timeout, MaxActionTimeout)
+		return bad("timeout", "%v is not 0-%v", r.Timeout, MaxActionTimeout)
 	case r.Queue < 0 || r.Queue > MaxQueue:
-		return bad("Queue", "%d is not 0-%d", r.Queue, MaxQueue)
+		return bad("queue", "%d is not 0-%d", r.Queue, MaxQueue)
 	case r.Interval < 0 || r.Interval > MaxInterval:
-		return bad("Interval", "%v is not 0-%v", r.Interval, MaxInterval)
+		return bad("interval", "%v is not 0-%v", r.Interval, MaxInterval)
 	case r.Workers < 0 || r.Workers > MaxWorkers:
-		return bad("Workers", "%d is not 0-%d", r.Workers, MaxWorkers)
+		return bad("workers", "%d is not 0-%d", r.Workers, MaxWorkers)
 	case r.Remember < 0 || r.Remember > MaxRemember:
-		return bad("Remember", "%d is not 0-%d", r.Remember, MaxRemember)
+		return bad("remember", "%d is not 0-%d", r.Remember, MaxRemember)
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ifw/ifw/etc"
 )
 
 func TestSchema(t *testing.T) {
@@ -84,16 +86,16 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{Config{}, ""},
 		{Config{Path: "/var/lib/ifw/ifw.db", BusyTimeout: 1, MaxReaders: 64, FullSync: true}, ""},
-		{Config{Path: ":memory:"}, "Path"},
-		{Config{Path: "file:x.db?mode=memory"}, "Path"},
-		{Config{Path: "a\x00b"}, "Path"},
-		{Config{BusyTimeout: -1}, "BusyTimeout"},
-		{Config{MaxReaders: 65}, "MaxReaders"},
+		{Config{Path: ":memory:"}, "database"},
+		{Config{Path: "file:x.db?mode=memory"}, "database"},
+		{Config{Path: "a\x00b"}, "database"},
+		{Config{BusyTimeout: -1}, "busy_timeout"},
+		{Config{MaxReaders: 65}, "max_readers"},
 	}
 	for _, tt := range tests {
 		err := tt.cfg.Validate()
-		var ce *ConfigError
-		if tt.field == "" && err != nil || tt.field != "" && (!errors.As(err, &ce) || ce.Field != tt.field) {
+		var ce *etc.ConfigError
+		if tt.field == "" && err != nil || tt.field != "" && (!errors.As(err, &ce) || ce.Key != tt.field || !errors.Is(err, ErrConfig)) {
 			t.Errorf("%+v: %v, want field %q", tt.cfg, err, tt.field)
 		}
 	}

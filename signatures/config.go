@@ -1,11 +1,12 @@
 package signatures
 
 import (
-	"fmt"
+	"errors"
 	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/ifw/ifw/etc"
 	"github.com/ifw/ifw/sources"
 )
 
@@ -120,21 +121,13 @@ func DefaultConfig() Config {
 	}
 }
 
-// ConfigError is a Config field with an invalid value.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the [detect] key of the field.
+var ErrConfig = errors.New("signatures: invalid config")
 
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("signatures config: %s: %s", e.Field, e.Reason)
-}
+func cfgErr(key, format string, a ...any) error { return etc.Invalid(ErrConfig, key, format, a...) }
 
-func cfgErr(field, format string, a ...any) error {
-	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, a...)}
-}
-
-// Validate checks c without I/O. The error is a *ConfigError.
+// Validate checks c without I/O. The error is an *etc.ConfigError.
 func (c Config) Validate() error {
 	checks := []func() error{c.validateLevels, c.validateLimits, c.validateLists}
 	for _, check := range checks {
@@ -158,27 +151,27 @@ func increasing(field string, v [MaxLevel]int) error {
 }
 
 func (c Config) validateLevels() error {
-	if err := increasing("DangerLevels", c.DangerLevels); err != nil {
+	if err := increasing("danger_levels", c.DangerLevels); err != nil {
 		return err
 	}
-	if err := increasing("SweepLevels", c.SweepLevels); err != nil {
+	if err := increasing("sweep_levels", c.SweepLevels); err != nil {
 		return err
 	}
 	if c.SweepLevels[MaxLevel-1] > c.MaxDestinations {
-		return cfgErr("SweepLevels", "level %d needs %d destinations, above MaxDestinations %d",
+		return cfgErr("sweep_levels", "level %d needs %d destinations, above max_destinations %d",
 			MaxLevel, c.SweepLevels[MaxLevel-1], c.MaxDestinations)
 	}
 	if c.ScanTimeout <= 0 {
-		return cfgErr("ScanTimeout", "%v is not positive", c.ScanTimeout)
+		return cfgErr("scan_timeout", "%v is not positive", c.ScanTimeout)
 	}
 	if c.MaxClockAhead <= 0 {
-		return cfgErr("MaxClockAhead", "%v is not positive", c.MaxClockAhead)
+		return cfgErr("max_clock_ahead", "%v is not positive", c.MaxClockAhead)
 	}
 	if c.InvalidICMPLevel < 0 || c.InvalidICMPLevel > MaxLevel {
-		return cfgErr("InvalidICMPLevel", "%d is not 0-%d", c.InvalidICMPLevel, MaxLevel)
+		return cfgErr("invalid_icmp_level", "%d is not 0-%d", c.InvalidICMPLevel, MaxLevel)
 	}
 	if c.MinPortRange < 0 || c.MinPortRange > 65535 {
-		return cfgErr("MinPortRange", "%d is not 0-65535", c.MinPortRange)
+		return cfgErr("min_port_range", "%d is not 0-65535", c.MinPortRange)
 	}
 	return nil
 }
@@ -188,16 +181,16 @@ func (c Config) validateLimits() error {
 		name      string
 		v, lo, hi int
 	}{
-		{"MinProtocols", c.MinProtocols, 1, 256},
-		{"MinDestinations", c.MinDestinations, 1, 1 << 30},
-		{"AckScanMinPorts", c.AckScanMinPorts, 1, 65536},
-		{"ProtoScanMinProtos", c.ProtoScanMinProtos, 2, 256},
-		{"MaxSources", c.MaxSources, 1, 1 << 30},
-		{"MaxDestinations", c.MaxDestinations, 1, 1 << 20},
-		{"MaxSignatures", c.MaxSignatures, 0, 1 << 16},
-		{"MaxPortBitmaps", c.MaxPortBitmaps, 0, 1 << 30},
-		{"MaxReportItems", c.MaxReportItems, 1, 1 << 20},
-		{"Retain", c.Retain, 0, 1 << 24},
+		{"min_protocols", c.MinProtocols, 1, 256},
+		{"min_destinations", c.MinDestinations, 1, 1 << 30},
+		{"ack_scan_min_ports", c.AckScanMinPorts, 1, 65536},
+		{"proto_scan_min_protocols", c.ProtoScanMinProtos, 2, 256},
+		{"max_sources", c.MaxSources, 1, 1 << 30},
+		{"max_destinations", c.MaxDestinations, 1, 1 << 20},
+		{"max_signatures", c.MaxSignatures, 0, 1 << 16},
+		{"max_port_bitmaps", c.MaxPortBitmaps, 0, 1 << 30},
+		{"max_report_items", c.MaxReportItems, 1, 1 << 20},
+		{"retain", c.Retain, 0, 1 << 24},
 	}
 	for _, l := range limits {
 		if l.v < l.lo || l.v > l.hi {
@@ -208,23 +201,28 @@ func (c Config) validateLimits() error {
 }
 
 func (c Config) validateLists() error {
-	for _, p := range append(append([]netip.Prefix(nil), c.IgnoreSources...), c.HomeNet...) {
-		if !p.IsValid() {
-			return cfgErr("IgnoreSources/HomeNet", "invalid prefix %v", p)
+	for _, l := range []struct {
+		key  string
+		list []netip.Prefix
+	}{{"ignore_sources", c.IgnoreSources}, {"home_net", c.HomeNet}} {
+		for _, p := range l.list {
+			if !p.IsValid() {
+				return cfgErr(l.key, "invalid prefix %v", p)
+			}
 		}
 	}
 	for _, r := range c.IgnorePorts {
 		if r.Lo > r.Hi {
-			return cfgErr("IgnorePorts", "range %d-%d is reversed", r.Lo, r.Hi)
+			return cfgErr("ignore_ports", "range %d-%d is reversed", r.Lo, r.Hi)
 		}
 	}
 	lists := []struct {
 		name string
 		l    []string
 	}{
-		{"IgnoreInterfaces", c.IgnoreInterfaces},
-		{"IgnoreLogPrefixes", c.IgnoreLogPrefixes},
-		{"RequirePrefix", c.RequirePrefix},
+		{"ignore_interfaces", c.IgnoreInterfaces},
+		{"ignore_log_prefixes", c.IgnoreLogPrefixes},
+		{"require_prefix", c.RequirePrefix},
 	}
 	for _, l := range lists {
 		for _, s := range l.l {
@@ -235,7 +233,7 @@ func (c Config) validateLists() error {
 	}
 	for _, ch := range c.IgnoreChains {
 		if ch > sources.ChainOutput {
-			return cfgErr("IgnoreChains", "unknown chain %d", ch)
+			return cfgErr("ignore_chains", "unknown chain %d", ch)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/etc"
 	"github.com/ifw/ifw/sources"
 )
 
@@ -21,28 +22,28 @@ func TestConfigValidate(t *testing.T) {
 		field string
 		mod   func(*Config)
 	}{
-		{"DangerLevels", func(c *Config) { c.DangerLevels[2] = c.DangerLevels[1] }},
-		{"DangerLevels", func(c *Config) { c.DangerLevels[0] = 0 }},
-		{"SweepLevels", func(c *Config) { c.SweepLevels = [5]int{5, 4, 6, 7, 8} }},
-		{"SweepLevels", func(c *Config) { c.MaxDestinations = 100 }},
-		{"ScanTimeout", func(c *Config) { c.ScanTimeout = 0 }},
-		{"InvalidICMPLevel", func(c *Config) { c.InvalidICMPLevel = 6 }},
-		{"MinPortRange", func(c *Config) { c.MinPortRange = -1 }},
-		{"MinProtocols", func(c *Config) { c.MinProtocols = 0 }},
-		{"ProtoScanMinProtos", func(c *Config) { c.ProtoScanMinProtos = 1 }},
-		{"MaxSources", func(c *Config) { c.MaxSources = 0 }},
-		{"MaxReportItems", func(c *Config) { c.MaxReportItems = 0 }},
-		{"IgnoreSources/HomeNet", func(c *Config) { c.HomeNet = []netip.Prefix{{}} }},
-		{"IgnorePorts", func(c *Config) { c.IgnorePorts = []PortRange{{0, 10, 9}} }},
-		{"IgnoreInterfaces", func(c *Config) { c.IgnoreInterfaces = []string{"+"} }},
-		{"RequirePrefix", func(c *Config) { c.RequirePrefix = []string{" "} }},
-		{"IgnoreChains", func(c *Config) { c.IgnoreChains = []sources.Chain{7} }},
+		{"danger_levels", func(c *Config) { c.DangerLevels[2] = c.DangerLevels[1] }},
+		{"danger_levels", func(c *Config) { c.DangerLevels[0] = 0 }},
+		{"sweep_levels", func(c *Config) { c.SweepLevels = [5]int{5, 4, 6, 7, 8} }},
+		{"sweep_levels", func(c *Config) { c.MaxDestinations = 100 }},
+		{"scan_timeout", func(c *Config) { c.ScanTimeout = 0 }},
+		{"invalid_icmp_level", func(c *Config) { c.InvalidICMPLevel = 6 }},
+		{"min_port_range", func(c *Config) { c.MinPortRange = -1 }},
+		{"min_protocols", func(c *Config) { c.MinProtocols = 0 }},
+		{"proto_scan_min_protocols", func(c *Config) { c.ProtoScanMinProtos = 1 }},
+		{"max_sources", func(c *Config) { c.MaxSources = 0 }},
+		{"max_report_items", func(c *Config) { c.MaxReportItems = 0 }},
+		{"home_net", func(c *Config) { c.HomeNet = []netip.Prefix{{}} }},
+		{"ignore_ports", func(c *Config) { c.IgnorePorts = []PortRange{{0, 10, 9}} }},
+		{"ignore_interfaces", func(c *Config) { c.IgnoreInterfaces = []string{"+"} }},
+		{"require_prefix", func(c *Config) { c.RequirePrefix = []string{" "} }},
+		{"ignore_chains", func(c *Config) { c.IgnoreChains = []sources.Chain{7} }},
 	} {
 		c := DefaultConfig()
 		tc.mod(&c)
 		err := c.Validate()
-		var ce *ConfigError
-		if !errors.As(err, &ce) || ce.Field != tc.field {
+		var ce *etc.ConfigError
+		if !errors.As(err, &ce) || ce.Key != tc.field || !errors.Is(err, ErrConfig) {
 			t.Errorf("%s: %v", tc.field, err)
 		}
 		if _, err := New(c, nil); !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.field) {

@@ -36,8 +36,8 @@ type BulkStats struct {
 // nothing is loaded: the sets keep their previous content.
 func (b *Blocker) LoadBulk(ctx context.Context, files []string, widen4, widen6 int) (BulkStats, error) {
 	start := time.Now()
-	if widen4 < 0 || widen4 > 32 || widen6 < 0 || widen6 > 128 {
-		return BulkStats{}, fmt.Errorf("bulk: widen to /%d (IPv4) and /%d (IPv6): out of range", widen4, widen6)
+	if err := ValidateWiden(widen4, widen6); err != nil {
+		return BulkStats{}, err
 	}
 	var st BulkStats
 	var list []netip.Prefix

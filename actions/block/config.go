@@ -2,11 +2,11 @@ package block
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ifw/ifw/etc"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -39,7 +39,7 @@ const (
 )
 
 // ErrConfig matches every error Config.Validate and SetsConfig.Validate
-// return.
+// return: an *etc.ConfigError whose Key is the [block] key.
 var ErrConfig = errors.New("block: invalid config")
 
 // Config is the blocking policy (the [block] section).
@@ -73,24 +73,36 @@ type Config struct {
 // Validate checks c without touching the system.
 func (c Config) Validate() error {
 	if c.MinLevel < 0 || c.MinLevel > signatures.MaxLevel {
-		return fmt.Errorf("%w: min level %d is not 1-%d", ErrConfig, c.MinLevel, signatures.MaxLevel)
+		return etc.Invalid(ErrConfig, "min_level", "min level %d is not 1-%d", c.MinLevel, signatures.MaxLevel)
 	}
 	for level, d := range c.DurationByLevel {
 		if d != Forever && d != 0 && d < time.Second {
-			return fmt.Errorf("%w: duration of level %d: %s is neither permanent nor at least 1s", ErrConfig, level, d)
+			return etc.Invalid(ErrConfig, "durations", "duration of level %d: %s is neither permanent nor at least 1s", level, d)
 		}
 	}
-	if c.RepeatFactor != 0 && (c.RepeatFactor < 1 || c.RepeatFactor > MaxRepeatFactor) {
-		return fmt.Errorf("%w: repeat factor %g is not 1-%d", ErrConfig, c.RepeatFactor, MaxRepeatFactor)
+	if c.RepeatFactor != 0 && !(c.RepeatFactor >= 1 && c.RepeatFactor <= MaxRepeatFactor) { // NaN too
+		return etc.Invalid(ErrConfig, "repeat_factor", "repeat factor %g is not 1-%d", c.RepeatFactor, MaxRepeatFactor)
 	}
 	if c.RepeatWindow < 0 {
-		return fmt.Errorf("%w: repeat window %s is negative", ErrConfig, c.RepeatWindow)
+		return etc.Invalid(ErrConfig, "repeat_window", "repeat window %s is negative", c.RepeatWindow)
 	}
 	if c.MaxDuration != 0 && c.MaxDuration < time.Second {
-		return fmt.Errorf("%w: max duration %s is below 1s", ErrConfig, c.MaxDuration)
+		return etc.Invalid(ErrConfig, "max_duration", "max duration %s is below 1s", c.MaxDuration)
 	}
 	if c.SyncInterval != 0 && (c.SyncInterval < 100*time.Millisecond || c.SyncInterval > time.Hour) {
-		return fmt.Errorf("%w: sync interval %s is not 100ms-1h", ErrConfig, c.SyncInterval)
+		return etc.Invalid(ErrConfig, "sync_interval", "sync interval %s is not 100ms-1h", c.SyncInterval)
+	}
+	return nil
+}
+
+// ValidateWiden checks the prefix lengths LoadBulk widens bulk entries
+// to: 0 (no widening) up to an address's length.
+func ValidateWiden(widen4, widen6 int) error {
+	if widen4 < 0 || widen4 > 32 {
+		return etc.Invalid(ErrConfig, "bulk_widen4", "widen to /%d is not 0-32", widen4)
+	}
+	if widen6 < 0 || widen6 > 128 {
+		return etc.Invalid(ErrConfig, "bulk_widen6", "widen to /%d is not 0-128", widen6)
 	}
 	return nil
 }
@@ -155,16 +167,16 @@ func (c SetsConfig) Validate() error {
 	names := []string{d.Block4, d.Block6, d.Bulk4, d.Bulk6}
 	for i, n := range names {
 		if len(n) > MaxSetName || strings.ContainsFunc(n, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
-			return fmt.Errorf("%w: set name %q is not 1-%d printable bytes without spaces", ErrConfig, n, MaxSetName)
+			return etc.Invalid(ErrConfig, "set_name", "set name %q is not 1-%d printable bytes without spaces", n, MaxSetName)
 		}
 		for _, m := range names[:i] {
 			if n == m {
-				return fmt.Errorf("%w: set name %q is used twice", ErrConfig, n)
+				return etc.Invalid(ErrConfig, "set_name", "set name %q is used twice", n)
 			}
 		}
 	}
 	if c.NetNS != "" && !filepath.IsAbs(c.NetNS) {
-		return fmt.Errorf("%w: netns %q is not an absolute path", ErrConfig, c.NetNS)
+		return etc.Invalid(ErrConfig, "netns", "netns %q is not an absolute path", c.NetNS)
 	}
 	return nil
 }

@@ -2,9 +2,12 @@ package block
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -28,6 +31,8 @@ func TestConfigValidate(t *testing.T) {
 		{"min level negative", Config{MinLevel: -1}, false},
 		{"factor below 1", Config{RepeatFactor: 0.5}, false},
 		{"factor huge", Config{RepeatFactor: 1e6}, false},
+		{"factor NaN", Config{RepeatFactor: math.NaN()}, false},
+		{"factor infinite", Config{RepeatFactor: math.Inf(1)}, false},
 		{"window negative", Config{RepeatWindow: -time.Second}, false},
 		{"max below 1s", Config{MaxDuration: time.Millisecond}, false},
 		{"sync too fast", Config{SyncInterval: time.Millisecond}, false},
@@ -35,9 +40,13 @@ func TestConfigValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := tt.cfg.Validate()
-		if tt.ok != (err == nil) || err != nil && !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: %v", tt.name, err)
+		var ce *etc.ConfigError
+		if tt.ok != (err == nil) || err != nil && (!errors.Is(err, ErrConfig) || !errors.As(err, &ce) || ce.Key == "") {
+			t.Errorf("%s: %v; want an *etc.ConfigError about a key, matching ErrConfig", tt.name, err)
 		}
+	}
+	if err := ValidateWiden(33, 0); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "bulk_widen4") {
+		t.Errorf("widen /33: %v", err)
 	}
 	d := Config{DurationByLevel: level(5, Forever).DurationByLevel}.withDefaults()
 	if d.MinLevel != DefaultMinLevel || d.RepeatFactor != DefaultRepeatFactor || d.RepeatWindow != DefaultRepeatWindow ||
@@ -63,9 +72,13 @@ func TestSetsConfigValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := tt.cfg.Validate()
-		if tt.ok != (err == nil) || err != nil && !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: %v", tt.name, err)
+		var ce *etc.ConfigError
+		if tt.ok != (err == nil) || err != nil && (!errors.Is(err, ErrConfig) || !errors.As(err, &ce) || ce.Key == "") {
+			t.Errorf("%s: %v; want an *etc.ConfigError about a key, matching ErrConfig", tt.name, err)
 		}
+	}
+	if err := ValidateWiden(33, 0); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "bulk_widen4") {
+		t.Errorf("widen /33: %v", err)
 	}
 	d := SetsConfig{}.withDefaults()
 	if d.Block4 != DefaultBlock4 || d.Bulk6 != DefaultBulk6 || d.MaxElem != DefaultMaxElem || d.BulkMaxElem != DefaultBulkMaxElem {

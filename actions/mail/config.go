@@ -2,12 +2,13 @@ package mail
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/mail"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults of the zero Config fields.
@@ -21,7 +22,8 @@ const (
 // MaxTimeout bounds Config.Timeout.
 const MaxTimeout = time.Hour
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the [action] key.
 var ErrConfig = errors.New("mail: invalid config")
 
 // Config is a mail action. Zero fields take their defaults.
@@ -48,59 +50,43 @@ type Config struct {
 	Timeout time.Duration
 }
 
-// ConfigError is a Config field with an invalid value. It matches
-// ErrConfig.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("mail config: %s: %s", e.Field, e.Reason)
-}
-
-// Is matches ErrConfig.
-func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
-
 // Validate checks c without I/O.
 func (c Config) Validate() error {
 	if err := c.validateAddresses(); err != nil {
 		return err
 	}
-	bad := func(field, format string, args ...any) error {
-		return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
-	}
+	bad := func(key, format string, args ...any) error { return etc.Invalid(ErrConfig, key, format, args...) }
 	switch {
 	case c.SMTP != "" && c.Sendmail != "":
-		return bad("SMTP", "both SMTP and Sendmail are set")
+		return bad("smtp", "both SMTP and Sendmail are set")
 	case c.Sendmail != "" && !filepath.IsAbs(c.Sendmail):
-		return bad("Sendmail", "%q is not an absolute path", c.Sendmail)
+		return bad("sendmail", "%q is not an absolute path", c.Sendmail)
 	case c.SMTP != "" && !hostPort(c.SMTP):
-		return bad("SMTP", "%q is not host:port", c.SMTP)
+		return bad("smtp", "%q is not host:port", c.SMTP)
 	case c.Username != "" && c.SMTP == "":
-		return bad("Username", "authentication is for SMTP")
+		return bad("username", "authentication is for SMTP")
 	case strings.ContainsAny(c.Helo, " \t\r\n"):
-		return bad("Helo", "%q has blanks", c.Helo)
+		return bad("helo", "%q has blanks", c.Helo)
 	case c.Timeout < 0 || c.Timeout > MaxTimeout:
-		return bad("Timeout", "%v is not 0-%v", c.Timeout, MaxTimeout)
+		return bad("timeout", "%v is not 0-%v", c.Timeout, MaxTimeout)
 	}
 	return nil
 }
 
 func (c Config) validateAddresses() error {
 	if len(c.To) == 0 {
-		return &ConfigError{"To", "no recipient"}
+		return etc.Invalid(ErrConfig, "to", "no recipient")
 	}
 	for i, a := range append([]string{c.From}, c.To...) {
-		field := "From"
+		key := "from"
 		if i > 0 {
-			field = "To"
+			key = "to"
 		}
 		if strings.ContainsAny(a, "\r\n") {
-			return &ConfigError{field, fmt.Sprintf("%q has a line break", a)}
+			return etc.Invalid(ErrConfig, key, "%q has a line break", a)
 		}
 		if _, err := mail.ParseAddress(a); err != nil {
-			return &ConfigError{field, fmt.Sprintf("%q: %v", a, err)}
+			return etc.Invalid(ErrConfig, key, "%q: %v", a, err)
 		}
 	}
 	return nil

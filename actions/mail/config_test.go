@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 func TestValidate(t *testing.T) {
@@ -16,21 +18,21 @@ func TestValidate(t *testing.T) {
 	}{
 		{"sendmail", ok, ""},
 		{"smtp", with(func(c *Config) { c.SMTP, c.Username, c.Password = "mail.example.org:587", "ifw", "x" }), ""},
-		{"no recipient", with(func(c *Config) { c.To = nil }), "To"},
-		{"bad recipient", with(func(c *Config) { c.To = []string{"admin"} }), "To"},
-		{"header injection", with(func(c *Config) { c.From = "root@example.org\nBcc: x@example.org" }), "From"},
-		{"no sender", with(func(c *Config) { c.From = "" }), "From"},
-		{"both transports", with(func(c *Config) { c.SMTP, c.Sendmail = "h:25", "/usr/sbin/sendmail" }), "SMTP"},
-		{"relative sendmail", with(func(c *Config) { c.Sendmail = "sendmail" }), "Sendmail"},
-		{"smtp without port", with(func(c *Config) { c.SMTP = "mail.example.org" }), "SMTP"},
-		{"auth without smtp", with(func(c *Config) { c.Username = "ifw" }), "Username"},
-		{"helo", with(func(c *Config) { c.Helo = "a b" }), "Helo"},
-		{"timeout", with(func(c *Config) { c.Timeout = 2 * time.Hour }), "Timeout"},
+		{"no recipient", with(func(c *Config) { c.To = nil }), "to"},
+		{"bad recipient", with(func(c *Config) { c.To = []string{"admin"} }), "to"},
+		{"header injection", with(func(c *Config) { c.From = "root@example.org\nBcc: x@example.org" }), "from"},
+		{"no sender", with(func(c *Config) { c.From = "" }), "from"},
+		{"both transports", with(func(c *Config) { c.SMTP, c.Sendmail = "h:25", "/usr/sbin/sendmail" }), "smtp"},
+		{"relative sendmail", with(func(c *Config) { c.Sendmail = "sendmail" }), "sendmail"},
+		{"smtp without port", with(func(c *Config) { c.SMTP = "mail.example.org" }), "smtp"},
+		{"auth without smtp", with(func(c *Config) { c.Username = "ifw" }), "username"},
+		{"helo", with(func(c *Config) { c.Helo = "a b" }), "helo"},
+		{"timeout", with(func(c *Config) { c.Timeout = 2 * time.Hour }), "timeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
-			var ce *ConfigError
-			if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ce) || ce.Field != tc.field || !errors.Is(err, ErrConfig)) {
+			var ce *etc.ConfigError
+			if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ce) || ce.Key != tc.field || !errors.Is(err, ErrConfig)) {
 				t.Fatalf("Validate: %v; want an error about %q", err, tc.field)
 			}
 		})

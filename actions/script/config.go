@@ -2,10 +2,10 @@ package script
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/etc"
 )
 
 // Mode says how often the program runs.
@@ -35,7 +35,8 @@ const (
 	MaxRemember      = alerts.MaxRemember
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the [action] key.
 var ErrConfig = errors.New("script: invalid config")
 
 // Config is an external script action. Zero fields take their defaults.
@@ -58,43 +59,24 @@ type Config struct {
 	Remember int
 }
 
-// ConfigError is a Config field with an invalid value. It matches
-// ErrConfig.
-type ConfigError struct {
-	Field  string
-	Reason string
-	Err    error // the cause, if any (a *SyntaxError for Command)
-}
-
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("script config: %s: %s", e.Field, e.Reason)
-}
-
-func (e *ConfigError) Unwrap() error { return e.Err }
-
-// Is matches ErrConfig.
-func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
-
 // Validate checks c without I/O: the command line is split and parsed,
 // its program is not looked for.
 func (c Config) Validate() error {
 	if _, err := parseCommand(c.Command); err != nil {
-		return &ConfigError{Field: "Command", Reason: err.Error(), Err: err}
+		return &etc.ConfigError{Key: "command", Reason: err.Error(), Err: errors.Join(ErrConfig, err)}
 	}
-	bad := func(field, format string, args ...any) error {
-		return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
-	}
+	bad := func(key, format string, args ...any) error { return etc.Invalid(ErrConfig, key, format, args...) }
 	switch {
 	case c.Mode != "" && c.Mode != ModeAlert && c.Mode != ModeAttacker:
-		return bad("Mode", "%q is not %q or %q", c.Mode, ModeAlert, ModeAttacker)
+		return bad("mode", "%q is not %q or %q", c.Mode, ModeAlert, ModeAttacker)
 	case c.Timeout < 0 || c.Timeout > MaxTimeout:
-		return bad("Timeout", "%v is not 0-%v", c.Timeout, MaxTimeout)
+		return bad("timeout", "%v is not 0-%v", c.Timeout, MaxTimeout)
 	case c.MaxConcurrent < 0 || c.MaxConcurrent > MaxMaxConcurrent:
-		return bad("MaxConcurrent", "%d is not 0-%d", c.MaxConcurrent, MaxMaxConcurrent)
+		return bad("max_concurrent", "%d is not 0-%d", c.MaxConcurrent, MaxMaxConcurrent)
 	case c.Window < 0 || c.Window > MaxWindow:
-		return bad("Window", "%v is not 0-%v", c.Window, MaxWindow)
+		return bad("window", "%v is not 0-%v", c.Window, MaxWindow)
 	case c.Remember < 0 || c.Remember > MaxRemember:
-		return bad("Remember", "%d is not 0-%d", c.Remember, MaxRemember)
+		return bad("remember", "%d is not 0-%d", c.Remember, MaxRemember)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 func TestValidate(t *testing.T) {
@@ -16,23 +18,23 @@ func TestValidate(t *testing.T) {
 	}{
 		{"minimal", Config{Command: ok}, ""},
 		{"full", Config{Name: "desk", Command: ok, Mode: ModeAttacker, Timeout: time.Minute, MaxConcurrent: 2, Window: time.Hour, Remember: 10}, ""},
-		{"empty command", Config{}, "Command"},
-		{"only assignments", Config{Command: "A=1 B=2"}, "Command"},
-		{"shell syntax", Config{Command: ok + " | logger"}, "Command"},
-		{"mode", Config{Command: ok, Mode: "always"}, "Mode"},
-		{"timeout", Config{Command: ok, Timeout: 2 * time.Hour}, "Timeout"},
-		{"concurrency", Config{Command: ok, MaxConcurrent: -1}, "MaxConcurrent"},
-		{"window", Config{Command: ok, Window: -time.Second}, "Window"},
-		{"remember", Config{Command: ok, Remember: MaxRemember + 1}, "Remember"},
+		{"empty command", Config{}, "command"},
+		{"only assignments", Config{Command: "A=1 B=2"}, "command"},
+		{"shell syntax", Config{Command: ok + " | logger"}, "command"},
+		{"mode", Config{Command: ok, Mode: "always"}, "mode"},
+		{"timeout", Config{Command: ok, Timeout: 2 * time.Hour}, "timeout"},
+		{"concurrency", Config{Command: ok, MaxConcurrent: -1}, "max_concurrent"},
+		{"window", Config{Command: ok, Window: -time.Second}, "window"},
+		{"remember", Config{Command: ok, Remember: MaxRemember + 1}, "remember"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
-			var ce *ConfigError
+			var ce *etc.ConfigError
 			switch {
 			case tc.field == "" && err != nil:
 				t.Fatalf("Validate: %v", err)
-			case tc.field != "" && (!errors.As(err, &ce) || ce.Field != tc.field || !errors.Is(err, ErrConfig)):
-				t.Fatalf("Validate: %v; want a *ConfigError about %s", err, tc.field)
+			case tc.field != "" && (!errors.As(err, &ce) || ce.Key != tc.field || !errors.Is(err, ErrConfig)):
+				t.Fatalf("Validate: %v; want a *etc.ConfigError about %s", err, tc.field)
 			}
 		})
 	}

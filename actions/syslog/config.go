@@ -2,9 +2,10 @@ package syslog
 
 import (
 	"errors"
-	"fmt"
 	"log/syslog"
 	"strings"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults of the zero Config fields.
@@ -15,7 +16,8 @@ const (
 	DefaultSeverity = "warning"
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the [action] key.
 var ErrConfig = errors.New("syslog: invalid config")
 
 // Config is a syslog action. Zero fields take their defaults.
@@ -38,36 +40,22 @@ type Config struct {
 	Addr    string
 }
 
-// ConfigError is a Config field with an invalid value. It matches
-// ErrConfig.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("syslog config: %s: %s", e.Field, e.Reason)
-}
-
-// Is matches ErrConfig.
-func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
-
 // Validate checks c without I/O.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	if _, ok := facilities()[c.Facility]; !ok {
-		return &ConfigError{"Facility", fmt.Sprintf("unknown facility %q", c.Facility)}
+		return etc.Invalid(ErrConfig, "facility", "unknown facility %q", c.Facility)
 	}
 	if _, ok := severities()[c.Severity]; !ok {
-		return &ConfigError{"Severity", fmt.Sprintf("unknown severity %q", c.Severity)}
+		return etc.Invalid(ErrConfig, "severity", "unknown severity %q", c.Severity)
 	}
 	switch {
 	case strings.ContainsFunc(c.Tag, func(r rune) bool { return r <= ' ' || r == ':' || r == '[' || r == 0x7f }):
-		return &ConfigError{"Tag", fmt.Sprintf("%q has blanks, control characters, ':' or '['", c.Tag)}
+		return etc.Invalid(ErrConfig, "tag", "%q has blanks, control characters, ':' or '['", c.Tag)
 	case (c.Network == "") != (c.Addr == ""):
-		return &ConfigError{"Addr", "Network and Addr go together"}
+		return etc.Invalid(ErrConfig, "addr", "network and addr go together")
 	case c.Network != "" && !strings.Contains(" unix unixgram udp udp4 udp6 tcp tcp4 tcp6 ", " "+c.Network+" "):
-		return &ConfigError{"Network", fmt.Sprintf("%q is not unix, unixgram, udp or tcp", c.Network)}
+		return etc.Invalid(ErrConfig, "network", "%q is not unix, unixgram, udp or tcp", c.Network)
 	}
 	return nil
 }

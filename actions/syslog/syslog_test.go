@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/etc"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -119,16 +120,16 @@ func TestValidate(t *testing.T) {
 	}{
 		{Config{}, ""},
 		{Config{Facility: "local7", Severity: "debug", Network: "udp", Addr: "127.0.0.1:514"}, ""},
-		{Config{Facility: "security"}, "Facility"},
-		{Config{Severity: "warn"}, "Severity"},
-		{Config{Tag: "if w"}, "Tag"},
-		{Config{Tag: "ifw:"}, "Tag"},
-		{Config{Network: "udp"}, "Addr"},
-		{Config{Network: "http", Addr: "x"}, "Network"},
+		{Config{Facility: "security"}, "facility"},
+		{Config{Severity: "warn"}, "severity"},
+		{Config{Tag: "if w"}, "tag"},
+		{Config{Tag: "ifw:"}, "tag"},
+		{Config{Network: "udp"}, "addr"},
+		{Config{Network: "http", Addr: "x"}, "network"},
 	} {
 		err := tc.cfg.Validate()
-		var ce *ConfigError
-		if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ce) || ce.Field != tc.field || !errors.Is(err, ErrConfig)) {
+		var ce *etc.ConfigError
+		if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ce) || ce.Key != tc.field || !errors.Is(err, ErrConfig)) {
 			t.Errorf("Validate(%+v): %v; want an error about %q", tc.cfg, err, tc.field)
 		}
 	}

@@ -1,11 +1,13 @@
 package verdict
 
 import (
-	"fmt"
+	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/etc"
 )
 
 // Mode is what happens to a connection no rule matches.
@@ -34,6 +36,14 @@ const (
 	DefaultMaxQuestions = 256
 	DefaultMaxHeld      = 64
 	DefaultRulesFile    = "/etc/ifw/rules"
+)
+
+// Limits.
+const (
+	// MaxWorkers bounds Config.Workers.
+	MaxWorkers = 64
+	// MaxQuestions bounds Config.MaxQuestions.
+	MaxQuestions = 65536
 )
 
 // Config configures a Module.
@@ -104,27 +114,44 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate checks the configuration.
+// Validate checks the configuration. Its errors are *etc.ConfigError
+// whose Key is the [verdict] key, matching ErrConfig.
 func (c Config) Validate() error {
 	switch c.Mode {
 	case "", ModeAsk, ModeWhitelist, ModeBlacklist, ModeMonitor:
 	default:
-		return fmt.Errorf("%w: mode %q is not ask, whitelist, blacklist or monitor", ErrConfig, c.Mode)
+		return etc.Invalid(ErrConfig, "mode", "mode %q is not ask, whitelist, blacklist or monitor", c.Mode)
 	}
 	if c.Default > rules.Reject {
-		return fmt.Errorf("%w: default %d", ErrConfig, c.Default)
+		return etc.Invalid(ErrConfig, "default", "default %d is not allow, deny or reject", c.Default)
 	}
 	for _, e := range c.Exes {
 		if !filepath.IsAbs(e) {
-			return fmt.Errorf("%w: executable %q is not an absolute path", ErrConfig, e)
+			return etc.Invalid(ErrConfig, "executables", "executable %q is not an absolute path", e)
 		}
 	}
-	if c.AskTimeout < 0 || c.Workers < 0 || c.Backlog < 0 || c.MaxQuestions < 0 ||
-		c.MaxQuestionsPerUID < 0 || c.MaxHeld < 0 {
-		return fmt.Errorf("%w: negative timeout or bound", ErrConfig)
+	bounds := []struct {
+		key    string
+		v, max int
+	}{
+		{"workers", c.Workers, MaxWorkers}, {"max_questions", c.MaxQuestions, MaxQuestions},
+		{"backlog", c.Backlog, math.MaxInt}, {"max_questions_per_uid", c.MaxQuestionsPerUID, math.MaxInt},
+		{"max_held", c.MaxHeld, math.MaxInt},
+	}
+	for _, b := range bounds {
+		name := strings.ReplaceAll(b.key, "_", " ")
+		if b.v < 0 {
+			return etc.Invalid(ErrConfig, b.key, "%s %d is negative", name, b.v)
+		}
+		if b.v > b.max {
+			return etc.Invalid(ErrConfig, b.key, "%s %d is not 1-%d", name, b.v, b.max)
+		}
+	}
+	if c.AskTimeout < 0 {
+		return etc.Invalid(ErrConfig, "ask_timeout", "ask timeout %s is negative", c.AskTimeout)
 	}
 	if (c.Mode == ModeWhitelist || c.Mode == ModeBlacklist) && len(c.Exes) == 0 {
-		return fmt.Errorf("%w: mode %s needs executables", ErrConfig, c.Mode)
+		return etc.Invalid(ErrConfig, "executables", "mode %s needs executables", c.Mode)
 	}
 	return nil
 }

@@ -4,8 +4,8 @@ import "errors"
 
 // Errors callers branch on.
 var (
-	// ErrConfig: an invalid Config.
-	ErrConfig = errors.New("verdict: invalid configuration")
+	// ErrConfig: an invalid Config (an *etc.ConfigError).
+	ErrConfig = errors.New("verdict: invalid config")
 	// ErrNoQuestion: Answer names a question that is not open (answered,
 	// timed out, or never asked).
 	ErrNoQuestion = errors.New("verdict: no such open question")

@@ -2,10 +2,11 @@ package whitelist
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"path/filepath"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults.
@@ -26,7 +27,8 @@ func DefaultResolvConf() []string {
 	return []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"}
 }
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the field's ifw.conf key.
 var ErrConfig = errors.New("whitelist: invalid config")
 
 // Config configures a Guard.
@@ -49,20 +51,20 @@ type Config struct {
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {
 	if c.File != "" && !filepath.IsAbs(c.File) {
-		return fmt.Errorf("%w: file %q is not an absolute path", ErrConfig, c.File)
+		return etc.Invalid(ErrConfig, "whitelist", "file %q is not an absolute path", c.File)
 	}
 	for _, f := range c.ResolvConf {
 		if !filepath.IsAbs(f) {
-			return fmt.Errorf("%w: resolv.conf %q is not an absolute path", ErrConfig, f)
+			return etc.Invalid(ErrConfig, "resolv_conf", "resolv.conf %q is not an absolute path", f)
 		}
 	}
 	for _, p := range c.HomeNet {
 		if !p.IsValid() {
-			return fmt.Errorf("%w: home_net holds an invalid prefix %v", ErrConfig, p)
+			return etc.Invalid(ErrConfig, "home_net", "home_net holds an invalid prefix %v", p)
 		}
 	}
 	if c.ResolveTimeout < 0 || c.ResolveTimeout > MaxResolveTimeout {
-		return fmt.Errorf("%w: resolve timeout %s is not between 0 and %s", ErrConfig, c.ResolveTimeout, MaxResolveTimeout)
+		return etc.Invalid(ErrConfig, "resolve_timeout", "resolve timeout %s is not between 0 and %s", c.ResolveTimeout, MaxResolveTimeout)
 	}
 	return nil
 }

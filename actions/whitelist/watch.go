@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Watch defaults.
@@ -39,13 +41,13 @@ type WatchConfig struct {
 // Validate checks the configuration without touching the system.
 func (c WatchConfig) Validate() error {
 	if c.NetNS != "" && !filepath.IsAbs(c.NetNS) {
-		return fmt.Errorf("%w: netns %q is not an absolute path", ErrConfig, c.NetNS)
+		return etc.Invalid(ErrConfig, "netns", "netns %q is not an absolute path", c.NetNS)
 	}
 	if c.Debounce < 0 || c.Debounce > time.Minute {
-		return fmt.Errorf("%w: debounce %s is not between 0 and 1m", ErrConfig, c.Debounce)
+		return etc.Invalid(ErrConfig, "debounce", "debounce %s is not between 0 and 1m", c.Debounce)
 	}
 	if c.RetryMin < 0 || c.RetryMax < 0 || c.RetryMax != 0 && c.RetryMin > c.RetryMax {
-		return fmt.Errorf("%w: retry from %s to %s", ErrConfig, c.RetryMin, c.RetryMax)
+		return etc.Invalid(ErrConfig, "retry", "retry from %s to %s", c.RetryMin, c.RetryMax)
 	}
 	return nil
 }

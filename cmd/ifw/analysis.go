@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/signatures/rules"
 	"github.com/ifw/ifw/sources"
@@ -53,30 +54,25 @@ type counts struct {
 
 func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 	a := &analysis{flags: f, started: now, counts: counts{prefixes: map[string]int{}}}
-	d := detectSettings{engine: signatures.DefaultConfig()}
-	// A log spans many scan windows: report the attackers of all of them,
-	// each with its 32 most dangerous destinations and scans.
-	d.engine.Retain, d.engine.MaxReportItems = analyzeRetain, analyzeItems
-	d.engine.RetainLevelZero = f.minLevel == 0
+	d := config.Default().Detect
 	if f.config != "" {
-		c, err := loadConf(f.config)
+		cfg, err := config.Load(f.config, true)
 		if err != nil {
 			return nil, err
 		}
-		if err := c.checkSectionNames(); err != nil {
-			return nil, err
-		}
-		if err := readDetect(c, &d); err != nil {
-			return nil, err
-		}
+		d = cfg.Detect
 	}
+	// A log spans many scan windows: report the attackers of all of them,
+	// each with its 32 most dangerous destinations and scans.
+	d.Engine.Retain, d.Engine.MaxReportItems = analyzeRetain, analyzeItems
+	d.Engine.RetainLevelZero = f.minLevel == 0
 	if err := a.loadLists(&d); err != nil {
 		return nil, err
 	}
 	if err := a.loadFilters(f, now); err != nil {
 		return nil, err
 	}
-	eng, err := signatures.New(d.engine, a.rules)
+	eng, err := signatures.New(d.Engine, a.rules)
 	if err != nil {
 		return nil, err
 	}
@@ -85,14 +81,14 @@ func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
 }
 
 // loadLists reads the auto_dl file and the signature sets, flags first.
-func (a *analysis) loadLists(d *detectSettings) error {
+func (a *analysis) loadLists(d *config.Detect) error {
 	if a.flags.autoDL != "" {
-		d.autoDL = a.flags.autoDL
+		d.AutoDL = a.flags.autoDL
 	}
 	if len(a.flags.signatures) > 0 {
-		d.signatures = a.flags.signatures
+		d.Signatures = a.flags.signatures
 	}
-	set, err := d.loadLists()
+	set, err := d.LoadLists()
 	a.rules = set
 	return err
 }

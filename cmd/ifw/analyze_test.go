@@ -125,7 +125,7 @@ func TestAnalyzeConfigErrors(t *testing.T) {
 	tests := []struct{ conf, want string }{
 		{"[detect]\nscan_timeout = 3600\n", "ifw.conf:2: [detect] scan_timeout: \"3600\" needs a unit"},
 		{"[detect]\n\nbogus = 1\n", "ifw.conf:3: [detect] bogus: unknown key"},
-		{"[detekt]\n", "ifw.conf:1: unknown section [detekt]"},
+		{"[detekt]\n", "ifw.conf:1: [detekt]: unknown section"},
 		{"[detect]\ndanger_levels = 5 4 3 2 1\n", "ifw.conf:2: [detect] danger_levels"},
 		{"[detect]\nhome_net = 203.0.113.0/33\n", "ifw.conf:2: [detect] home_net"},
 	}

@@ -16,7 +16,7 @@ import (
 // Status is the daemon's picture; the engine part runs on the engine
 // goroutine.
 func (d *ifwd) Status(ctx context.Context) (*control.Status, error) {
-	st := &control.Status{Host: d.cfg.daemon.host, Config: d.cfg.path, Started: d.started,
+	st := &control.Status{Host: d.cfg.Daemon.Host, Config: d.cfg.Path, Started: d.started,
 		UptimeSec: time.Since(d.started).Seconds()}
 	err := d.pipe.do(ctx, func(e *signatures.Engine) {
 		st.Engine = e.Stats()
@@ -53,7 +53,7 @@ func (d *ifwd) Status(ctx context.Context) (*control.Status, error) {
 		Throttled: c.throttled.Load(), Stored: d.writer.stored.Load(), StoreFailed: d.writer.failed.Load(),
 		Queued: len(d.pipe.in)}
 	st.Store = d.writer.status()
-	st.Store.Path, st.Store.CorruptMovedTo = d.cfg.daemon.database, d.store.Recovered()
+	st.Store.Path, st.Store.CorruptMovedTo = d.cfg.Daemon.Database, d.store.Recovered()
 	return st, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/etc/config"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -25,7 +26,7 @@ type blocking struct {
 	sets     *block.Sets
 	lock     *block.SetsLock // this daemon's hold on the sets
 	blocker  *block.Blocker
-	settings blockSettings
+	settings config.Block
 	store    *alerts.Store
 	log      *slog.Logger
 
@@ -36,16 +37,16 @@ type blocking struct {
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
 // the blocks still due. The guard is loaded first: one that is not loaded
 // refuses everything.
-func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, log *slog.Logger) (*blocking, error) {
+func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, log *slog.Logger) (*blocking, error) {
 	log = log.With("module", "block")
-	guard, err := whitelist.New(whitelist.Config{File: cfg.block.whitelist, HomeNet: cfg.detect.engine.HomeNet}, log)
+	guard, err := whitelist.New(whitelist.Config{File: cfg.Block.Whitelist, HomeNet: cfg.Detect.Engine.HomeNet}, log)
 	if err != nil {
 		return nil, err
 	}
 	if err := guard.Load(ctx); err != nil {
 		return nil, fmt.Errorf("whitelist: %w", err)
 	}
-	sets, err := block.OpenSets(cfg.block.sets, log)
+	sets, err := block.OpenSets(cfg.Block.Sets, log)
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +55,12 @@ func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, lo
 		sets.Close()
 		return nil, err
 	}
-	m := &blocking{guard: guard, sets: sets, lock: lock, settings: cfg.block, store: store, log: log}
+	m := &blocking{guard: guard, sets: sets, lock: lock, settings: cfg.Block, store: store, log: log}
 	if err := sets.Ensure(ctx); err != nil {
 		m.close()
 		return nil, err
 	}
-	if m.blocker, err = block.New(cfg.block.policy, sets, store, guard, log); err != nil {
+	if m.blocker, err = block.New(cfg.Block.Policy, sets, store, guard, log); err != nil {
 		m.close()
 		return nil, err
 	}
@@ -79,10 +80,10 @@ func newBlocking(ctx context.Context, cfg *daemonConfig, store *alerts.Store, lo
 
 // ReloadBulk (re)loads the bulk drop lists, if any are configured.
 func (m *blocking) ReloadBulk(ctx context.Context) (block.BulkStats, error) {
-	if len(m.settings.bulk) == 0 {
+	if len(m.settings.Bulk) == 0 {
 		return block.BulkStats{}, nil
 	}
-	st, err := m.blocker.LoadBulk(ctx, m.settings.bulk, m.settings.widen4, m.settings.widen6)
+	st, err := m.blocker.LoadBulk(ctx, m.settings.Bulk, m.settings.Widen4, m.settings.Widen6)
 	if err != nil {
 		m.log.Error("bulk lists not loaded; the previous ones stay", "err", err)
 		return st, err

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
-	"strconv"
-	"strings"
 
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/sources"
 )
 
@@ -20,38 +18,26 @@ type collector struct {
 	position func() ([]byte, error) // nil: nothing to resume
 }
 
-// collectorType is what ifw.conf may say of one kind of collector and how
-// to build it; resume is the position the last run saved (nil: none).
-type collectorType struct {
-	keys     map[string]func(string) error
-	required []string
-	build    func(s sourceSettings, resume []byte, log *slog.Logger) (*collector, error)
-}
-
-// collectorTypes is the explicit table of collector kinds.
-var collectorTypes = map[string]collectorType{
-	"kmsg": {keys: map[string]func(string) error{"path": absPath, "start": startValue}, build: buildKmsg},
-	"file": {keys: map[string]func(string) error{"path": absPath, "rotated": absPaths, "start": startValue},
-		required: []string{"path"}, build: buildFile},
-	"journal": {keys: map[string]func(string) error{"start": startValue, "directory": absPath, "journalctl": anyValue},
-		build: buildJournal},
-	"nflog": {keys: map[string]func(string) error{"group": groupValue, "copy_range": copyRangeValue, "netns": absPath},
-		required: []string{"group"}, build: buildNflog},
+// collectorTypes is the explicit table of collector types: how each is
+// made from its section, resuming from the position the last run saved
+// (nil: none).
+var collectorTypes = map[string]func(s config.Source, resume []byte, log *slog.Logger) (*collector, error){
+	"kmsg": buildKmsg, "file": buildFile, "journal": buildJournal, "nflog": buildNflog,
 }
 
 // buildCollectors makes every configured collector, resuming each from the
 // position the last run saved.
 func (d *ifwd) buildCollectors(ctx context.Context) error {
-	for _, s := range d.cfg.sources {
-		resume, _, err := d.store.State(ctx, stateSourcePrefix+s.name)
+	for _, s := range d.cfg.Sources {
+		resume, _, err := d.store.State(ctx, stateSourcePrefix+s.Name)
 		if err != nil {
-			d.log.Warn("collector position not read", "collector", s.name, "err", err)
+			d.log.Warn("collector position not read", "collector", s.Name, "err", err)
 		}
-		c, err := collectorTypes[s.kind].build(s, resume, d.log.With("collector", s.name))
+		c, err := collectorTypes[s.Type](s, resume, d.log.With("collector", s.Name))
 		if err != nil {
-			return fmt.Errorf("collector %s: %w", s.name, err)
+			return fmt.Errorf("collector %s: %w", s.Name, err)
 		}
-		c.kind = s.kind
+		c.kind = s.Type
 		d.collectors = append(d.collectors, c)
 	}
 	return nil
@@ -76,50 +62,4 @@ func decodeResume(resume []byte, v any, log *slog.Logger) bool {
 		return false
 	}
 	return true
-}
-
-func absPath(v string) error {
-	if !filepath.IsAbs(v) {
-		return fmt.Errorf("%q is not an absolute path", v)
-	}
-	return nil
-}
-
-func absPaths(v string) error {
-	for _, p := range words(v) {
-		if err := absPath(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func startValue(v string) error {
-	if v != "end" && v != "beginning" {
-		return fmt.Errorf("%q: want end or beginning", v)
-	}
-	return nil
-}
-
-func anyValue(v string) error {
-	if strings.TrimSpace(v) == "" {
-		return errors.New("needs a value")
-	}
-	return nil
-}
-
-func groupValue(v string) error {
-	_, err := strconv.ParseUint(v, 10, 16)
-	if err != nil {
-		return fmt.Errorf("%q is not an NFLOG group (0-65535)", v)
-	}
-	return nil
-}
-
-func copyRangeValue(v string) error {
-	n, err := strconv.ParseUint(v, 10, 16)
-	if err != nil || n < 64 {
-		return fmt.Errorf("%q: want 64-65535 bytes", v)
-	}
-	return nil
 }

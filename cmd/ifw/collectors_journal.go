@@ -3,14 +3,14 @@ package main
 import (
 	"log/slog"
 
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/sources/journal"
 )
 
 // buildJournal makes a journal collector (journalctl -k): trusted only for
 // entries of the kernel transport, resumed by cursor.
-func buildJournal(s sourceSettings, resume []byte, log *slog.Logger) (*collector, error) {
-	cfg := journal.Config{Name: s.name, JournalctlPath: s.keys["journalctl"], Directory: s.keys["directory"],
-		StartAtEnd: s.keys["start"] != "beginning"}
+func buildJournal(s config.Source, resume []byte, log *slog.Logger) (*collector, error) {
+	cfg := s.Journal
 	var cursor string
 	if decodeResume(resume, &cursor, log) && cursor != "" {
 		cfg.AfterCursor = cursor

@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"log/slog"
 
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/sources/kmsg"
 	"github.com/ifw/ifw/sources/logfile"
 )
 
 // buildKmsg makes a /dev/kmsg collector: trusted, resumed by boot ID and
 // sequence number; a first start skips the history unless start=beginning.
-func buildKmsg(s sourceSettings, resume []byte, log *slog.Logger) (*collector, error) {
-	cfg := kmsg.Config{Path: s.keys["path"], Name: s.name, StartAtEnd: s.keys["start"] != "beginning"}
+func buildKmsg(s config.Source, resume []byte, log *slog.Logger) (*collector, error) {
+	cfg := s.Kmsg
 	var pos kmsg.Position
 	if decodeResume(resume, &pos, log) {
 		cfg.Resume = &pos
@@ -31,11 +32,8 @@ func buildKmsg(s sourceSettings, resume []byte, log *slog.Logger) (*collector, e
 
 // buildFile makes a syslog-file collector: untrusted (anyone can write a
 // kernel-looking line there), resumed by inode and offset.
-func buildFile(s sourceSettings, resume []byte, log *slog.Logger) (*collector, error) {
-	cfg := logfile.Config{Path: s.keys["path"], Name: s.name, FromStart: s.keys["start"] == "beginning"}
-	if r := s.keys["rotated"]; r != "" {
-		cfg.Rotated = words(r)
-	}
+func buildFile(s config.Source, resume []byte, log *slog.Logger) (*collector, error) {
+	cfg := s.File
 	var pos logfile.Offset
 	if decodeResume(resume, &pos, log) && !pos.IsZero() {
 		cfg.Start, cfg.FromStart = pos, false

@@ -17,6 +17,7 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
@@ -24,7 +25,7 @@ import (
 // ifwd is the running daemon: the store, the pipeline, the collectors and
 // the control socket, wired from one configuration.
 type ifwd struct {
-	cfg        *daemonConfig
+	cfg        *config.Config
 	log        *slog.Logger
 	store      *alerts.Store
 	pipe       *pipeline
@@ -44,13 +45,13 @@ type ifwd struct {
 
 // runDaemon is `ifw daemon` (daemoncmd.go has its flags).
 func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
-	cfg, err := loadDaemonFile(*path, *defaults)
+	cfg, err := config.LoadFile(*path, *defaults)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw daemon:", err)
 		return exitUsage
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.daemon.logLevel}))
-	if cfg.path == defaultsPath {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.Daemon.LogLevel}))
+	if cfg.Path == config.DefaultsPath {
 		log.Warn("no configuration file: running on the built-in defaults (--defaults)", "missing", *path)
 	}
 	if *cpuprofile != "" {
@@ -76,28 +77,28 @@ func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
 }
 
 // newIfwd builds the daemon; on error, everything it took is given back.
-func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd, err error) {
-	set, err := cfg.detect.loadLists()
+func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd, err error) {
+	set, err := cfg.Detect.LoadLists()
 	if err != nil {
 		return nil, err
 	}
 	logSkipped(log, set)
-	engine, err := signatures.New(cfg.detect.engine, set)
+	engine, err := signatures.New(cfg.Detect.Engine, set)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := lockStateDir(filepath.Dir(cfg.daemon.database))
+	lock, err := lockStateDir(filepath.Dir(cfg.Daemon.Database))
 	if err != nil {
 		return nil, err
 	}
 	d := &ifwd{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
-		pipe: newPipeline(engine, cfg.daemon.host, log)}
+		pipe: newPipeline(engine, cfg.Daemon.Host, log)}
 	defer func() {
 		if err != nil {
 			d.release()
 		}
 	}()
-	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.daemon.database, Recover: true}, log); err != nil {
+	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.Daemon.Database, Recover: true}, log); err != nil {
 		return nil, err
 	}
 	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
@@ -115,7 +116,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 	if d.polkit, err = polkit.New(polkit.Config{}, log); err != nil {
 		return nil, err
 	}
-	ccfg := control.Config{Path: cfg.daemon.socket, Group: cfg.daemon.socketGroup, Authority: d.polkit}
+	ccfg := control.Config{Path: cfg.Daemon.Socket, Group: cfg.Daemon.SocketGroup, Authority: d.polkit}
 	if d.control, err = control.New(ccfg, d, log); err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func newIfwd(ctx context.Context, cfg *daemonConfig, log *slog.Logger) (_ *ifwd,
 // buildActions makes the configured actions and the dispatcher that feeds
 // them every stored alert.
 func (d *ifwd) buildActions() error {
-	acts, err := buildActions(d.cfg.path, d.cfg.actions, d.log)
+	acts, err := buildActions(d.cfg.Actions, d.log)
 	if err != nil {
 		return err
 	}
@@ -178,14 +179,14 @@ func (d *ifwd) run(ctx context.Context) error {
 	if d.outbound != nil {
 		g.Go(func() error { return d.outbound.run(gctx) })
 	}
-	if d.cfg.report.every > 0 {
+	if d.cfg.Report.Every > 0 {
 		g.Go(func() error { return d.reportEvery(gctx) })
 	}
-	if d.cfg.metrics != "" {
+	if d.cfg.Metrics.Listen != "" {
 		g.Go(func() error { return d.serveMetrics(gctx) })
 	}
 	_, _ = daemon.SdNotify(false, daemon.SdNotifyReady)
-	d.log.Info("ifw daemon started", "config", d.cfg.describe())
+	d.log.Info("ifw daemon started", "config", d.cfg.Describe())
 	err := g.Wait()
 	_, _ = daemon.SdNotify(false, daemon.SdNotifyStopping)
 	d.finish()
@@ -233,7 +234,7 @@ func (d *ifwd) release() {
 // logged and detection runs on without it. Sets another daemon uses are
 // an error: the daemon does not start.
 func (d *ifwd) startBlocking(ctx context.Context) error {
-	if !d.cfg.block.enabled {
+	if !d.cfg.Block.Enabled {
 		return nil
 	}
 	m, err := newBlocking(ctx, d.cfg, d.store, d.log)

@@ -1,6 +1,9 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/ifw/ifw/etc/config"
+	"github.com/spf13/cobra"
+)
 
 // newDaemonCmd is `ifw daemon`: its flags; runDaemon runs it.
 func newDaemonCmd(e env) *cobra.Command {
@@ -9,7 +12,7 @@ func newDaemonCmd(e env) *cobra.Command {
 			"and answer the control socket (ifw status, block, queue, rules…). Run by systemd (etc/ifw.service).",
 		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
 	fs := cmd.Flags()
-	path := fs.String("config", defaultConfigPath, "configuration file")
+	path := fs.String("config", config.DefaultPath, "configuration file")
 	defaults := fs.Bool("defaults", false, "run on the built-in defaults (one kmsg collector, blocking on) when the configuration file does not exist")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the daemon stops")
 	cmd.RunE = func(*cobra.Command, []string) error { return exitWith(runDaemon(e, path, defaults, cpuprofile)) }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/etc/config"
 )
 
 // TestDaemonNeedsConfig: the daemon does not start on a missing
@@ -14,12 +16,12 @@ import (
 // asks for the built-in defaults.
 func TestDaemonNeedsConfig(t *testing.T) {
 	absent := filepath.Join(t.TempDir(), "ifw.conf")
-	_, err := loadDaemonFile(absent, false)
+	_, err := config.LoadFile(absent, false)
 	if err == nil || !strings.Contains(err.Error(), "--defaults") || !strings.Contains(err.Error(), absent) {
 		t.Errorf("missing file without --defaults: %v", err)
 	}
-	cfg, err := loadDaemonFile(absent, true)
-	if err != nil || cfg.path != defaultsPath || len(cfg.sources) != 1 {
+	cfg, err := config.LoadFile(absent, true)
+	if err != nil || cfg.Path != config.DefaultsPath || len(cfg.Sources) != 1 {
 		t.Errorf("missing file with --defaults: %v %+v", err, cfg)
 	}
 	if code, _, errs := runCmd(t, "", "daemon", "--config", absent); code != exitUsage || !strings.Contains(errs, "--defaults") {

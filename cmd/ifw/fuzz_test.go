@@ -1,12 +1,8 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ifw/ifw/signatures"
 )
 
 // FuzzParseMatch: --match never panics; what it accepts filters.
@@ -26,29 +22,6 @@ func FuzzParseMatch(f *testing.F) {
 			if r[0] > r[1] {
 				t.Fatalf("%q: range %v", s, r)
 			}
-		}
-	})
-}
-
-// FuzzConfig: no ifw.conf panics; every error names the file.
-func FuzzConfig(f *testing.F) {
-	if b, err := os.ReadFile("../../etc/ifw.conf"); err == nil {
-		f.Add(string(b))
-	}
-	f.Add("[detect]\nscan_timeout = 1h\nbogus = 1\n")
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, text string) {
-		path := filepath.Join(dir, "ifw.conf")
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		c, err := loadConf(path)
-		if err == nil {
-			d := detectSettings{engine: signatures.DefaultConfig()}
-			err = readDetect(c, &d)
-		}
-		if err != nil && !strings.Contains(err.Error(), path) {
-			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
 }

@@ -26,7 +26,7 @@ func (d *ifwd) serveMetrics(ctx context.Context) error {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		writeMetrics(w, st)
 	})
-	l, err := net.Listen("tcp", d.cfg.metrics)
+	l, err := net.Listen("tcp", d.cfg.Metrics.Listen)
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/etc/config"
 )
 
 // Outbound module upkeep.
@@ -26,7 +27,7 @@ const (
 // outbound is the daemon's outbound module: the queue, the rules, the
 // process finder.
 type outbound struct {
-	cfg    verdictSettings
+	cfg    config.Verdict
 	mod    *verdict.Module
 	set    *rules.Set
 	finder *procs.Finder
@@ -37,12 +38,12 @@ type outbound struct {
 
 // newOutbound loads the rules and prepares the module; hub, when not nil,
 // shows questions on the owners' desktops.
-func newOutbound(cfg verdictSettings, hub *notify.Hub, store *alerts.Store, log *slog.Logger) (*outbound, error) {
-	set := rules.NewSet(rules.Options{DefaultIdle: cfg.sessionIdle})
-	if _, err := set.Load(cfg.module.RulesFile); err != nil {
+func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, log *slog.Logger) (*outbound, error) {
+	set := rules.NewSet(rules.Options{DefaultIdle: cfg.SessionIdle})
+	if _, err := set.Load(cfg.Module.RulesFile); err != nil {
 		return nil, err
 	}
-	finder, err := procs.New(procs.Config{Hash: cfg.hash}, log)
+	finder, err := procs.New(procs.Config{Hash: cfg.Hash}, log)
 	if err != nil {
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
@@ -52,7 +53,7 @@ func newOutbound(cfg verdictSettings, hub *notify.Hub, store *alerts.Store, log 
 	if hub != nil {
 		deps.Asker = hub
 	}
-	if o.mod, err = verdict.New(cfg.module, deps, log); err != nil {
+	if o.mod, err = verdict.New(cfg.Module, deps, log); err != nil {
 		finder.Close()
 		return nil, err
 	}
@@ -149,11 +150,11 @@ func (o *outbound) resolveEvery(ctx context.Context) error {
 // nothing. Host names that do not resolve keep their last addresses and
 // are only warned about: the file itself was taken.
 func (o *outbound) reload(ctx context.Context) error {
-	n, err := o.set.Load(o.cfg.module.RulesFile)
+	n, err := o.set.Load(o.cfg.Module.RulesFile)
 	if err != nil {
 		return err
 	}
-	o.log.Info("outbound rules reloaded", "file", o.cfg.module.RulesFile, "rules", n)
+	o.log.Info("outbound rules reloaded", "file", o.cfg.Module.RulesFile, "rules", n)
 	if err := o.set.Resolve(ctx); err != nil {
 		o.log.Warn("rule host names not all resolved", "err", err)
 	}
@@ -164,7 +165,7 @@ func (o *outbound) reload(ctx context.Context) error {
 // failure is logged and the rest of the daemon runs without it. Questions
 // need the desktop hub, made here when no notify action made one.
 func (d *ifwd) startOutbound() {
-	if !d.cfg.verdict.enabled {
+	if !d.cfg.Verdict.Enabled {
 		return
 	}
 	if d.actions.hub == nil {
@@ -175,7 +176,7 @@ func (d *ifwd) startOutbound() {
 		}
 		d.actions.hub = hub
 	}
-	o, err := newOutbound(d.cfg.verdict, d.actions.hub, d.store, d.log)
+	o, err := newOutbound(d.cfg.Verdict, d.actions.hub, d.store, d.log)
 	if err != nil {
 		d.log.Error("outbound module disabled", "err", err)
 		return

@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -30,17 +31,17 @@ func (d *ifwd) reloadOnHUP(ctx context.Context) error {
 }
 
 func (d *ifwd) reload(ctx context.Context) error {
-	cfg, err := loadDaemonConfig(d.cfg.path, d.cfg.path != defaultsPath)
+	cfg, err := config.Load(d.cfg.Path, d.cfg.Path != config.DefaultsPath)
 	if err != nil {
 		return err
 	}
-	set, err := cfg.detect.loadLists()
+	set, err := cfg.Detect.LoadLists()
 	if err != nil {
 		return err
 	}
 	logSkipped(d.log, set)
 	var rerr error
-	if err := d.pipe.do(ctx, func(e *signatures.Engine) { rerr = e.Reconfigure(cfg.detect.engine, set) }); err != nil {
+	if err := d.pipe.do(ctx, func(e *signatures.Engine) { rerr = e.Reconfigure(cfg.Detect.Engine, set) }); err != nil {
 		return err
 	}
 	if rerr != nil {
@@ -56,6 +57,6 @@ func (d *ifwd) reload(ctx context.Context) error {
 			return err
 		}
 	}
-	d.log.Info("configuration reloaded", "config", cfg.describe(), "signatures", set.Len())
+	d.log.Info("configuration reloaded", "config", cfg.Describe(), "signatures", set.Len())
 	return nil
 }

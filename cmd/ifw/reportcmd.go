@@ -15,6 +15,7 @@ import (
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/report"
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -41,7 +42,7 @@ func newReportCmd(e env) *cobra.Command {
 	fs.StringVar(&f.to, "to", "", "end of the period (default now)")
 	fs.StringVar(&f.format, "format", "text", "text, markdown, json or html")
 	fs.StringVar(&f.out, "out", "", "write to this file instead of standard output")
-	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (the database path)")
+	fs.StringVar(&f.config, "config", config.DefaultPath, "configuration file (the database path)")
 	fs.StringVar(&f.db, "db", "", "alert database (default: [daemon] database)")
 	fs.StringVar(&f.socket, "socket", control.DefaultSocket, "the daemon's control socket, for collector health")
 	fs.IntVar(&f.top, "top", 10, "entries in each top list")
@@ -102,12 +103,12 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 	if f.fromLogs {
 		return reportFromLogs(e, files, opts)
 	}
-	cfg, err := loadDaemonConfig(f.config, false)
+	cfg, err := config.Load(f.config, false)
 	if err != nil {
 		return nil, err
 	}
-	opts.Outbound = cfg.verdict.enabled
-	db := cfg.daemon.database
+	opts.Outbound = cfg.Verdict.Enabled
+	db := cfg.Daemon.Database
 	if f.db != "" {
 		db = f.db
 	}

@@ -19,7 +19,7 @@ import (
 // reportEvery makes and delivers the periodic report ([report] every) until
 // ctx ends; a failed delivery is logged and the next one tried on time.
 func (d *ifwd) reportEvery(ctx context.Context) error {
-	t := time.NewTicker(d.cfg.report.every)
+	t := time.NewTicker(d.cfg.Report.Every)
 	defer t.Stop()
 	for {
 		select {
@@ -27,7 +27,7 @@ func (d *ifwd) reportEvery(ctx context.Context) error {
 			return nil
 		case now := <-t.C:
 			if err := d.deliverReport(ctx, now); err != nil {
-				d.log.Error("report not delivered", "deliver", d.cfg.report.deliver, "err", err)
+				d.log.Error("report not delivered", "deliver", d.cfg.Report.Deliver, "err", err)
 			}
 		}
 	}
@@ -35,14 +35,14 @@ func (d *ifwd) reportEvery(ctx context.Context) error {
 
 // makeReport builds the report of the period ending at now.
 func (d *ifwd) makeReport(ctx context.Context, now time.Time) (*report.Report, error) {
-	s := d.cfg.report
+	s := d.cfg.Report
 	var cs []control.CollectorStatus
 	for _, c := range d.collectors {
 		cs = append(cs, control.CollectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
 	}
-	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.every), To: now, Top: s.top,
-		Host: d.cfg.daemon.host, Collectors: collectorHealth(cs), Compare: true, Now: now,
-		Outbound: d.cfg.verdict.enabled})
+	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.Every), To: now, Top: s.Top,
+		Host: d.cfg.Daemon.Host, Collectors: collectorHealth(cs), Compare: true, Now: now,
+		Outbound: d.cfg.Verdict.Enabled})
 }
 
 // deliverReport makes the report and hands it over as [report] deliver says.
@@ -51,16 +51,16 @@ func (d *ifwd) deliverReport(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	s := d.cfg.report
-	subject := fmt.Sprintf("[ifw] report for %s: %d alerts from %d attackers", d.cfg.daemon.host, r.Totals.Alerts, r.Totals.Attackers)
-	switch s.deliver {
+	s := d.cfg.Report
+	subject := fmt.Sprintf("[ifw] report for %s: %d alerts from %d attackers", d.cfg.Daemon.Host, r.Totals.Alerts, r.Totals.Attackers)
+	switch s.Deliver {
 	case "mail":
 		return d.mailReport(ctx, subject, r)
 	case "notify":
 		return d.notifyReport(ctx, subject, r)
 	}
-	path, err := writeReportFile(s.dir, s.format, r, now)
-	if err != nil || s.deliver == "file" {
+	path, err := writeReportFile(s.Dir, s.Format, r, now)
+	if err != nil || s.Deliver == "file" {
 		d.log.Info("report written", "file", path)
 		return err
 	}
@@ -80,8 +80,8 @@ func writeReportFile(dir, format string, r *report.Report, now time.Time) (strin
 }
 
 func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report) error {
-	s := d.cfg.report
-	m, err := mail.New(mail.Config{Name: "report", From: s.from, To: s.to, Sendmail: s.mailer, SMTP: s.smtp}, d.log)
+	s := d.cfg.Report
+	m, err := mail.New(s.MailConfig(), d.log)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report)
 // scriptReport runs the configured command with REPORT standing for the
 // report file, without a shell.
 func (d *ifwd) scriptReport(ctx context.Context, path string) error {
-	words, err := script.Split(d.cfg.report.command)
+	words, err := script.Split(d.cfg.Report.Command)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/firewall"
+	"github.com/ifw/ifw/etc/config"
 )
 
 // setupFlags are `ifw setup`'s command line.
@@ -38,7 +39,7 @@ func newSetupCmd(e env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the commands instead of running them")
 	fs.BoolVar(&f.remove, "remove", false, "remove ifw's rules (and its IFW-LOG chain)")
-	fs.StringVar(&f.config, "config", defaultConfigPath, "configuration file (set names)")
+	fs.StringVar(&f.config, "config", config.DefaultPath, "configuration file (set names)")
 	fs.StringVar(&f.logTarget, "log", "log", "how dropped packets reach ifw: log (LOG to the kernel log), nflog, none")
 	fs.StringVar(&f.logPrefix, "log-prefix", "", "log prefix (default \"ifw \")")
 	fs.UintVar(&f.nflogGroup, "nflog-group", 0, "NFLOG group, with --log nflog")
@@ -91,16 +92,16 @@ func (f *setupFlags) firewallConfig(sets block.SetsConfig) (firewall.Config, err
 // queueFrom takes what the command line leaves open from an enabled
 // [verdict]: its queue, fail mode (open: --queue-bypass) and reject mark,
 // so that the rules match what the daemon reads and marks.
-func (f *setupFlags) queueFrom(v verdictSettings) {
-	if !v.enabled || f.given["queue"] {
+func (f *setupFlags) queueFrom(v config.Verdict) {
+	if !v.Enabled || f.given["queue"] {
 		return
 	}
-	f.queue = int(v.module.Queue)
+	f.queue = int(v.Module.Queue)
 	if !f.given["queue-bypass"] {
-		f.queueBypass = v.module.FailOpen
+		f.queueBypass = v.Module.FailOpen
 	}
 	if !f.given["queue-reject-mark"] {
-		f.rejectMark = uint(v.module.RejectMark)
+		f.rejectMark = uint(v.Module.RejectMark)
 	}
 }
 
@@ -118,13 +119,13 @@ func nonEmpty(set, def, bulk, bulkDef string) []string {
 // runSetup is `ifw setup`: it creates ifw's ipset sets and installs, or
 // prints, or removes, the firewall rules ifw needs; idempotent.
 func runSetup(e env, f *setupFlags) int {
-	cfg, err := loadDaemonConfig(f.config, false)
+	cfg, err := config.Load(f.config, false)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)
 		return exitUsage
 	}
-	f.queueFrom(cfg.verdict)
-	fw, err := f.firewallConfig(cfg.block.sets)
+	f.queueFrom(cfg.Verdict)
+	fw, err := f.firewallConfig(cfg.Block.Sets)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)
 		return exitUsage
@@ -137,7 +138,7 @@ func runSetup(e env, f *setupFlags) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	report, err := applySetup(ctx, f, fw, cfg.block.sets, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	report, err := applySetup(ctx, f, fw, cfg.Block.Sets, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	writeSetupReport(e, report)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw setup:", err)

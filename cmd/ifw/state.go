@@ -75,7 +75,7 @@ func (d *ifwd) save(ctx context.Context) error {
 // attackers' windows: three save intervals, so that a save that came
 // late or failed leaves no window unwritten (writing one again is
 // harmless).
-func (d *ifwd) windowsWithin() time.Duration { return 3 * d.cfg.daemon.saveInterval }
+func (d *ifwd) windowsWithin() time.Duration { return 3 * d.cfg.Daemon.SaveInterval }
 
 // saveWindows stores the packet counts of the attackers' scan windows,
 // which reports read (an alert counts only up to the last change).
@@ -114,7 +114,7 @@ const minAlertSave = time.Second
 // just before a kill -9 is in the state the next start reads. Alerts
 // stored after the last save are read back at start (recoverAttackers).
 func (d *ifwd) saveEvery(ctx context.Context) error {
-	t := time.NewTicker(d.cfg.daemon.saveInterval)
+	t := time.NewTicker(d.cfg.Daemon.SaveInterval)
 	defer t.Stop()
 	var last time.Time
 	for {
@@ -123,7 +123,7 @@ func (d *ifwd) saveEvery(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		case <-d.alerted:
-			if wait := time.Until(last.Add(min(minAlertSave, d.cfg.daemon.saveInterval))); wait > 0 {
+			if wait := time.Until(last.Add(min(minAlertSave, d.cfg.Daemon.SaveInterval))); wait > 0 {
 				select {
 				case <-ctx.Done():
 					return nil

@@ -13,56 +13,6 @@ import (
 	"github.com/ifw/ifw/actions/verdict/rules"
 )
 
-func TestVerdictConfig(t *testing.T) {
-	path := writeConf(t, `[verdict]
-enabled = yes
-queue = 7
-fail = open
-mode = whitelist
-executables = /usr/bin/curl /usr/bin/ssh
-default = reject
-ask_timeout = 10s
-session_idle = 2m
-rules = /tmp/ifw-rules
-reject_mark = 0x20000000
-hash = yes
-workers = 2
-`)
-	cfg, err := loadDaemonConfig(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, m := cfg.verdict, cfg.verdict.module
-	if !v.enabled || !v.hash || v.sessionIdle != 2*time.Minute || m.Queue != 7 || !m.FailOpen ||
-		m.Mode != verdict.ModeWhitelist || len(m.Exes) != 2 || m.Default != rules.Reject ||
-		m.AskTimeout != 10*time.Second || m.RulesFile != "/tmp/ifw-rules" || m.RejectMark != 0x20000000 || m.Workers != 2 {
-		t.Errorf("verdict settings %+v", v)
-	}
-	def := defaultDaemonConfig().verdict
-	if def.enabled || def.module.FailOpen || def.module.Mode != verdict.ModeAsk || def.module.RejectMark != 0x10000000 {
-		t.Errorf("defaults %+v", def)
-	}
-}
-
-func TestVerdictConfigErrors(t *testing.T) {
-	cases := []struct{ text, want string }{
-		{"[verdict]\nqueue = 70000\n", "ifw.conf:2: [verdict] queue"},
-		{"[verdict]\nfail = maybe\n", "ifw.conf:2: [verdict] fail"},
-		{"[verdict]\n\nmode = paranoid\n", "ifw.conf:3: [verdict] mode"},
-		{"[verdict]\nexecutables = curl\n", "ifw.conf:2: [verdict] executables"},
-		{"[verdict]\ndefault = maybe\n", "ifw.conf:2: [verdict] default"},
-		{"[verdict]\nask_timeout = 30\n", "ifw.conf:2: [verdict] ask_timeout"},
-		{"[verdict]\nbogus = 1\n", "ifw.conf:2: [verdict] bogus: unknown key"},
-		{"[verdict]\nmode = whitelist\n", "ifw.conf:1: verdict: invalid configuration: mode whitelist needs executables"},
-	}
-	for _, c := range cases {
-		_, err := loadDaemonConfig(writeConf(t, c.text), true)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%q: %v, want %q", c.text, err, c.want)
-		}
-	}
-}
-
 func TestAnswerOf(t *testing.T) {
 	cases := []struct {
 		verb                    string

@@ -2,9 +2,10 @@ package journal
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults.
@@ -13,7 +14,8 @@ const (
 	DefaultJournalctl = "journalctl"
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the field's ifw.conf key.
 var ErrConfig = errors.New("journal: invalid config")
 
 // Config configures a Source.
@@ -38,16 +40,16 @@ type Config struct {
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {
 	if c.Name != "" && !printable(c.Name) {
-		return fmt.Errorf("%w: name %q must be printable without spaces", ErrConfig, c.Name)
+		return etc.Invalid(ErrConfig, "name", "name %q must be printable without spaces", c.Name)
 	}
 	if c.JournalctlPath != "" && !printable(c.JournalctlPath) {
-		return fmt.Errorf("%w: journalctl path %q must be printable without spaces", ErrConfig, c.JournalctlPath)
+		return etc.Invalid(ErrConfig, "journalctl", "journalctl path %q must be printable without spaces", c.JournalctlPath)
 	}
 	if c.Directory != "" && !filepath.IsAbs(c.Directory) {
-		return fmt.Errorf("%w: directory %q is not an absolute path", ErrConfig, c.Directory)
+		return etc.Invalid(ErrConfig, "directory", "directory %q is not an absolute path", c.Directory)
 	}
 	if c.AfterCursor != "" && (!printable(c.AfterCursor) || !strings.Contains(c.AfterCursor, "=")) {
-		return fmt.Errorf("%w: cursor %q is not a journal cursor", ErrConfig, c.AfterCursor)
+		return etc.Invalid(ErrConfig, "after_cursor", "cursor %q is not a journal cursor", c.AfterCursor)
 	}
 	return nil
 }

@@ -2,10 +2,11 @@ package kmsg
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults.
@@ -15,7 +16,8 @@ const (
 	DefaultBootIDPath = "/proc/sys/kernel/random/boot_id"
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the field's ifw.conf key.
 var ErrConfig = errors.New("kmsg: invalid config")
 
 // Position is where a reader stopped: the boot it read and the sequence
@@ -52,14 +54,14 @@ type Config struct {
 func (c Config) Validate() error {
 	for _, p := range []struct{ field, path string }{{"path", c.Path}, {"boot_id_path", c.BootIDPath}} {
 		if p.path != "" && !filepath.IsAbs(p.path) {
-			return fmt.Errorf("%w: %s %q is not an absolute path", ErrConfig, p.field, p.path)
+			return etc.Invalid(ErrConfig, p.field, "%q is not an absolute path", p.path)
 		}
 	}
 	if c.Name != "" && !printable(c.Name) {
-		return fmt.Errorf("%w: name %q must be printable without spaces", ErrConfig, c.Name)
+		return etc.Invalid(ErrConfig, "name", "name %q must be printable without spaces", c.Name)
 	}
 	if c.Resume != nil && c.Resume.BootID != "" && !printable(c.Resume.BootID) {
-		return fmt.Errorf("%w: resume boot ID %q must be printable without spaces", ErrConfig, c.Resume.BootID)
+		return etc.Invalid(ErrConfig, "resume", "resume boot ID %q must be printable without spaces", c.Resume.BootID)
 	}
 	return nil
 }

@@ -1,9 +1,10 @@
 package logfile
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults for the zero values of Config.
@@ -48,20 +49,20 @@ type Config struct {
 // Validate reports the first problem with c. It does no I/O.
 func (c Config) Validate() error {
 	if c.Path == "" {
-		return fmt.Errorf("%w: no path", ErrConfig)
+		return etc.Invalid(ErrConfig, "path", "no path")
 	}
 	if strings.IndexByte(c.Path, 0) >= 0 {
-		return fmt.Errorf("%w: path holds a NUL byte", ErrConfig)
+		return etc.Invalid(ErrConfig, "path", "path holds a NUL byte")
 	}
 	if c.FromStart && !c.Start.IsZero() {
-		return fmt.Errorf("%w: both a start position and from-start", ErrConfig)
+		return etc.Invalid(ErrConfig, "start", "both a start position and from-start")
 	}
 	if c.Start.Offset < 0 || (c.Start.Offset > 0 && c.Start.Inode == 0) {
-		return fmt.Errorf("%w: start offset %d without an inode", ErrConfig, c.Start.Offset)
+		return etc.Invalid(ErrConfig, "start", "start offset %d without an inode", c.Start.Offset)
 	}
 	for _, r := range c.Rotated {
 		if r == "" || r == c.Path || strings.IndexByte(r, 0) >= 0 {
-			return fmt.Errorf("%w: bad rotated name %q", ErrConfig, r)
+			return etc.Invalid(ErrConfig, "rotated", "bad rotated name %q", r)
 		}
 	}
 	return c.validateTimes()
@@ -69,14 +70,14 @@ func (c Config) Validate() error {
 
 func (c Config) validateTimes() error {
 	if c.Grace < 0 || c.DrainLimit < 0 || c.Poll < 0 {
-		return fmt.Errorf("%w: negative duration", ErrConfig)
+		return etc.Invalid(ErrConfig, "grace", "negative duration")
 	}
 	if c.Poll != 0 && c.Poll < minPoll {
-		return fmt.Errorf("%w: poll interval %v below %v", ErrConfig, c.Poll, minPoll)
+		return etc.Invalid(ErrConfig, "poll", "poll interval %v below %v", c.Poll, minPoll)
 	}
 	d := c.withDefaults()
 	if d.DrainLimit < d.Grace {
-		return fmt.Errorf("%w: drain limit %v shorter than grace %v", ErrConfig, d.DrainLimit, d.Grace)
+		return etc.Invalid(ErrConfig, "drain_limit", "drain limit %v shorter than grace %v", d.DrainLimit, d.Grace)
 	}
 	return nil
 }

@@ -5,8 +5,9 @@ import (
 	"io/fs"
 )
 
-// ErrConfig is wrapped by every error Config.Validate returns.
-var ErrConfig = errors.New("logfile: bad config")
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the field's ifw.conf key.
+var ErrConfig = errors.New("logfile: invalid config")
 
 // ErrRunning is returned by Run while another Run of the same Source runs.
 var ErrRunning = errors.New("logfile: already running")

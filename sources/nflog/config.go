@@ -2,11 +2,12 @@ package nflog
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults and limits.
@@ -33,7 +34,8 @@ const (
 	MaxTimeout = time.Minute
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns: an
+// *etc.ConfigError whose Key is the field's ifw.conf key.
 var ErrConfig = errors.New("nflog: invalid config")
 
 // Config configures a Source.
@@ -65,25 +67,25 @@ type Config struct {
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {
 	if c.Name != "" && !printable(c.Name) {
-		return fmt.Errorf("%w: name %q must be printable without spaces", ErrConfig, c.Name)
+		return etc.Invalid(ErrConfig, "name", "name %q must be printable without spaces", c.Name)
 	}
 	if c.CopyRange != 0 && c.CopyRange < MinCopyRange {
-		return fmt.Errorf("%w: copy range %d is below %d bytes: headers would not fit", ErrConfig, c.CopyRange, MinCopyRange)
+		return etc.Invalid(ErrConfig, "copy_range", "copy range %d is below %d bytes: headers would not fit", c.CopyRange, MinCopyRange)
 	}
 	if c.QThresh > MaxQThresh {
-		return fmt.Errorf("%w: qthresh %d is above %d", ErrConfig, c.QThresh, MaxQThresh)
+		return etc.Invalid(ErrConfig, "qthresh", "qthresh %d is above %d", c.QThresh, MaxQThresh)
 	}
 	if c.Timeout < 0 || c.Timeout > MaxTimeout {
-		return fmt.Errorf("%w: timeout %s is not between 0 and %s", ErrConfig, c.Timeout, MaxTimeout)
+		return etc.Invalid(ErrConfig, "timeout", "timeout %s is not between 0 and %s", c.Timeout, MaxTimeout)
 	}
 	if c.QThresh > 1 && c.Timeout == 0 {
-		return fmt.Errorf("%w: qthresh %d needs a timeout, or packets of a quiet group wait up to a second", ErrConfig, c.QThresh)
+		return etc.Invalid(ErrConfig, "qthresh", "qthresh %d needs a timeout, or packets of a quiet group wait up to a second", c.QThresh)
 	}
 	if c.ReadBuffer < 0 || c.ReadBuffer > MaxReadBuffer {
-		return fmt.Errorf("%w: read buffer %d is not between 0 and %d bytes", ErrConfig, c.ReadBuffer, MaxReadBuffer)
+		return etc.Invalid(ErrConfig, "read_buffer", "read buffer %d is not between 0 and %d bytes", c.ReadBuffer, MaxReadBuffer)
 	}
 	if c.NetNS != "" && !filepath.IsAbs(c.NetNS) {
-		return fmt.Errorf("%w: netns %q is not an absolute path", ErrConfig, c.NetNS)
+		return etc.Invalid(ErrConfig, "netns", "netns %q is not an absolute path", c.NetNS)
 	}
 	return nil
 }

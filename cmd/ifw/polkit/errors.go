@@ -7,5 +7,5 @@ var (
 	// polkitd, a failed call). Callers refuse what needed the answer.
 	ErrUnavailable = errors.New("polkit: authority unavailable")
 	// ErrConfig: a Config that Validate refuses.
-	ErrConfig = errors.New("polkit: bad config")
+	ErrConfig = errors.New("polkit: invalid config")
 )

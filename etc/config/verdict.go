@@ -1,0 +1,65 @@
+package config
+
+import (
+	"time"
+
+	"github.com/ifw/ifw/actions/firewall"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
+)
+
+// Verdict is the [verdict] section: the outbound module.
+type Verdict struct {
+	Enabled bool
+	Module  verdict.Config
+	// Hash takes the SHA-256 of executables, for rules with sha256=.
+	Hash bool
+	// SessionIdle ends a session rule after this long without a match.
+	SessionIdle time.Duration
+}
+
+func defaultVerdict() Verdict {
+	return Verdict{Module: verdict.Config{Mode: verdict.ModeAsk, Default: rules.Deny,
+		AskTimeout: verdict.DefaultAskTimeout, RulesFile: verdict.DefaultRulesFile,
+		RejectMark: firewall.DefaultRejectMark}, SessionIdle: time.Minute}
+}
+
+var verdictKeys = keys[Verdict]{
+	"enabled": func(v string, s *Verdict) error { return yesNo(v, &s.Enabled) },
+	"hash":    func(v string, s *Verdict) error { return yesNo(v, &s.Hash) },
+	"queue": func(v string, s *Verdict) error {
+		n, err := uintValue(v, 0xffff)
+		s.Module.Queue = uint16(n)
+		return err
+	},
+	"fail": func(v string, s *Verdict) error {
+		var mode string
+		err := oneOf(v, &mode, "open", "closed")
+		s.Module.FailOpen = mode == "open"
+		return err
+	},
+	"mode": func(v string, s *Verdict) error {
+		var mode string
+		err := oneOf(v, &mode, "ask", "whitelist", "blacklist", "monitor")
+		s.Module.Mode = verdict.Mode(mode)
+		return err
+	},
+	"executables": func(v string, s *Verdict) error { return absPaths(v, &s.Module.Exes) },
+	"default": func(v string, s *Verdict) error {
+		a, err := rules.ParseAction(v)
+		s.Module.Default = a
+		return err
+	},
+	"session_idle": func(v string, s *Verdict) error { return duration(v, &s.SessionIdle) },
+	"ask_timeout":  func(v string, s *Verdict) error { return duration(v, &s.Module.AskTimeout) },
+	"rules":        func(v string, s *Verdict) error { return absPath(v, &s.Module.RulesFile) },
+	"reject_mark": func(v string, s *Verdict) error {
+		n, err := uintValue(v, 0xffffffff)
+		s.Module.RejectMark = uint32(n)
+		return err
+	},
+	"workers":       func(v string, s *Verdict) error { return positive(v, &s.Module.Workers) },
+	"max_questions": func(v string, s *Verdict) error { return positive(v, &s.Module.MaxQuestions) },
+}
+
+func (s *Verdict) validate() error { return s.Module.Validate() }
