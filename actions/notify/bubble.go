@@ -204,24 +204,34 @@ const (
 	desktopEntry = "ifw-applet"
 )
 
-// style is how a bubble looks, from the applet's configuration.
-type style struct {
-	icon   string
-	expire time.Duration // 0: server's choice; ExpireNever: never
+// Style is how a bubble looks: the applet's configuration, or
+// notify-once's defaults.
+type Style struct {
+	// Icon is the icon's name (DefaultIcon).
+	Icon string
+	// Expire is how long a bubble stays: 0 leaves it to the server,
+	// ExpireNever keeps it until closed.
+	Expire time.Duration
 }
+
+// DefaultIcon is the bubbles' icon unless configured.
+const DefaultIcon = "security-high"
+
+// ExpireNever as Style.Expire keeps bubbles until closed.
+const ExpireNever time.Duration = -1
 
 // notification builds the D-Bus notification of b for a server with caps:
 // the body escaped when the server reads markup, buttons for actions only
 // when it supports them (unknown actions are skipped). offered is what the
 // buttons are.
-func notification(b Bubble, caps, actions []string, st style) (n fdn.Notification, offered []string) {
+func notification(b Bubble, caps, actions []string, st Style) (n fdn.Notification, offered []string) {
 	body := b.Body
 	if slices.Contains(caps, capBodyMarkup) {
-		body = escapeMarkup(body)
+		body = EscapeMarkup(body)
 	}
 	n = fdn.Notification{
-		AppName: appName, AppIcon: st.icon, Summary: b.Summary, Body: body,
-		ExpireTimeout: expireTimeout(st.expire),
+		AppName: appName, AppIcon: st.Icon, Summary: b.Summary, Body: body,
+		ExpireTimeout: expireTimeout(st.Expire),
 		Hints: map[string]dbus.Variant{
 			"urgency":       dbus.MakeVariant(byte(b.Urgency)),
 			"category":      dbus.MakeVariant(category),
@@ -250,9 +260,9 @@ func expireTimeout(d time.Duration) time.Duration {
 	return d
 }
 
-// escapeMarkup makes s literal text for a server that reads the spec's
-// XML-like body markup.
-func escapeMarkup(s string) string {
+// EscapeMarkup makes s literal text for a server that reads the spec's
+// XML-like body markup: what a bubble's body is on such a server.
+func EscapeMarkup(s string) string {
 	return strings.NewReplacer(
 		"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;",
 	).Replace(s)

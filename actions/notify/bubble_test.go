@@ -99,7 +99,7 @@ func TestNotification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, offered := notification(b, tt.caps, tt.actions, style{icon: "dialog-warning", expire: tt.expire})
+			n, offered := notification(b, tt.caps, tt.actions, Style{Icon: "dialog-warning", Expire: tt.expire})
 			if n.Body != tt.body || n.Summary != b.Summary || n.AppName != "ifw" || n.AppIcon != "dialog-warning" {
 				t.Errorf("notification %+v", n)
 			}

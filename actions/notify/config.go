@@ -2,11 +2,8 @@ package notify
 
 import (
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"time"
-
-	"github.com/godbus/dbus/v5"
 )
 
 // Defaults of the zero Config fields.
@@ -26,9 +23,6 @@ const (
 	MaxSubscribers    = 1024
 	MaxPendingLimit   = 1 << 20
 	MinAnswerWindow   = time.Second
-	maxBackoffLimit   = time.Hour
-	maxTrackedLimit   = 1 << 16
-	maxPostTimeout    = 10 * time.Minute
 	maxFallbackTimout = 5 * time.Minute
 )
 
@@ -103,82 +97,6 @@ func (c Config) withDefaults() Config {
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
-	return c
-}
-
-// Defaults of the zero AppletConfig fields.
-const (
-	DefaultSocket     = "/run/ifw/ifw.sock"
-	DefaultBackoffMin = 500 * time.Millisecond
-	DefaultBackoffMax = 30 * time.Second
-	DefaultMaxTracked = 256
-	DefaultIcon       = "security-high"
-	// DefaultPostTimeout is long: the daemon may be waiting for the
-	// user's answer to a polkit agent's password dialog (Allow always),
-	// which polkit ends after 2 minutes.
-	DefaultPostTimeout = 150 * time.Second
-	// ExpireNever as AppletConfig.Expire keeps bubbles until closed.
-	ExpireNever time.Duration = -1
-)
-
-// AppletConfig is the configuration of `ifw applet`.
-type AppletConfig struct {
-	// Socket is the daemon's control socket; "" means DefaultSocket.
-	Socket string
-	// Client, when set, is used instead of one that dials Socket (tests).
-	Client *http.Client
-	// Bus, when set, is the session bus connection to use; the applet
-	// does not close it. nil means the applet connects to BusAddress, or
-	// to the session bus of its environment, and closes it on return.
-	Bus        *dbus.Conn
-	BusAddress string
-	// BackoffMin and BackoffMax bound the wait before reconnecting to the
-	// daemon; 0 means DefaultBackoffMin, DefaultBackoffMax.
-	BackoffMin, BackoffMax time.Duration
-	// MaxTracked bounds the bubbles whose clicks are awaited (the oldest
-	// is forgotten first); 0 means DefaultMaxTracked.
-	MaxTracked int
-	// Expire is how long a bubble stays: 0 leaves it to the server,
-	// ExpireNever keeps it until closed.
-	Expire time.Duration
-	// Icon is the bubble's icon name; "" means DefaultIcon.
-	Icon string
-	// PostTimeout bounds posting a choice; 0 means DefaultPostTimeout.
-	PostTimeout time.Duration
-}
-
-// Validate checks c without touching the system.
-func (c AppletConfig) Validate() error {
-	if c.Socket != "" && !filepath.IsAbs(c.Socket) {
-		return fmt.Errorf("%w: socket %q is not an absolute path", ErrConfig, c.Socket)
-	}
-	d := c.withDefaults()
-	if d.BackoffMin <= 0 || d.BackoffMax > maxBackoffLimit || d.BackoffMin > d.BackoffMax {
-		return fmt.Errorf("%w: backoff %s-%s is not within 0-%s", ErrConfig, d.BackoffMin, d.BackoffMax, maxBackoffLimit)
-	}
-	if err := inRange("max tracked", c.MaxTracked, 0, maxTrackedLimit); err != nil {
-		return err
-	}
-	if c.Expire < ExpireNever || (c.Expire > 0 && c.Expire < time.Millisecond) {
-		return fmt.Errorf("%w: expire %s is neither 0, never nor at least 1ms", ErrConfig, c.Expire)
-	}
-	if c.PostTimeout < 0 || c.PostTimeout > maxPostTimeout {
-		return fmt.Errorf("%w: post timeout %s is not 0-%s", ErrConfig, c.PostTimeout, maxPostTimeout)
-	}
-	return nil
-}
-
-func (c AppletConfig) withDefaults() AppletConfig {
-	if c.Socket == "" {
-		c.Socket = DefaultSocket
-	}
-	c.BackoffMin = orDefault(c.BackoffMin, DefaultBackoffMin)
-	c.BackoffMax = orDefault(c.BackoffMax, DefaultBackoffMax)
-	c.MaxTracked = orDefault(c.MaxTracked, DefaultMaxTracked)
-	if c.Icon == "" {
-		c.Icon = DefaultIcon
-	}
-	c.PostTimeout = orDefault(c.PostTimeout, DefaultPostTimeout)
 	return c
 }
 

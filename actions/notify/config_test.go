@@ -2,7 +2,6 @@ package notify
 
 import (
 	"errors"
-	"net/http"
 	"testing"
 	"time"
 )
@@ -25,33 +24,6 @@ func TestConfigValidate(t *testing.T) {
 		{"negative per-uid", Config{MaxSubscribersPerUID: -1}, false},
 		{"negative pending", Config{MaxPending: -1}, false},
 		{"tiny answer window", Config{AnswerWindow: time.Millisecond}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.cfg.Validate()
-			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrConfig)) {
-				t.Fatalf("Validate: %v, want ok=%v", err, tt.ok)
-			}
-		})
-	}
-}
-
-func TestAppletConfigValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  AppletConfig
-		ok   bool
-	}{
-		{"zero", AppletConfig{}, true},
-		{"injected", AppletConfig{Client: &http.Client{}, Socket: "/tmp/x.sock", Expire: ExpireNever}, true},
-		{"relative socket", AppletConfig{Socket: "ifw.sock"}, false},
-		{"backoff min above max", AppletConfig{BackoffMin: time.Minute, BackoffMax: time.Second}, false},
-		{"negative backoff", AppletConfig{BackoffMin: -time.Second}, false},
-		{"backoff over an hour", AppletConfig{BackoffMax: 2 * time.Hour}, false},
-		{"negative tracked", AppletConfig{MaxTracked: -1}, false},
-		{"bad expire", AppletConfig{Expire: -2 * time.Second}, false},
-		{"sub-millisecond expire", AppletConfig{Expire: time.Microsecond}, false},
-		{"long post timeout", AppletConfig{PostTimeout: time.Hour}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

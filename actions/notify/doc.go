@@ -16,25 +16,21 @@
 //     to that uid, offered that choice and was not answered yet. Applying
 //     the choice is the caller's business. With no applet subscribed, Run
 //     hands the alert to the Config.Fallback.
-//   - Applet (user side, `ifw applet` in the desktop session) reads the
-//     event stream (reconnecting with backoff when the daemon restarts),
-//     shows each event with github.com/esiqveland/notify on the session bus
-//     (urgency from the danger level, category network.error, body escaped
-//     when the server does markup, buttons only when it advertises
-//     "actions") and posts the clicked choice back.
+//   - The applet (user side, `ifw applet` in the desktop session) lives in
+//     cmd/ifw/applet: it talks to the daemon through the control API's
+//     client (cmd/ifw/control), which an action may not import. It reads
+//     the event stream and shows each event through this package: the
+//     bubble's text (BubbleFor, QuestionBubble), its look (Style) and the
+//     calls to the notification server (Capabilities, Send, Close), which
+//     notify-once makes too.
 //
-// # Clicks
+// # Bubbles
 //
-// esiqveland/notify is used to send only: its signal loop panics on a
-// malformed signal and accepts ActionInvoked from anyone. The applet reads
-// ActionInvoked and NotificationClosed with its own loop (signals.go): the
-// sender must be the unique name that owns org.freedesktop.Notifications
-// (GetNameOwner, followed through NameOwnerChanged; a new owner forgets
-// every id of the old one), the body must have the spec's types, the id must
-// be one this applet sent (a bounded map) and the action one that bubble
-// offered. Anything else is dropped and logged. The connection that sent a
-// bubble stays open for the applet's lifetime, since only it receives the
-// bubble's signals.
+// Send shows a Bubble with github.com/esiqveland/notify on a session bus:
+// urgency from the danger level, category network.error, the body escaped
+// when the server does markup (EscapeMarkup), buttons only when it
+// advertises "actions". esiqveland/notify is used to send only; the
+// applet reads the clicks with a loop of its own.
 //
 // # Without an applet
 //
@@ -60,14 +56,9 @@
 // ErrAnswered) and sends a KindRetract event naming it (Event.Ref) to the
 // same uid's applets.
 //
-// The applet shows a question as a critical bubble, "Outbound
-// connection", saying which process (path, pid, user; "An unknown
-// process" without one) wants which address, port and protocol, how many
-// connections wait and what happens at the deadline; it expires at the
-// deadline (at least a second) and has the three buttons only when the
-// server offers "actions" (otherwise the user answers with `ifw queue`).
-// Its click is posted like an alert's. On KindRetract it closes the bubble
-// that showed Ref (CloseNotification) and forgets it; a Ref it did not
-// show is ignored. Events of kinds it does not know are skipped, so an
-// old applet keeps working against a newer daemon.
+// The applet shows a question (QuestionBubble) as a critical bubble,
+// "Outbound connection", saying which process (path, pid, user; "An
+// unknown process" without one) wants which address, port and protocol,
+// how many connections wait and what happens at the deadline; on
+// KindRetract it closes the bubble that showed Ref (see cmd/ifw/applet).
 package notify

@@ -34,13 +34,8 @@ var (
 	ErrTooManyForUID = errors.New("notify: too many subscribers of this uid")
 )
 
-// Errors of the applet and the fallback.
-var (
-	// ErrNoSession: the fallback found no user with a session bus.
-	ErrNoSession = errors.New("notify: no graphical session found")
-	// ErrBusClosed: the session bus connection closed under the applet.
-	ErrBusClosed = errors.New("notify: session bus connection closed")
-)
+// ErrNoSession: the fallback found no user with a session bus.
+var ErrNoSession = errors.New("notify: no graphical session found")
 
 // ChoiceError is why Hub.Choice refused an answer; Err is one of
 // ErrUnknownEvent, ErrNotRecipient, ErrChoiceNotOffered, ErrAnswered.
@@ -56,17 +51,6 @@ func (e *ChoiceError) Error() string {
 }
 
 func (e *ChoiceError) Unwrap() error { return e.Err }
-
-// StatusError is a non-success answer of the daemon's control socket.
-type StatusError struct {
-	Op      string // "events" or "choices"
-	Code    int
-	Message string
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("notify: %s: daemon answered %d %s", e.Op, e.Code, e.Message)
-}
 
 // HTTPStatus is the status code the control socket should answer for an
 // error of Hub.Choice or ServeEvents: 404 unknown event, 403 not the

@@ -72,7 +72,7 @@ func (f *SessionFallback) Notify(ctx context.Context, b Bubble) error {
 // arguments (never through a shell).
 func (f *SessionFallback) command(s session, b Bubble) Command {
 	args := append(slices.Clone(f.cfg.Command[1:]),
-		"--bus="+busAddress(s.bus),
+		"--bus="+BusAddress(s.bus),
 		"--summary="+b.Summary,
 		"--body="+b.Body,
 		"--urgency="+b.Urgency.String(),
@@ -81,7 +81,7 @@ func (f *SessionFallback) command(s session, b Bubble) Command {
 		Path: f.cfg.Command[0],
 		Args: args,
 		Env: []string{
-			"DBUS_SESSION_BUS_ADDRESS=" + busAddress(s.bus),
+			"DBUS_SESSION_BUS_ADDRESS=" + BusAddress(s.bus),
 			"XDG_RUNTIME_DIR=" + s.runtime,
 			"HOME=" + s.home,
 			"USER=" + s.name,

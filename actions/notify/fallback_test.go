@@ -1,4 +1,4 @@
-package notify
+package notify_test
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/notify/notifytest"
 )
 
 // recordingRunner is a fake exec boundary: it records the commands.
-type recordingRunner struct{ got []Command }
+type recordingRunner struct{ got []notify.Command }
 
-func (r *recordingRunner) Run(_ context.Context, c Command) error {
+func (r *recordingRunner) Run(_ context.Context, c notify.Command) error {
 	r.got = append(r.got, c)
 	return nil
 }
@@ -64,7 +67,7 @@ func userDir(t *testing.T, dir string, uid int, kind string, busOwner int) {
 }
 
 func TestFallbackCommands(t *testing.T) {
-	needRoot(t)
+	notifytest.NeedRoot(t)
 	dir := t.TempDir()
 	layout := []struct {
 		uid      int
@@ -86,11 +89,11 @@ func TestFallbackCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := &recordingRunner{}
-	fb, err := NewSessionFallback(FallbackConfig{Command: []string{"/usr/bin/ifw", "notify-once"}, RuntimeDir: dir, Runner: run}, testLogger(t))
+	fb, err := notify.NewSessionFallback(notify.FallbackConfig{Command: []string{"/usr/bin/ifw", "notify-once"}, RuntimeDir: dir, Runner: run}, notifytest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := Bubble{Summary: "Firewall alert: danger level 4", Body: "Intrusion detected from 203.0.113.7\n$(reboot); `id`", Urgency: UrgencyCritical}
+	b := notify.Bubble{Summary: "Firewall alert: danger level 4", Body: "Intrusion detected from 203.0.113.7\n$(reboot); `id`", Urgency: notify.UrgencyCritical}
 	if err := fb.Notify(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +102,10 @@ func TestFallbackCommands(t *testing.T) {
 	}
 	c := run.got[0]
 	bus := filepath.Join(dir, "65534", "bus")
-	want := Command{
+	want := notify.Command{
 		Path: "/usr/bin/ifw",
-		Args: []string{"notify-once", "--bus=" + busAddress(bus), "--summary=" + b.Summary, "--body=" + b.Body, "--urgency=critical"},
-		Env: []string{"DBUS_SESSION_BUS_ADDRESS=" + busAddress(bus), "XDG_RUNTIME_DIR=" + filepath.Dir(bus),
+		Args: []string{"notify-once", "--bus=" + notify.BusAddress(bus), "--summary=" + b.Summary, "--body=" + b.Body, "--urgency=critical"},
+		Env: []string{"DBUS_SESSION_BUS_ADDRESS=" + notify.BusAddress(bus), "XDG_RUNTIME_DIR=" + filepath.Dir(bus),
 			"HOME=/nonexistent", "USER=nobody", "LOGNAME=nobody", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"},
 		Dir:        "/",
 		Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{65534}},
@@ -119,11 +122,11 @@ func TestFallbackCommands(t *testing.T) {
 }
 
 func TestFallbackWithoutSessions(t *testing.T) {
-	fb, err := NewSessionFallback(FallbackConfig{Command: []string{"/usr/bin/ifw"}, RuntimeDir: t.TempDir(), Runner: &recordingRunner{}}, testLogger(t))
+	fb, err := notify.NewSessionFallback(notify.FallbackConfig{Command: []string{"/usr/bin/ifw"}, RuntimeDir: t.TempDir(), Runner: &recordingRunner{}}, notifytest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fb.Notify(context.Background(), Bubble{Summary: "x"}); err != ErrNoSession {
+	if err := fb.Notify(context.Background(), notify.Bubble{Summary: "x"}); err != notify.ErrNoSession {
 		t.Fatalf("Notify: %v, want ErrNoSession", err)
 	}
 }
@@ -135,8 +138,8 @@ func TestBusAddress(t *testing.T) {
 		{"/tmp/é", "unix:path=/tmp/%c3%a9"},
 	}
 	for _, tt := range tests {
-		if got := busAddress(tt.path); got != tt.want {
-			t.Errorf("busAddress(%q) = %q, want %q", tt.path, got, tt.want)
+		if got := notify.BusAddress(tt.path); got != tt.want {
+			t.Errorf("BusAddress(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }
@@ -154,7 +157,7 @@ func TestRunNotifyOnceUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := RunNotifyOnce(context.Background(), tt.args, io.Discard)
+			err := notify.RunNotifyOnce(context.Background(), tt.args, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("RunNotifyOnce(%q): %v, want %q", tt.args, err, tt.want)
 			}
@@ -167,7 +170,7 @@ func TestRunNotifyOnceUsage(t *testing.T) {
 // nobody by the root "daemon", the bubble arriving from nobody's
 // connection.
 func TestFallbackRealHelper(t *testing.T) {
-	needRoot(t)
+	notifytest.NeedRoot(t)
 	base, err := os.MkdirTemp("", "ifw-fallback-")
 	if err != nil {
 		t.Fatal(err)
@@ -184,26 +187,30 @@ func TestFallbackRealHelper(t *testing.T) {
 	if err := os.Chown(udir, 65534, 65534); err != nil {
 		t.Fatal(err)
 	}
-	addr := startBus(t, udir, true, &syscall.Credential{Uid: 65534, Gid: 65534})
-	server := startFakeServer(t, addr, allCaps...)
+	addr := notifytest.StartBus(t, udir, true, &syscall.Credential{Uid: 65534, Gid: 65534})
+	server := notifytest.StartFakeServer(t, addr, notifytest.AllCaps...)
 	helper := copyExecutable(t, filepath.Join(base, "ifw"))
-	fb, err := NewSessionFallback(FallbackConfig{Command: []string{helper, "notify-once"}, RuntimeDir: runtime}, testLogger(t))
+	fb, err := notify.NewSessionFallback(notify.FallbackConfig{Command: []string{helper, "notify-once"}, RuntimeDir: runtime}, notifytest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := newTestHub(t, Config{Fallback: fb})
-	if err := hub.Run(context.Background(), hostileAlert(5)); err != nil {
+	hub, err := notify.NewHub(notify.Config{Fallback: fb}, notifytest.Logger(t))
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := server.next(t)
+	defer hub.Close()
+	if err := hub.Run(context.Background(), notifytest.HostileAlert(5)); err != nil {
+		t.Fatal(err)
+	}
+	c := server.Next(t)
 	if c.SenderUID != 65534 {
 		t.Errorf("bubble sent by uid %d, want 65534 (nobody)", c.SenderUID)
 	}
-	b := BubbleFor(hostileAlert(5))
-	if c.Summary != b.Summary || c.Body != escapeMarkup(b.Body) || len(c.Actions) != 0 {
-		t.Errorf("bubble %q / %q / %q, want %q / %q without actions", c.Summary, c.Body, c.Actions, b.Summary, escapeMarkup(b.Body))
+	b := notify.BubbleFor(notifytest.HostileAlert(5))
+	if c.Summary != b.Summary || c.Body != notify.EscapeMarkup(b.Body) || len(c.Actions) != 0 {
+		t.Errorf("bubble %q / %q / %q, want %q / %q without actions", c.Summary, c.Body, c.Actions, b.Summary, notify.EscapeMarkup(b.Body))
 	}
-	checkHints(t, c, 2)
+	notifytest.CheckHints(t, c, 2)
 }
 
 // copyExecutable copies this test binary where another user can run it.

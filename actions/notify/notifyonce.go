@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	fdn "github.com/esiqveland/notify"
 	"github.com/godbus/dbus/v5"
 )
 
@@ -26,13 +25,10 @@ func NotifyOnce(ctx context.Context, busAddr, summary, body string, urgency Urge
 		return fmt.Errorf("notify: session bus: %w", err)
 	}
 	defer conn.Close()
-	caps, _ := capabilities(ctx, conn) // without them: a plain bubble
+	caps, _ := Capabilities(ctx, conn) // without them: a plain bubble
 	b := Bubble{Summary: summary, Body: body, Urgency: urgency}
-	n, _ := notification(b, caps, nil, style{icon: DefaultIcon})
-	if _, err := fdn.SendNotification(conn, n); err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	return nil
+	_, _, err = Send(conn, b, caps, nil, Style{Icon: DefaultIcon})
+	return err
 }
 
 // RunNotifyOnce is `ifw notify-once`: it reads --summary, --body,

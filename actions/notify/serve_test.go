@@ -45,7 +45,10 @@ func TestServeEventsStreamsJSONLines(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/jsonl" {
 		t.Fatalf("status %d, content type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	waitFor(t, "the subscription", func() bool { return hub.Subscribers() == 1 })
+	// ServeEvents subscribes before it answers.
+	if n := hub.Subscribers(); n != 1 {
+		t.Fatalf("%d subscribers once the stream is open, want 1", n)
+	}
 	sc := bufio.NewScanner(resp.Body)
 	for i, src := range []string{"203.0.113.1", "203.0.113.2"} {
 		if err := hub.Run(context.Background(), testAlert(src, 3)); err != nil {
@@ -72,8 +75,11 @@ func TestServeEventsStreamsJSONLines(t *testing.T) {
 			t.Errorf("the streamed uid cannot answer: %v", err)
 		}
 	}
-	cancel() // the client goes away: the subscription ends
-	waitFor(t, "the subscription to end", func() bool { return hub.Subscribers() == 0 })
+	cancel()    // the client goes away: the subscription ends
+	srv.Close() // returns once the handler has
+	if n := hub.Subscribers(); n != 0 {
+		t.Fatalf("%d subscribers once the client went away, want 0", n)
+	}
 }
 
 func TestServeEventsEnds(t *testing.T) {

@@ -88,9 +88,9 @@ func lookupSession(uid uint32) (session, error) {
 	return s, nil
 }
 
-// busAddress is the D-Bus address of a unix socket path, its value
+// BusAddress is the D-Bus address of a unix socket path, its value
 // escaped as the D-Bus specification says.
-func busAddress(path string) string {
+func BusAddress(path string) string {
 	const plain = "-_/.\\*"
 	var b []byte
 	for i := 0; i < len(path); i++ {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/cmd/ifw/applet"
 )
 
 // newAppletCmd is `ifw applet` (runApplet).
@@ -27,14 +28,14 @@ func newAppletCmd(e env) *cobra.Command {
 // user's Block / Whitelist / Ignore back.
 func runApplet(e env, socket *string) int {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	a, err := notify.NewApplet(notify.AppletConfig{Socket: *socket}, log)
+	a, err := applet.New(applet.Config{Socket: *socket}, log)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw applet:", err)
 		return exitFail
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if err := a.Run(ctx); err != nil && !errors.Is(err, notify.ErrBusClosed) {
+	if err := a.Run(ctx); err != nil && !errors.Is(err, applet.ErrBusClosed) {
 		fmt.Fprintln(e.stderr, "ifw applet:", err)
 		return exitFail
 	}

@@ -1,4 +1,4 @@
-package notify
+package applet
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/notify/notifytest"
 )
 
 // dunstrc keeps bubbles until closed and makes do_action (dunstctl
@@ -65,10 +68,10 @@ const dunstrc = `[global]
 // it with dunstctl, saves a screenshot, and presses Block through dunst.
 func TestDunstEndToEnd(t *testing.T) {
 	e, addr, display := startDunstEnv(t)
-	if err := e.hub.Run(context.Background(), hostileAlert(5)); err != nil {
+	if err := e.hub.Run(context.Background(), notifytest.HostileAlert(5)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "dunst to display the bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
+	notifytest.WaitFor(t, "dunst to display the bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
 	time.Sleep(300 * time.Millisecond) // let it draw
 	shot := screenshot(t, display, "dunst-bubble.png")
 	t.Logf("screenshot: %s", shot)
@@ -76,13 +79,13 @@ func TestDunstEndToEnd(t *testing.T) {
 	// dunst's do_action presses "block" (dunstrc): a real click.
 	dunstctl(t, addr, "action", "0")
 	c := e.daemon.nextChoice(t)
-	if c.Err != nil || c.Choice.Action != ActionBlock || c.Choice.Alert.Src.String() != "203.0.113.7" {
+	if c.Err != nil || c.Choice.Action != notify.ActionBlock || c.Choice.Alert.Src.String() != "203.0.113.7" {
 		t.Fatalf("choice from dunst: %+v, want block of 203.0.113.7", c)
 	}
 	dunstctl(t, addr, "close-all")
-	waitFor(t, "the bubble in dunst's history", func() bool { return len(dunstHistory(t, addr)) > 0 })
+	notifytest.WaitFor(t, "the bubble in dunst's history", func() bool { return len(dunstHistory(t, addr)) > 0 })
 	h := dunstHistory(t, addr)[0]
-	want := BubbleFor(hostileAlert(5))
+	want := notify.BubbleFor(notifytest.HostileAlert(5))
 	if h["summary"] != want.Summary || h["appname"] != "ifw" || h["category"] != "network.error" {
 		t.Errorf("history entry %v, want summary %q from ifw in network.error", h, want.Summary)
 	}
@@ -98,24 +101,24 @@ func TestDunstQuestion(t *testing.T) {
 	e, addr, display := startDunstEnv(t)
 	q := myQuestion(time.Now().Add(time.Minute))
 	id, _ := e.hub.Ask(q)
-	waitFor(t, "dunst to display the question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
+	notifytest.WaitFor(t, "dunst to display the question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
 	time.Sleep(300 * time.Millisecond) // let it draw
 	t.Logf("screenshot: %s", screenshot(t, display, "dunst-question.png"))
 	dunstctl(t, addr, "action", "0")
 	c := e.daemon.nextChoice(t)
-	if c.Err != nil || c.Req.EventID != id || c.Choice.Action != ActionAllowOnce || c.Choice.Question == nil || c.Choice.Question.ID != q.ID {
+	if c.Err != nil || c.Req.EventID != id || c.Choice.Action != notify.ActionAllowOnce || c.Choice.Question == nil || c.Choice.Question.ID != q.ID {
 		t.Fatalf("choice from dunst: %+v, want allow_once on event %d", c, id)
 	}
 	dunstctl(t, addr, "close-all")
-	waitFor(t, "the first bubble gone", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
+	notifytest.WaitFor(t, "the first bubble gone", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
 
 	id, _ = e.hub.Ask(q)
-	waitFor(t, "dunst to display the second question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
+	notifytest.WaitFor(t, "dunst to display the second question", func() bool { return dunstctl(t, addr, "count", "displayed") == "1" })
 	e.hub.Retract(id)
-	waitFor(t, "dunst to close the retracted bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
+	notifytest.WaitFor(t, "dunst to close the retracted bubble", func() bool { return dunstctl(t, addr, "count", "displayed") == "0" })
 	h := dunstHistory(t, addr)
-	want := escapeMarkup(QuestionBubble(q).Body) // dunst reads markup
-	if len(h) != 2 || h[0]["summary"] != "Outbound connection" || h[0]["body"] != want || h[0]["default_action_name"] != ActionAllowOnce {
+	want := notify.EscapeMarkup(notify.QuestionBubble(q).Body) // dunst reads markup
+	if len(h) != 2 || h[0]["summary"] != "Outbound connection" || h[0]["body"] != want || h[0]["default_action_name"] != notify.ActionAllowOnce {
 		t.Errorf("history %v, want two questions, the newest with the body %q", h, want)
 	}
 }
@@ -123,10 +126,10 @@ func TestDunstQuestion(t *testing.T) {
 // startDunstEnv runs a private bus, Xvfb, dunst, a daemon and an applet.
 func startDunstEnv(t *testing.T) (e *appletEnv, addr, display string) {
 	t.Helper()
-	needCommands(t, "dbus-daemon:dbus-daemon", "Xvfb:xvfb", "dunst:dunst", "dunstctl:dunst",
+	notifytest.NeedCommands(t, "dbus-daemon:dbus-daemon", "Xvfb:xvfb", "dunst:dunst", "dunstctl:dunst",
 		"dbus-send:dbus-bin", "busctl:systemd", "xwd:x11-apps")
-	addr = startBus(t, "", false, nil)
-	display = ":" + background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
+	addr = notifytest.StartBus(t, "", false, nil)
+	display = ":" + notifytest.Background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
 	startDunst(t, addr, display)
 	return newAppletEnvOn(t, addr, nil), addr, display
 }
@@ -143,9 +146,9 @@ func startDunst(t *testing.T, addr, display string) {
 	cmd := exec.Command("dunst", "-config", conf)
 	cmd.Env = []string{"DISPLAY=" + display, "DBUS_SESSION_BUS_ADDRESS=" + addr, "HOME=" + home,
 		"XDG_CONFIG_HOME=" + home, "XDG_DATA_HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
-	out := startKilled(t, cmd)
-	conn := connect(t, addr)
-	waitFor(t, "dunst on the bus", func() bool {
+	out := notifytest.StartKilled(t, cmd)
+	conn := notifytest.Connect(t, addr)
+	notifytest.WaitFor(t, "dunst on the bus", func() bool {
 		var owner string
 		return conn.BusObject().Call(busName+".GetNameOwner", 0, notifyName).Store(&owner) == nil
 	})

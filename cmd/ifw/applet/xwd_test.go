@@ -1,4 +1,4 @@
-package notify
+package applet
 
 import (
 	"encoding/binary"

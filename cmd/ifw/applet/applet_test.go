@@ -1,9 +1,9 @@
-package notify
+package applet
 
 import (
 	"context"
-	"net/netip"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -12,19 +12,10 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
-	"github.com/ifw/ifw/alerts"
-	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/notify/notifytest"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
-
-var allCaps = []string{"actions", "body", "body-markup"}
-
-// hostileAlert has text that markup would read: the body must escape it.
-func hostileAlert(level int) alerts.Alert {
-	a := testAlert("203.0.113.7", level)
-	a.Scans = []signatures.Scan{{Type: "syn", Proto: "tcp", Dst: netip.MustParseAddr("198.51.100.2"), MinPort: 22, MaxPort: 443, DistinctPorts: 9, Packets: 120}}
-	a.Signatures = []signatures.SigHit{{ID: 1, Name: `<b>bold</b> & "quoted"`, Level: 2, Packets: 3}}
-	return a
-}
 
 func TestAppletBubble(t *testing.T) {
 	buttons := []string{"block", "Block for 1 h", "whitelist", "Whitelist", "ignore", "Ignore"}
@@ -36,8 +27,8 @@ func TestAppletBubble(t *testing.T) {
 		wantButtons []string
 		wantBody    string // a line of the body
 	}{
-		{"level 5, full server", allCaps, 5, 2, buttons, `signature: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;`},
-		{"level 4, full server", allCaps, 4, 2, buttons, "syn scan of 198.51.100.2, tcp ports 22-443 (120 packets)"},
+		{"level 5, full server", notifytest.AllCaps, 5, 2, buttons, `signature: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;`},
+		{"level 4, full server", notifytest.AllCaps, 4, 2, buttons, "syn scan of 198.51.100.2, tcp ports 22-443 (120 packets)"},
 		{"level 3, no markup", []string{"actions", "body"}, 3, 1, buttons, `signature: <b>bold</b> & "quoted"`},
 		{"level 2, no actions", []string{"body", "body-markup"}, 2, 0, nil, "Intrusion detected from 203.0.113.7"},
 		{"level 1, bare server", nil, 1, 0, nil, `signature: <b>bold</b> & "quoted"`},
@@ -46,10 +37,10 @@ func TestAppletBubble(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newAppletEnv(t, tt.caps...)
 			start := time.Now()
-			if err := e.hub.Run(context.Background(), hostileAlert(tt.level)); err != nil {
+			if err := e.hub.Run(context.Background(), notifytest.HostileAlert(tt.level)); err != nil {
 				t.Fatal(err)
 			}
-			c := e.server.next(t)
+			c := e.server.Next(t)
 			t.Logf("bubble latency, Hub.Run to Notify on the server: %s", c.At.Sub(start))
 			if want := "Firewall alert: danger level " + string(rune('0'+tt.level)); c.Summary != want {
 				t.Errorf("summary %q, want %q", c.Summary, want)
@@ -60,24 +51,11 @@ func TestAppletBubble(t *testing.T) {
 			if !slices.Equal(c.Actions, tt.wantButtons) {
 				t.Errorf("actions %q, want %q", c.Actions, tt.wantButtons)
 			}
-			checkHints(t, c, tt.urgency)
-			if c.AppName != "ifw" || c.Icon != DefaultIcon || c.Timeout != -1 || c.ReplacesID != 0 {
+			notifytest.CheckHints(t, c, tt.urgency)
+			if c.AppName != "ifw" || c.Icon != notify.DefaultIcon || c.Timeout != -1 || c.ReplacesID != 0 {
 				t.Errorf("app %q icon %q timeout %d replaces %d", c.AppName, c.Icon, c.Timeout, c.ReplacesID)
 			}
 		})
-	}
-}
-
-func checkHints(t *testing.T, c notifyCall, urgency byte) {
-	t.Helper()
-	if u, ok := c.Hints["urgency"].Value().(byte); !ok || u != urgency {
-		t.Errorf("urgency hint %v, want byte %d", c.Hints["urgency"], urgency)
-	}
-	if cat, _ := c.Hints["category"].Value().(string); cat != "network.error" {
-		t.Errorf("category hint %v", c.Hints["category"])
-	}
-	if de, _ := c.Hints["desktop-entry"].Value().(string); de != "ifw-applet" {
-		t.Errorf("desktop-entry hint %v", c.Hints["desktop-entry"])
 	}
 }
 
@@ -93,58 +71,58 @@ type clickCase struct {
 func TestAppletClicks(t *testing.T) {
 	server := func(member string, args ...any) func(*testing.T, *appletEnv, uint32) {
 		return func(t *testing.T, e *appletEnv, _ uint32) {
-			if err := e.server.emit(member, args...); err != nil {
+			if err := e.server.Emit(member, args...); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	tests := []clickCase{
 		{"genuine click posts the choice", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1, "block"))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1, "block"))
 		}, []string{"block"}},
 		{"click on an id the applet did not send", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1+1000, "block"))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1+1000, "block"))
 		}, nil},
 		{"action the bubble did not offer", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1, "default"))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1, "default"))
 		}, nil},
 		{"click after the bubble closed", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("NotificationClosed", id1, uint32(2)))
-			mustEmit(t, e.server.emit("ActionInvoked", id1, "block"))
+			mustEmit(t, e.server.Emit("NotificationClosed", id1, uint32(2)))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1, "block"))
 		}, nil},
 		{"forged broadcast from another client", func(t *testing.T, e *appletEnv, id1 uint32) {
-			forger := connect(t, e.addr)
+			forger := notifytest.Connect(t, e.addr)
 			mustEmit(t, forger.Emit(notifyPath, sigInvoked, id1, "block"))
 			roundTrip(t, forger)
 		}, nil},
 		{"forged unicast to the applet", func(t *testing.T, e *appletEnv, id1 uint32) {
-			forger := connect(t, e.addr)
+			forger := notifytest.Connect(t, e.addr)
 			sendSignal(t, forger, e.conn.Names()[0], notifyPath, sigInvoked, id1, "block")
 			roundTrip(t, forger)
 		}, nil},
 		{"forged owner change, then a forged click", func(t *testing.T, e *appletEnv, id1 uint32) {
-			forger := connect(t, e.addr)
+			forger := notifytest.Connect(t, e.addr)
 			me := forger.Names()[0]
-			sendSignal(t, forger, e.conn.Names()[0], busPath, sigOwner, notifyName, e.server.conn.Names()[0], me)
+			sendSignal(t, forger, e.conn.Names()[0], busPath, sigOwner, notifyName, e.server.Conn.Names()[0], me)
 			sendSignal(t, forger, e.conn.Names()[0], notifyPath, sigInvoked, id1, "block")
 			roundTrip(t, forger)
 		}, nil},
 		{"malformed: string id", server("ActionInvoked", "1", "block"), nil},
 		{"malformed: int32 id", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", int32(id1), "block"))
+			mustEmit(t, e.server.Emit("ActionInvoked", int32(id1), "block"))
 		}, nil},
 		{"malformed: numeric action", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1, uint32(1)))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1, uint32(1)))
 		}, nil},
 		{"malformed: one argument", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1))
 		}, nil},
 		{"malformed: no argument", server("ActionInvoked"), nil},
 		{"malformed: three arguments", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", id1, "block", "extra"))
+			mustEmit(t, e.server.Emit("ActionInvoked", id1, "block", "extra"))
 		}, nil},
 		{"malformed: variant body", func(t *testing.T, e *appletEnv, id1 uint32) {
-			mustEmit(t, e.server.emit("ActionInvoked", dbus.MakeVariant(id1), dbus.MakeVariant("block")))
+			mustEmit(t, e.server.Emit("ActionInvoked", dbus.MakeVariant(id1), dbus.MakeVariant("block")))
 		}, nil},
 		{"malformed closed signal", server("NotificationClosed", "x", []string{"y"}), nil},
 	}
@@ -154,16 +132,16 @@ func TestAppletClicks(t *testing.T) {
 }
 
 func runClickCase(t *testing.T, tt clickCase) {
-	e := newAppletEnv(t, allCaps...)
+	e := newAppletEnv(t, notifytest.AllCaps...)
 	var ids []uint32
 	var events []uint64
 	for range 2 {
-		if err := e.hub.Run(context.Background(), testAlert("203.0.113.7", 4)); err != nil {
+		if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 4)); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, e.server.next(t).ID)
+		ids = append(ids, e.server.Next(t).ID)
 	}
-	waitFor(t, "both bubbles tracked", func() bool { return e.applet.sent.len() == 2 })
+	notifytest.WaitFor(t, "both bubbles tracked", func() bool { return e.applet.sent.len() == 2 })
 	e.applet.sent.mu.Lock()
 	for _, b := range e.applet.sent.m {
 		events = append(events, b.eventID)
@@ -171,7 +149,7 @@ func runClickCase(t *testing.T, tt clickCase) {
 	e.applet.sent.mu.Unlock()
 	sort.Slice(events, func(i, j int) bool { return events[i] < events[j] })
 	tt.act(t, e, ids[0])
-	mustEmit(t, e.server.emit("ActionInvoked", ids[1], "ignore"))
+	mustEmit(t, e.server.Emit("ActionInvoked", ids[1], "ignore"))
 	var got []choiceRecord
 	for {
 		c := e.daemon.nextChoice(t)
@@ -182,9 +160,9 @@ func runClickCase(t *testing.T, tt clickCase) {
 	}
 	var want []choiceRecord
 	for _, w := range tt.want {
-		want = append(want, choiceRecord{Req: ChoiceRequest{EventID: events[0], Choice: w}})
+		want = append(want, choiceRecord{Req: control.ChoiceRequest{EventID: events[0], Choice: w}})
 	}
-	want = append(want, choiceRecord{Req: ChoiceRequest{EventID: events[1], Choice: "ignore"}})
+	want = append(want, choiceRecord{Req: control.ChoiceRequest{EventID: events[1], Choice: "ignore"}})
 	if len(got) != len(want) {
 		t.Fatalf("choices posted: %+v, want %+v", got, want)
 	}
@@ -229,27 +207,25 @@ func sendSignal(t *testing.T, conn *dbus.Conn, dest string, path dbus.ObjectPath
 }
 
 func TestAppletFollowsServerChange(t *testing.T) {
-	e := newAppletEnv(t, allCaps...)
-	if err := e.hub.Run(context.Background(), testAlert("203.0.113.7", 4)); err != nil {
+	e := newAppletEnv(t, notifytest.AllCaps...)
+	if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 4)); err != nil {
 		t.Fatal(err)
 	}
-	old := e.server.next(t)
+	old := e.server.Next(t)
 	// The server goes; another takes the name. Its ids are not ours.
-	if _, err := e.server.conn.ReleaseName(notifyName); err != nil {
+	if _, err := e.server.Conn.ReleaseName(notifyName); err != nil {
 		t.Fatal(err)
 	}
-	second := startFakeServer(t, e.addr, allCaps...)
-	second.mu.Lock()
-	second.nextID = 100 // its ids and the old server's differ
-	second.mu.Unlock()
-	waitFor(t, "the old ids forgotten", func() bool { return e.applet.sent.len() == 0 })
-	mustEmit(t, second.emit("ActionInvoked", old.ID, "block"))   // not ours
-	mustEmit(t, e.server.emit("ActionInvoked", old.ID, "block")) // not the owner
-	if err := e.hub.Run(context.Background(), testAlert("203.0.113.8", 5)); err != nil {
+	second := notifytest.StartFakeServer(t, e.addr, notifytest.AllCaps...)
+	second.SetLastID(100) // its ids and the old server's differ
+	notifytest.WaitFor(t, "the old ids forgotten", func() bool { return e.applet.sent.len() == 0 })
+	mustEmit(t, second.Emit("ActionInvoked", old.ID, "block"))   // not ours
+	mustEmit(t, e.server.Emit("ActionInvoked", old.ID, "block")) // not the owner
+	if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.8", 5)); err != nil {
 		t.Fatal(err)
 	}
-	c := second.next(t)
-	mustEmit(t, second.emit("ActionInvoked", c.ID, "whitelist"))
+	c := second.Next(t)
+	mustEmit(t, second.Emit("ActionInvoked", c.ID, "whitelist"))
 	got := e.daemon.nextChoice(t)
 	if got.Err != nil || got.Choice.Action != "whitelist" || got.Choice.Alert.Src.String() != "203.0.113.8" {
 		t.Fatalf("choice %+v, want whitelist of 203.0.113.8", got)
@@ -262,35 +238,32 @@ func TestAppletFollowsServerChange(t *testing.T) {
 }
 
 func TestAppletReconnects(t *testing.T) {
-	e := newAppletEnv(t, allCaps...)
+	e := newAppletEnv(t, notifytest.AllCaps...)
 	e.daemon.stop() // the daemon exits...
-	waitFor(t, "the stream to end", func() bool { return e.hub.Subscribers() == 0 })
-	hub, err := NewHub(Config{}, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	notifytest.WaitFor(t, "the stream to end", func() bool { return e.hub.Subscribers() == 0 })
+	hub := newHub(t, notify.Config{})
 	start := time.Now()
 	d := startDaemon(t, hub, e.daemon.socket) // ...and a new one starts
-	waitFor(t, "the applet to resubscribe", func() bool { return hub.Subscribers() == 1 })
+	notifytest.WaitFor(t, "the applet to resubscribe", func() bool { return hub.Subscribers() == 1 })
 	t.Logf("resubscribed %s after the daemon restarted", time.Since(start))
-	if err := hub.Run(context.Background(), testAlert("203.0.113.9", 4)); err != nil {
+	if err := hub.Run(context.Background(), notifytest.Alert("203.0.113.9", 4)); err != nil {
 		t.Fatal(err)
 	}
-	c := e.server.next(t)
-	mustEmit(t, e.server.emit("ActionInvoked", c.ID, "block"))
+	c := e.server.Next(t)
+	mustEmit(t, e.server.Emit("ActionInvoked", c.ID, "block"))
 	if got := d.nextChoice(t); got.Err != nil || got.Choice.Alert.Src.String() != "203.0.113.9" {
 		t.Fatalf("choice after restart: %+v", got)
 	}
 }
 
 func TestAppletStopsWithTheBus(t *testing.T) {
-	addr := startBus(t, "", false, nil)
-	startFakeServer(t, addr, allCaps...)
+	addr := notifytest.StartBus(t, "", false, nil)
+	notifytest.StartFakeServer(t, addr, notifytest.AllCaps...)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := NewApplet(AppletConfig{Socket: "/nonexistent/ifw.sock", Bus: conn}, testLogger(t))
+	a, err := New(Config{Socket: "/nonexistent/ifw.sock", Bus: conn}, notifytest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,14 +285,14 @@ func TestAppletStopsWithTheBus(t *testing.T) {
 // the event stream and the applet; the Hub.Run to Notify latency is logged
 // as a figure, not asserted.
 func TestBubbleLatency(t *testing.T) {
-	e := newAppletEnv(t, allCaps...)
+	e := newAppletEnv(t, notifytest.AllCaps...)
 	var lat []time.Duration
 	for i := range 200 {
 		start := time.Now()
-		if err := e.hub.Run(context.Background(), testAlert("203.0.113.7", 1+i%5)); err != nil {
+		if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 1+i%5)); err != nil {
 			t.Fatal(err)
 		}
-		lat = append(lat, e.server.next(t).At.Sub(start))
+		lat = append(lat, e.server.Next(t).At.Sub(start))
 	}
 	slices.Sort(lat)
 	t.Logf("bubble latency over %d alerts: p50 %s, p95 %s, max %s", len(lat), lat[len(lat)/2], lat[len(lat)*95/100], lat[len(lat)-1])
@@ -328,23 +301,72 @@ func TestBubbleLatency(t *testing.T) {
 // TestAppletReportsRefusedChoice: when the daemon refuses a click (here:
 // the alert was answered already), a bubble tells the user.
 func TestAppletReportsRefusedChoice(t *testing.T) {
-	e := newAppletEnv(t, allCaps...)
-	if err := e.hub.Run(context.Background(), testAlert("203.0.113.7", 4)); err != nil {
+	e := newAppletEnv(t, notifytest.AllCaps...)
+	if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 4)); err != nil {
 		t.Fatal(err)
 	}
-	c := e.server.next(t)
+	c := e.server.Next(t)
 	e.applet.sent.mu.Lock()
 	ev := e.applet.sent.m[c.ID].eventID
 	e.applet.sent.mu.Unlock()
-	if _, err := e.hub.Choice(uint32(os.Getuid()), ev, ActionIgnore); err != nil {
+	if _, err := e.hub.Choice(uint32(os.Getuid()), ev, notify.ActionIgnore); err != nil {
 		t.Fatal(err)
 	}
-	mustEmit(t, e.server.emit("ActionInvoked", c.ID, "block"))
+	mustEmit(t, e.server.Emit("ActionInvoked", c.ID, "block"))
 	if got := e.daemon.nextChoice(t); got.Err == nil {
 		t.Fatalf("second answer accepted: %+v", got)
 	}
-	n := e.server.next(t)
+	n := e.server.Next(t)
 	if n.Summary != "Firewall: choice not applied" || !strings.Contains(n.Body, "already answered") || len(n.Actions) != 0 {
 		t.Errorf("report bubble %q / %q / %q", n.Summary, n.Body, n.Actions)
+	}
+}
+
+// TestAppletReportsDaemonAway: a click while the daemon is down is not
+// lost in silence: a bubble says the daemon is not running.
+func TestAppletReportsDaemonAway(t *testing.T) {
+	e := newAppletEnv(t, notifytest.AllCaps...)
+	if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 4)); err != nil {
+		t.Fatal(err)
+	}
+	c := e.server.Next(t)
+	e.daemon.stop()
+	mustEmit(t, e.server.Emit("ActionInvoked", c.ID, "block"))
+	n := e.server.Next(t)
+	if n.Summary != "Firewall: choice not applied" || !strings.HasPrefix(n.Body, "Block for 1 h: the ifw daemon is not running") || len(n.Actions) != 0 {
+		t.Errorf("report bubble %q / %q / %q", n.Summary, n.Body, n.Actions)
+	}
+}
+
+// TestAppletRetriesRefusedStream: a daemon that refuses the stream (this
+// uid's share of the streams is full: 429; all are: 503) is asked again
+// with backoff, as one that is away; the applet subscribes once there is
+// room.
+func TestAppletRetriesRefusedStream(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  notify.Config
+	}{
+		{"this uid's share full", notify.Config{MaxSubscribersPerUID: 1}},
+		{"every stream taken", notify.Config{MaxSubscribers: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := notifytest.StartBus(t, "", false, nil)
+			server := notifytest.StartFakeServer(t, addr, notifytest.AllCaps...)
+			hub := newHub(t, tt.cfg)
+			_, leave := hub.Subscribe(uint32(os.Getuid())) // another applet of this user
+			d := startDaemon(t, hub, filepath.Join(t.TempDir(), "ifw.sock"))
+			startApplet(t, d.socket, notifytest.Connect(t, addr))
+			notifytest.WaitFor(t, "the applet refused twice", func() bool { return hub.Stats().Refused >= 2 })
+			leave()
+			notifytest.WaitFor(t, "the applet's subscription", func() bool { return hub.Subscribers() == 1 })
+			if err := hub.Run(context.Background(), notifytest.Alert("203.0.113.9", 4)); err != nil {
+				t.Fatal(err)
+			}
+			if c := server.Next(t); !strings.Contains(c.Body, "203.0.113.9") {
+				t.Errorf("bubble %q, want the alert of 203.0.113.9", c.Body)
+			}
+		})
 	}
 }

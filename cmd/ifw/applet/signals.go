@@ -1,4 +1,4 @@
-package notify
+package applet
 
 import (
 	"context"
@@ -6,12 +6,14 @@ import (
 	"log/slog"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/ifw/ifw/actions/notify"
 )
 
-// D-Bus names of the notification service and the bus.
+// D-Bus names of the notification service's signals and the bus.
 const (
-	notifyName   = "org.freedesktop.Notifications"
-	notifyPath   = dbus.ObjectPath("/org/freedesktop/Notifications")
+	notifyName   = notify.ServiceName
+	notifyPath   = notify.ServicePath
 	busName      = "org.freedesktop.DBus"
 	busPath      = dbus.ObjectPath("/org/freedesktop/DBus")
 	sigInvoked   = notifyName + ".ActionInvoked"
@@ -54,7 +56,7 @@ func (w *watcher) start(ctx context.Context) (chan *dbus.Signal, error) {
 	for _, m := range matches() {
 		if err := w.conn.AddMatchSignalContext(ctx, m...); err != nil {
 			w.conn.RemoveSignal(ch)
-			return nil, fmt.Errorf("notify: add match: %w", err)
+			return nil, fmt.Errorf("applet: add match: %w", err)
 		}
 	}
 	// After AddMatch, so that no owner change falls between the two.

@@ -1,19 +1,24 @@
-package notify
+package applet
 
 import (
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/notify/notifytest"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // myQuestion is a question about a connection of the test's own uid, the
-// uid the applet's subscription has.
-func myQuestion(deadline time.Time) Question {
-	q := testQuestion(uint32(os.Getuid()))
-	q.Exe, q.Deadline = "/opt/<b>&tool", deadline
-	return q
+// uid the applet's subscription has, by a program whose path a markup
+// server would read.
+func myQuestion(deadline time.Time) notify.Question {
+	return notify.Question{ID: 42, UID: uint32(os.Getuid()), User: "alice", PID: 4242, Exe: "/opt/<b>&tool",
+		Dst: netip.MustParseAddr("203.0.113.2"), Port: 80, Proto: "tcp", Connections: 2, Deadline: deadline, Default: "deny"}
 }
 
 var questionButtons = []string{"allow_once", "Allow once", "allow_always", "Allow always", "deny", "Deny"}
@@ -27,10 +32,10 @@ func TestAppletQuestion(t *testing.T) {
 		buttons []string
 		timeout [2]int32 // bounds of the expire timeout (ms)
 	}{
-		{"full server", allCaps, 30 * time.Second, true, questionButtons, [2]int32{25000, 30000}},
+		{"full server", notifytest.AllCaps, 30 * time.Second, true, questionButtons, [2]int32{25000, 30000}},
 		{"no markup", []string{"actions", "body"}, time.Minute, false, questionButtons, [2]int32{55000, 60000}},
 		{"no actions: answered in a terminal", []string{"body", "body-markup"}, 30 * time.Second, true, nil, [2]int32{25000, 30000}},
-		{"deadline passed: a second", allCaps, -time.Minute, true, questionButtons, [2]int32{1000, 1000}},
+		{"deadline passed: a second", notifytest.AllCaps, -time.Minute, true, questionButtons, [2]int32{1000, 1000}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,10 +45,10 @@ func TestAppletQuestion(t *testing.T) {
 			if n != 1 {
 				t.Fatalf("Ask reached %d applets", n)
 			}
-			c := e.server.next(t)
-			want := QuestionBubble(q).Body
+			c := e.server.Next(t)
+			want := notify.QuestionBubble(q).Body
 			if tt.escape {
-				want = escapeMarkup(want)
+				want = notify.EscapeMarkup(want)
 			}
 			if c.Summary != "Outbound connection" || c.Body != want {
 				t.Errorf("bubble %q:\n%s\nwant\n%s", c.Summary, c.Body, want)
@@ -51,16 +56,16 @@ func TestAppletQuestion(t *testing.T) {
 			if !slices.Equal(c.Actions, tt.buttons) {
 				t.Errorf("actions %q, want %q", c.Actions, tt.buttons)
 			}
-			checkHints(t, c, byte(UrgencyCritical))
+			notifytest.CheckHints(t, c, byte(notify.UrgencyCritical))
 			if c.Timeout < tt.timeout[0] || c.Timeout > tt.timeout[1] {
 				t.Errorf("expire timeout %d ms, want %d-%d", c.Timeout, tt.timeout[0], tt.timeout[1])
 			}
 			if tt.buttons == nil {
 				return
 			}
-			mustEmit(t, e.server.emit("ActionInvoked", c.ID, ActionAllowAlways))
+			mustEmit(t, e.server.Emit("ActionInvoked", c.ID, notify.ActionAllowAlways))
 			got := e.daemon.nextChoice(t)
-			if got.Err != nil || got.Req != (ChoiceRequest{EventID: id, Choice: ActionAllowAlways}) ||
+			if got.Err != nil || got.Req != (control.ChoiceRequest{EventID: id, Choice: notify.ActionAllowAlways}) ||
 				got.Choice.Question == nil || got.Choice.Question.ID != q.ID {
 				t.Errorf("choice %+v, want allow_always on event %d (question %d)", got, id, q.ID)
 			}
@@ -69,18 +74,18 @@ func TestAppletQuestion(t *testing.T) {
 }
 
 func TestAppletRetract(t *testing.T) {
-	for _, caps := range [][]string{allCaps, {"body"}} {
+	for _, caps := range [][]string{notifytest.AllCaps, {"body"}} {
 		t.Run("caps="+strings.Join(caps, ","), func(t *testing.T) {
 			e := newAppletEnv(t, caps...)
 			id, _ := e.hub.Ask(myQuestion(time.Now().Add(time.Minute)))
-			c := e.server.next(t)
-			waitFor(t, "the bubble tracked", func() bool { return e.applet.sent.len() == 1 })
+			c := e.server.Next(t)
+			notifytest.WaitFor(t, "the bubble tracked", func() bool { return e.applet.sent.len() == 1 })
 			e.hub.Retract(id) // answered with ifw queue, or timed out
-			if got := e.server.nextClose(t); got != c.ID {
+			if got := e.server.NextClose(t); got != c.ID {
 				t.Fatalf("closed notification %d, want %d", got, c.ID)
 			}
-			waitFor(t, "the bubble forgotten", func() bool { return e.applet.sent.len() == 0 })
-			mustEmit(t, e.server.emit("ActionInvoked", c.ID, ActionAllowOnce)) // a late click
+			notifytest.WaitFor(t, "the bubble forgotten", func() bool { return e.applet.sent.len() == 0 })
+			mustEmit(t, e.server.Emit("ActionInvoked", c.ID, notify.ActionAllowOnce)) // a late click
 			select {
 			case got := <-e.daemon.choices:
 				t.Errorf("click on a retracted bubble posted: %+v", got)
@@ -94,19 +99,17 @@ func TestAppletRetract(t *testing.T) {
 // without its payload and the retraction of a bubble shown elsewhere
 // change nothing; the next question shows as usual.
 func TestAppletSkipsWhatItDoesNotKnow(t *testing.T) {
-	e := newAppletEnv(t, allCaps...)
-	for _, ev := range []Event{{Kind: "future"}, {Kind: KindQuestion, Actions: QuestionActions()}, {Kind: KindRetract, Ref: 12345}} {
-		if _, n := e.hub.publish(ev, everyone); n != 1 {
-			t.Fatal("not published")
-		}
+	e := newAppletEnv(t, notifytest.AllCaps...)
+	for _, ev := range []control.Event{{Kind: "future"}, {Kind: notify.KindQuestion, Actions: notify.QuestionActions()}, {Kind: notify.KindRetract, Ref: 12345}} {
+		e.daemon.inject <- ev
 	}
 	q := myQuestion(time.Now().Add(time.Minute))
 	e.hub.Ask(q)
-	if c := e.server.next(t); c.Summary != "Outbound connection" {
+	if c := e.server.Next(t); c.Summary != "Outbound connection" {
 		t.Errorf("first bubble %q, want the question's", c.Summary)
 	}
 	select {
-	case id := <-e.server.closes:
+	case id := <-e.server.Closes:
 		t.Errorf("notification %d closed", id)
 	default:
 	}
