@@ -14,6 +14,7 @@ import (
 
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/notify/notifytest"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // recordingRunner is a fake exec boundary: it records the commands.
@@ -67,7 +68,7 @@ func userDir(t *testing.T, dir string, uid int, kind string, busOwner int) {
 }
 
 func TestFallbackCommands(t *testing.T) {
-	notifytest.NeedRoot(t)
+	testenv.Root(t)
 	dir := t.TempDir()
 	layout := []struct {
 		uid      int
@@ -170,7 +171,8 @@ func TestRunNotifyOnceUsage(t *testing.T) {
 // nobody by the root "daemon", the bubble arriving from nobody's
 // connection.
 func TestFallbackRealHelper(t *testing.T) {
-	notifytest.NeedRoot(t)
+	testenv.Root(t)
+	testenv.Tool(t, "dbus-daemon")
 	base, err := os.MkdirTemp("", "ifw-fallback-")
 	if err != nil {
 		t.Fatal(err)

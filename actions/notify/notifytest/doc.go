@@ -7,5 +7,7 @@
 //
 // It is a package of its own because the applet's tests live in another
 // package than the fallback's; it imports notify, so only notify's
-// external tests (package notify_test) may use it.
+// external tests (package notify_test) may use it. Being code, not a
+// test, it may not import test/testenv: the tests check their
+// prerequisites (root, dbus-daemon) with it before starting a bus.
 package notifytest

@@ -2,7 +2,6 @@ package notifytest
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -12,35 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-// Missing skips the test for a prerequisite that is not there, or fails
-// it under CI=true, where the Makefile installs every package.
-func Missing(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("prerequisite missing under CI: %s", what)
-	}
-	t.Skipf("prerequisite missing: %s", what)
-}
-
-// NeedCommands checks programs, given as "command:debian-package".
-func NeedCommands(t testing.TB, deps ...string) {
-	t.Helper()
-	for _, d := range deps {
-		cmd, pkg, _ := strings.Cut(d, ":")
-		if _, err := exec.LookPath(cmd); err != nil {
-			Missing(t, fmt.Sprintf("%s not found (Debian package %s)", cmd, pkg))
-		}
-	}
-}
-
-// NeedRoot checks that the test runs as root.
-func NeedRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		Missing(t, "root (the test changes file owners and process credentials)")
-	}
-}
 
 // Output is what a started program wrote, kept in a file of the test.
 type Output struct{ path string }

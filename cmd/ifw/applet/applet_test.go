@@ -257,7 +257,7 @@ func TestAppletReconnects(t *testing.T) {
 }
 
 func TestAppletStopsWithTheBus(t *testing.T) {
-	addr := notifytest.StartBus(t, "", false, nil)
+	addr := privateBus(t)
 	notifytest.StartFakeServer(t, addr, notifytest.AllCaps...)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
@@ -352,7 +352,7 @@ func TestAppletRetriesRefusedStream(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := notifytest.StartBus(t, "", false, nil)
+			addr := privateBus(t)
 			server := notifytest.StartFakeServer(t, addr, notifytest.AllCaps...)
 			hub := newHub(t, tt.cfg)
 			_, leave := hub.Subscribe(uint32(os.Getuid())) // another applet of this user

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/notify/notifytest"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // dunstrc keeps bubbles until closed and makes do_action (dunstctl
@@ -126,9 +127,8 @@ func TestDunstQuestion(t *testing.T) {
 // startDunstEnv runs a private bus, Xvfb, dunst, a daemon and an applet.
 func startDunstEnv(t *testing.T) (e *appletEnv, addr, display string) {
 	t.Helper()
-	notifytest.NeedCommands(t, "dbus-daemon:dbus-daemon", "Xvfb:xvfb", "dunst:dunst", "dunstctl:dunst",
-		"dbus-send:dbus-bin", "busctl:systemd", "xwd:x11-apps")
-	addr = notifytest.StartBus(t, "", false, nil)
+	testenv.Tool(t, "dbus-daemon", "Xvfb", "dunst", "dunstctl", "dbus-send", "busctl", "xwd")
+	addr = privateBus(t)
 	display = ":" + notifytest.Background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
 	startDunst(t, addr, display)
 	return newAppletEnvOn(t, addr, nil), addr, display

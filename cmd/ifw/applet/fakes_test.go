@@ -18,6 +18,7 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/notify/notifytest"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // choiceRecord is one POST /v1/choices the fake daemon received.
@@ -187,7 +188,7 @@ type appletEnv struct {
 
 func newAppletEnv(t testing.TB, caps ...string) *appletEnv {
 	t.Helper()
-	addr := notifytest.StartBus(t, "", false, nil)
+	addr := privateBus(t)
 	return newAppletEnvOn(t, addr, notifytest.StartFakeServer(t, addr, caps...))
 }
 
@@ -213,4 +214,11 @@ func newHub(t testing.TB, cfg notify.Config) *notify.Hub {
 	}
 	t.Cleanup(hub.Close)
 	return hub
+}
+
+// privateBus starts a session bus of the test's own.
+func privateBus(t testing.TB) string {
+	t.Helper()
+	testenv.Tool(t, "dbus-daemon")
+	return notifytest.StartBus(t, "", false, nil)
 }
