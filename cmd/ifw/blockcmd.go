@@ -10,6 +10,7 @@ import (
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // newBlockCmd is `ifw block add|del|list|reload`, over the control socket.
@@ -61,7 +62,7 @@ func writeBlocked(w io.Writer, b alerts.Block, now time.Time) {
 	if !b.Permanent() {
 		how = "for " + fmtDuration(b.Expires.Sub(now))
 	}
-	fmt.Fprintf(w, "blocked %s %s (%s)\n", b.Prefix, how, escapeField(b.Reason))
+	fmt.Fprintf(w, "blocked %s %s (%s)\n", b.Prefix, how, termsafe.Field(b.Reason))
 }
 
 // writeBulk says what `ifw block reload` loaded.
@@ -80,6 +81,6 @@ func writeBlocks(w io.Writer, list []block.Active) {
 		if b.RemainingSeconds > 0 {
 			left = (time.Duration(b.RemainingSeconds) * time.Second).String() + " left"
 		}
-		fmt.Fprintf(w, "%-43s %-7s DL %d  %-14s since %s  %s\n", b.Prefix, b.Source, b.Level, left, b.Created.Format(time.DateTime), escapeField(b.Reason))
+		fmt.Fprintf(w, "%-43s %-7s DL %d  %-14s since %s  %s\n", b.Prefix, b.Source, b.Level, left, b.Created.Format(time.DateTime), termsafe.Field(b.Reason))
 	}
 }

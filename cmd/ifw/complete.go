@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // Shell completion of what only the running daemon knows: blocked
@@ -103,5 +104,5 @@ func completeRuleWords(_ *cobra.Command, args []string, _ string) ([]cobra.Compl
 // oneLine is a completion's description: one line of printable text (a
 // shell shows it beside the candidate).
 func oneLine(s string) string {
-	return escapeField(strings.Join(strings.Fields(s), " "))
+	return termsafe.Field(strings.Join(strings.Fields(s), " "))
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // Exit codes.
@@ -20,6 +22,12 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	euid           int
+}
+
+// newEnv is the CLI's env over the process's streams, its output made
+// safe for a terminal (termsafe).
+func newEnv(stdin io.Reader, stdout, stderr io.Writer) env {
+	return env{stdin: stdin, stdout: termsafe.Writer{W: stdout}, stderr: termsafe.Writer{W: stderr}}
 }
 
 func main() {

@@ -15,7 +15,7 @@ import (
 // The printing every command shares: a failure on stderr named by the
 // command ("ifw rules del: no rule 99"), JSON for --json, and the few
 // words of the human lines. Fields a user or a packet chose go through
-// escapeField (termsafe.go).
+// termsafe.Field.
 
 // failed says on stderr why cmd failed and ends the run with exit code 1.
 func failed(e env, cmd *cobra.Command, err error) error {

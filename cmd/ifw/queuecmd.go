@@ -11,6 +11,7 @@ import (
 
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // newQueueCmd is `ifw queue list|allow|deny`: the held connections
@@ -103,7 +104,7 @@ func writeAnswered(w io.Writer, req control.AnswerRequest, res *control.Answered
 
 // questionExe is the program of q, as a person reads it.
 func questionExe(q verdict.Question) string {
-	exe := escapeField(q.Exe)
+	exe := termsafe.Field(q.Exe)
 	switch {
 	case exe == "":
 		return "(unknown process)"
@@ -119,7 +120,7 @@ func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
 		return
 	}
 	for _, q := range qs {
-		who := escapeField(q.User)
+		who := termsafe.Field(q.User)
 		if who == "" {
 			who = fmt.Sprintf("uid %d", q.UID)
 		}

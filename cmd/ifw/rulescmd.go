@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // newRulesCmd is `ifw rules list|add|del`: the outbound rules.
@@ -82,7 +83,7 @@ func ruleLine(words []string) string {
 // exe=/usr/bin/ssh port=22" (the line names a lifetime other than
 // permanent).
 func writeRuleDone(w io.Writer, what string, r control.Rule) {
-	fmt.Fprintf(w, "rule %d %s: %s\n", r.ID, what, escapeField(r.Line))
+	fmt.Fprintf(w, "rule %d %s: %s\n", r.ID, what, termsafe.Field(r.Line))
 }
 
 func writeRules(w io.Writer, list []control.Rule, now time.Time) {
@@ -95,6 +96,6 @@ func writeRules(w io.Writer, list []control.Rule, now time.Time) {
 		if !r.Until.IsZero() {
 			life = fmt.Sprintf("%s left", r.Until.Sub(now).Round(time.Second))
 		}
-		fmt.Fprintf(w, "%4d  %-10s %6d hits  %s\n", r.ID, life, r.Hits, escapeField(r.Line))
+		fmt.Fprintf(w, "%4d  %-10s %6d hits  %s\n", r.ID, life, r.Hits, termsafe.Field(r.Line))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // newWhitelistCmd is `ifw whitelist add|del|list`: the addresses ifw
@@ -33,7 +34,7 @@ func newWhitelistCmd(e env) *cobra.Command {
 	del.RunE = func(cmd *cobra.Command, args []string) error {
 		r, err := client().WhitelistDel(cmd.Context(), args[0])
 		return printOr(e, cmd, *delJSON, r, err, func(r control.Removed) {
-			fmt.Fprintf(e.stdout, "removed %s from the whitelist\n", escapeField(r.Removed))
+			fmt.Fprintf(e.stdout, "removed %s from the whitelist\n", termsafe.Field(r.Removed))
 		})
 	}
 
@@ -52,7 +53,7 @@ func newWhitelistCmd(e env) *cobra.Command {
 // warning for a host name kept without addresses (on stderr), and the
 // blocks it lifted.
 func writeWhitelistAdded(e env, res *control.WhitelistAdded) {
-	fmt.Fprintf(e.stdout, "added %s to %s", escapeField(res.Added), res.File)
+	fmt.Fprintf(e.stdout, "added %s to %s", termsafe.Field(res.Added), res.File)
 	if len(res.Prefixes) > 0 {
 		fmt.Fprintf(e.stdout, " (%s)", joinPrefixes(res.Prefixes))
 	}
@@ -71,9 +72,9 @@ func writeWhitelistAdded(e env, res *control.WhitelistAdded) {
 func writeWhitelist(w io.Writer, wl *control.Whitelist) {
 	fmt.Fprintf(w, "Whitelist %s\n", wl.File)
 	for _, e := range wl.Entries {
-		fmt.Fprintf(w, "  %-40s %s", escapeField(e.Text), joinPrefixes(e.Prefixes))
+		fmt.Fprintf(w, "  %-40s %s", termsafe.Field(e.Text), joinPrefixes(e.Prefixes))
 		if e.Comment != "" {
-			fmt.Fprintf(w, "  # %s", escapeField(e.Comment))
+			fmt.Fprintf(w, "  # %s", termsafe.Field(e.Comment))
 		}
 		if e.Err != "" {
 			fmt.Fprintf(w, "  (does not resolve: %s)", e.Err)

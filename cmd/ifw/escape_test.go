@@ -57,12 +57,3 @@ func TestAnalyzeEscapes(t *testing.T) {
 		t.Fatalf("analyze output:\n%q", got)
 	}
 }
-
-func TestEscapeKeepsLayout(t *testing.T) {
-	var out bytes.Buffer
-	w := safeWriter{&out}
-	fmt.Fprintf(w, "a\tb\nc é ü\n")
-	if out.String() != "a\tb\nc é ü\n" {
-		t.Errorf("plain text changed: %q", out.String())
-	}
-}

@@ -1,4 +1,4 @@
-package main
+package termsafe
 
 import (
 	"fmt"
@@ -7,36 +7,24 @@ import (
 	"unicode/utf8"
 )
 
-// What ifw prints comes in part from others: an executable path chosen by
-// any local user, a log prefix an attacker's packet or a forger's `logger`
-// line carries. Printed raw, "\r\x1b[2K" in a path redraws the line to
-// look like root's apt-get. Every stream of the CLI therefore goes through
-// safeWriter, which shows control characters escaped; fields that could
-// carry a newline of their own (and so forge a whole row) are escaped
-// first by escapeField.
-
-// safeWriter passes what is written to w with control characters escaped,
+// Writer passes what is written to W with control characters escaped,
 // except the newlines and tabs of ifw's own layout.
-type safeWriter struct{ w io.Writer }
+type Writer struct{ W io.Writer }
 
-// newEnv is the CLI's env over the process's streams, output made safe.
-func newEnv(stdin io.Reader, stdout, stderr io.Writer) env {
-	return env{stdin: stdin, stdout: safeWriter{stdout}, stderr: safeWriter{stderr}}
-}
-
-func (s safeWriter) Write(p []byte) (int, error) {
+// Write writes p to W, escaped; it reports len(p) when all of it went out.
+func (s Writer) Write(p []byte) (int, error) {
 	if !needsEscape(p, true) {
-		return s.w.Write(p)
+		return s.W.Write(p)
 	}
-	if _, err := io.WriteString(s.w, escape(string(p), true)); err != nil {
+	if _, err := io.WriteString(s.W, escape(string(p), true)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// escapeField shows every control character of s escaped, newlines and
-// tabs too: for a value printed inside a line.
-func escapeField(s string) string {
+// Field shows every control character of s escaped, newlines and tabs
+// too: for a value printed inside a line.
+func Field(s string) string {
 	if !needsEscape([]byte(s), false) {
 		return s
 	}
