@@ -2,9 +2,10 @@ package firewall
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Backend is which iptables variant writes the rules.
@@ -87,7 +88,8 @@ const (
 	maxSetName     = 31
 )
 
-// ErrConfig matches every error Config.Validate returns.
+// ErrConfig matches every error Config.Validate returns (an
+// *etc.ConfigError).
 var ErrConfig = errors.New("firewall: invalid config")
 
 // Config says which rules ifw needs.
@@ -139,24 +141,24 @@ const DefaultRejectMark uint32 = 0x10000000
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {
 	if !slices.Contains([]Backend{BackendAuto, BackendNFT, BackendLegacy}, c.Backend) {
-		return fmt.Errorf("%w: backend %q is not nft, legacy or empty (auto)", ErrConfig, c.Backend)
+		return etc.Invalid(ErrConfig, "backend", "backend %q is not nft, legacy or empty (auto)", c.Backend)
 	}
 	if c.Families > BothFamilies {
-		return fmt.Errorf("%w: families %d", ErrConfig, c.Families)
+		return etc.Invalid(ErrConfig, "families", "families %d", c.Families)
 	}
 	for _, s := range slices.Concat(c.Sets4, c.Sets6) {
 		if s == "" || len(s) > maxSetName || !token(s) {
-			return fmt.Errorf("%w: set name %q: 1 to %d printable characters without spaces or quotes", ErrConfig, s, maxSetName)
+			return etc.Invalid(ErrConfig, "sets", "set name %q: 1 to %d printable characters without spaces or quotes", s, maxSetName)
 		}
 	}
 	for _, list := range [][]string{c.Sets4, c.Sets6, c.Chains} {
 		if dup := duplicate(list); dup != "" {
-			return fmt.Errorf("%w: %q is listed twice", ErrConfig, dup)
+			return etc.Invalid(ErrConfig, "sets", "%q is listed twice", dup)
 		}
 	}
 	for _, ch := range c.Chains {
 		if ch != "INPUT" && ch != "FORWARD" {
-			return fmt.Errorf("%w: chain %q is not INPUT or FORWARD", ErrConfig, ch)
+			return etc.Invalid(ErrConfig, "chains", "chain %q is not INPUT or FORWARD", ch)
 		}
 	}
 	if err := c.Log.validate(); err != nil {
@@ -169,20 +171,20 @@ func (l LogConfig) validate() error {
 	switch l.Target {
 	case LogDefault, LogKernel, LogNone:
 		if len(l.Prefix) > maxLogPrefix {
-			return fmt.Errorf("%w: LOG prefix %q is longer than %d bytes", ErrConfig, l.Prefix, maxLogPrefix)
+			return etc.Invalid(ErrConfig, "log_prefix", "LOG prefix %q is longer than %d bytes", l.Prefix, maxLogPrefix)
 		}
 	case LogNFLOG:
 		if len(l.Prefix) > maxNFLOGPrefix {
-			return fmt.Errorf("%w: NFLOG prefix %q is longer than %d bytes", ErrConfig, l.Prefix, maxNFLOGPrefix)
+			return etc.Invalid(ErrConfig, "log_prefix", "NFLOG prefix %q is longer than %d bytes", l.Prefix, maxNFLOGPrefix)
 		}
 	default:
-		return fmt.Errorf("%w: log target %q is not log, nflog or none", ErrConfig, l.Target)
+		return etc.Invalid(ErrConfig, "log", "log target %q is not log, nflog or none", l.Target)
 	}
 	if strings.ContainsFunc(l.Prefix, func(r rune) bool { return r < ' ' || r > '~' || r == '"' || r == '\\' }) {
-		return fmt.Errorf("%w: log prefix %q: printable ASCII without quotes or backslashes", ErrConfig, l.Prefix)
+		return etc.Invalid(ErrConfig, "log_prefix", "log prefix %q: printable ASCII without quotes or backslashes", l.Prefix)
 	}
 	if !slices.Contains([]HookMode{HookAuto, HookAppend, HookNone}, l.Hook) {
-		return fmt.Errorf("%w: hook %q is not append, none or empty (auto)", ErrConfig, l.Hook)
+		return etc.Invalid(ErrConfig, "hook", "hook %q is not append, none or empty (auto)", l.Hook)
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package notify
 
 import (
-	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults of the zero Config fields.
@@ -59,11 +61,11 @@ type Config struct {
 func (c Config) Validate() error {
 	for i, a := range c.Actions {
 		if Label(a) == "" {
-			return fmt.Errorf("%w: unknown action %q", ErrConfig, a)
+			return etc.Invalid(ErrConfig, "actions", "unknown action %q", a)
 		}
 		for _, b := range c.Actions[:i] {
 			if a == b {
-				return fmt.Errorf("%w: action %q twice", ErrConfig, a)
+				return etc.Invalid(ErrConfig, "actions", "action %q twice", a)
 			}
 		}
 	}
@@ -80,7 +82,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	if c.AnswerWindow != 0 && c.AnswerWindow < MinAnswerWindow {
-		return fmt.Errorf("%w: answer window %s is below %s", ErrConfig, c.AnswerWindow, MinAnswerWindow)
+		return etc.Invalid(ErrConfig, "answer_window", "answer window %s is below %s", c.AnswerWindow, MinAnswerWindow)
 	}
 	return nil
 }
@@ -127,16 +129,16 @@ type FallbackConfig struct {
 // Validate checks c without touching the system.
 func (c FallbackConfig) Validate() error {
 	if len(c.Command) > 0 && !filepath.IsAbs(c.Command[0]) {
-		return fmt.Errorf("%w: helper %q is not an absolute path", ErrConfig, c.Command[0])
+		return etc.Invalid(ErrConfig, "command", "helper %q is not an absolute path", c.Command[0])
 	}
 	if c.Command != nil && len(c.Command) == 0 {
-		return fmt.Errorf("%w: empty helper command", ErrConfig)
+		return etc.Invalid(ErrConfig, "command", "empty helper command")
 	}
 	if c.RuntimeDir != "" && !filepath.IsAbs(c.RuntimeDir) {
-		return fmt.Errorf("%w: runtime dir %q is not an absolute path", ErrConfig, c.RuntimeDir)
+		return etc.Invalid(ErrConfig, "runtime_dir", "runtime dir %q is not an absolute path", c.RuntimeDir)
 	}
 	if c.Timeout != 0 && (c.Timeout < time.Second || c.Timeout > maxFallbackTimout) {
-		return fmt.Errorf("%w: fallback timeout %s is not 1s-%s", ErrConfig, c.Timeout, maxFallbackTimout)
+		return etc.Invalid(ErrConfig, "timeout", "fallback timeout %s is not 1s-%s", c.Timeout, maxFallbackTimout)
 	}
 	return nil
 }
@@ -155,7 +157,7 @@ func (c FallbackConfig) withDefaults() FallbackConfig {
 
 func inRange(what string, v, lo, hi int) error {
 	if v < lo || v > hi {
-		return fmt.Errorf("%w: %s %d is not %d-%d", ErrConfig, what, v, lo, hi)
+		return etc.Invalid(ErrConfig, strings.ReplaceAll(what, " ", "_"), "%s %d is not %d-%d", what, v, lo, hi)
 	}
 	return nil
 }

@@ -6,7 +6,8 @@ import (
 	"net/http"
 )
 
-// ErrConfig matches every error the Validate methods return.
+// ErrConfig matches every error the Validate methods return (an
+// *etc.ConfigError).
 var ErrConfig = errors.New("notify: invalid config")
 
 // Errors of Hub.Choice, each wrapped in a *ChoiceError.

@@ -3,7 +3,6 @@ package whitelist
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -115,7 +114,7 @@ func NewWatcher(cfg WatchConfig, g *Guard, onLoad func(context.Context), log *sl
 		return nil, err
 	}
 	if g == nil {
-		return nil, fmt.Errorf("%w: a watcher needs a guard", ErrConfig)
+		return nil, etc.Invalid(ErrConfig, "guard", "a watcher needs a guard")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -1,10 +1,11 @@
 package procs
 
 import (
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/ifw/ifw/etc"
 )
 
 // Defaults and limits.
@@ -49,16 +50,16 @@ type Config struct {
 // Validate checks the configuration without touching the system.
 func (c Config) Validate() error {
 	if c.Proc != "" && !filepath.IsAbs(c.Proc) {
-		return fmt.Errorf("%w: proc %q is not an absolute path", ErrConfig, c.Proc)
+		return etc.Invalid(ErrConfig, "proc", "proc %q is not an absolute path", c.Proc)
 	}
 	if c.Refresh != 0 && c.Refresh < MinRefresh {
-		return fmt.Errorf("%w: refresh %s is below %s", ErrConfig, c.Refresh, MinRefresh)
+		return etc.Invalid(ErrConfig, "refresh", "refresh %s is below %s", c.Refresh, MinRefresh)
 	}
 	if c.MaxInodes != 0 && c.MaxInodes < MinMaxInodes {
-		return fmt.Errorf("%w: max inodes %d is below %d", ErrConfig, c.MaxInodes, MinMaxInodes)
+		return etc.Invalid(ErrConfig, "max_inodes", "max inodes %d is below %d", c.MaxInodes, MinMaxInodes)
 	}
 	if c.Conns < 0 || c.Conns > MaxConns {
-		return fmt.Errorf("%w: conns %d is not between 0 and %d", ErrConfig, c.Conns, MaxConns)
+		return etc.Invalid(ErrConfig, "conns", "conns %d is not between 0 and %d", c.Conns, MaxConns)
 	}
 	return nil
 }

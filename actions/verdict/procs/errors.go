@@ -20,7 +20,8 @@ var (
 	ErrInvalidTuple = errors.New("procs: invalid tuple")
 	// ErrClosed: the Finder was closed.
 	ErrClosed = errors.New("procs: finder closed")
-	// ErrConfig matches every error Config.Validate returns.
+	// ErrConfig matches every error Config.Validate returns (an
+	// *etc.ConfigError).
 	ErrConfig = errors.New("procs: invalid config")
 )
 

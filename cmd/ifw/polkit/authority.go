@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/ifw/ifw/etc"
 )
 
 const (
@@ -38,7 +39,7 @@ type Config struct {
 // Validate checks c.
 func (c Config) Validate() error {
 	if c.CheckTimeout < 0 || c.PromptTimeout < 0 {
-		return fmt.Errorf("%w: negative timeout", ErrConfig)
+		return etc.Invalid(ErrConfig, "timeout", "negative timeout")
 	}
 	return nil
 }
