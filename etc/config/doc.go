@@ -8,10 +8,12 @@
 // section and key it is about; a key the table does not hold, a section
 // ifw does not know, a section or key written twice, are refused there.
 //
-// The reader only reads: it opens no socket and starts nothing. The files
-// a configuration names (signatures, auto_dl, whitelist, outbound rules)
-// are read by LoadLists and Check, bounded in size, so that a wrong path
-// such as /dev/zero fails at once.
+// Load only reads ifw.conf: it opens no other file and starts nothing.
+// The files a configuration names (signatures, auto_dl, whitelist,
+// outbound rules) are read by Detect.LoadLists and Config.Check, bounded
+// in size, so that a wrong path such as /dev/zero fails at once; Check and
+// Action.Build also make the actions as the daemon does (a script's
+// program found and checked, a syslog connection opened and closed).
 //
 // Nothing below cmd imports this package: library packages take their
 // own Config values, and their Validate errors are *etc.ConfigError so
