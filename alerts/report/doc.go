@@ -6,8 +6,11 @@
 // Build reads the daemon's store (through Source, the query methods of
 // *alerts.Store); FromAnalysis makes the same report from `ifw analyze`'s
 // attackers, without a daemon. Both return a *Report, which Text,
-// Markdown, JSON and HTML render. Only Build does I/O (it reads the store);
-// everything else is pure: the time comes from Options, nothing is looked
+// Markdown, JSON and HTML render (Render picks one by name). WriteFile
+// puts a rendered report into a file, whole or not at all, without
+// following a link another user planted on the way: `ifw report --out`
+// and the daemon's report schedule share it. Only Build and WriteFile do
+// I/O (Build reads the store); everything else is pure: the time comes from Options, nothing is looked
 // up on the network (no whois, no geolocation), and the same data always
 // renders to the same bytes (every list is sorted, ties included).
 //

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/ifw/ifw/cmd/ifw/control"
 
 	"bytes"
@@ -76,13 +78,13 @@ func runReport(e env, f *reportFlags, files []string) int {
 		return exitFail
 	}
 	var buf bytes.Buffer
-	err = renderReport(&buf, f.format, r)
+	err = report.Render(&buf, f.format, r)
 	switch {
+	case errors.Is(err, report.ErrFormat):
+		err = fmt.Errorf("--format: %w", err)
 	case err != nil:
 	case f.out != "":
-		// the directory is made when missing (a fresh install's
-		// /var/lib/ifw/reports), the file replaced whole
-		err = writeReport(f.out, buf.Bytes())
+		err = report.WriteFile(f.out, buf.Bytes())
 	default:
 		_, err = e.stdout.Write(buf.Bytes())
 	}
@@ -179,19 +181,4 @@ func collectorHealth(cs []control.CollectorStatus) []report.CollectorHealth {
 			Malformed: s.Malformed, Dropped: s.Dropped, Restarts: s.Restarts, LastError: s.LastError})
 	}
 	return out
-}
-
-// renderReport writes r in format.
-func renderReport(w io.Writer, format string, r *report.Report) error {
-	switch format {
-	case "text":
-		return report.Text(w, r)
-	case "markdown":
-		return report.Markdown(w, r)
-	case "json":
-		return report.JSON(w, r)
-	case "html":
-		return report.HTML(w, r)
-	}
-	return fmt.Errorf("--format %q: want text, markdown, json or html", format)
 }

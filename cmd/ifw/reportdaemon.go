@@ -71,12 +71,12 @@ func (d *ifwd) deliverReport(ctx context.Context, now time.Time) error {
 // not at all.
 func writeReportFile(dir, format string, r *report.Report, now time.Time) (string, error) {
 	var buf bytes.Buffer
-	if err := renderReport(&buf, format, r); err != nil {
+	if err := report.Render(&buf, format, r); err != nil {
 		return "", err
 	}
 	ext := map[string]string{"text": "txt", "markdown": "md", "json": "json", "html": "html"}[format]
 	path := filepath.Join(dir, fmt.Sprintf("ifw-report-%s.%s", now.UTC().Format("20060102-150405"), ext))
-	return path, writeReport(path, buf.Bytes())
+	return path, report.WriteFile(path, buf.Bytes())
 }
 
 func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report) error {

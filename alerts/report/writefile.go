@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"crypto/rand"
@@ -12,22 +12,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Modes of what a report write creates: directories 0750 and report files
+// Modes of what WriteFile creates: directories 0750 and report files
 // 0640, owned by whoever runs ifw (root for the daemon and the timer).
 const (
-	reportDirMode  = 0o750
-	reportFileMode = 0o640
-	maxLinkHops    = 40 // as the kernel's own limit
+	dirMode     = 0o750
+	fileMode    = 0o640
+	maxLinkHops = 40 // as the kernel's own limit
 )
 
-// errUntrustedLink is a symbolic link on the way to a report directory
+// ErrUntrustedLink is a symbolic link on the way to a report directory
 // that someone other than root or the caller made.
-var errUntrustedLink = errors.New("symbolic link owned by another user")
+var ErrUntrustedLink = errors.New("symbolic link owned by another user")
 
-// writeReport writes data to path whole or not at all: into a new file
-// beside it, then renamed over it. The directories on the way are
-// created when missing (reportDirMode); see openReportDir.
-func writeReport(path string, data []byte) error {
+// WriteFile writes a rendered report, data, to path whole or not at all:
+// into a new file beside it (fileMode, never through a link), then renamed
+// over it. The directories on the way are created when missing (dirMode,
+// a fresh install's /var/lib/ifw/reports), one at a time from the root,
+// following a symbolic link only when root or the caller owns it: a link
+// another user planted (in /tmp, say) cannot send the report elsewhere
+// (ErrUntrustedLink).
+func WriteFile(path string, data []byte) error {
 	dir, name := filepath.Split(filepath.Clean(path))
 	if name == "" || name == "." || name == ".." || name == "/" {
 		return fmt.Errorf("%s: not a file name", path)
@@ -62,7 +66,7 @@ func createTemp(dfd int, name string) (string, int, error) {
 		var b [4]byte
 		_, _ = rand.Read(b[:])
 		tmp := "." + name + "." + hex.EncodeToString(b[:])
-		fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, reportFileMode)
+		fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, fileMode)
 		if errors.Is(err, unix.EEXIST) {
 			continue
 		}
@@ -72,7 +76,7 @@ func createTemp(dfd int, name string) (string, int, error) {
 }
 
 // openReportDir opens dir, creating the missing directories on the way
-// (reportDirMode), one component at a time from the root without following
+// (dirMode), one component at a time from the root without following
 // a symbolic link unless root or the caller owns it: a link another user
 // planted (in /tmp, say) cannot send the report elsewhere.
 func openReportDir(dir string) (*os.File, error) {
@@ -126,7 +130,7 @@ func step(fd int, done, part string, rest []string) (int, string, error) {
 	const flags = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC
 	nfd, err := unix.Openat(fd, part, flags, 0)
 	if errors.Is(err, unix.ENOENT) {
-		if err := unix.Mkdirat(fd, part, reportDirMode); err != nil && !errors.Is(err, unix.EEXIST) {
+		if err := unix.Mkdirat(fd, part, dirMode); err != nil && !errors.Is(err, unix.EEXIST) {
 			return -1, "", fmt.Errorf("create %s: %w", filepath.Join(done, part), err)
 		}
 		nfd, err = unix.Openat(fd, part, flags, 0)
@@ -139,7 +143,7 @@ func step(fd int, done, part string, rest []string) (int, string, error) {
 		return -1, "", fmt.Errorf("%s: not a directory", filepath.Join(done, part))
 	}
 	if st.Uid != 0 && int(st.Uid) != os.Geteuid() {
-		return -1, "", fmt.Errorf("%s: %w (uid %d)", filepath.Join(done, part), errUntrustedLink, st.Uid)
+		return -1, "", fmt.Errorf("%s: %w (uid %d)", filepath.Join(done, part), ErrUntrustedLink, st.Uid)
 	}
 	buf := make([]byte, unix.PathMax)
 	n, err := unix.Readlinkat(fd, part, buf)
