@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ifw/ifw/cmd/ifw/profile"
+	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 )
 
@@ -68,9 +70,9 @@ func runAnalyze(e env, f *analyzeFlags, files []string) int {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitUsage
 	}
-	warnSkipped(e.stderr, a.rules)
+	config.WarnSkipped(e.stderr, a.rules)
 	if f.cpuprofile != "" {
-		stop, err := startProfile(f.cpuprofile)
+		stop, err := profile.StartCPU(f.cpuprofile)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "ifw analyze:", err)
 			return exitFail
@@ -86,7 +88,7 @@ func runAnalyze(e env, f *analyzeFlags, files []string) int {
 	}
 	a.progress.finish()
 	if f.memprofile != "" {
-		if err := writeHeapProfile(f.memprofile); err != nil {
+		if err := profile.WriteHeap(f.memprofile); err != nil {
 			fmt.Fprintln(e.stderr, "ifw analyze:", err)
 			return exitFail
 		}

@@ -36,7 +36,7 @@ func runConfig(e env, path *string) int {
 		fmt.Fprintln(e.stderr, "ifw config check:", err)
 		return exitFail
 	}
-	warnSkipped(e.stderr, sigs)
+	config.WarnSkipped(e.stderr, sigs)
 	fmt.Fprintln(e.stdout, "ok:", cfg.Describe())
 	fmt.Fprintln(e.stdout, "signatures:", control.CountSignatures(sigs))
 	return exitOK

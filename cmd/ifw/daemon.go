@@ -17,6 +17,7 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
+	"github.com/ifw/ifw/cmd/ifw/profile"
 	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
@@ -55,7 +56,7 @@ func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
 		log.Warn("no configuration file: running on the built-in defaults (--defaults)", "missing", *path)
 	}
 	if *cpuprofile != "" {
-		stopProfile, err := startProfile(*cpuprofile)
+		stopProfile, err := profile.StartCPU(*cpuprofile)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "ifw daemon:", err)
 			return exitUsage
@@ -82,7 +83,7 @@ func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd
 	if err != nil {
 		return nil, err
 	}
-	logSkipped(log, set)
+	config.LogSkipped(log, set)
 	engine, err := signatures.New(cfg.Detect.Engine, set)
 	if err != nil {
 		return nil, err

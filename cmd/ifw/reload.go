@@ -39,7 +39,7 @@ func (d *ifwd) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	logSkipped(d.log, set)
+	config.LogSkipped(d.log, set)
 	var rerr error
 	if err := d.pipe.do(ctx, func(e *signatures.Engine) { rerr = e.Reconfigure(cfg.Detect.Engine, set) }); err != nil {
 		return err

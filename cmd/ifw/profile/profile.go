@@ -1,4 +1,4 @@
-package main
+package profile
 
 import (
 	"os"
@@ -6,8 +6,8 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to path until the returned stop runs.
-func startProfile(path string) (stop func(), err error) {
+// StartCPU writes a CPU profile to path until the returned stop runs.
+func StartCPU(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
@@ -19,8 +19,8 @@ func startProfile(path string) (stop func(), err error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
-// writeHeapProfile writes the live heap, after a collection, to path.
-func writeHeapProfile(path string) error {
+// WriteHeap writes the live heap, after a collection, to path.
+func WriteHeap(path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
