@@ -3,14 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ifw/ifw/cmd/ifw/analyze"
 	"github.com/ifw/ifw/cmd/ifw/profile"
 	"github.com/ifw/ifw/etc/config"
-	"github.com/ifw/ifw/signatures"
 )
 
 // analyzeFlags are ifw analyze's command line.
@@ -60,17 +58,17 @@ func newAnalyzeCmd(e env) *cobra.Command {
 	return cmd
 }
 
+// runAnalyze is `ifw analyze`: a mistake in the options is a usage
+// error; the report goes to stdout, the summary to stderr.
 func runAnalyze(e env, f *analyzeFlags, files []string) int {
-	if f.minLevel < 0 || f.minLevel > signatures.MaxLevel {
-		fmt.Fprintf(e.stderr, "ifw analyze: --min-level %d: want 0-%d\n", f.minLevel, signatures.MaxLevel)
-		return exitUsage
-	}
-	a, err := newAnalysis(f, time.Now())
+	a, err := analyze.New(analyze.Options{Config: f.config, Signatures: f.signatures, AutoDL: f.autoDL,
+		MinLevel: f.minLevel, Since: f.since, Until: f.until, Boot: f.boot, Match: f.match,
+		Stdin: e.stdin, ProgressTo: e.stderr, Progress: f.progress})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitUsage
 	}
-	config.WarnSkipped(e.stderr, a.rules)
+	config.WarnSkipped(e.stderr, a.Rules())
 	if f.cpuprofile != "" {
 		stop, err := profile.StartCPU(f.cpuprofile)
 		if err != nil {
@@ -79,38 +77,21 @@ func runAnalyze(e env, f *analyzeFlags, files []string) int {
 		}
 		defer stop()
 	}
-	a.progress = newProgress(e.stderr, f.progress)
-	for _, path := range files {
-		if err := a.readFile(path, e.stdin); err != nil {
-			fmt.Fprintln(e.stderr, "ifw analyze:", err)
-			return exitFail
-		}
+	err = a.Read(files...)
+	if err == nil && f.memprofile != "" {
+		err = profile.WriteHeap(f.memprofile)
 	}
-	a.progress.finish()
-	if f.memprofile != "" {
-		if err := profile.WriteHeap(f.memprofile); err != nil {
-			fmt.Fprintln(e.stderr, "ifw analyze:", err)
-			return exitFail
-		}
+	switch {
+	case err != nil:
+	case f.json:
+		err = a.WriteJSON(e.stdout)
+	default:
+		err = a.WriteText(e.stdout, f.top)
 	}
-	if err := a.report(e.stdout); err != nil {
+	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitFail
 	}
-	fmt.Fprintln(e.stderr, a.summary())
+	fmt.Fprintln(e.stderr, a.Summary())
 	return exitOK
-}
-
-// readFile analyzes one input.
-func (a *analysis) readFile(path string, stdin io.Reader) error {
-	in, err := openInput(path, stdin)
-	if err != nil {
-		return err
-	}
-	defer in.close()
-	a.progress.start(in)
-	if err := a.scan(in); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }

@@ -32,3 +32,29 @@ func TestConfigCheckCommand(t *testing.T) {
 		t.Errorf("ifw config without check: exit %d", code)
 	}
 }
+
+// psadSigs holds a rule ending in ");" as psad 2.4.6's own file does, a
+// payload rule and a line ifw cannot read.
+const psadSigs = `alert tcp $EXTERNAL_NET any -> $HOME_NET 1 (msg:"tcpmux"; flags:S; sid:1; psad_id:100001; psad_dl:2;);
+alert tcp $EXTERNAL_NET any -> $HOME_NET 80 (msg:"web"; content:"GET"; sid:2;)
+alert tcp $EXTERNAL_NET any -> $HOME_NET 99999 (msg:"bad port"; sid:3;)
+alert ip $EXTERNAL_NET any -> $HOME_NET any (msg:"lsrr"; ipopts:lsrr; sid:500; psad_id:100199; psad_dl:2;);
+`
+
+func writePsadSigs(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "signatures")
+	if err := os.WriteFile(path, []byte(psadSigs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConfigCheckCountsSkipped(t *testing.T) {
+	conf := writeConf(t, "[detect]\nsignatures = "+writePsadSigs(t)+"\n")
+	code, out, errs := runCmd(t, "", "config", "check", "--config", conf)
+	if code != exitOK || !strings.Contains(out, "signatures: 2 signatures; skipped 1 payload rules, 1 bad lines") ||
+		!strings.Contains(errs, ":3: warning: rule skipped") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 
+	"github.com/ifw/ifw/cmd/ifw/analyze"
 	"github.com/ifw/ifw/cmd/ifw/control"
 
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -54,12 +54,12 @@ func newReportCmd(e env) *cobra.Command {
 
 // period turns the flags into [from, to).
 func (f *reportFlags) period(now time.Time) (time.Time, time.Time, error) {
-	to, err := parseWhen(f.to, now)
+	to, err := analyze.ParseWhen(f.to, now)
 	if err != nil || to.IsZero() {
 		to = now
 	}
 	if f.from != "" {
-		from, err := parseWhen(f.from, now)
+		from, err := analyze.ParseWhen(f.from, now)
 		return from, to, err
 	}
 	d, err := time.ParseDuration(f.since)
@@ -133,44 +133,30 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 	if len(files) == 0 {
 		return nil, fmt.Errorf("--log needs FILE… ('-' is stdin)")
 	}
-	a, err := newAnalysis(&analyzeFlags{minLevel: 1, progress: "never"}, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	a.progress = newProgress(io.Discard, "never")
 	var events []report.Event
-	a.detected = func(d signatures.Detection) {
+	a, err := analyze.New(analyze.Options{MinLevel: 1, Stdin: e.stdin, Detected: func(d signatures.Detection) {
 		// the alerts the daemon would store (pipeline.alertFor): one more
 		// destination alone is not one
 		if d.Reasons&^signatures.ReasonDestination != 0 {
 			events = append(events, report.EventOf(&d))
 		}
+	}})
+	if err == nil {
+		err = a.Read(files...)
 	}
-	opts.Collectors = make([]report.CollectorHealth, 0, len(files))
-	for _, path := range files {
-		before := fileCounts(&a.counts)
-		if err := a.readFile(path, e.stdin); err != nil {
-			return nil, err
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range a.Files() { // a file's counters, as a collector's line
+		name := c.Name
+		if name == "-" {
+			name = "standard input"
 		}
-		opts.Collectors = append(opts.Collectors, fileCounters(path, before, fileCounts(&a.counts)))
+		opts.Collectors = append(opts.Collectors, report.CollectorHealth{Name: name, Type: "file",
+			Lines: uint64(c.Lines), Packets: uint64(c.Packets), Malformed: uint64(c.Malformed)})
 	}
 	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
-	return report.FromAnalysis(a.engine.Attackers(1), events, opts)
-}
-
-// fileCounts are the analysis's counters a log file's line of the report
-// is made of: lines, firewall packets, malformed lines.
-func fileCounts(c *counts) [3]int { return [3]int{c.lines, c.packets, c.malformed} }
-
-// fileCounters are what reading one log file added to the counts, as a
-// collector's line of the report.
-func fileCounters(path string, before, after [3]int) report.CollectorHealth {
-	name := path
-	if path == "-" {
-		name = "standard input"
-	}
-	return report.CollectorHealth{Name: name, Type: "file", Lines: uint64(after[0] - before[0]),
-		Packets: uint64(after[1] - before[1]), Malformed: uint64(after[2] - before[2])}
+	return report.FromAnalysis(a.Attackers(1), events, opts)
 }
 
 func collectorHealth(cs []control.CollectorStatus) []report.CollectorHealth {

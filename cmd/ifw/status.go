@@ -1,7 +1,9 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/analyze"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/signatures"
 
 	"fmt"
 	"io"
@@ -140,5 +142,15 @@ func writeStoreStatus(w io.Writer, s control.StoreStatus) {
 	if s.Degraded {
 		fmt.Fprintf(w, "Store: DEGRADED: %d alerts waiting to be stored (acted on all the same), %d given up; last error: %s\n",
 			s.Unstored, s.Dropped, s.LastError)
+	}
+}
+
+// writeAttacker writes an attacker's block as ifw analyze does, where what
+// the daemon saw in a syslog file (forgeable by any local user) is told
+// apart from what the kernel gave it.
+func writeAttacker(w io.Writer, a *signatures.Attacker) {
+	analyze.WriteAttacker(w, a, func(t time.Time) string { return t.Format(time.DateTime) })
+	if !a.Trusted {
+		fmt.Fprintln(w, "    evidence: UNTRUSTED (a log file any local user can write to; the source may be forged)")
 	}
 }

@@ -68,3 +68,13 @@ func TestWriteStatusUntrusted(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteStatusSignatures(t *testing.T) {
+	st := sampleStatus()
+	st.Signatures = control.SignatureCounts{Rules: 206, SkippedPayload: 3, SkippedBad: 1}
+	var b bytes.Buffer
+	writeStatus(&b, st)
+	if want := "Signatures: 206 signatures; skipped 3 payload rules, 1 bad lines"; !strings.Contains(b.String(), want) {
+		t.Errorf("status lacks %q:\n%s", want, b.String())
+	}
+}

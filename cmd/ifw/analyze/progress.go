@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"fmt"
@@ -20,7 +20,11 @@ type progress struct {
 	last    time.Time
 }
 
+// newProgress draws on w as mode says; a nil w draws nothing.
 func newProgress(w io.Writer, mode string) *progress {
+	if w == nil {
+		w, mode = io.Discard, "never"
+	}
 	return &progress{w: w, mode: mode}
 }
 

@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"fmt"
@@ -19,14 +19,14 @@ var uptimeLimit = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // when shows an engine time: a wall-clock date, or the kernel uptime it
 // stands for when the input had uptime-only packets.
-func (a *analysis) when(t time.Time) string {
+func (a *Analysis) when(t time.Time) string {
 	if a.isUptime(t) {
 		return "uptime " + uptime(t.Sub(time.Unix(0, 0)))
 	}
 	return t.Format(time.DateTime)
 }
 
-func (a *analysis) isUptime(t time.Time) bool {
+func (a *Analysis) isUptime(t time.Time) bool {
 	return a.counts.untimed > 0 && t.Before(uptimeLimit)
 }
 
@@ -47,7 +47,7 @@ type uptimeAttacker struct {
 }
 
 // jsonAttacker is what --json writes for one attacker.
-func (a *analysis) jsonAttacker(at *signatures.Attacker) any {
+func (a *Analysis) jsonAttacker(at *signatures.Attacker) any {
 	if !a.isUptime(at.FirstSeen) {
 		return at
 	}
@@ -60,7 +60,7 @@ func (a *analysis) jsonAttacker(at *signatures.Attacker) any {
 // from now, as dmesg -T counts), anything else a time as --since takes it.
 func parseBoot(s string, now time.Time) (time.Time, error) {
 	if s != "host" {
-		return parseWhen(s, now)
+		return ParseWhen(s, now)
 	}
 	b, err := os.ReadFile("/proc/uptime")
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"bufio"
@@ -102,7 +102,7 @@ func countLines(t *testing.T, v string) int {
 
 var summaryCount = regexp.MustCompile(`(\d+) (malformed|non-IP)`)
 
-// TestAnalyzeRealLogs runs ifw analyze on every file of the real log
+// TestAnalyzeRealLogs analyzes every file of the real log
 // corpus: no line is malformed but those the origins edited by hand, ARP
 // lines are counted as non-IP, and the scans the origins' own tests expect
 // are found (62.34.17.168 in CrowdSec's multi-port test, 205.205.205.205 in
@@ -115,10 +115,8 @@ func TestAnalyzeRealLogs(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errs := runCmd(t, "", "analyze", "--json", "--min-level", "0", filepath.Join(dir, c.name))
-			if code != exitOK {
-				t.Fatalf("exit %d: %s", code, errs)
-			}
+			a := analyzed(t, Options{}, filepath.Join(dir, c.name))
+			out, errs := jsonLines(t, a), a.Summary()
 			got := map[string]int{}
 			for _, m := range summaryCount.FindAllStringSubmatch(errs, -1) {
 				got[m[2]], _ = strconv.Atoi(m[1])

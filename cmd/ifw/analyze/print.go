@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"bufio"
@@ -14,26 +14,36 @@ import (
 	"github.com/ifw/ifw/sources"
 )
 
-// report writes the analysis as text (psad -A style) or JSON lines.
-func (a *analysis) report(w io.Writer) error {
+// The report, in two forms: psad -A style text and JSON lines.
+
+// WriteJSON writes one JSON object a line per attacker at Options.MinLevel
+// or above, most dangerous first; empty lists are [], never null, and an
+// attacker seen at kernel uptime only has first_uptime and last_uptime
+// (seconds since boot) beside null first_seen and last_seen.
+func (a *Analysis) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	attackers := a.engine.Attackers(a.flags.minLevel)
-	if a.flags.json {
-		enc := json.NewEncoder(bw)
-		enc.SetEscapeHTML(false)
-		lists := jsonlists.New() // empty lists as [], never null
-		for i := range attackers {
-			if err := enc.Encode(lists.Fill(a.jsonAttacker(&attackers[i]))); err != nil {
-				return err
-			}
+	attackers := a.engine.Attackers(a.opts.MinLevel)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	lists := jsonlists.New() // empty lists as [], never null
+	for i := range attackers {
+		if err := enc.Encode(lists.Fill(a.jsonAttacker(&attackers[i]))); err != nil {
+			return err
 		}
-	} else {
-		a.writeText(bw, attackers)
 	}
 	return bw.Flush()
 }
 
-func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
+// WriteText writes the report as psad -A does: the period, the sources by
+// danger level, top lists of top rows (attackers, ports, signatures, log
+// prefixes, protocols), then each attacker at Options.MinLevel or above.
+func (a *Analysis) WriteText(w io.Writer, top int) error {
+	bw := bufio.NewWriter(w)
+	a.writeText(bw, a.engine.Attackers(a.opts.MinLevel), top)
+	return bw.Flush()
+}
+
+func (a *Analysis) writeText(w io.Writer, attackers []signatures.Attacker, top int) {
 	c := &a.counts
 	fmt.Fprintf(w, "ifw analyze: %d lines, %d firewall packets", c.lines, c.packets)
 	if !c.first.IsZero() {
@@ -47,24 +57,24 @@ func (a *analysis) writeText(w io.Writer, attackers []signatures.Attacker) {
 	}
 	fmt.Fprintln(w)
 	writeLevels(w, a.engine.Attackers(1))
-	writeTopAttackers(w, attackers, a.flags.top)
-	writeTopPorts(w, &c.ports, a.flags.top)
-	writeTopSignatures(w, attackers, a.flags.top)
-	writeCounter(w, "Log prefixes", c.prefixes, a.flags.top)
+	writeTopAttackers(w, attackers, top)
+	writeTopPorts(w, &c.ports, top)
+	writeTopSignatures(w, attackers, top)
+	writeCounter(w, "Log prefixes", c.prefixes, top)
 	protos := map[string]int{} // named as sources.ProtoName names them
 	for p, n := range c.protos {
 		if n > 0 {
 			protos[sources.ProtoName(uint8(p))] = n
 		}
 	}
-	writeCounter(w, "Protocols", protos, a.flags.top)
-	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.flags.minLevel, len(attackers))
+	writeCounter(w, "Protocols", protos, top)
+	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.opts.MinLevel, len(attackers))
 	if n := a.engine.Stats().NotRetained; n > 0 {
 		fmt.Fprintf(w, "(%d more attackers whose scan window ended are not listed: past %d, the least dangerous give way)\n",
-			n, analyzeRetain)
+			n, Retain)
 	}
 	for i := range attackers {
-		writeAttackerAt(w, &attackers[i], a.when)
+		WriteAttacker(w, &attackers[i], a.when)
 	}
 }
 
@@ -146,18 +156,11 @@ func writeCounter(w io.Writer, title string, m map[string]int, top int) {
 	}
 }
 
-// writeAttacker writes an attacker's block in `ifw status`, where what the
-// daemon saw in a syslog file (forgeable by any local user) is told apart
-// from what the kernel gave it.
-func writeAttacker(w io.Writer, a *signatures.Attacker) {
-	writeAttackerAt(w, a, func(t time.Time) string { return t.Format(time.DateTime) })
-	if !a.Trusted {
-		fmt.Fprintln(w, "    evidence: UNTRUSTED (a log file any local user can write to; the source may be forged)")
-	}
-}
-
-// writeAttackerAt writes an attacker's block, its times shown by when.
-func writeAttackerAt(w io.Writer, a *signatures.Attacker, when func(time.Time) string) {
+// WriteAttacker writes an attacker's block as the text report shows it
+// (`ifw status` shows the daemon's the same way), its times shown by when:
+// its destinations, scans, signature hits, OS and tool guesses, auto_dl
+// level.
+func WriteAttacker(w io.Writer, a *signatures.Attacker, when func(time.Time) string) {
 	fmt.Fprintf(w, "\n%s  danger level %d  %d packets", a.Src, a.Level, a.Packets)
 	if !a.FirstSeen.IsZero() {
 		fmt.Fprintf(w, "  %s .. %s", when(a.FirstSeen), when(a.LastSeen))

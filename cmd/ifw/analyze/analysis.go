@@ -1,30 +1,29 @@
-package main
+package analyze
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/ifw/ifw/etc/config"
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/signatures/rules"
 	"github.com/ifw/ifw/sources"
 	"github.com/ifw/ifw/sources/logline"
 )
 
-// analyzeRetain bounds the attackers kept after their scan window ended.
-const analyzeRetain = 200_000
+// Retain bounds the attackers kept after their scan window ended; past
+// it the least dangerous give way (Summary counts them).
+const Retain = 200_000
 
-// analyzeItems bounds the destinations and scans listed per attacker.
-const analyzeItems = 32
+// maxItems bounds the destinations and scans listed per attacker.
+const maxItems = 32
 
-// analysis is one run of ifw analyze: the engine and what the report
+// Analysis is one run of the analyzer: the engine and what the report
 // counts besides it.
-type analysis struct {
-	flags        *analyzeFlags
+type Analysis struct {
+	opts         Options
 	engine       *signatures.Engine
 	rules        *rules.Set
 	filter       *match
@@ -33,10 +32,7 @@ type analysis struct {
 	progress     *progress
 	started      time.Time
 	counts       counts
-	// detected, when set, is called with each detection, in log order
-	// (ifw report --log places alerts at their time); unset, the engine
-	// only counts.
-	detected func(signatures.Detection)
+	files        []FileCounts
 }
 
 // counts are the report's tallies over the packets that passed the filters.
@@ -52,68 +48,58 @@ type counts struct {
 	prefixes                                              map[string]int
 }
 
-func newAnalysis(f *analyzeFlags, now time.Time) (*analysis, error) {
-	a := &analysis{flags: f, started: now, counts: counts{prefixes: map[string]int{}}}
-	d := config.Default().Detect
-	if f.config != "" {
-		cfg, err := config.Load(f.config, true)
-		if err != nil {
-			return nil, err
-		}
-		d = cfg.Detect
-	}
-	// A log spans many scan windows: report the attackers of all of them,
-	// each with its 32 most dangerous destinations and scans.
-	d.Engine.Retain, d.Engine.MaxReportItems = analyzeRetain, analyzeItems
-	d.Engine.RetainLevelZero = f.minLevel == 0
-	if err := a.loadLists(&d); err != nil {
-		return nil, err
-	}
-	if err := a.loadFilters(f, now); err != nil {
-		return nil, err
-	}
-	eng, err := signatures.New(d.Engine, a.rules)
-	if err != nil {
-		return nil, err
-	}
-	a.engine = eng
-	return a, nil
+// FileCounts are what reading one input added to the counts: its lines,
+// firewall packets (that passed the filters) and malformed lines.
+type FileCounts struct {
+	Name                      string // as given to Read, "-" for Options.Stdin
+	Lines, Packets, Malformed int
 }
 
-// loadLists reads the auto_dl file and the signature sets, flags first.
-func (a *analysis) loadLists(d *config.Detect) error {
-	if a.flags.autoDL != "" {
-		d.AutoDL = a.flags.autoDL
-	}
-	if len(a.flags.signatures) > 0 {
-		d.Signatures = a.flags.signatures
-	}
-	set, err := d.LoadLists()
-	a.rules = set
-	return err
+// Rules are the signatures the analysis matches, with the lines of their
+// files it skipped (config.WarnSkipped names them).
+func (a *Analysis) Rules() *rules.Set { return a.rules }
+
+// Attackers are the sources found at minLevel or above, most dangerous
+// first.
+func (a *Analysis) Attackers(minLevel int) []signatures.Attacker {
+	return a.engine.Attackers(minLevel)
 }
 
-func (a *analysis) loadFilters(f *analyzeFlags, now time.Time) error {
-	var err error
-	if f.match != "" {
-		if a.filter, err = parseMatch(f.match); err != nil {
+// Files are the counts of each input read, in order.
+func (a *Analysis) Files() []FileCounts { return a.files }
+
+// Read analyzes the files in order ("-" is Options.Stdin; gzip is
+// unwrapped); an error names the file.
+func (a *Analysis) Read(files ...string) error {
+	defer a.progress.finish()
+	for _, path := range files {
+		if err := a.readFile(path); err != nil {
 			return err
 		}
 	}
-	if a.since, err = parseWhen(f.since, now); err != nil {
-		return fmt.Errorf("--since: %w", err)
+	return nil
+}
+
+// readFile analyzes one input.
+func (a *Analysis) readFile(path string) error {
+	in, err := openInput(path, a.opts.Stdin)
+	if err != nil {
+		return err
 	}
-	if a.until, err = parseWhen(f.until, now); err != nil {
-		return fmt.Errorf("--until: %w", err)
-	}
-	if a.boot, err = parseBoot(f.boot, now); err != nil {
-		return fmt.Errorf("--boot: %w", err)
+	defer in.close()
+	c := &a.counts
+	lines, packets, malformed := c.lines, c.packets, c.malformed
+	a.progress.start(in)
+	err = a.scan(in)
+	a.files = append(a.files, FileCounts{Name: path, Lines: c.lines - lines, Packets: c.packets - packets, Malformed: c.malformed - malformed})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
 
 // scan reads one input line by line through one reused Packet.
-func (a *analysis) scan(in *input) error {
+func (a *Analysis) scan(in *input) error {
 	p := logline.New(logline.Options{Reference: in.mtime, Source: "file:" + in.name, Boot: a.boot})
 	lr := newLineReader(in, logline.MaxLineLen+2)
 	var pkt sources.Packet
@@ -138,7 +124,7 @@ func (a *analysis) scan(in *input) error {
 	}
 }
 
-func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, name string, n int) {
+func (a *Analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, name string, n int) {
 	if err := p.Parse(line, pkt); err != nil {
 		switch {
 		case errors.Is(err, logline.ErrNotIP):
@@ -155,14 +141,14 @@ func (a *analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, nam
 		return
 	}
 	a.count(pkt)
-	if a.detected == nil {
+	if a.opts.Detected == nil {
 		a.engine.Count(pkt)
 	} else if d, ok := a.engine.Observe(pkt); ok {
-		a.detected(d)
+		a.opts.Detected(d)
 	}
 }
 
-func (a *analysis) malformed(name string, n int, err error) {
+func (a *Analysis) malformed(name string, n int, err error) {
 	if a.counts.malformed == 0 {
 		a.counts.firstMalformed = fmt.Sprintf("%s:%d: %v", name, n, err)
 	}
@@ -171,7 +157,7 @@ func (a *analysis) malformed(name string, n int, err error) {
 
 // keep applies --since, --until and --match. Packets without a wall-clock
 // time pass the time filters: there is nothing to judge them by.
-func (a *analysis) keep(p *sources.Packet) bool {
+func (a *Analysis) keep(p *sources.Packet) bool {
 	if p.Has(sources.HasTime) {
 		if (!a.since.IsZero() && p.Time.Before(a.since)) || (!a.until.IsZero() && p.Time.After(a.until)) {
 			return false
@@ -180,7 +166,7 @@ func (a *analysis) keep(p *sources.Packet) bool {
 	return a.filter == nil || a.filter.ok(p)
 }
 
-func (a *analysis) count(p *sources.Packet) {
+func (a *Analysis) count(p *sources.Packet) {
 	c := &a.counts
 	c.packets++
 	c.protos[p.Proto]++
@@ -205,8 +191,10 @@ func (a *analysis) count(p *sources.Packet) {
 	}
 }
 
-// summary is the one line ifw analyze writes to stderr at the end.
-func (a *analysis) summary() string {
+// Summary is the one line ifw analyze writes to stderr at the end: what
+// was read, skipped, filtered out and malformed (the first malformed line
+// named), the signatures, and how long it took.
+func (a *Analysis) Summary() string {
 	c := &a.counts
 	el := time.Since(a.started)
 	s := fmt.Sprintf("ifw analyze: %d lines, %d firewall packets, %d skipped (not firewall), ", c.lines, c.packets, c.skipped)
@@ -223,7 +211,7 @@ func (a *analysis) summary() string {
 	rate := float64(c.lines) / el.Seconds()
 	st := a.engine.Stats()
 	if st.NotRetained > 0 {
-		s += fmt.Sprintf("; %d ended attackers not listed (more than %d, least dangerous dropped)", st.NotRetained, analyzeRetain)
+		s += fmt.Sprintf("; %d ended attackers not listed (more than %d, least dangerous dropped)", st.NotRetained, Retain)
 	}
 	return s + fmt.Sprintf("; %s; %d sources tracked; %.2fs, %.0f lines/s",
 		control.CountSignatures(a.rules), st.Sources, el.Seconds(), rate)

@@ -1,13 +1,14 @@
-package main
+package analyze
 
 import (
 	"fmt"
 	"time"
 )
 
-// parseWhen reads a --since/--until value: RFC 3339, "2006-01-02 15:04:05",
-// "2006-01-02" (local time), or a duration back from now ("24h").
-func parseWhen(s string, now time.Time) (time.Time, error) {
+// ParseWhen reads a time as --since and --until take it (here and in
+// ifw report): RFC 3339, "2006-01-02 15:04:05", "2006-01-02" (local time),
+// or a duration back from now ("24h"). "" is the zero time: no bound.
+func ParseWhen(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}

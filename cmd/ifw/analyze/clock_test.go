@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"fmt"
@@ -22,10 +22,10 @@ func TestAnalyzeFutureLine(t *testing.T) {
 	for i := range 100 {
 		syn(fmt.Sprintf("2024-03-01T12:01:%02d.%03d+00:00", i/10, i%10), "198.51.100.7", 101+i)
 	}
-	code, out, errs := runCmd(t, in.String(), "analyze", "--json", "-")
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	o := stdin(in.String())
+	o.MinLevel = 1
+	a := analyzed(t, o, "-")
+	out, errs := jsonLines(t, a), a.Summary()
 	if !strings.Contains(out, `{"src":"198.51.100.7","danger_level":3,"packets":200,`) {
 		t.Errorf("scanner not one level-3 window:\n%s", out)
 	}

@@ -1,20 +1,20 @@
-package main
+package analyze
 
 import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
 
 // match is ifw analyze's --match filter: every given field must match.
 type match struct {
 	src, dst []netip.Prefix
-	ports    [][2]uint16 // destination port ranges
-	sports   [][2]uint16
+	ports    []signatures.PortRange // destination ports
+	sports   []signatures.PortRange
 	protos   []uint8
 	prefixes []string // log prefix substrings
 	ifaces   []string
@@ -58,7 +58,7 @@ func parseMatch(s string) (*match, error) {
 func (m *match) add(k, v string) error {
 	switch k {
 	case "src", "dst":
-		p, err := parsePrefix(v)
+		p, err := signatures.ParsePrefix(v)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (m *match) add(k, v string) error {
 			m.dst = append(m.dst, p)
 		}
 	case "port", "sport":
-		r, err := parsePortRange(v)
+		r, err := signatures.ParsePortRange(v)
 		if err != nil {
 			return err
 		}
@@ -89,33 +89,6 @@ func (m *match) add(k, v string) error {
 		m.ifaces = append(m.ifaces, v)
 	}
 	return nil
-}
-
-// parsePrefix takes an address or a CIDR.
-func parsePrefix(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		return p.Masked(), err
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-// parsePortRange takes "22" or "6000-6063".
-func parsePortRange(s string) ([2]uint16, error) {
-	lo, hi, isRange := strings.Cut(s, "-")
-	if !isRange {
-		hi = lo
-	}
-	a, err1 := strconv.ParseUint(lo, 10, 16)
-	b, err2 := strconv.ParseUint(hi, 10, 16)
-	if err1 != nil || err2 != nil || a > b {
-		return [2]uint16{}, fmt.Errorf("not a port or port range")
-	}
-	return [2]uint16{uint16(a), uint16(b)}, nil
 }
 
 // ok reports whether p passes the filter.
@@ -139,7 +112,7 @@ func anyPrefix(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func anyPort(rs [][2]uint16, p *sources.Packet, port uint16) bool {
+func anyPort(rs []signatures.PortRange, p *sources.Packet, port uint16) bool {
 	if len(rs) == 0 {
 		return true
 	}
@@ -147,7 +120,7 @@ func anyPort(rs [][2]uint16, p *sources.Packet, port uint16) bool {
 		return false
 	}
 	for _, r := range rs {
-		if r[0] <= port && port <= r[1] {
+		if r.Lo <= port && port <= r.Hi {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package analyze
 
 import (
 	"strings"
@@ -19,7 +19,7 @@ func FuzzParseMatch(f *testing.F) {
 			return
 		}
 		for _, r := range append(m.ports, m.sports...) {
-			if r[0] > r[1] {
+			if r.Lo > r.Hi {
 				t.Fatalf("%q: range %v", s, r)
 			}
 		}

@@ -1,0 +1,22 @@
+// Package analyze is ifw's offline analyzer, the library behind
+// `ifw analyze` (and `ifw report --log`): firewall log files in, through
+// the same engine as the daemon, a psad -A style report out — who scanned,
+// how, how dangerously, with the top ports, signatures, log prefixes and
+// protocols.
+//
+// It is a library the CLI calls, options in and report out, so that it is
+// tested without the binary and other commands can use it: New reads the
+// configuration's [detect] section and the lists, and parses the filters
+// (a mistake there is the caller's: a usage error); Read reads the logs
+// ("-" is Options.Stdin, .gz unwrapped); WriteText, WriteJSON and Summary
+// print; Attackers and Files give the results to another report.
+//
+// Options are named after ifw analyze's flags, and the errors New returns
+// name them (--since, --match…), since a person reads them at a command
+// line. What is printed is written as it is: the caller's writer escapes
+// what a log line may carry for a terminal (cmd/ifw/termsafe).
+//
+// Nothing read is unbounded: a line over 64 KiB is counted as malformed
+// and skipped whole, the attackers kept after their scan window ended are
+// bounded (Retain), and so are the destinations and scans listed for each.
+package analyze
