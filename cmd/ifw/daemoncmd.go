@@ -1,6 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/ifw/ifw/cmd/ifw/daemon"
+	"github.com/ifw/ifw/cmd/ifw/profile"
 	"github.com/ifw/ifw/etc/config"
 	"github.com/spf13/cobra"
 )
@@ -17,4 +25,37 @@ func newDaemonCmd(e env) *cobra.Command {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the daemon stops")
 	cmd.RunE = func(*cobra.Command, []string) error { return exitWith(runDaemon(e, path, defaults, cpuprofile)) }
 	return cmd
+}
+
+// runDaemon is `ifw daemon` (daemoncmd.go has its flags).
+func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
+	cfg, err := config.LoadFile(*path, *defaults)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "ifw daemon:", err)
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.Daemon.LogLevel}))
+	if cfg.Path == config.DefaultsPath {
+		log.Warn("no configuration file: running on the built-in defaults (--defaults)", "missing", *path)
+	}
+	if *cpuprofile != "" {
+		stopProfile, err := profile.StartCPU(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "ifw daemon:", err)
+			return exitUsage
+		}
+		defer stopProfile()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	d, err := daemon.New(ctx, cfg, daemon.Options{}, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return exitFail
+	}
+	if err := d.Run(ctx); err != nil {
+		log.Error("stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
 }

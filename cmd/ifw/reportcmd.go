@@ -121,7 +121,7 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 	}
 	defer store.Close()
 	if st, err := control.NewClient(f.socket).Status(ctx); err == nil { // collector health, when the daemon answers
-		opts.Collectors = collectorHealth(st.Collectors)
+		opts.Collectors = control.Health(st.Collectors)
 	}
 	return report.Build(ctx, store, opts)
 }
@@ -159,12 +159,3 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 	return report.FromAnalysis(a.Attackers(1), events, opts)
 }
 
-func collectorHealth(cs []control.CollectorStatus) []report.CollectorHealth {
-	out := make([]report.CollectorHealth, 0, len(cs))
-	for _, c := range cs {
-		s := c.Stats
-		out = append(out, report.CollectorHealth{Name: c.Name, Type: c.Type, Lines: s.Lines, Packets: s.Packets,
-			Malformed: s.Malformed, Dropped: s.Dropped, Restarts: s.Restarts, LastError: s.LastError})
-	}
-	return out
-}

@@ -12,6 +12,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/alerts/report"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
@@ -234,6 +235,17 @@ func rulesOf(es []rules.Entry) []Rule {
 	out := make([]Rule, 0, len(es))
 	for _, e := range es {
 		out = append(out, RuleOf(e))
+	}
+	return out
+}
+
+// Health is the collectors' part of a report.
+func Health(cs []CollectorStatus) []report.CollectorHealth {
+	out := make([]report.CollectorHealth, 0, len(cs))
+	for _, c := range cs {
+		s := c.Stats
+		out = append(out, report.CollectorHealth{Name: c.Name, Type: c.Type, Lines: s.Lines, Packets: s.Packets,
+			Malformed: s.Malformed, Dropped: s.Dropped, Restarts: s.Restarts, LastError: s.LastError})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"github.com/ifw/ifw/cmd/ifw/control"
@@ -15,7 +15,7 @@ import (
 
 // serveMetrics exposes Prometheus text-format metrics on the configured
 // loopback address until ctx ends.
-func (d *ifwd) serveMetrics(ctx context.Context) error {
+func (d *Daemon) serveMetrics(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		st, err := d.Status(r.Context())

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"github.com/ifw/ifw/cmd/ifw/control"
@@ -18,7 +18,7 @@ import (
 
 // reportEvery makes and delivers the periodic report ([report] every) until
 // ctx ends; a failed delivery is logged and the next one tried on time.
-func (d *ifwd) reportEvery(ctx context.Context) error {
+func (d *Daemon) reportEvery(ctx context.Context) error {
 	t := time.NewTicker(d.cfg.Report.Every)
 	defer t.Stop()
 	for {
@@ -34,19 +34,19 @@ func (d *ifwd) reportEvery(ctx context.Context) error {
 }
 
 // makeReport builds the report of the period ending at now.
-func (d *ifwd) makeReport(ctx context.Context, now time.Time) (*report.Report, error) {
+func (d *Daemon) makeReport(ctx context.Context, now time.Time) (*report.Report, error) {
 	s := d.cfg.Report
 	var cs []control.CollectorStatus
 	for _, c := range d.collectors {
 		cs = append(cs, control.CollectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()})
 	}
 	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.Every), To: now, Top: s.Top,
-		Host: d.cfg.Daemon.Host, Collectors: collectorHealth(cs), Compare: true, Now: now,
+		Host: d.cfg.Daemon.Host, Collectors: control.Health(cs), Compare: true, Now: now,
 		Outbound: d.cfg.Verdict.Enabled})
 }
 
 // deliverReport makes the report and hands it over as [report] deliver says.
-func (d *ifwd) deliverReport(ctx context.Context, now time.Time) error {
+func (d *Daemon) deliverReport(ctx context.Context, now time.Time) error {
 	r, err := d.makeReport(ctx, now)
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func writeReportFile(dir, format string, r *report.Report, now time.Time) (strin
 	return path, report.WriteFile(path, buf.Bytes())
 }
 
-func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report) error {
+func (d *Daemon) mailReport(ctx context.Context, subject string, r *report.Report) error {
 	s := d.cfg.Report
 	m, err := mail.New(s.MailConfig(), d.log)
 	if err != nil {
@@ -94,7 +94,7 @@ func (d *ifwd) mailReport(ctx context.Context, subject string, r *report.Report)
 
 // scriptReport runs the configured command with REPORT standing for the
 // report file, without a shell.
-func (d *ifwd) scriptReport(ctx context.Context, path string) error {
+func (d *Daemon) scriptReport(ctx context.Context, path string) error {
 	words, err := script.Split(d.cfg.Report.Command)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (d *ifwd) scriptReport(ctx context.Context, path string) error {
 }
 
 // notifyReport shows the report's totals as a bubble on the desktops.
-func (d *ifwd) notifyReport(ctx context.Context, subject string, r *report.Report) error {
+func (d *Daemon) notifyReport(ctx context.Context, subject string, r *report.Report) error {
 	fb, err := notify.NewSessionFallback(notify.FallbackConfig{}, d.log)
 	if err != nil {
 		return err

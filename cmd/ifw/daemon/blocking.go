@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -23,8 +23,7 @@ import (
 type blocking struct {
 	guard    *whitelist.Guard
 	watch    *whitelist.Watcher // loads the guard again when the network changes
-	sets     *block.Sets
-	lock     *block.SetsLock // this daemon's hold on the sets
+	sets     Sets
 	blocker  *block.Blocker
 	settings config.Block
 	store    *alerts.Store
@@ -37,7 +36,7 @@ type blocking struct {
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
 // the blocks still due. The guard is loaded first: one that is not loaded
 // refuses everything.
-func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, log *slog.Logger) (*blocking, error) {
+func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, open SetsOpener, log *slog.Logger) (*blocking, error) {
 	log = log.With("module", "block")
 	guard, err := whitelist.New(whitelist.Config{File: cfg.Block.Whitelist, HomeNet: cfg.Detect.Engine.HomeNet}, log)
 	if err != nil {
@@ -46,16 +45,14 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, l
 	if err := guard.Load(ctx); err != nil {
 		return nil, fmt.Errorf("whitelist: %w", err)
 	}
-	sets, err := block.OpenSets(cfg.Block.Sets, log)
+	if open == nil {
+		open = openIPSets
+	}
+	sets, err := open(cfg.Block.Sets, log)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := sets.Lock()
-	if err != nil {
-		sets.Close()
-		return nil, err
-	}
-	m := &blocking{guard: guard, sets: sets, lock: lock, settings: cfg.Block, store: store, log: log}
+	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log}
 	if err := sets.Ensure(ctx); err != nil {
 		m.close()
 		return nil, err
@@ -202,7 +199,6 @@ func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
 }
 
 func (m *blocking) close() {
-	m.lock.Release()
 	m.sets.Close()
 }
 

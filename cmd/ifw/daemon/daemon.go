@@ -1,13 +1,10 @@
-package main
+package daemon
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
@@ -17,15 +14,14 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
-	"github.com/ifw/ifw/cmd/ifw/profile"
 	"github.com/ifw/ifw/etc/config"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )
 
-// ifwd is the running daemon: the store, the pipeline, the collectors and
-// the control socket, wired from one configuration.
-type ifwd struct {
+// Daemon is the running daemon: the store, the pipeline, the collectors
+// and the control socket, wired from one configuration.
+type Daemon struct {
 	cfg        *config.Config
 	log        *slog.Logger
 	store      *alerts.Store
@@ -42,43 +38,26 @@ type ifwd struct {
 	lock       *stateLock // the state directory's lock, held until the daemon ends
 	recovered  *recovered // attackers the saved state lacked (kill -9)
 	alerted    chan struct{}
+	opts       Options
 }
 
-// runDaemon is `ifw daemon` (daemoncmd.go has its flags).
-func runDaemon(e env, path *string, defaults *bool, cpuprofile *string) int {
-	cfg, err := config.LoadFile(*path, *defaults)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "ifw daemon:", err)
-		return exitUsage
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.Daemon.LogLevel}))
-	if cfg.Path == config.DefaultsPath {
-		log.Warn("no configuration file: running on the built-in defaults (--defaults)", "missing", *path)
-	}
-	if *cpuprofile != "" {
-		stopProfile, err := profile.StartCPU(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(e.stderr, "ifw daemon:", err)
-			return exitUsage
-		}
-		defer stopProfile()
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	d, err := newIfwd(ctx, cfg, log)
-	if err != nil {
-		log.Error("cannot start", "err", err)
-		return exitFail
-	}
-	if err := d.run(ctx); err != nil {
-		log.Error("stopped", "err", err)
-		return exitFail
-	}
-	return exitOK
+// Options are what a caller may put in place of what the configuration
+// builds: tests run the whole daemon in-process with a fake collector,
+// and without root.
+type Options struct {
+	// Sources replaces the configured collectors (nil: build them from
+	// the configuration).
+	Sources []sources.Source
+	// Authority answers the control API's polkit checks (nil: polkit on
+	// the system bus).
+	Authority control.Authority
+	// OpenSets opens the kernel's block sets (nil: the real ipsets).
+	OpenSets SetsOpener
 }
 
-// newIfwd builds the daemon; on error, everything it took is given back.
-func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd, err error) {
+// New builds the daemon from cfg (config.Load's value, checked); on
+// error, everything it took is given back. Nothing runs until Run.
+func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger) (_ *Daemon, err error) {
 	set, err := cfg.Detect.LoadLists()
 	if err != nil {
 		return nil, err
@@ -92,8 +71,8 @@ func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd
 	if err != nil {
 		return nil, err
 	}
-	d := &ifwd{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
-		pipe: newPipeline(engine, cfg.Daemon.Host, log)}
+	d := &Daemon{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
+		pipe: newPipeline(engine, cfg.Daemon.Host, log), opts: opts}
 	defer func() {
 		if err != nil {
 			d.release()
@@ -114,10 +93,14 @@ func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd
 	if err := d.buildCollectors(ctx); err != nil {
 		return nil, err
 	}
-	if d.polkit, err = polkit.New(polkit.Config{}, log); err != nil {
-		return nil, err
+	auth := opts.Authority
+	if auth == nil {
+		if d.polkit, err = polkit.New(polkit.Config{}, log); err != nil {
+			return nil, err
+		}
+		auth = d.polkit
 	}
-	ccfg := control.Config{Path: cfg.Daemon.Socket, Group: cfg.Daemon.SocketGroup, Authority: d.polkit}
+	ccfg := control.Config{Path: cfg.Daemon.Socket, Group: cfg.Daemon.SocketGroup, Authority: auth}
 	if d.control, err = control.New(ccfg, d, log); err != nil {
 		return nil, err
 	}
@@ -126,7 +109,7 @@ func newIfwd(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *ifwd
 
 // buildActions makes the configured actions and the dispatcher that feeds
 // them every stored alert.
-func (d *ifwd) buildActions() error {
+func (d *Daemon) buildActions() error {
 	acts, err := buildActions(d.cfg.Actions, d.log)
 	if err != nil {
 		return err
@@ -142,7 +125,7 @@ func (d *ifwd) buildActions() error {
 
 // afterStored is what sees an alert once it is stored: the auto-blocker,
 // then the actions (without waiting for them).
-func (d *ifwd) afterStored(a alerts.Alert) {
+func (d *Daemon) afterStored(a alerts.Alert) {
 	select {
 	case d.alerted <- struct{}{}: // save the state soon
 	default:
@@ -153,12 +136,15 @@ func (d *ifwd) afterStored(a alerts.Alert) {
 	d.dispatcher.Dispatch(a)
 }
 
-// run starts every part and waits for ctx; then it stops the collectors,
-// observes what they handed on, and saves the state.
-func (d *ifwd) run(ctx context.Context) error {
+// Run starts every part and waits for ctx; then it stops the collectors,
+// observes what they handed on, saves the state and gives back what New
+// took. A Daemon runs once.
+func (d *Daemon) Run(ctx context.Context) error {
 	defer d.lock.release()
 	defer d.store.Close()
-	defer d.polkit.Close()
+	if d.polkit != nil {
+		defer d.polkit.Close()
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.pipe.run(gctx) })
 	g.Go(func() error { return d.dispatcher.Run(gctx) })
@@ -196,7 +182,7 @@ func (d *ifwd) run(ctx context.Context) error {
 
 // finish observes packets still queued after everything stopped, writes
 // their alerts, and saves the state for the next start.
-func (d *ifwd) finish() {
+func (d *Daemon) finish() {
 	for {
 		select {
 		case pkt := <-d.pipe.in:
@@ -217,7 +203,7 @@ func (d *ifwd) finish() {
 }
 
 // release gives back what a half-built daemon holds.
-func (d *ifwd) release() {
+func (d *Daemon) release() {
 	if d.actions != nil {
 		d.actions.closeAll()
 	}
@@ -234,11 +220,11 @@ func (d *ifwd) release() {
 // failure (a bad whitelist, no ipset support, a set of the wrong type) is
 // logged and detection runs on without it. Sets another daemon uses are
 // an error: the daemon does not start.
-func (d *ifwd) startBlocking(ctx context.Context) error {
+func (d *Daemon) startBlocking(ctx context.Context) error {
 	if !d.cfg.Block.Enabled {
 		return nil
 	}
-	m, err := newBlocking(ctx, d.cfg, d.store, d.log)
+	m, err := newBlocking(ctx, d.cfg, d.store, d.opts.OpenSets, d.log)
 	if errors.Is(err, block.ErrInUse) {
 		return err
 	}

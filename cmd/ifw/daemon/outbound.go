@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -164,7 +164,7 @@ func (o *outbound) reload(ctx context.Context) error {
 // startOutbound sets the outbound module up when [verdict] enables it; a
 // failure is logged and the rest of the daemon runs without it. Questions
 // need the desktop hub, made here when no notify action made one.
-func (d *ifwd) startOutbound() {
+func (d *Daemon) startOutbound() {
 	if !d.cfg.Verdict.Enabled {
 		return
 	}

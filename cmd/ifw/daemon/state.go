@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -17,7 +17,7 @@ const (
 // restoreEngine loads the engine state the last run saved and reports
 // whether it did; a state that does not load is logged and the engine
 // starts empty.
-func (d *ifwd) restoreEngine(ctx context.Context, e *signatures.Engine) bool {
+func (d *Daemon) restoreEngine(ctx context.Context, e *signatures.Engine) bool {
 	blob, ok, err := d.store.State(ctx, stateEngine)
 	switch {
 	case err != nil:
@@ -35,7 +35,7 @@ func (d *ifwd) restoreEngine(ctx context.Context, e *signatures.Engine) bool {
 }
 
 // positions reads every collector's resume position.
-func (d *ifwd) positions() map[string][]byte {
+func (d *Daemon) positions() map[string][]byte {
 	out := make(map[string][]byte, len(d.collectors))
 	for _, c := range d.collectors {
 		if c.position == nil {
@@ -51,7 +51,7 @@ func (d *ifwd) positions() map[string][]byte {
 // save writes a consistent state: positions first, then (on the engine
 // goroutine, after it observed everything already handed on) the engine,
 // then, once every alert so far is stored, both.
-func (d *ifwd) save(ctx context.Context) error {
+func (d *Daemon) save(ctx context.Context) error {
 	positions := d.positions()
 	lastID := d.writer.lastID.Load() // stored before the engine's picture is taken: in it
 	var blob []byte
@@ -75,11 +75,11 @@ func (d *ifwd) save(ctx context.Context) error {
 // attackers' windows: three save intervals, so that a save that came
 // late or failed leaves no window unwritten (writing one again is
 // harmless).
-func (d *ifwd) windowsWithin() time.Duration { return 3 * d.cfg.Daemon.SaveInterval }
+func (d *Daemon) windowsWithin() time.Duration { return 3 * d.cfg.Daemon.SaveInterval }
 
 // saveWindows stores the packet counts of the attackers' scan windows,
 // which reports read (an alert counts only up to the last change).
-func (d *ifwd) saveWindows(ctx context.Context, windows []signatures.Window) {
+func (d *Daemon) saveWindows(ctx context.Context, windows []signatures.Window) {
 	if err := d.store.PutWindows(ctx, windows); err != nil {
 		d.log.Error("attacker windows not saved", "err", err)
 	}
@@ -87,7 +87,7 @@ func (d *ifwd) saveWindows(ctx context.Context, windows []signatures.Window) {
 
 // saveState writes the engine state, the id of the last alert it holds,
 // and the collectors' positions.
-func (d *ifwd) saveState(ctx context.Context, blob []byte, merr error, positions map[string][]byte, lastID int64) {
+func (d *Daemon) saveState(ctx context.Context, blob []byte, merr error, positions map[string][]byte, lastID int64) {
 	if merr != nil {
 		d.log.Error("engine state not saved", "err", merr)
 		return
@@ -113,7 +113,7 @@ const minAlertSave = time.Second
 // alert (at most every minAlertSave), until ctx ends: an attacker seen
 // just before a kill -9 is in the state the next start reads. Alerts
 // stored after the last save are read back at start (recoverAttackers).
-func (d *ifwd) saveEvery(ctx context.Context) error {
+func (d *Daemon) saveEvery(ctx context.Context) error {
 	t := time.NewTicker(d.cfg.Daemon.SaveInterval)
 	defer t.Stop()
 	var last time.Time

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"cmp"
@@ -32,7 +32,7 @@ type recovered struct {
 // recoverAttackers reads the alerts stored after the saved state (all of
 // them when no state was restored), within the scan window, of sources the
 // engine does not know.
-func (d *ifwd) recoverAttackers(ctx context.Context, e *signatures.Engine, restored bool) *recovered {
+func (d *Daemon) recoverAttackers(ctx context.Context, e *signatures.Engine, restored bool) *recovered {
 	r := &recovered{timeout: e.Config().ScanTimeout}
 	after := int64(0)
 	if b, ok, err := d.store.State(ctx, stateAlertID); restored && err == nil && ok {

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // SIGHUP and applies them to the engine without losing its state. A bad
 // configuration is logged and the running one kept. Collectors and the
 // daemon's own settings change on restart.
-func (d *ifwd) reloadOnHUP(ctx context.Context) error {
+func (d *Daemon) reloadOnHUP(ctx context.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -30,7 +30,7 @@ func (d *ifwd) reloadOnHUP(ctx context.Context) error {
 	}
 }
 
-func (d *ifwd) reload(ctx context.Context) error {
+func (d *Daemon) reload(ctx context.Context) error {
 	cfg, err := config.Load(d.cfg.Path, d.cfg.Path != config.DefaultsPath)
 	if err != nil {
 		return err

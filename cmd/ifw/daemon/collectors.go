@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -25,9 +25,18 @@ var collectorTypes = map[string]func(s config.Source, resume []byte, log *slog.L
 	"kmsg": buildKmsg, "file": buildFile, "journal": buildJournal, "nflog": buildNflog,
 }
 
+// givenType is the type shown for a collector handed in by Options.
+const givenType = "given"
+
 // buildCollectors makes every configured collector, resuming each from the
 // position the last run saved.
-func (d *ifwd) buildCollectors(ctx context.Context) error {
+func (d *Daemon) buildCollectors(ctx context.Context) error {
+	if d.opts.Sources != nil {
+		for _, src := range d.opts.Sources {
+			d.collectors = append(d.collectors, &collector{kind: givenType, src: src})
+		}
+		return nil
+	}
 	for _, s := range d.cfg.Sources {
 		resume, _, err := d.store.State(ctx, stateSourcePrefix+s.Name)
 		if err != nil {

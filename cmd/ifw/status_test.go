@@ -36,18 +36,6 @@ func TestWriteStatus(t *testing.T) {
 	}
 }
 
-func TestWriteMetrics(t *testing.T) {
-	var b bytes.Buffer
-	writeMetrics(&b, sampleStatus())
-	for _, want := range []string{`ifw_collector_lines_total{collector="kmsg",type="kmsg"} 10`, `ifw_collector_dropped_total{collector="kmsg"} 1`,
-		`ifw_alert_latency_seconds{collector="kmsg",quantile="0.99"} 0.004`, "ifw_sources_tracked 2", `ifw_attackers{level="3"} 1`,
-		"# TYPE ifw_alerts_stored_total counter"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("metrics lack %q:\n%s", want, b.String())
-		}
-	}
-}
-
 // TestWriteStatusUntrusted: an attacker known only from a syslog file (any
 // local user can forge one) is marked so in `ifw status`; one the kernel
 // reported is not; a degraded store and a corrupt database set aside say so.

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 // Status is the daemon's picture; the engine part runs on the engine
 // goroutine.
-func (d *ifwd) Status(ctx context.Context) (*control.Status, error) {
+func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 	st := &control.Status{Host: d.cfg.Daemon.Host, Config: d.cfg.Path, Started: d.started,
 		UptimeSec: time.Since(d.started).Seconds()}
 	err := d.pipe.do(ctx, func(e *signatures.Engine) {
@@ -59,7 +59,7 @@ func (d *ifwd) Status(ctx context.Context) (*control.Status, error) {
 
 // Blocking is the blocking module, nil while it is off (an interface
 // holding a nil pointer would not be nil).
-func (d *ifwd) Blocking() control.Blocking {
+func (d *Daemon) Blocking() control.Blocking {
 	if d.block == nil {
 		return nil
 	}
@@ -67,7 +67,7 @@ func (d *ifwd) Blocking() control.Blocking {
 }
 
 // Outbound is the outbound module, nil while it is off.
-func (d *ifwd) Outbound() control.Outbound {
+func (d *Daemon) Outbound() control.Outbound {
 	if d.outbound == nil {
 		return nil
 	}
@@ -75,7 +75,7 @@ func (d *ifwd) Outbound() control.Outbound {
 }
 
 // Hub is the desktop's notify hub, nil without a notify action.
-func (d *ifwd) Hub() *notify.Hub { return d.actions.hub }
+func (d *Daemon) Hub() *notify.Hub { return d.actions.hub }
 
 // The outbound module as the API drives it.
 
