@@ -97,3 +97,34 @@ func fullDiskAlert(i int) alerts.Alert {
 	return alerts.Alert{Time: at, Host: "h", Src: netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + i)}),
 		Level: 2, Reasons: "level", Packets: 20, FirstSeen: at, LastSeen: at, Collector: "file"}
 }
+
+// TestAlertWriterStoreGone: without root, a store that refuses writes
+// (closed under the writer) keeps the alerts, acts on them all the same,
+// and a store that takes writes again gets them, oldest first.
+func TestAlertWriterStoreGone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	closed, err := alerts.Open(ctx, alerts.Config{Path: filepath.Join(dir, "a.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	acted := 0
+	w := &alertWriter{store: closed, log: slog.New(slog.DiscardHandler), latency: newLatencies(), after: func(alerts.Alert) { acted++ }}
+	for i := range 3 {
+		w.write(pendingAlert{alert: fullDiskAlert(i), received: time.Now()})
+	}
+	if st := w.status(); !st.Degraded || st.Unstored != 3 || acted != 3 {
+		t.Fatalf("status %+v, acted on %d", st, acted)
+	}
+	open, err := alerts.Open(ctx, alerts.Config{Path: filepath.Join(dir, "b.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	w.store = open
+	w.retry()
+	if st := w.status(); st.Degraded || w.stored.Load() != 3 {
+		t.Errorf("after the store came back: %+v, stored %d", st, w.stored.Load())
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
@@ -53,6 +54,9 @@ type Options struct {
 	Authority control.Authority
 	// OpenSets opens the kernel's block sets (nil: the real ipsets).
 	OpenSets SetsOpener
+	// ServeQueue serves the outbound module's queue until ctx ends (nil:
+	// the module's own NFQUEUE, Module.Run).
+	ServeQueue func(ctx context.Context, m *verdict.Module) error
 }
 
 // New builds the daemon from cfg (config.Load's value, checked); on

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 	"github.com/ifw/ifw/etc/config"
@@ -201,6 +202,7 @@ func (s *syslogSink) await(t *testing.T, want string) string {
 // lab is one test's files: the configuration, the state, the sockets.
 type lab struct {
 	dir, conf, socket string
+	blockExtra        string // more [block] keys
 	kernel            *fakeKernel
 	sink              *syslogSink
 }
@@ -221,8 +223,16 @@ func newLab(t *testing.T) *lab {
 	return l
 }
 
-// writeConf writes ifw.conf with extra lines in its [detect] section.
-func (l *lab) writeConf(t *testing.T, detect string) {
+// startWith is start with a configuration of more sections.
+func (l *lab) startWith(t *testing.T, sections ...string) *running {
+	t.Helper()
+	l.writeConf(t, "", sections...)
+	return l.start(t)
+}
+
+// writeConf writes ifw.conf with extra lines in its [detect] section,
+// and extra sections after it.
+func (l *lab) writeConf(t *testing.T, detect string, sections ...string) {
 	t.Helper()
 	g, err := user.LookupGroupId(strconv.Itoa(os.Getgid()))
 	if err != nil {
@@ -242,6 +252,7 @@ auto = yes
 min_level = 3
 durations = 1h 1h 1h 1h 1h
 whitelist = %[1]s/whitelist
+%[6]s
 
 [action log]
 type = syslog
@@ -255,7 +266,9 @@ min_level = 1
 
 [detect]
 %[4]s
-`, l.dir, l.socket, g.Name, detect)
+
+%[5]s
+`, l.dir, l.socket, g.Name, detect, strings.Join(sections, "\n\n"), l.blockExtra)
 	if err := os.WriteFile(l.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +295,10 @@ func (l *lab) start(t *testing.T) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := Options{Sources: []sources.Source{r.feed}, Authority: yes{}, OpenSets: l.kernel.open}
+	opts := Options{Sources: []sources.Source{r.feed}, Authority: yes{}, OpenSets: l.kernel.open, ServeQueue: idleQueue}
+	if len(cfg.Sources) > 0 && cfg.Sources[0].Type != "kmsg" {
+		opts.Sources = nil // the configured collectors
+	}
 	if r.d, err = New(ctx, cfg, opts, log); err != nil {
 		cancel()
 		t.Fatal(err)
@@ -437,4 +453,10 @@ func TestDaemonBadReload(t *testing.T) {
 		a := r.attacker(t, "203.0.113.7")
 		return a != nil && a.Level == 1
 	})
+}
+
+// idleQueue is an outbound queue no packet comes through.
+func idleQueue(ctx context.Context, _ *verdict.Module) error {
+	<-ctx.Done()
+	return nil
 }

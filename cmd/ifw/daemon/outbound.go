@@ -34,6 +34,8 @@ type outbound struct {
 	store  *alerts.Store // closed questions, for reports
 	lat    *latencies    // packet → verdict by a rule
 	log    *slog.Logger
+	// serveQueue serves the queue (Module.Run, or Options.ServeQueue).
+	serveQueue func(context.Context, *verdict.Module) error
 }
 
 // newOutbound loads the rules and prepares the module; hub, when not nil,
@@ -47,7 +49,8 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, log *
 	if err != nil {
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
-	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, lat: newLatencies(), log: log}
+	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, lat: newLatencies(), log: log,
+		serveQueue: func(ctx context.Context, m *verdict.Module) error { return m.Run(ctx) }}
 	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
 		ReserveIDs: o.reserveQuestionIDs}
 	if hub != nil {
@@ -116,7 +119,7 @@ func (o *outbound) serve(ctx context.Context) error {
 	wait := queueRetryFirst
 	for {
 		started := time.Now()
-		err := o.mod.Run(ctx)
+		err := o.serveQueue(ctx, o.mod)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -180,6 +183,9 @@ func (d *Daemon) startOutbound() {
 	if err != nil {
 		d.log.Error("outbound module disabled", "err", err)
 		return
+	}
+	if d.opts.ServeQueue != nil {
+		o.serveQueue = d.opts.ServeQueue
 	}
 	d.outbound = o
 }
