@@ -158,4 +158,3 @@ func reportFromLogs(e env, files []string, opts report.Options) (*report.Report,
 	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
 	return report.FromAnalysis(a.Attackers(1), events, opts)
 }
-
