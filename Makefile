@@ -32,7 +32,8 @@ DEMO_LOG    := sources/logline/testdata/captures/syslog-bsd.log
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null)
-LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+VERPKG := github.com/ifw/ifw/cmd/ifw/version
+LDFLAGS := -X $(VERPKG).version=$(VERSION) -X $(VERPKG).commit=$(COMMIT) -X $(VERPKG).date=$(DATE)
 
 .PHONY: all build man completion demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
 

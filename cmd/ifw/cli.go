@@ -1,11 +1,14 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ifw/ifw/cmd/ifw/version"
 )
 
 // newRootCmd is the whole command line of ifw: an explicit list of
@@ -23,7 +26,7 @@ ipset blocking, and questions about outbound connections.`
 	root.SetErr(e.stderr)
 	root.SilenceErrors, root.SilenceUsage = true, true
 	root.SetUsageTemplate(usageTemplate)
-	root.Version = readBuildInfo().String()
+	root.Version = version.Read().String()
 	root.SetVersionTemplate("ifw {{.Version}}\n")
 	root.DisableAutoGenTag = true // man pages without a generation date line
 	root.AddCommand(
@@ -78,27 +81,9 @@ func wantArgs(min, max int) cobra.PositionalArgs {
 // usageTemplate is cobra's, with a group's usage line as
 // "ifw block COMMAND" (a group is runnable only to refuse what is not
 // one of its commands).
-const usageTemplate = `Usage:{{if .HasAvailableSubCommands}}
-  {{.CommandPath}} COMMAND{{else}}
-  {{.UseLine}}{{end}}{{if gt (len .Aliases) 0}}
-
-Aliases:
-  {{.NameAndAliases}}{{end}}{{if .HasExample}}
-
-Examples:
-{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
-
-Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
-  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
-
-Flags:
-{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
-
-Global Flags:
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
-
-Use "{{.CommandPath}} COMMAND --help" for more information about a command.{{end}}
-`
+//
+//go:embed usage.tmpl
+var usageTemplate string
 
 // exitCode ends a run with a code, the command having said why.
 type exitCode int

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-	"github.com/ifw/ifw/etc/config"
-
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/etc/config"
 	sigrules "github.com/ifw/ifw/signatures/rules"
 )
 

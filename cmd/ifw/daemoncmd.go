@@ -7,10 +7,11 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ifw/ifw/cmd/ifw/daemon"
 	"github.com/ifw/ifw/cmd/ifw/profile"
 	"github.com/ifw/ifw/etc/config"
-	"github.com/spf13/cobra"
 )
 
 // newDaemonCmd is `ifw daemon`: its flags; runDaemon runs it.

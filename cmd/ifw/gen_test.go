@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -28,24 +27,6 @@ func TestVersion(t *testing.T) {
 
 // TestBuildInfo: -ldflags values win over Go's build info, which fills
 // the rest.
-func TestBuildInfo(t *testing.T) {
-	bi := &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}, Settings: []debug.BuildSetting{
-		{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2026-05-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
-	for _, tt := range []struct {
-		ld   buildInfo
-		bi   *debug.BuildInfo
-		want string
-	}{
-		{buildInfo{Go: "go1.26"}, bi, "v1.4.0 (commit 0123abcd+modified, 2026-05-01T10:00:00Z, go1.26)"},
-		{buildInfo{Version: "1.5.0-3-gfeed", Commit: "feedface", Date: "2026-06-01T00:00:00+02:00", Go: "go1.26"}, bi,
-			"1.5.0-3-gfeed (commit feedface, 2026-06-01T00:00:00+02:00, go1.26)"},
-		{buildInfo{Go: "go1.26"}, nil, "unknown (commit unknown, unknown, go1.26)"},
-	} {
-		if got := mergeBuildInfo(tt.ld, tt.bi).String(); got != tt.want {
-			t.Errorf("mergeBuildInfo(%+v) = %q, want %q", tt.ld, got, tt.want)
-		}
-	}
-}
 
 // TestCompletionScripts: `ifw gen-completion DIR` writes the bash, zsh
 // and fish scripts (what make completion installs); the bash one loads

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"errors"
-
-	"github.com/ifw/ifw/cmd/ifw/analyze"
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,8 +13,9 @@ import (
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/report"
+	"github.com/ifw/ifw/cmd/ifw/analyze"
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/etc/config"
-	"github.com/ifw/ifw/signatures"
 )
 
 // reportFlags are `ifw report`'s command line.
@@ -103,7 +100,7 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 	host, _ := os.Hostname()
 	opts := report.Options{From: from, To: to, Top: f.top, Host: host, Compare: true, Now: now}
 	if f.fromLogs {
-		return reportFromLogs(e, files, opts)
+		return analyze.Report(files, e.stdin, opts)
 	}
 	cfg, err := config.Load(f.config, false)
 	if err != nil {
@@ -124,37 +121,4 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 		opts.Collectors = control.Health(st.Collectors)
 	}
 	return report.Build(ctx, store, opts)
-}
-
-// reportFromLogs runs the files through the engine as ifw analyze does and
-// builds the same report from the attackers it finds; the period is the
-// logs' own unless --from/--to narrow it.
-func reportFromLogs(e env, files []string, opts report.Options) (*report.Report, error) {
-	if len(files) == 0 {
-		return nil, fmt.Errorf("--log needs FILE… ('-' is stdin)")
-	}
-	var events []report.Event
-	a, err := analyze.New(analyze.Options{MinLevel: 1, Stdin: e.stdin, Detected: func(d signatures.Detection) {
-		// the alerts the daemon would store (pipeline.alertFor): one more
-		// destination alone is not one
-		if d.Reasons&^signatures.ReasonDestination != 0 {
-			events = append(events, report.EventOf(&d))
-		}
-	}})
-	if err == nil {
-		err = a.Read(files...)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range a.Files() { // a file's counters, as a collector's line
-		name := c.Name
-		if name == "-" {
-			name = "standard input"
-		}
-		opts.Collectors = append(opts.Collectors, report.CollectorHealth{Name: name, Type: "file",
-			Lines: uint64(c.Lines), Packets: uint64(c.Packets), Malformed: uint64(c.Malformed)})
-	}
-	opts.From, opts.To, opts.Compare = time.Time{}, time.Time{}, false
-	return report.FromAnalysis(a.Attackers(1), events, opts)
 }

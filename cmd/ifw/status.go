@@ -1,10 +1,6 @@
 package main
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/analyze"
-	"github.com/ifw/ifw/cmd/ifw/control"
-	"github.com/ifw/ifw/signatures"
-
 	"fmt"
 	"io"
 	"sort"
@@ -13,6 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/analyze"
+	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/signatures"
 )
 
 // newStatusCmd is `ifw status`: the daemon's attackers, collectors and

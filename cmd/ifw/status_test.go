@@ -1,14 +1,13 @@
 package main
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"bytes"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
 )

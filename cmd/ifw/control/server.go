@@ -1,8 +1,6 @@
 package control
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/jsonlists"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ifw/ifw/cmd/ifw/jsonlists"
 )
 
 // Time bounds of a control-socket request: its header, its whole body,

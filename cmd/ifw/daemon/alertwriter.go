@@ -1,8 +1,6 @@
 package daemon
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"context"
 	"errors"
 	"log/slog"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // writeAttempts is how often an alert write is tried at once before the

@@ -10,12 +10,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/etc/config"
-	"golang.org/x/sync/errgroup"
 )
 
 // blocking is the daemon's blocking module: the never-block guard, the

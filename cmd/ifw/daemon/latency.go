@@ -1,11 +1,11 @@
 package daemon
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // latencyWindow is how many recent samples per collector are kept.

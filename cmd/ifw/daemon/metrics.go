@@ -1,8 +1,6 @@
 package daemon
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +9,8 @@ import (
 	"net/http"
 	"sort"
 	"time"
+
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // serveMetrics exposes Prometheus text-format metrics on the configured

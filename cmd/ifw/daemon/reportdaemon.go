@@ -1,8 +1,6 @@
 package daemon
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/script"
 	"github.com/ifw/ifw/alerts/report"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 // reportEvery makes and delivers the periodic report ([report] every) until

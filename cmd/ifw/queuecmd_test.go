@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/ifw/ifw/cmd/ifw/control"
-
 	"bytes"
 	"os"
 	"strings"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
 func TestAnswerOf(t *testing.T) {
