@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/ifw/ifw/cmd/ifw/control/controltest"
+
 	"encoding/json"
 	"errors"
 	"maps"
@@ -15,7 +17,7 @@ import (
 // print one human line by default (they printed JSON before), against a
 // real control server.
 func TestWriteCommandsSayWhatTheyDid(t *testing.T) {
-	socket, _ := fakeDaemon(t)
+	socket, _ := controltest.Start(t, nil)
 	for _, tt := range []struct {
 		args string
 		want string
@@ -48,7 +50,7 @@ func TestWriteCommandsSayWhatTheyDid(t *testing.T) {
 // TestWriteCommandsJSON: with --json the write commands print what they
 // printed before: the daemon's answer, every field of it.
 func TestWriteCommandsJSON(t *testing.T) {
-	socket, _ := fakeDaemon(t)
+	socket, _ := controltest.Start(t, nil)
 	for _, tt := range []struct {
 		args string
 		keys string // the JSON object's keys, sorted
@@ -95,7 +97,7 @@ func subset(want, got string) bool {
 // TestPlainErrors: a refusal is said in the user's words, after the
 // command's name, with exit 1.
 func TestPlainErrors(t *testing.T) {
-	socket, _ := fakeDaemon(t)
+	socket, _ := controltest.Start(t, nil)
 	for _, tt := range []struct {
 		args string
 		want string
@@ -154,7 +156,7 @@ func TestSetupNeedsRoot(t *testing.T) {
 // addresses and whitelist entries come from the running daemon; without
 // one, nothing (and no error).
 func TestCompletionFromDaemon(t *testing.T) {
-	socket, _ := fakeDaemon(t)
+	socket, _ := controltest.Start(t, nil)
 	if code, out, errs := runArgs("rules", "add", "allow", "exe=/usr/bin/ssh", "--socket", socket); code != exitOK {
 		t.Fatalf("rules add: %d %s%s", code, out, errs)
 	}

@@ -11,6 +11,10 @@ import (
 // DefaultPath is where the daemon and the commands look for ifw.conf.
 const DefaultPath = "/etc/ifw/ifw.conf"
 
+// DefaultSocket is the daemon's control socket unless [daemon] socket
+// says otherwise; the control API's clients call it by default.
+const DefaultSocket = "/run/ifw/ifw.sock"
+
 // DefaultsPath is the Path of a configuration that is the built-in
 // defaults (no file was read).
 const DefaultsPath = "(defaults)"

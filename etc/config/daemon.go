@@ -24,7 +24,7 @@ type Daemon struct {
 }
 
 func defaultDaemon(host string) Daemon {
-	return Daemon{Database: alerts.DefaultPath, Socket: "/run/ifw/ifw.sock", SocketGroup: "ifw",
+	return Daemon{Database: alerts.DefaultPath, Socket: DefaultSocket, SocketGroup: "ifw",
 		SaveInterval: time.Minute, Host: host, LogLevel: slog.LevelInfo}
 }
 

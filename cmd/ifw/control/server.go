@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ifw/ifw/cmd/ifw/jsonlists"
+	"github.com/ifw/ifw/etc/config"
 )
 
 // Time bounds of a control-socket request: its header, its whole body,
@@ -32,8 +33,8 @@ const (
 )
 
 // DefaultSocket is where the daemon listens, and its clients call,
-// unless told otherwise.
-const DefaultSocket = "/run/ifw/ifw.sock"
+// unless told otherwise (defined once, with ifw.conf's defaults).
+const DefaultSocket = config.DefaultSocket
 
 // Config is what the server needs.
 type Config struct {

@@ -23,14 +23,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestControlPeerCredentials: root is served; another user reaching the
 // socket (here made world-writable on purpose) is refused by SO_PEERCRED.
 func TestControlPeerCredentials(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root to act as another user")
-	}
+	testenv.Root(t)                              // to act as another user
 	dir, err := os.MkdirTemp("", "ifw-control-") // reachable by the other user
 	if err != nil {
 		t.Fatal(err)
@@ -427,9 +426,7 @@ func waitConns(t *testing.T, s *Server, what string, ok func(ConnStats) bool) {
 // loop gets its share of the socket only, and another user still gets
 // answers; two such users fill the socket, root still gets its status.
 func TestControlConnectionCaps(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root to act as other uids")
-	}
+	testenv.Root(t) // to act as other uids
 	if _, err := user.LookupGroup("nogroup"); err != nil {
 		t.Skip("skipped: no group nogroup")
 	}
@@ -462,9 +459,7 @@ func TestControlConnectionCaps(t *testing.T) {
 // TestControlEventsPerUID: one user opening 40 event streams gets its
 // share; another user's applet still subscribes.
 func TestControlEventsPerUID(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root to act as other uids")
-	}
+	testenv.Root(t) // to act as other uids
 	if _, err := user.LookupGroup("nogroup"); err != nil {
 		t.Skip("skipped: no group nogroup")
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/test/testenv"
 )
 
 // TestAlertWriterFullDisk is the fault: the store's disk is full (a 1 MiB
@@ -23,12 +24,7 @@ import (
 // the store is degraded, and once there is room the waiting alerts are
 // stored.
 func TestAlertWriterFullDisk(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs root")
-		}
-		t.Skip("mounting a tmpfs needs root")
-	}
+	testenv.Root(t) // to mount a tmpfs
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Fatalf("mount tmpfs: %v: %s", err, out)

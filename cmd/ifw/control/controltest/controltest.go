@@ -1,4 +1,4 @@
-package main
+package controltest
 
 import (
 	"context"
@@ -24,13 +24,10 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 )
 
-// A fake daemon for the CLI's tests: a real control.Server on a temp
-// socket over a fake Backend, so that the commands run their whole way
-// (flags, client, HTTP, the server's errors, printing) without root.
-
-// fakeDaemon starts the server and returns its socket; it stops with the
-// test.
-func fakeDaemon(t *testing.T) (string, *fakeBackend) {
+// Start runs a real control.Server on a temp socket over b (NewBackend
+// when nil) and returns its socket; it stops with the test. The socket's
+// group is the test's own, and polkit says yes: it runs without root.
+func Start(t testing.TB, b *Backend) (string, *Backend) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ifw-cli-") // short: a socket path has 108 bytes
 	if err != nil {
@@ -42,8 +39,10 @@ func fakeDaemon(t *testing.T) (string, *fakeBackend) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "ifw.sock")
-	b := newFakeBackend()
-	s, err := control.New(control.Config{Path: path, Group: g.Name, Authority: allowAll{}}, b, nil)
+	if b == nil {
+		b = NewBackend()
+	}
+	s, err := control.New(control.Config{Path: path, Group: g.Name, Authority: AllowAll{}}, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,16 +79,21 @@ func fakeDaemon(t *testing.T) (string, *fakeBackend) {
 	}
 }
 
-// allowAll is a polkit that says yes (for a test run without root).
-type allowAll struct{}
+// AllowAll is a polkit that says yes (for a test run without root).
+type AllowAll struct{}
 
-func (allowAll) Check(context.Context, polkit.Subject, string, bool) (polkit.Result, error) {
+// Check says yes.
+func (AllowAll) Check(context.Context, polkit.Subject, string, bool) (polkit.Result, error) {
 	return polkit.Result{Authorized: true}, nil
 }
 
-// fakeBackend is a daemon with one open question (3, curl to port 443),
-// no rules, one block and one whitelist entry at the start.
-type fakeBackend struct {
+// Backend is a daemon with one open question (3, curl to port 443),
+// no rules, one block (203.0.113.5) and one whitelist entry at the start.
+// A part set Off answers as disabled; Events is the desktop hub, if any.
+type Backend struct {
+	BlockingOff, OutboundOff bool
+	Events                   *notify.Hub
+
 	mu        sync.Mutex
 	blocks    map[netip.Prefix]alerts.Block
 	whitelist []whitelist.Entry
@@ -98,10 +102,11 @@ type fakeBackend struct {
 	question  verdict.Question
 }
 
-func newFakeBackend() *fakeBackend {
+// NewBackend is the Backend at its start.
+func NewBackend() *Backend {
 	now := time.Now()
 	p := netip.MustParsePrefix("203.0.113.5/32")
-	return &fakeBackend{
+	return &Backend{
 		blocks: map[netip.Prefix]alerts.Block{p: {ID: 1, Prefix: p, Family: 4, Reason: "port scan", Level: 3,
 			Source: alerts.BlockAuto, Created: now, Expires: now.Add(time.Hour)}},
 		whitelist: []whitelist.Entry{{Text: "backup.example.org", Line: 1, Host: true, Comment: "nightly\tbackups",
@@ -113,14 +118,31 @@ func newFakeBackend() *fakeBackend {
 	}
 }
 
-func (b *fakeBackend) Status(context.Context) (*control.Status, error) {
+// Status is a daemon's status with nothing in it.
+func (b *Backend) Status(context.Context) (*control.Status, error) {
 	return &control.Status{Host: "test", Config: "/etc/ifw/ifw.conf", Started: time.Now()}, nil
 }
-func (b *fakeBackend) Blocking() control.Blocking { return fakeBlocking{b} }
-func (b *fakeBackend) Outbound() control.Outbound { return fakeOutbound{b} }
-func (b *fakeBackend) Hub() *notify.Hub           { return nil }
 
-type fakeBlocking struct{ *fakeBackend }
+// Blocking is the fake blocking module, nil when BlockingOff.
+func (b *Backend) Blocking() control.Blocking {
+	if b.BlockingOff {
+		return nil
+	}
+	return fakeBlocking{b}
+}
+
+// Outbound is the fake outbound module, nil when OutboundOff.
+func (b *Backend) Outbound() control.Outbound {
+	if b.OutboundOff {
+		return nil
+	}
+	return fakeOutbound{b}
+}
+
+// Hub is Events.
+func (b *Backend) Hub() *notify.Hub { return b.Events }
+
+type fakeBlocking struct{ *Backend }
 
 func (b fakeBlocking) List(context.Context) ([]block.Active, error) {
 	b.mu.Lock()
@@ -196,7 +218,7 @@ func (b fakeBlocking) WhitelistDel(entry string) error {
 	return fmt.Errorf("%w: %s", whitelist.ErrNotFound, entry)
 }
 
-type fakeOutbound struct{ *fakeBackend }
+type fakeOutbound struct{ *Backend }
 
 func (o fakeOutbound) Questions() []verdict.Question { return []verdict.Question{o.question} }
 
