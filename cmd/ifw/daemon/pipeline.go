@@ -133,13 +133,14 @@ func (p *pipeline) observeSync(pkt *sources.Packet, w *alertWriter) {
 	}
 }
 
-// barrier returns once every alert queued so far has been written.
+// barrier returns once every alert queued so far has been written. The
+// marker is queued by the engine goroutine, the only one that sends on
+// pending and the one that closes it: a barrier asked for while the
+// pipeline stops can never send on a closed channel.
 func (p *pipeline) barrier(ctx context.Context) error {
 	done := make(chan struct{})
-	select {
-	case p.pending <- pendingAlert{barrier: done}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := p.do(ctx, func(*signatures.Engine) { p.pending <- pendingAlert{barrier: done} }); err != nil {
+		return err
 	}
 	select {
 	case <-done:
