@@ -56,6 +56,9 @@ func (w *watcher) start(ctx context.Context) (chan *dbus.Signal, error) {
 	for _, m := range matches() {
 		if err := w.conn.AddMatchSignalContext(ctx, m...); err != nil {
 			w.conn.RemoveSignal(ch)
+			if !w.conn.Connected() { // the session ended while the applet started
+				return nil, fmt.Errorf("%w (%v)", ErrBusClosed, err)
+			}
 			return nil, fmt.Errorf("applet: add match: %w", err)
 		}
 	}
