@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/etc"
+	"github.com/ifw/ifw/signatures"
 )
 
 func writeConf(t testing.TB, text string) string {
@@ -334,4 +336,30 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("second load: %v", err)
 		}
 	})
+}
+
+// TestIgnorePortsProtocol: ignore_ports takes the PROTO/PORT form that
+// etc/ifw.conf documents and psad's IGNORE_PORTS uses (tcp/22 was refused
+// as a bad port).
+func TestIgnorePortsProtocol(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ifw.conf")
+	if err := os.WriteFile(path, []byte("[detect]\nignore_ports = tcp/22, udp/5353-5354, 6000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []signatures.PortRange{{Proto: 6, Lo: 22, Hi: 22}, {Proto: 17, Lo: 5353, Hi: 5354}, {Lo: 6000, Hi: 6000}}
+	if got := cfg.Detect.Engine.IgnorePorts; !slices.Equal(got, want) {
+		t.Errorf("ignore_ports = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"icmp/3", "nope/22", "tcp/"} {
+		if err := os.WriteFile(path, []byte("[detect]\nignore_ports = "+bad+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(path, true); err == nil || !strings.Contains(err.Error(), ":2: [detect] ignore_ports") {
+			t.Errorf("ignore_ports = %s: err %v", bad, err)
+		}
+	}
 }

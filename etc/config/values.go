@@ -170,13 +170,29 @@ func parsePrefix(s string) (netip.Prefix, error) {
 func portRanges(v string, dst *[]signatures.PortRange) error {
 	*dst = nil
 	for _, s := range words(v) {
-		r, err := signatures.ParsePortRange(s)
+		r, err := portRange(s)
 		if err != nil {
 			return err
 		}
 		*dst = append(*dst, r)
 	}
 	return nil
+}
+
+// portRange reads PORT, LO-HI, or either after PROTO/ (tcp/22, psad's
+// IGNORE_PORTS form); a protocol without ports is refused.
+func portRange(s string) (signatures.PortRange, error) {
+	protoText, ports, hasProto := strings.Cut(s, "/")
+	if !hasProto {
+		return signatures.ParsePortRange(s)
+	}
+	proto, ok := sources.ProtoByName(protoText)
+	if !ok || !sources.HasPortsProto(proto) {
+		return signatures.PortRange{}, fmt.Errorf("%q: %q is not a protocol with ports", s, protoText)
+	}
+	r, err := signatures.ParsePortRange(ports)
+	r.Proto = proto
+	return r, err
 }
 
 func protocols(v string, dst *[]uint8) error {
