@@ -34,6 +34,7 @@ ipset blocking, and questions about outbound connections.`
 		newDaemonCmd(e),
 		newStatusCmd(e),
 		newConfigCmd(e),
+		newImportCmd(e),
 		newBlockCmd(e),
 		newWhitelistCmd(e),
 		newAppletCmd(e),
