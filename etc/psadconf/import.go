@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // DefaultDir is where psad keeps its configuration.
@@ -23,7 +24,8 @@ type Result struct {
 // auto_dl files, when present, are named by the imported [detect].
 func Import(dir string) (*Result, error) {
 	path := filepath.Join(dir, "psad.conf")
-	f, err := os.Open(path)
+	// O_NONBLOCK: a FIFO does not wait for a writer, it is refused below.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}

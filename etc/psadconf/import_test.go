@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ifw/ifw/etc"
@@ -228,5 +229,17 @@ func TestImportBadLine(t *testing.T) {
 	var ce *etc.ConfigError
 	if !errors.As(err, &ce) || ce.Line != 3 || !strings.Contains(err.Error(), filepath.Join(dir, "psad.conf")+":3") {
 		t.Errorf("err %v, want at psad.conf:3", err)
+	}
+}
+
+// TestImportNotRegular: a psad.conf that is a FIFO is refused at once
+// (opening it for reading would wait for a writer).
+func TestImportNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "psad.conf"), 0o600); err != nil {
+		t.Skip(err)
+	}
+	if _, err := Import(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("err %v", err)
 	}
 }
