@@ -3,6 +3,7 @@ package psadconf
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +242,18 @@ func TestImportNotRegular(t *testing.T) {
 	}
 	if _, err := Import(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("err %v", err)
+	}
+}
+
+// TestImportDebianIsTheDefaults: Debian's psad.conf gives the engine ifw's
+// defaults, which the psad -A comparisons of the system tests run with: the
+// imported config scores as psad does on the same logs.
+func TestImportDebianIsTheDefaults(t *testing.T) {
+	_, cfg := importEdited(t, nil)
+	got, want := cfg.Detect.Engine, config.Default().Detect.Engine
+	got.AutoDL, want.AutoDL = nil, nil
+	// %+v: an empty list written as "key =" and the default nil print alike.
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("engine\n%+v\nwant the defaults\n%+v", got, want)
 	}
 }
