@@ -109,12 +109,12 @@ fuzz-short:
 	for t in $$targets; do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | tee $$out; \
-		[ $${PIPESTATUS[0]} = 0 ] && continue; \
-		if grep -q 'context deadline exceeded' $$out && ! grep -q 'Failing input written' $$out; then \
-			echo "fuzz $$fn: Go's -fuzztime shutdown race (golang/go#75804: no failing input, fixed in Go 1.27); running it again"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-		else exit 1; fi; \
+		for try in 1 2 3; do \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg 2>&1 | tee $$out; \
+			[ $${PIPESTATUS[0]} = 0 ] && continue 2; \
+			grep -q 'context deadline exceeded' $$out && ! grep -q 'Failing input written' $$out || exit 1; \
+			echo "fuzz $$fn: Go's -fuzztime shutdown race (golang/go#75804: no failing input, fixed in Go 1.27); run $$try of 3"; \
+		done; exit 1; \
 	done
 
 fuzz:
