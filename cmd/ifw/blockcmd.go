@@ -13,9 +13,10 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
-// newBlockCmd is `ifw block add|del|list|reload`, over the control socket.
+// newBlockCmd is `ifw block add|del|list|flush|reload`, over the control
+// socket.
 func newBlockCmd(e env) *cobra.Command {
-	g := newGroup("block", "the daemon's timed ipset blocks: add, del, list, reload")
+	g := newGroup("block", "the daemon's timed ipset blocks: add, del, list, flush, reload")
 	socket := socketFlag(g)
 	client := func() *control.Client { return control.NewClient(*socket) }
 
@@ -52,8 +53,38 @@ func newBlockCmd(e env) *cobra.Command {
 		s, err := client().ReloadBlocks(cmd.Context())
 		return printOr(e, cmd, *reloadJSON, s, err, func(s block.BulkStats) { writeBulk(e.stdout, s) })
 	}
-	g.AddCommand(add, del, list, reload)
+	g.AddCommand(add, del, list, newBlockFlushCmd(e, client), reload)
 	return g
+}
+
+// newBlockFlushCmd is `ifw block flush` (psad --flush): every active
+// block lifted, after a confirmation.
+func newBlockFlushCmd(e env, client func() *control.Client) *cobra.Command {
+	flush := &cobra.Command{Use: "flush", Short: "lift every active block (auto, manual, desktop); the bulk lists stay",
+		Long: `Lift every block the daemon made: auto-blocks, ifw block add, the desktop's
+Block button (psad --flush). The bulk drop lists stay loaded: they are your
+files; empty them and run ifw block reload to drop them too. Asks first on a
+terminal; a script says --yes.`,
+		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
+	yes := flush.Flags().BoolP("yes", "y", false, "do not ask")
+	flushJSON := jsonFlag(flush, "print what was lifted as JSON")
+	flush.RunE = func(cmd *cobra.Command, _ []string) error {
+		c := client()
+		if !*yes {
+			l, err := c.Blocks(cmd.Context())
+			if err != nil {
+				return failed(e, cmd, err)
+			}
+			if err := confirm(e, false, fmt.Sprintf("lift every active block (%s)?", count(len(l), "block", "blocks"))); err != nil {
+				return failed(e, cmd, err)
+			}
+		}
+		f, err := c.FlushBlocks(cmd.Context())
+		return printOr(e, cmd, *flushJSON, f, err, func(f control.Flushed) {
+			fmt.Fprintf(e.stdout, "lifted %s\n", count(f.Count, "block", "blocks"))
+		})
+	}
+	return flush
 }
 
 // writeBlocked says what `ifw block add` did.

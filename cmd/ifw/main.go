@@ -16,11 +16,13 @@ const (
 	exitUsage = 2 // the command line is wrong
 )
 
-// env is what a command sees of the process: its streams, and its
-// effective uid (0 in tests that build an env by hand).
+// env is what a command sees of the process: its streams, whether stdin
+// is a terminal (to ask for a confirmation), and its effective uid (0 in
+// tests that build an env by hand).
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	stdinTTY       bool
 	euid           int
 }
 
@@ -33,6 +35,7 @@ func newEnv(stdin io.Reader, stdout, stderr io.Writer) env {
 func main() {
 	e := newEnv(os.Stdin, os.Stdout, os.Stderr)
 	e.euid = os.Geteuid()
+	e.stdinTTY = isTerminal(os.Stdin)
 	os.Exit(run(e, os.Args[1:]))
 }
 

@@ -81,6 +81,30 @@ func TestAPIBlocking(t *testing.T) {
 	}
 }
 
+// TestAPIFlush: flush lifts every block and says which; a second one
+// lifts none; with blocking off it is unavailable.
+func TestAPIFlush(t *testing.T) {
+	socket, _ := controltest.Start(t, nil)
+	c, ctx := control.NewClient(socket), context.Background()
+	if _, err := c.Block(ctx, control.BlockRequest{Prefix: "198.51.100.7"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.FlushBlocks(ctx)
+	if err != nil || f.Count != 2 || len(f.Lifted) != 2 {
+		t.Errorf("flush %+v, %v", f, err)
+	}
+	if list, err := c.Blocks(ctx); err != nil || len(list) != 0 {
+		t.Errorf("after flush: %v, %v", list, err)
+	}
+	if f, err := c.FlushBlocks(ctx); err != nil || f.Count != 0 || f.Lifted == nil {
+		t.Errorf("second flush %+v, %v", f, err)
+	}
+	off, _ := controltest.Start(t, &controltest.Backend{BlockingOff: true})
+	if _, err := control.NewClient(off).FlushBlocks(ctx); !apiError(t, err).Unavailable() {
+		t.Errorf("flush with blocking off: %v", err)
+	}
+}
+
 func blockErr(c *control.Client, r control.BlockRequest) error {
 	_, err := c.Block(context.Background(), r)
 	return err

@@ -94,11 +94,15 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("route %q: need %q, handle %v, stream %v, seen %v", rt.pattern, rt.need, rt.handle != nil, rt.stream != nil, seen[rt.pattern])
 		}
 		seen[rt.pattern] = true
-		if strings.HasSuffix(rt.pattern, " /v1/blocks") && !strings.HasPrefix(rt.pattern, "GET") && rt.need != actBlock {
+		blockRoute := strings.HasSuffix(rt.pattern, " /v1/blocks") || rt.pattern == "POST /v1/blocks/flush"
+		if blockRoute && !strings.HasPrefix(rt.pattern, "GET") && rt.need != actBlock {
 			t.Errorf("%s needs %q", rt.pattern, rt.need)
 		}
 	}
-	if len(seen) != 15 {
+	if !seen["POST /v1/blocks/flush"] {
+		t.Error("no flush route")
+	}
+	if len(seen) != 16 {
 		t.Errorf("%d routes", len(seen))
 	}
 }

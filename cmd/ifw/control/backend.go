@@ -31,6 +31,9 @@ type Blocking interface {
 	Block(ctx context.Context, r block.Request) (alerts.Block, error)
 	Unblock(ctx context.Context, p netip.Prefix) error
 	ReloadBulk(ctx context.Context) (block.BulkStats, error)
+	// Flush lifts every active block (the bulk lists stay) and returns
+	// what it lifted.
+	Flush(ctx context.Context) ([]netip.Prefix, error)
 	Whitelist() Whitelist
 	// WhitelistAdd adds an entry and lifts the blocks it now covers.
 	WhitelistAdd(ctx context.Context, entry, comment string, allowUnresolved bool) (WhitelistAdded, error)

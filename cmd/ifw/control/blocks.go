@@ -59,6 +59,14 @@ func delBlock(b Blocking, r *http.Request) (any, error) {
 	return Removed{Removed: p.String()}, blockError(b.Unblock(r.Context(), p))
 }
 
+func flushBlocks(b Blocking, r *http.Request) (any, error) {
+	lifted, err := b.Flush(r.Context())
+	if err != nil {
+		return nil, blockError(err)
+	}
+	return Flushed{Lifted: lifted, Count: len(lifted)}, nil
+}
+
 func reloadBlocks(b Blocking, r *http.Request) (any, error) { return b.ReloadBulk(r.Context()) }
 
 func listWhitelist(b Blocking, _ *http.Request) (any, error) { return b.Whitelist(), nil }

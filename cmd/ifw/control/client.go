@@ -87,6 +87,13 @@ func (c *Client) ReloadBlocks(ctx context.Context) (block.BulkStats, error) {
 	return st, c.do(ctx, http.MethodPost, pathBlocksReload, struct{}{}, &st)
 }
 
+// FlushBlocks lifts every active block (auto, manual, the desktop's);
+// the bulk drop lists stay loaded.
+func (c *Client) FlushBlocks(ctx context.Context) (Flushed, error) {
+	var f Flushed
+	return f, c.do(ctx, http.MethodPost, pathBlocksFlush, struct{}{}, &f)
+}
+
 // Whitelist is the whitelist file and the never-block list.
 func (c *Client) Whitelist(ctx context.Context) (*Whitelist, error) {
 	var wl Whitelist

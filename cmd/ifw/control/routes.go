@@ -24,6 +24,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /v1/blocks", need: actBlock, handle: s.withBlocking(addBlock)},
 		{pattern: "DELETE /v1/blocks", need: actBlock, handle: s.withBlocking(delBlock)},
 		{pattern: "POST /v1/blocks/reload", need: actManage, handle: s.withBlocking(reloadBlocks)},
+		{pattern: "POST /v1/blocks/flush", need: actBlock, handle: s.withBlocking(flushBlocks)},
 		{pattern: "GET /v1/whitelist", need: actNone, handle: s.withBlocking(listWhitelist)},
 		{pattern: "POST /v1/whitelist", need: actBlock, handle: s.withBlocking(addWhitelist)},
 		{pattern: "DELETE /v1/whitelist", need: actBlock, handle: s.withBlocking(delWhitelist)},
@@ -47,6 +48,7 @@ const (
 	pathStatus       = "/v1/status"
 	pathBlocks       = "/v1/blocks"
 	pathBlocksReload = "/v1/blocks/reload"
+	pathBlocksFlush  = "/v1/blocks/flush"
 	pathWhitelist    = "/v1/whitelist"
 	pathQueue        = "/v1/queue"
 	pathRules        = "/v1/rules"

@@ -159,6 +159,13 @@ type BlockRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// Flushed is what POST /v1/blocks/flush did: every block it lifted (the
+// bulk drop lists stay loaded).
+type Flushed struct {
+	Lifted []netip.Prefix `json:"lifted"`
+	Count  int            `json:"count"`
+}
+
 // Removed is what a DELETE did.
 type Removed struct {
 	Removed string `json:"removed"`

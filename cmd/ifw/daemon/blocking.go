@@ -213,6 +213,15 @@ func (m *blocking) Unblock(ctx context.Context, p netip.Prefix) error {
 	return m.blocker.Unblock(ctx, p)
 }
 func (m *blocking) WhitelistDel(entry string) error { return m.guard.Del(entry) }
+
+// Flush lifts every active block (`ifw block flush`); the bulk lists stay.
+func (m *blocking) Flush(ctx context.Context) ([]netip.Prefix, error) {
+	lifted, err := m.blocker.Flush(ctx)
+	if err != nil {
+		return lifted, fmt.Errorf("%d blocks lifted, the others are still in place: %w", len(lifted), err)
+	}
+	return lifted, nil
+}
 func (m *blocking) Whitelist() control.Whitelist {
 	return control.Whitelist{File: m.guard.File(), Entries: m.guard.Entries(), Protected: m.guard.Protected()}
 }

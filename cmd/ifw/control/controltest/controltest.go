@@ -180,6 +180,17 @@ func (b fakeBlocking) Unblock(_ context.Context, p netip.Prefix) error {
 	return nil
 }
 
+func (b fakeBlocking) Flush(context.Context) ([]netip.Prefix, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := []netip.Prefix{}
+	for p := range b.blocks {
+		out = append(out, p)
+	}
+	clear(b.blocks)
+	return out, nil
+}
+
 func (b fakeBlocking) ReloadBulk(context.Context) (block.BulkStats, error) {
 	return block.BulkStats{Files: 1, Entries: 3, Duplicates: 1, Loaded4: 2, Took: 12 * time.Millisecond}, nil
 }
