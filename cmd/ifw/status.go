@@ -11,7 +11,6 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/analyze"
 	"github.com/ifw/ifw/cmd/ifw/control"
-	"github.com/ifw/ifw/signatures"
 )
 
 // newStatusCmd is `ifw status`: the daemon's attackers, collectors and
@@ -56,10 +55,28 @@ func writeStatus(w io.Writer, st *control.Status) {
 	writeOutbound(w, st.Outbound)
 	writeBlocking(w, st.Blocking)
 	writeControl(w, st.Control)
-	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d\n", len(st.Attackers))
+	blocked := 0
+	for _, a := range st.Attackers {
+		if a.Blocked != nil {
+			blocked++
+		}
+	}
+	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d (%d blocked)\n", len(st.Attackers), blocked)
 	for i := range st.Attackers {
 		writeAttacker(w, &st.Attackers[i])
 	}
+}
+
+// writeBlockMark says that an attacker is blocked, until when, by what.
+func writeBlockMark(w io.Writer, b *control.BlockMark) {
+	if b == nil {
+		return
+	}
+	until := "permanently"
+	if !b.Permanent {
+		until = "until " + b.Until.Format(time.DateTime)
+	}
+	fmt.Fprintf(w, "    BLOCKED %s (%s block of %s)\n", until, b.Source, b.Prefix)
 }
 
 func writeActionStats(w io.Writer, stats map[string]alerts.ActionStats) {
@@ -147,8 +164,9 @@ func writeStoreStatus(w io.Writer, s control.StoreStatus) {
 // writeAttacker writes an attacker's block as ifw analyze does, where what
 // the daemon saw in a syslog file (forgeable by any local user) is told
 // apart from what the kernel gave it.
-func writeAttacker(w io.Writer, a *signatures.Attacker) {
-	analyze.WriteAttacker(w, a, func(t time.Time) string { return t.Format(time.DateTime) })
+func writeAttacker(w io.Writer, a *control.AttackerStatus) {
+	analyze.WriteAttacker(w, &a.Attacker, func(t time.Time) string { return t.Format(time.DateTime) })
+	writeBlockMark(w, a.Blocked)
 	if !a.Trusted {
 		fmt.Fprintln(w, "    evidence: UNTRUSTED (a log file any local user can write to; the source may be forged)")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func sampleStatus() *control.Status {
 			Latency: &control.LatencySummary{Samples: 3, P50ms: 1.5, P99ms: 4}}},
 		Engine:    signatures.Stats{Sources: 2},
 		Pipeline:  control.PipelineStatus{Observed: 8, Detections: 3, Stored: 3},
-		Attackers: []signatures.Attacker{{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200}},
+		Attackers: []control.AttackerStatus{{Attacker: signatures.Attacker{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200}}},
 	}
 }
 
@@ -40,7 +41,7 @@ func TestWriteStatus(t *testing.T) {
 // reported is not; a degraded store and a corrupt database set aside say so.
 func TestWriteStatusUntrusted(t *testing.T) {
 	st := sampleStatus()
-	st.Attackers = append(st.Attackers, signatures.Attacker{Src: netip.MustParseAddr("192.168.1.1"), Level: 2, Packets: 20})
+	st.Attackers = append(st.Attackers, control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("192.168.1.1"), Level: 2, Packets: 20}})
 	st.Attackers[0].Trusted = true
 	st.Store = control.StoreStatus{Degraded: true, Unstored: 4, LastError: "database or disk is full", CorruptMovedTo: "/var/lib/ifw/ifw.db.corrupt-X"}
 	var b bytes.Buffer
@@ -63,5 +64,42 @@ func TestWriteStatusSignatures(t *testing.T) {
 	writeStatus(&b, st)
 	if want := "Signatures: 206 signatures; skipped 3 payload rules, 1 bad lines"; !strings.Contains(b.String(), want) {
 		t.Errorf("status lacks %q:\n%s", want, b.String())
+	}
+}
+
+// TestWriteStatusBlocked: `ifw status` marks the attackers an active
+// block covers, with until when and which block (golden), counts them,
+// and --json carries the mark as "blocked" beside the attacker's fields.
+func TestWriteStatusBlocked(t *testing.T) {
+	st := sampleStatus()
+	until := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	st.Attackers[0].Blocked = &control.BlockMark{Prefix: netip.MustParsePrefix("198.51.100.7/32"), Source: "auto", Until: until}
+	st.Attackers = append(st.Attackers,
+		control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("203.0.113.9"), Level: 2, Packets: 30, Trusted: true},
+			Blocked: &control.BlockMark{Prefix: netip.MustParsePrefix("203.0.113.0/24"), Source: "manual", Permanent: true}},
+		control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("192.0.2.3"), Level: 1, Packets: 3, Trusted: true}})
+	var b bytes.Buffer
+	writeStatus(&b, st)
+	golden(t, "status-blocked.txt", b.String())
+
+	raw, err := json.Marshal(st.Attackers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]any
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back[0]["src"] != "198.51.100.7" || back[0]["danger_level"] != 3.0 {
+		t.Errorf("attacker fields not at the top level: %s", raw)
+	}
+	if m, _ := back[0]["blocked"].(map[string]any); m["until"] != "2026-11-21T10:00:00Z" || m["source"] != "auto" || m["permanent"] != false {
+		t.Errorf("blocked mark: %s", raw)
+	}
+	if m, _ := back[1]["blocked"].(map[string]any); m["permanent"] != true || m["until"] != nil || m["prefix"] != "203.0.113.0/24" {
+		t.Errorf("permanent mark: %s", raw)
+	}
+	if _, ok := back[2]["blocked"]; ok {
+		t.Errorf("an unblocked attacker has a mark: %s", raw)
 	}
 }

@@ -43,10 +43,29 @@ type Status struct {
 	Pipeline   PipelineStatus                `json:"pipeline"`
 	Store      StoreStatus                   `json:"store"`
 	Actions    map[string]alerts.ActionStats `json:"actions"`
-	Attackers  []signatures.Attacker         `json:"attackers"`
+	Attackers  []AttackerStatus              `json:"attackers"`
 	Outbound   *OutboundStatus               `json:"outbound,omitempty"`
 	Blocking   *BlockingStatus               `json:"blocking,omitempty"`
 	Control    ControlStatus                 `json:"control"`
+}
+
+// AttackerStatus is an attacker as the status shows it: the engine's
+// picture (its JSON fields at the top level) and the active block that
+// covers its address, if any.
+type AttackerStatus struct {
+	signatures.Attacker
+	// Blocked is absent when no active block covers the attacker.
+	Blocked *BlockMark `json:"blocked,omitempty"`
+}
+
+// BlockMark is the active block covering an attacker: its own address
+// or a network holding it (the most specific one).
+type BlockMark struct {
+	Prefix    netip.Prefix       `json:"prefix"`
+	Source    alerts.BlockSource `json:"source"`
+	Permanent bool               `json:"permanent"`
+	// Until is when the block ends; absent when it is permanent.
+	Until time.Time `json:"until,omitzero"`
 }
 
 // StatusLimit bounds the attackers a status lists.

@@ -18,18 +18,21 @@ import (
 func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 	st := &control.Status{Host: d.cfg.Daemon.Host, Config: d.cfg.Path, Started: d.started,
 		UptimeSec: time.Since(d.started).Seconds()}
+	var attackers []signatures.Attacker
 	err := d.pipe.do(ctx, func(e *signatures.Engine) {
 		st.Engine = e.Stats()
 		st.Signatures = control.CountSignatures(e.Signatures())
-		st.Attackers = e.Attackers(1)
+		attackers = e.Attackers(1)
 	})
 	if err != nil {
 		return nil, err
 	}
-	st.Attackers = d.recovered.merge(st.Attackers, 1, time.Now())
-	if len(st.Attackers) > control.StatusLimit {
-		st.Attackers = st.Attackers[:control.StatusLimit]
+	now := time.Now()
+	attackers = d.recovered.merge(attackers, 1, now)
+	if len(attackers) > control.StatusLimit {
+		attackers = attackers[:control.StatusLimit]
 	}
+	st.Attackers = d.markBlocked(ctx, attackers, now)
 	lat := d.writer.latency.summary()
 	for _, c := range d.collectors {
 		cs := control.CollectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()}

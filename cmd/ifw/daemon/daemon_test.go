@@ -334,7 +334,7 @@ func (r *running) attacker(t *testing.T, src string) *signatures.Attacker {
 	}
 	for i := range st.Attackers {
 		if st.Attackers[i].Src.String() == src {
-			return &st.Attackers[i]
+			return &st.Attackers[i].Attacker
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ifw/ifw/cmd/ifw/control"
 )
@@ -42,5 +43,43 @@ func TestDaemonFlush(t *testing.T) {
 	l.kernel.mu.Unlock()
 	if bulk != 1 {
 		t.Errorf("bulk sets hold %d prefixes after flush, want 1", bulk)
+	}
+}
+
+// TestDaemonStatusBlocked: the status marks an auto-blocked attacker
+// with its block's end, one inside a manually blocked network with that
+// network, and leaves an attacker below the auto-block level unmarked.
+func TestDaemonStatusBlocked(t *testing.T) {
+	l := newLab(t)
+	r := l.start(t)
+	ctx := context.Background()
+	if _, err := r.client.Block(ctx, control.BlockRequest{Prefix: "198.51.100.0/24", For: "forever"}); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+	r.feed.synScan("203.0.113.5", 200)
+	r.feed.synScan("198.51.100.20", 6) // below min_level: no block of its own
+	r.feed.synScan("192.0.2.77", 6)    // level 1 or 2: below min_level 3
+	eventually(t, "the scan auto-blocked", func() bool { return l.kernel.has("203.0.113.5/32") })
+	eventually(t, "every attacker in the status", func() bool {
+		return r.attacker(t, "192.0.2.77") != nil && r.attacker(t, "198.51.100.20") != nil
+	})
+	st, err := r.client.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]*control.BlockMark{}
+	for _, a := range st.Attackers {
+		marks[a.Src.String()] = a.Blocked
+	}
+	if m := marks["203.0.113.5"]; m == nil || m.Source != "auto" || m.Permanent || m.Prefix.String() != "203.0.113.5/32" ||
+		m.Until.Before(before.Add(time.Hour)) || m.Until.After(time.Now().Add(time.Hour)) {
+		t.Errorf("auto-blocked attacker: %+v", m)
+	}
+	if m := marks["198.51.100.20"]; m == nil || m.Source != "manual" || !m.Permanent || m.Prefix.String() != "198.51.100.0/24" {
+		t.Errorf("attacker in a blocked network: %+v", m)
+	}
+	if m, ok := marks["192.0.2.77"]; !ok || m != nil {
+		t.Errorf("attacker below the auto-block level: present %v, mark %+v", ok, m)
 	}
 }

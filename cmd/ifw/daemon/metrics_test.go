@@ -18,7 +18,7 @@ func TestWriteMetrics(t *testing.T) {
 			Latency: &control.LatencySummary{Samples: 3, P50ms: 1.5, P99ms: 4}}},
 		Engine:    signatures.Stats{Sources: 2},
 		Pipeline:  control.PipelineStatus{Stored: 3},
-		Attackers: []signatures.Attacker{{Src: netip.MustParseAddr("198.51.100.7"), Level: 3}},
+		Attackers: []control.AttackerStatus{{Attacker: signatures.Attacker{Src: netip.MustParseAddr("198.51.100.7"), Level: 3}}},
 	}
 	var b bytes.Buffer
 	writeMetrics(&b, st)
