@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,29 +42,12 @@ const (
 func TestPsadCompare(t *testing.T) {
 	psad := requirePsad(t)
 	dir := t.TempDir()
-	conf := psadTempConf(t, dir)
+	conf := psadTempConf(t, dir, psadConf)
 
-	syn, ackSrc, known := synthLog(t)
-	gen := filepath.Join(dir, "loggen.log")
-	out, err := exec.Command("go", "run", "./loggen", "-lines", "4000", "-seed", "7").Output()
-	if err != nil {
-		t.Fatalf("loggen: %v", err)
-	}
-	writeFile(t, gen, string(out))
-	inputs := []struct{ name, text string }{
-		{"synthetic", syn},
-		{"capture", readFile(t, "../sources/logline/testdata/captures/syslog-bsd.log")},
-		{"loggen", string(out)},
-	}
+	inputs, ackSrc, known := psadInputs(t)
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
-			log := filepath.Join(dir, in.name+".log")
-			writeFile(t, log, dropLines(in.text, isOutputChain))
-			psadDL, refused := runPsadA(t, psad, conf, dir, log)
-			same := filepath.Join(dir, in.name+".same.log")
-			writeFile(t, same, dropLines(readFile(t, log), func(l string) bool { return refused[l] || psadIgnores(l) }))
-			ifwDL := ifwLevels(t, same)
-			t.Logf("%s: %d sources at level 1+ in psad, %d in ifw; %d lines psad refused", in.name, len(psadDL), len(ifwDL), len(refused))
+			psadDL, ifwDL, refused, log := levelsBoth(t, psad, conf, dir, in.name, in.text, psadLists...)
 			if in.name == "synthetic" {
 				for l := range refused {
 					t.Errorf("psad refused a line of the synthetic log: %s", l)
@@ -74,12 +59,48 @@ func TestPsadCompare(t *testing.T) {
 				// scores an ACK scan.
 				all := filepath.Join(dir, "all.log")
 				writeFile(t, all, dropLines(readFile(t, log), func(l string) bool { return refused[l] }))
-				if p, i := psadDL[ackSrc], ifwLevels(t, all)[ackSrc]; p != 0 || i < 1 {
+				if p, i := psadDL[ackSrc], ifwLevels(t, all, psadLists...)[ackSrc]; p != 0 || i < 1 {
 					t.Errorf("ACK scan from %s: psad level %d (want 0), ifw level %d (want 1 or more)", ackSrc, p, i)
 				}
 			}
 		})
 	}
+}
+
+// psadInput is a log both psad and ifw read.
+type psadInput struct{ name, text string }
+
+// psadInputs are the logs of the comparisons: the synthetic log, the nmap
+// capture and a test/loggen log; with the synthetic log's ACK scan source
+// and documented differences.
+func psadInputs(t *testing.T) ([]psadInput, netip.Addr, map[netip.Addr]knownDiff) {
+	t.Helper()
+	syn, ackSrc, known := synthLog(t)
+	out, err := exec.Command("go", "run", "./loggen", "-lines", "4000", "-seed", "7").Output()
+	if err != nil {
+		t.Fatalf("loggen: %v", err)
+	}
+	return []psadInput{
+		{"synthetic", syn},
+		{"capture", readFile(t, "../sources/logline/testdata/captures/syslog-bsd.log")},
+		{"loggen", string(out)},
+	}, ackSrc, known
+}
+
+// levelsBoth writes text without the host's own packets to dir/name.log,
+// runs psad -A with conf on it and ifw analyze with opts on the packets
+// psad reads (neither refused nor dropped on purpose, see psadIgnores),
+// and returns both tools' levels, the lines psad refused and the log.
+func levelsBoth(t *testing.T, psad, conf, dir, name, text string, opts ...string) (psadDL, ifwDL map[netip.Addr]int, refused map[string]bool, log string) {
+	t.Helper()
+	log = filepath.Join(dir, name+".log")
+	writeFile(t, log, dropLines(text, isOutputChain))
+	psadDL, refused = runPsadA(t, psad, conf, dir, log)
+	same := filepath.Join(dir, name+".same.log")
+	writeFile(t, same, dropLines(readFile(t, log), func(l string) bool { return refused[l] || psadIgnores(l) }))
+	ifwDL = ifwLevels(t, same, opts...)
+	t.Logf("%s: %d sources at level 1+ in psad, %d in ifw; %d lines psad refused", name, len(psadDL), len(ifwDL), len(refused))
+	return psadDL, ifwDL, refused, log
 }
 
 // requirePsad returns psad's path; it skips without psad (fails under CI).
@@ -97,26 +118,39 @@ func requirePsad(t *testing.T) string {
 	return path
 }
 
-// psadTempConf writes a psad.conf whose every writable path is under dir,
-// with no lookups and no alerts, so that psad -A leaves the host alone.
-func psadTempConf(t *testing.T, dir string) string {
+// psadTempConf writes a copy of the psad.conf at src whose every writable
+// path is under dir, with no lookups and no alerts, so that psad -A leaves
+// the host alone.
+func psadTempConf(t *testing.T, dir, src string) string {
 	t.Helper()
-	set := map[string]string{
+	path := filepath.Join(dir, "psad.conf")
+	writeFile(t, path, setPsadKeys(readFile(t, src), map[string]string{
 		"PSAD_DIR": dir + "/var", "PSAD_RUN_DIR": dir + "/run", "PSAD_FIFO_DIR": dir + "/lib",
 		"CONF_ARCHIVE_DIR": dir + "/archive", "ENABLE_WHOIS_LOOKUPS": "N", "ENABLE_DNS_LOOKUPS": "N",
 		"ALERTING_METHODS": "noemail,nosyslog", "ENABLE_AUTO_IDS": "N", "ENABLE_DSHIELD_ALERTS": "N",
 		"SIGS_FILE": psadSigs, "AUTO_DL_FILE": psadAutoDL,
-	}
+	}))
+	return path
+}
+
+// setPsadKeys returns the psad.conf text with the value of each key of set
+// replaced (a key psad.conf does not have is added at the end).
+func setPsadKeys(text string, set map[string]string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(readFile(t, psadConf), "\n") {
+	done := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if f := strings.Fields(line); len(f) > 0 && set[f[0]] != "" {
 			line = f[0] + " " + set[f[0]] + ";"
+			done[f[0]] = true
 		}
 		b.WriteString(line + "\n")
 	}
-	path := filepath.Join(dir, "psad.conf")
-	writeFile(t, path, b.String())
-	return path
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		if !done[k] {
+			b.WriteString(k + " " + set[k] + ";\n")
+		}
+	}
+	return b.String()
 }
 
 var psadSrcRe = regexp.MustCompile(`(?m)^SRC:\s+([0-9a-fA-F:.]+).*?DL: (\d)`)
@@ -154,13 +188,19 @@ func runPsadA(t *testing.T, psad, conf, dir, log string) (map[netip.Addr]int, ma
 	return levels, refused
 }
 
-// ifwLevels runs ifw analyze with psad's files and returns each source's
-// level (1 or more).
-func ifwLevels(t *testing.T, log string) map[netip.Addr]int {
+// psadLists are the ifw analyze options that read psad's own files.
+var psadLists = []string{"--signatures", psadSigs, "--auto-dl", psadAutoDL}
+
+// ifwLevels runs ifw analyze --json with opts on log and returns each
+// source's level (1 or more).
+func ifwLevels(t *testing.T, log string, opts ...string) map[netip.Addr]int {
 	t.Helper()
-	out, err := exec.Command(ifwBin, "analyze", "--json", "--signatures", psadSigs, "--auto-dl", psadAutoDL, log).Output()
+	cmd := exec.Command(ifwBin, append(append([]string{"analyze", "--json"}, opts...), log)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("ifw analyze: %v", err)
+		t.Fatalf("ifw analyze %s: %v\n%s", strings.Join(opts, " "), err, stderr.String())
 	}
 	levels := map[netip.Addr]int{}
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
