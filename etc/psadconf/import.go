@@ -132,12 +132,7 @@ func (t *translation) detect() {
 	if v := t.get("PROTOCOL_SCAN_THRESHOLD"); v != "" {
 		t.key("min_protocols", v)
 	}
-	if v := t.get("HOME_NET"); v != "" {
-		if strings.EqualFold(v, "any") || strings.EqualFold(v, "NOT_USED") {
-			v = "any"
-		}
-		t.key("home_net", strings.Trim(v, "[]"))
-	}
+	t.homeNet()
 	t.key("ignore_ports", none(t.get("IGNORE_PORTS")))
 	t.key("ignore_protocols", none(t.get("IGNORE_PROTOCOLS")))
 	t.key("ignore_interfaces", none(t.get("IGNORE_INTERFACES")))
@@ -160,6 +155,23 @@ func (t *translation) detect() {
 			t.note("no %s file at %s: [detect] %s left empty", f, p, f)
 		}
 	}
+}
+
+// homeNet: psad's HOME_NET narrows only the signatures naming $HOME_NET
+// (psad counts a scan of any destination), ifw's home_net ignores every
+// packet to another destination: a HOME_NET other than any is kept as a
+// comment, home_net stays any.
+func (t *translation) homeNet() {
+	v := t.get("HOME_NET")
+	if v == "" {
+		return
+	}
+	if !strings.EqualFold(v, "any") && !strings.EqualFold(v, "NOT_USED") {
+		fmt.Fprintf(&t.b, "# psad HOME_NET %s: not imported: psad uses it only in signatures naming $HOME_NET and still\n"+
+			"# counts scans of other destinations; ifw's home_net would ignore those, and ifw reads $HOME_NET as any.\n", oneLine(v))
+		t.note("HOME_NET %s: not imported as home_net (it would make ifw ignore packets to other destinations, which psad counts)", oneLine(v))
+	}
+	t.key("home_net", "any")
 }
 
 // levels writes the five values of keys like DANGER_LEVEL1..5.

@@ -206,12 +206,31 @@ func TestImportEdited(t *testing.T) {
 			"IGNORE_PROTOCOLS": "icmp", "IGNORE_INTERFACES": "lo, eth1", "FW_SEARCH_ALL": "N", "FW_MSG_SEARCH": "DROP",
 			"IGNORE_LOG_PREFIXES": "ACCEPT", "SCAN_TIMEOUT": "120", "DANGER_LEVEL1": "7", "PORT_RANGE_SCAN_THRESHOLD": "3"})
 		e := cfg.Detect.Engine
-		if len(e.HomeNet) != 2 || len(e.IgnorePorts) != 2 || len(e.IgnoreProtocols) != 1 || strings.Join(e.IgnoreInterfaces, " ") != "lo eth1" ||
+		if len(e.HomeNet) != 0 || len(e.IgnorePorts) != 2 || len(e.IgnoreProtocols) != 1 || strings.Join(e.IgnoreInterfaces, " ") != "lo eth1" ||
 			strings.Join(e.RequirePrefix, " ") != "DROP" || strings.Join(e.IgnoreLogPrefixes, " ") != "ACCEPT" ||
 			e.ScanTimeout.Seconds() != 120 || e.DangerLevels[0] != 7 || e.MinPortRange != 3 {
 			t.Errorf("engine %+v", e)
 		}
 	})
+}
+
+// TestImportHomeNet: psad's HOME_NET narrows only the signatures that
+// name $HOME_NET (psad still counts a scan of any destination), while ifw's
+// home_net ignores every packet to another destination; importing it made
+// ifw miss scans psad reports (TestPsadImport/home-net). It is kept as a
+// comment and a note, home_net stays any.
+func TestImportHomeNet(t *testing.T) {
+	res, cfg := importEdited(t, map[string]string{"HOME_NET": "192.0.2.0/24, 198.51.100.0/24"})
+	if n := cfg.Detect.Engine.HomeNet; len(n) != 0 {
+		t.Errorf("home_net %v, want any", n)
+	}
+	if !strings.Contains(res.Text, "# psad HOME_NET 192.0.2.0/24, 198.51.100.0/24: not imported:") ||
+		!strings.Contains(res.Text, "\nhome_net = any\n") {
+		t.Errorf("no HOME_NET comment or no home_net = any:\n%s", res.Text)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "HOME_NET") {
+		t.Errorf("no note about HOME_NET: %q", res.Notes)
+	}
 }
 
 // TestImportMissing: a directory without psad.conf is an error naming it.
