@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -20,7 +21,14 @@ type Block struct {
 	// entries are widened to (0: as written).
 	Bulk           []string
 	Widen4, Widen6 int
+	// AutoRegex, when set, limits auto-blocking to the sources one of
+	// whose log prefixes matched it (psad's ENABLE_AUTO_IDS_REGEX and
+	// AUTO_BLOCK_REGEX); nil: blocking by level alone.
+	AutoRegex *regexp.Regexp
 }
+
+// maxAutoRegex bounds the auto_regex pattern.
+const maxAutoRegex = 1024
 
 func defaultBlock() Block { return Block{Enabled: true, Whitelist: "/etc/ifw/whitelist"} }
 
@@ -36,6 +44,25 @@ var blockKeys = keys[Block]{
 	"bulk":          func(v string, b *Block) error { return absPaths(v, &b.Bulk) },
 	"bulk_widen4":   func(v string, b *Block) error { return whole(v, &b.Widen4) },
 	"bulk_widen6":   func(v string, b *Block) error { return whole(v, &b.Widen6) },
+	"auto_regex":    func(v string, b *Block) error { return autoRegex(v, &b.AutoRegex) },
+}
+
+// autoRegex compiles the auto-block regex (Go's RE2 syntax, unanchored
+// as psad's Perl match); empty: none.
+func autoRegex(v string, dst **regexp.Regexp) error {
+	if v == "" {
+		*dst = nil
+		return nil
+	}
+	if len(v) > maxAutoRegex {
+		return fmt.Errorf("regex of %d bytes: at most %d", len(v), maxAutoRegex)
+	}
+	re, err := regexp.Compile(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a regular expression (Go RE2 syntax): %w", v, err)
+	}
+	*dst = re
+	return nil
 }
 
 func (b *Block) validate() error {

@@ -228,6 +228,8 @@ func TestLoadErrors(t *testing.T) {
 		{"[block]\nrepeat_factor = NaN\n", `:2: [block] repeat_factor: "NaN" is not a positive number`},
 		{"[block]\nwhitelist = whitelist\n", `:2: [block] whitelist: "whitelist" is not an absolute path`},
 		{"[block]\nbulk_widen4 = 40\n", ":2: [block] bulk_widen4: widen to /40 is not 0-32"},
+		{"[block]\nauto = yes\n\nauto_regex = DROP(\n", `:4: [block] auto_regex: "DROP(" is not a regular expression (Go RE2 syntax): error parsing regexp: missing closing ): ` + "`DROP(`"},
+		{"[block]\nauto_regex = (?<=x)y\n", `:2: [block] auto_regex: "(?<=x)y" is not a regular expression (Go RE2 syntax)`},
 		{"[report]\nevery = 1h\ndeliver = mail\n", ":3: [report] deliver: mail delivery needs to"},
 		{"[report]\nevery = 1h\ndeliver = script\n", ":3: [report] deliver: script delivery needs command"},
 		{"[report]\nevery = 1h\ndeliver = mail\nfrom = ifw@example.org\nto = not an address\n", ":5: [report] to: \"not an address\": mail: "},
@@ -361,5 +363,31 @@ func TestIgnorePortsProtocol(t *testing.T) {
 		if _, err := Load(path, true); err == nil || !strings.Contains(err.Error(), ":2: [detect] ignore_ports") {
 			t.Errorf("ignore_ports = %s: err %v", bad, err)
 		}
+	}
+}
+
+// TestAutoRegex: auto_regex compiles to an unanchored match of the log
+// prefix; empty is none; a value holding # or ; is kept whole when
+// quoted in backticks (ini cuts an unquoted one there, as a comment).
+func TestAutoRegex(t *testing.T) {
+	for _, tt := range []struct {
+		value, match, miss string
+	}{
+		{"ESTAB", "[FWSNORT ESTAB 123]", "DROP "},
+		{"^DROP", "DROP IN", "ifw DROP"},
+		{"`SID[0-9]+;|#x`", "SID12;", "SID12"},
+	} {
+		cfg, err := Load(writeConf(t, "[block]\nauto_regex = "+tt.value+"\n"), true)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.value, err)
+		}
+		re := cfg.Block.AutoRegex
+		if re == nil || !re.MatchString(tt.match) || re.MatchString(tt.miss) {
+			t.Errorf("auto_regex = %s: %v; match %q and not %q", tt.value, re, tt.match, tt.miss)
+		}
+	}
+	cfg, err := Load(writeConf(t, "[block]\nauto_regex =\n"), true)
+	if err != nil || cfg.Block.AutoRegex != nil {
+		t.Errorf("empty auto_regex: %v, %v", cfg.Block.AutoRegex, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -221,11 +222,49 @@ func (t *translation) block() {
 	}
 	t.b.WriteString("# psad blocks a repeat offender for the same time again.\n")
 	t.key("repeat_factor", "1")
-	if t.yes("ENABLE_AUTO_IDS_REGEX") {
-		re := t.get("AUTO_BLOCK_REGEX")
-		fmt.Fprintf(&t.b, "# psad ENABLE_AUTO_IDS_REGEX = Y, AUTO_BLOCK_REGEX = %s: not imported: ifw has no block-by-prefix regex yet; it blocks by level alone.\n", re)
-		t.note("AUTO_BLOCK_REGEX %s: ifw has no equivalent yet, it blocks by level alone", re)
+	t.autoRegex()
+}
+
+// autoRegex: psad's ENABLE_AUTO_IDS_REGEX = Y auto-blocks only the
+// sources whose log prefix matched AUTO_BLOCK_REGEX (NONE: no regex);
+// ifw's auto_regex does the same with Go's RE2 syntax. A Perl pattern RE2
+// does not take, or one that cannot be quoted, is left out, said why.
+func (t *translation) autoRegex() {
+	on, raw := t.yes("ENABLE_AUTO_IDS_REGEX"), t.get("AUTO_BLOCK_REGEX")
+	re := none(raw)
+	switch {
+	case !on:
+		fmt.Fprintf(&t.b, "# psad ENABLE_AUTO_IDS_REGEX = N: AUTO_BLOCK_REGEX %s is unused; auto_regex = REGEX would auto-block only sources whose log prefix matches.\n", oneLine(raw))
+	case re == "":
+		t.b.WriteString("# psad ENABLE_AUTO_IDS_REGEX = Y with AUTO_BLOCK_REGEX NONE: no regex, psad blocks by level alone too.\n")
+	default:
+		if _, err := regexp.Compile(re); err != nil {
+			fmt.Fprintf(&t.b, "# psad AUTO_BLOCK_REGEX %s: not imported: not a Go (RE2) regular expression (%v); ifw blocks by level alone.\n", oneLine(re), oneLine(err.Error()))
+			t.note("AUTO_BLOCK_REGEX %s is Perl that Go's RE2 does not take (%v): auto_regex not set, ifw blocks by level alone; write it in RE2 syntax", re, err)
+			return
+		}
+		v, ok := iniValue(re)
+		if !ok {
+			fmt.Fprintf(&t.b, "# psad AUTO_BLOCK_REGEX %s: not imported: ifw.conf cannot quote it (a backquote beside a # ; or quote); ifw blocks by level alone.\n", oneLine(re))
+			t.note("AUTO_BLOCK_REGEX %s cannot be written in ifw.conf: auto_regex not set", re)
+			return
+		}
+		t.b.WriteString("# psad ENABLE_AUTO_IDS_REGEX = Y: auto-block only sources whose log prefix matches AUTO_BLOCK_REGEX.\n")
+		t.key("auto_regex", v)
 	}
+}
+
+// iniValue is v as ifw.conf keeps it whole: in backquotes when it holds
+// what the INI reader would take for a comment or a quote, or spaces at
+// an end; ok is false when it cannot be (a backquote and such a byte).
+func iniValue(v string) (string, bool) {
+	if !strings.ContainsAny(v, "#;\"'`") && strings.TrimSpace(v) == v {
+		return v, true
+	}
+	if strings.Contains(v, "`") || strings.Contains(v, "\n") {
+		return "", false
+	}
+	return "`" + v + "`", true
 }
 
 // seconds is psad's timeout in seconds as an ifw duration (0: forever).

@@ -157,8 +157,33 @@ func TestImportEdited(t *testing.T) {
 		if p.DurationByLevel[5] == p.DurationByLevel[4] {
 			t.Errorf("AUTO_BLOCK_DL5_TIMEOUT 0 is not a permanent block: %v", p.DurationByLevel)
 		}
-		if !strings.Contains(res.Text, "AUTO_BLOCK_REGEX = ESTAB: not imported") {
-			t.Errorf("no comment about AUTO_BLOCK_REGEX:\n%s", res.Text)
+		if re := cfg.Block.AutoRegex; re == nil || re.String() != "ESTAB" || !strings.Contains(res.Text, "\nauto_regex = ESTAB\n") {
+			t.Errorf("AUTO_BLOCK_REGEX ESTAB imported as %v:\n%s", re, res.Text)
+		}
+	})
+	t.Run("auto-block regex", func(t *testing.T) {
+		for _, tt := range []struct {
+			enable, regex string
+			want          string // the auto_regex ifw reads; "" none
+			text, note    string
+		}{
+			{"N", "ESTAB", "", "# psad ENABLE_AUTO_IDS_REGEX = N: AUTO_BLOCK_REGEX ESTAB is unused", ""},
+			{"Y", "NONE", "", "with AUTO_BLOCK_REGEX NONE: no regex", ""},
+			{"Y", "^\"?(DROP|REJECT)", "^\"?(DROP|REJECT)", "auto_regex = `^\"?(DROP|REJECT)`\n", ""},
+			{"Y", "SID#1[0-9]", "SID#1[0-9]", "auto_regex = `SID#1[0-9]`\n", ""},
+			{"Y", "(?<=FW)DROP", "", "AUTO_BLOCK_REGEX (?<=FW)DROP: not imported: not a Go (RE2) regular expression", "Perl that Go's RE2 does not take"},
+		} {
+			res, cfg := importEdited(t, map[string]string{"ENABLE_AUTO_IDS": "Y", "ENABLE_AUTO_IDS_REGEX": tt.enable, "AUTO_BLOCK_REGEX": tt.regex})
+			got := ""
+			if re := cfg.Block.AutoRegex; re != nil {
+				got = re.String()
+			}
+			if got != tt.want || !strings.Contains(res.Text, tt.text) || strings.Contains(res.Text, "# AUTO_BLOCK_REGEX") {
+				t.Errorf("%s %q: auto_regex %q, want %q; want text %q:\n%s", tt.enable, tt.regex, got, tt.want, tt.text, res.Text)
+			}
+			if notes := strings.Join(res.Notes, "\n"); tt.note != "" && !strings.Contains(notes, tt.note) {
+				t.Errorf("%s %q: notes %q lack %q", tt.enable, tt.regex, notes, tt.note)
+			}
 		}
 	})
 	t.Run("email", func(t *testing.T) {

@@ -123,6 +123,18 @@ type BlockingStatus struct {
 	// ifw whitelist add).
 	Lifted int64                `json:"lifted_by_never_block"`
 	Watch  whitelist.WatchStats `json:"never_block_watch"`
+	// ActiveBySource counts the active blocks by source (auto, manual).
+	ActiveBySource map[alerts.BlockSource]int `json:"active_by_source"`
+	// Made counts the blocks made (or extended) since the start, by
+	// source; Refused the blocks asked for and not made, by source and
+	// why: a never-block reason ("whitelist", "own address"…), "kernel"
+	// (the set refused the entry) or "error".
+	Made    map[alerts.BlockSource]uint64            `json:"made"`
+	Refused map[alerts.BlockSource]map[string]uint64 `json:"refused"`
+	// AutoRegexSkipped counts the alerts at the auto-block level not
+	// blocked because no log prefix of their source matched
+	// [block] auto_regex since its previous alert.
+	AutoRegexSkipped uint64 `json:"auto_regex_skipped"`
 }
 
 // OutboundStatus is the outbound module's part of the status.

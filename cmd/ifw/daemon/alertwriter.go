@@ -34,9 +34,11 @@ type alertWriter struct {
 	log     *slog.Logger
 	latency *latencies
 	stored  atomic.Uint64
-	failed  atomic.Uint64      // writes that failed (each alert once)
-	lastID  atomic.Int64       // the id of the last alert stored
-	after   func(alerts.Alert) // what acts on an alert (blocking, actions); may be nil
+	failed  atomic.Uint64 // writes that failed (each alert once)
+	lastID  atomic.Int64  // the id of the last alert stored
+	// after acts on an alert (blocking, actions), told whether a log
+	// prefix of its source matched [block] auto_regex; may be nil.
+	after func(a alerts.Alert, prefixMatched bool)
 
 	mu       sync.Mutex
 	unstored []alerts.Alert // acted on, not stored yet, oldest first
@@ -81,7 +83,7 @@ func (w *alertWriter) write(pa pendingAlert) {
 		w.latency.add(pa.alert.Collector, time.Since(pa.alert.Time))
 	}
 	if w.after != nil {
-		w.after(pa.alert)
+		w.after(pa.alert, pa.prefixMatched)
 	}
 }
 

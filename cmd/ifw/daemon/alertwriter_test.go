@@ -45,7 +45,7 @@ func TestAlertWriterFullDisk(t *testing.T) {
 
 	var acted []alerts.Alert
 	w := &alertWriter{store: store, log: slog.New(slog.NewTextHandler(io.Discard, nil)), latency: newLatencies(),
-		after: func(a alerts.Alert) { acted = append(acted, a) }}
+		after: func(a alerts.Alert, _ bool) { acted = append(acted, a) }}
 	const n = 5
 	for i := range n {
 		w.write(pendingAlert{alert: fullDiskAlert(i), received: time.Now()})
@@ -106,7 +106,7 @@ func TestAlertWriterStoreGone(t *testing.T) {
 	}
 	closed.Close()
 	acted := 0
-	w := &alertWriter{store: closed, log: slog.New(slog.DiscardHandler), latency: newLatencies(), after: func(alerts.Alert) { acted++ }}
+	w := &alertWriter{store: closed, log: slog.New(slog.DiscardHandler), latency: newLatencies(), after: func(alerts.Alert, bool) { acted++ }}
 	for i := range 3 {
 		w.write(pendingAlert{alert: fullDiskAlert(i), received: time.Now()})
 	}

@@ -32,6 +32,7 @@ type blocking struct {
 
 	liftMu sync.Mutex   // one liftCovered at a time
 	lifted atomic.Int64 // blocks lifted because the never-block list came to cover them
+	counts *blockCounts
 }
 
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
@@ -53,7 +54,7 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, o
 	if err != nil {
 		return nil, err
 	}
-	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log}
+	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log, counts: newBlockCounts()}
 	if err := sets.Ensure(ctx); err != nil {
 		m.close()
 		return nil, err
@@ -152,14 +153,29 @@ func (m *blocking) liftCovered(ctx context.Context, after string) ([]netip.Prefi
 }
 
 // auto is the step after an alert is stored: block its source when the
-// policy says so, and record what happened as the alert's outcome.
-func (m *blocking) auto(a alerts.Alert) {
+// policy says so, and record what happened as the alert's outcome. With
+// [block] auto_regex, a source none of whose log prefixes matched it
+// since its previous alert (prefixMatched false) is not blocked, as psad
+// does with ENABLE_AUTO_IDS_REGEX.
+func (m *blocking) auto(a alerts.Alert, prefixMatched bool) {
+	if re := m.settings.AutoRegex; re != nil && !prefixMatched {
+		minLevel := m.settings.Policy.MinLevel
+		if minLevel == 0 {
+			minLevel = block.DefaultMinLevel
+		}
+		if m.settings.Policy.Auto && a.Level >= minLevel {
+			m.counts.skippedByRegex()
+			m.log.Info("not auto-blocked: no log prefix matched auto_regex", "src", a.Src, "level", a.Level, "auto_regex", re.String())
+		}
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, blocked, err := m.blocker.Auto(ctx, a)
 	if !blocked && err == nil {
 		return
 	}
+	m.counts.add(alerts.BlockAuto, err)
 	o := alerts.Outcome{Action: "block", Time: time.Now(), OK: err == nil}
 	if err != nil {
 		o.Error = err.Error()
@@ -192,9 +208,14 @@ func (m *blocking) WhitelistAdd(ctx context.Context, entry, comment string, allo
 
 // status is the module's part of `ifw status`.
 func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
-	st := &control.BlockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats()}
+	st := &control.BlockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats(),
+		ActiveBySource: map[alerts.BlockSource]int{}}
+	st.Made, st.Refused, st.AutoRegexSkipped = m.counts.snapshot()
 	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
 		st.Active = len(recs)
+		for _, r := range recs {
+			st.ActiveBySource[r.Source]++
+		}
 	}
 	return st
 }
@@ -207,7 +228,9 @@ func (m *blocking) close() {
 
 func (m *blocking) List(ctx context.Context) ([]block.Active, error) { return m.blocker.List(ctx) }
 func (m *blocking) Block(ctx context.Context, r block.Request) (alerts.Block, error) {
-	return m.blocker.Block(ctx, r)
+	b, err := m.blocker.Block(ctx, r)
+	m.counts.add(r.Source, err)
+	return b, err
 }
 func (m *blocking) Unblock(ctx context.Context, p netip.Prefix) error {
 	return m.blocker.Unblock(ctx, p)

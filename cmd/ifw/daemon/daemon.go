@@ -77,6 +77,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 	}
 	d := &Daemon{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
 		pipe: newPipeline(engine, cfg.Daemon.Host, log), opts: opts}
+	if b := cfg.Block; b.Enabled && b.Policy.Auto && b.AutoRegex != nil {
+		d.pipe.prefixes = newPrefixMatches(b.AutoRegex)
+	}
 	defer func() {
 		if err != nil {
 			d.release()
@@ -127,15 +130,16 @@ func (d *Daemon) buildActions() error {
 	return nil
 }
 
-// afterStored is what sees an alert once it is stored: the auto-blocker,
-// then the actions (without waiting for them).
-func (d *Daemon) afterStored(a alerts.Alert) {
+// afterStored is what sees an alert once it is stored: the auto-blocker
+// (told whether a log prefix of the source matched auto_regex), then the
+// actions (without waiting for them).
+func (d *Daemon) afterStored(a alerts.Alert, prefixMatched bool) {
 	select {
 	case d.alerted <- struct{}{}: // save the state soon
 	default:
 	}
 	if d.block != nil {
-		d.block.auto(a)
+		d.block.auto(a, prefixMatched)
 	}
 	d.dispatcher.Dispatch(a)
 }

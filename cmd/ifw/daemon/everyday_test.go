@@ -2,11 +2,18 @@ package daemon
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
@@ -81,5 +88,111 @@ func TestDaemonStatusBlocked(t *testing.T) {
 	}
 	if m, ok := marks["192.0.2.77"]; !ok || m != nil {
 		t.Errorf("attacker below the auto-block level: present %v, mark %+v", ok, m)
+	}
+}
+
+// TestDaemonBlockAndActionMetrics scrapes the real metrics endpoint: the
+// active blocks by source, blocks made by source, refused by why,
+// expired, and the syslog action's runs.
+func TestDaemonBlockAndActionMetrics(t *testing.T) {
+	l := newLab(t)
+	if err := os.WriteFile(filepath.Join(l.dir, "whitelist"), []byte("198.51.100.99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	r := l.startWith(t, fmt.Sprintf("[metrics]\nlisten = 127.0.0.1:%d", port))
+	ctx := context.Background()
+	r.feed.synScan("203.0.113.5", 200)
+	eventually(t, "the scan auto-blocked", func() bool { return l.kernel.has("203.0.113.5/32") })
+	l.sink.await(t, "203.0.113.5")
+	for _, p := range []string{"198.51.100.7", "198.51.100.8"} {
+		if _, err := r.client.Block(ctx, control.BlockRequest{Prefix: p, For: "1s"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.client.Block(ctx, control.BlockRequest{Prefix: "198.51.100.99"}); err == nil {
+		t.Fatal("a whitelisted address was blocked")
+	}
+	// The kernel drops 198.51.100.7 at its timeout: the next listing
+	// closes its record as expired.
+	if err := l.kernel.Del(netip.MustParsePrefix("198.51.100.7/32")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.client.Blocks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ranOK := regexp.MustCompile(`(?m)^ifw_action_runs_total\{action="log",result="ok"\} [1-9]`)
+	var body string
+	eventually(t, "the syslog action's run counted", func() bool { body = scrape(t, port); return ranOK.MatchString(body) })
+	for _, want := range []string{
+		`ifw_blocks_active{source="auto"} 1`, `ifw_blocks_active{source="manual"} 1`,
+		`ifw_blocks_made_total{source="auto"} 1`, `ifw_blocks_made_total{source="manual"} 2`,
+		`ifw_blocks_refused_total{source="manual",reason="whitelist"} 1`,
+		`ifw_blocks_expired_total 1`, `ifw_blocks_auto_regex_skipped_total 0`,
+		"# TYPE ifw_blocks_active gauge", "# TYPE ifw_blocks_made_total counter",
+		`ifw_action_failures_total{action="log"} 0`, `ifw_action_dropped_total{action="log"} 0`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+}
+
+// scrape GETs the metrics endpoint on port, once it answers.
+func scrape(t *testing.T, port int) string {
+	t.Helper()
+	var body string
+	eventually(t, "metrics answer", func() bool {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body = string(b)
+		return resp.StatusCode == http.StatusOK
+	})
+	return body
+}
+
+// synScanPrefixed writes n SYN packets from src to distinct ports of
+// 192.0.2.10, logged with prefix.
+func (f *feed) synScanPrefixed(src, prefix string, n int) {
+	stamp := time.Now().Format(time.Stamp)
+	for i := range n {
+		f.lines <- fmt.Sprintf("%s fw kernel: [ 100.000000] %s IN=eth0 OUT= SRC=%s DST=192.0.2.10 LEN=44 TOS=0x00 "+
+			"PREC=0x00 TTL=43 ID=%d PROTO=TCP SPT=40000 DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0", stamp, prefix, src, i+1, i+1)
+	}
+}
+
+// TestDaemonAutoRegex: with [block] auto_regex, a scan logged with a
+// matching prefix is auto-blocked, one logged with another prefix is
+// not (counted in the status and the metrics), though both alert.
+func TestDaemonAutoRegex(t *testing.T) {
+	l := newLab(t)
+	l.blockExtra = "auto_regex = ^FWSNORT.*ESTAB"
+	port := freePort(t)
+	r := l.startWith(t, fmt.Sprintf("[metrics]\nlisten = 127.0.0.1:%d", port))
+	r.feed.synScanPrefixed("203.0.113.7", "DROP", 200)
+	r.feed.synScanPrefixed("203.0.113.8", "FWSNORT ESTAB 123", 200)
+	eventually(t, "the matching scan auto-blocked", func() bool { return l.kernel.has("203.0.113.8/32") })
+	eventually(t, "the other scan at the auto-block level", func() bool {
+		a := r.attacker(t, "203.0.113.7")
+		return a != nil && a.Level >= 3
+	})
+	var st *control.Status
+	eventually(t, "the skip counted", func() bool {
+		var err error
+		st, err = r.client.Status(context.Background())
+		return err == nil && st.Blocking != nil && st.Blocking.AutoRegexSkipped > 0
+	})
+	if l.kernel.has("203.0.113.7/32") {
+		t.Error("a scan whose log prefix does not match auto_regex was auto-blocked")
+	}
+	if st.Blocking.Made[alerts.BlockAuto] != 1 {
+		t.Errorf("auto blocks made %d, want 1", st.Blocking.Made[alerts.BlockAuto])
+	}
+	if body := scrape(t, port); !regexp.MustCompile(`(?m)^ifw_blocks_auto_regex_skipped_total [1-9]`).MatchString(body) {
+		t.Errorf("metrics:\n%s", body)
 	}
 }

@@ -72,6 +72,8 @@ func writeMetrics(w io.Writer, st *control.Status) {
 		}
 	}
 	writeEngineMetrics(w, st, metric)
+	writeActionMetrics(w, st.Actions, metric)
+	writeBlockMetrics(w, st.Blocking, metric)
 }
 
 func writeEngineMetrics(w io.Writer, st *control.Status, metric func(name, help, typ string)) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
@@ -28,5 +30,42 @@ func TestWriteMetrics(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("metrics lack %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// TestWriteBlockAndActionMetrics: the block and action families, every
+// source listed (0 included), label values escaped for the text format
+// (an action's name is the admin's section name: any bytes).
+func TestWriteBlockAndActionMetrics(t *testing.T) {
+	st := &control.Status{
+		Actions: map[string]alerts.ActionStats{"mail": {OK: 3, Failed: 2, Skipped: 1, Dropped: 4, Throttled: 5, Queued: 6},
+			`we"ird\name` + "\n": {OK: 1}},
+		Blocking: &control.BlockingStatus{Totals: block.SyncStats{Expired: 7}, Lifted: 2,
+			ActiveBySource:   map[alerts.BlockSource]int{alerts.BlockAuto: 3},
+			Made:             map[alerts.BlockSource]uint64{alerts.BlockAuto: 9, alerts.BlockManual: 1},
+			Refused:          map[alerts.BlockSource]map[string]uint64{alerts.BlockAuto: {"own address": 2, "kernel": 1}},
+			AutoRegexSkipped: 8},
+	}
+	var b bytes.Buffer
+	writeMetrics(&b, st)
+	for _, want := range []string{
+		`ifw_action_runs_total{action="mail",result="ok"} 3`, `ifw_action_runs_total{action="mail",result="failed"} 2`,
+		`ifw_action_runs_total{action="mail",result="skipped"} 1`, `ifw_action_failures_total{action="mail"} 2`,
+		`ifw_action_dropped_total{action="mail"} 4`, `ifw_action_throttled_total{action="mail"} 5`, `ifw_action_queued{action="mail"} 6`,
+		`ifw_action_runs_total{action="we\"ird\\name\n",result="ok"} 1`,
+		`ifw_blocks_active{source="auto"} 3`, `ifw_blocks_active{source="manual"} 0`,
+		`ifw_blocks_made_total{source="auto"} 9`, `ifw_blocks_made_total{source="manual"} 1`,
+		`ifw_blocks_refused_total{source="auto",reason="kernel"} 1`, `ifw_blocks_refused_total{source="auto",reason="own address"} 2`,
+		`ifw_blocks_expired_total 7`, `ifw_blocks_lifted_total{why="never_block"} 2`, `ifw_blocks_auto_regex_skipped_total 8`,
+		"# TYPE ifw_action_queued gauge", "# TYPE ifw_action_failures_total counter",
+	} {
+		if !strings.Contains(b.String(), want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	writeMetrics(&b, &control.Status{})
+	if strings.Contains(b.String(), "ifw_blocks_") {
+		t.Errorf("block metrics with blocking off:\n%s", b.String())
 	}
 }

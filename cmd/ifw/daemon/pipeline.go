@@ -23,6 +23,9 @@ type pipeline struct {
 	log     *slog.Logger
 	host    string
 	counts  pipelineCounts
+	// prefixes follows which sources' log prefixes matched [block]
+	// auto_regex; nil without one.
+	prefixes *prefixMatches
 }
 
 // pendingAlert is a detection on its way to the store, with when the
@@ -31,6 +34,9 @@ type pendingAlert struct {
 	alert    alerts.Alert
 	received time.Time
 	barrier  chan struct{} // set: not an alert; closed when reached
+	// prefixMatched: a log prefix of the source matched auto_regex
+	// since its previous alert.
+	prefixMatched bool
 }
 
 type pipelineCounts struct {
@@ -81,32 +87,38 @@ func (p *pipeline) drain(ctx context.Context) {
 }
 
 func (p *pipeline) observe(ctx context.Context, pkt *sources.Packet) {
-	a, ok := p.alertFor(pkt)
+	pa, ok := p.alertFor(pkt)
 	if !ok {
 		return
 	}
 	select {
-	case p.pending <- pendingAlert{alert: a, received: time.Now()}:
+	case p.pending <- pa:
 	case <-ctx.Done():
 	}
 }
 
 // alertFor observes pkt and returns the alert it causes, if any: a new
 // level, scan class or signature (one more host of a sweep alone is not
-// stored: the level tells).
-func (p *pipeline) alertFor(pkt *sources.Packet) (alerts.Alert, bool) {
+// stored: the level tells). A packet the engine counted (did not ignore)
+// has its log prefix matched against auto_regex first.
+func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 	p.counts.observed.Add(1)
 	p.engine.SetNow(time.Now()) // live sources: no packet may run ahead of the host
+	counted := p.engine.Counted()
 	d, ok := p.engine.Observe(pkt)
+	if p.prefixes != nil && p.engine.Counted() != counted {
+		p.prefixes.note(pkt)
+	}
 	if !ok {
-		return alerts.Alert{}, false
+		return pendingAlert{}, false
 	}
 	p.counts.detections.Add(1)
 	if d.Reasons&^signatures.ReasonDestination == 0 {
 		p.counts.throttled.Add(1)
-		return alerts.Alert{}, false
+		return pendingAlert{}, false
 	}
-	return alerts.FromDetection(d, p.host, pkt.Source), true
+	a := alerts.FromDetection(d, p.host, pkt.Source)
+	return pendingAlert{alert: a, received: time.Now(), prefixMatched: p.prefixes.take(a.Src)}, true
 }
 
 // do runs f on the engine goroutine and waits for it.
@@ -128,8 +140,8 @@ func (p *pipeline) do(ctx context.Context, f func(*signatures.Engine)) error {
 // observeSync observes a packet and writes its alert at once, for the
 // packets left over after the pipeline stopped.
 func (p *pipeline) observeSync(pkt *sources.Packet, w *alertWriter) {
-	if a, ok := p.alertFor(pkt); ok {
-		w.write(pendingAlert{alert: a, received: time.Now()})
+	if pa, ok := p.alertFor(pkt); ok {
+		w.write(pa)
 	}
 }
 
