@@ -33,6 +33,7 @@ ipset blocking, and questions about outbound connections.`
 		newAnalyzeCmd(e),
 		newDaemonCmd(e),
 		newStatusCmd(e),
+		newAlertsCmd(e),
 		newConfigCmd(e),
 		newImportCmd(e),
 		newBlockCmd(e),

@@ -105,6 +105,21 @@ func TestAPIFlush(t *testing.T) {
 	}
 }
 
+// TestAPIAlerts: the history answers [] when empty, and a query it
+// cannot read is a 400 in words.
+func TestAPIAlerts(t *testing.T) {
+	socket, _ := controltest.Start(t, nil)
+	c, ctx := control.NewClient(socket), context.Background()
+	if list, err := c.Alerts(ctx, control.AlertQuery{}); err != nil || list == nil || len(list) != 0 {
+		t.Errorf("alerts %v, %v", list, err)
+	}
+	for _, q := range []control.AlertQuery{{Src: "x"}, {MinLevel: 6}, {Limit: control.MaxAlertLimit + 1}} {
+		if _, err := c.Alerts(ctx, q); apiError(t, err).Code != 400 {
+			t.Errorf("%+v: %v", q, err)
+		}
+	}
+}
+
 func blockErr(c *control.Client, r control.BlockRequest) error {
 	_, err := c.Block(context.Background(), r)
 	return err

@@ -102,7 +102,10 @@ func TestRouteTable(t *testing.T) {
 	if !seen["POST /v1/blocks/flush"] {
 		t.Error("no flush route")
 	}
-	if len(seen) != 16 {
+	if seen["GET /v1/alerts"] != true {
+		t.Error("no alerts route")
+	}
+	if len(seen) != 17 {
 		t.Errorf("%d routes", len(seen))
 	}
 }

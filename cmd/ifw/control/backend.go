@@ -19,6 +19,9 @@ type Backend interface {
 	// Status is the daemon's picture, without the Control part (the
 	// server adds it).
 	Status(ctx context.Context) (*Status, error)
+	// Alerts is the alert history q selects, newest first, with what
+	// each alert's actions did.
+	Alerts(ctx context.Context, q alerts.Query) ([]AlertRecord, error)
 	Blocking() Blocking
 	Outbound() Outbound
 	// Hub is the desktop's notify hub, nil without a notify action.

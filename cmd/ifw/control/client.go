@@ -63,6 +63,16 @@ func (c *Client) Status(ctx context.Context) (*Status, error) {
 	return &st, c.do(ctx, http.MethodGet, pathStatus, nil, &st)
 }
 
+// Alerts lists the stored alerts q selects, newest first.
+func (c *Client) Alerts(ctx context.Context, q AlertQuery) ([]AlertRecord, error) {
+	var list []AlertRecord
+	path := pathAlerts
+	if v := q.values(); len(v) > 0 {
+		path += "?" + v.Encode()
+	}
+	return list, c.do(ctx, http.MethodGet, path, nil, &list)
+}
+
 // Blocks lists the active blocks.
 func (c *Client) Blocks(ctx context.Context) ([]block.Active, error) {
 	var list []block.Active

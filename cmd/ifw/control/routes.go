@@ -19,6 +19,7 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		{pattern: "GET /v1/status", need: actNone, handle: s.status},
+		{pattern: "GET /v1/alerts", need: actNone, handle: s.listAlerts},
 
 		{pattern: "GET /v1/blocks", need: actNone, handle: s.withBlocking(listBlocks)},
 		{pattern: "POST /v1/blocks", need: actBlock, handle: s.withBlocking(addBlock)},
@@ -46,6 +47,7 @@ func (s *Server) routes() []route {
 // Paths of the API, for the client.
 const (
 	pathStatus       = "/v1/status"
+	pathAlerts       = "/v1/alerts"
 	pathBlocks       = "/v1/blocks"
 	pathBlocksReload = "/v1/blocks/reload"
 	pathBlocksFlush  = "/v1/blocks/flush"

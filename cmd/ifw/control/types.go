@@ -68,6 +68,15 @@ type BlockMark struct {
 	Until time.Time `json:"until,omitzero"`
 }
 
+// AlertRecord is an alert as GET /v1/alerts lists it: the stored alert
+// (its fields at the top level, with the outcome of each action that ran
+// for it) and, when its auto-block outcome made or extended a block, that
+// block as it stands now (until when, or lifted when and why).
+type AlertRecord struct {
+	alerts.Alert
+	Block *alerts.Block `json:"block,omitempty"`
+}
+
 // StatusLimit bounds the attackers a status lists.
 const StatusLimit = 200
 

@@ -176,7 +176,7 @@ func (m *blocking) auto(a alerts.Alert, prefixMatched bool) {
 		return
 	}
 	m.counts.add(alerts.BlockAuto, err)
-	o := alerts.Outcome{Action: "block", Time: time.Now(), OK: err == nil}
+	o := alerts.Outcome{Action: blockOutcome, Time: time.Now(), OK: err == nil}
 	if err != nil {
 		o.Error = err.Error()
 	}

@@ -196,3 +196,57 @@ func TestDaemonAutoRegex(t *testing.T) {
 		t.Errorf("metrics:\n%s", body)
 	}
 }
+
+// TestDaemonAlerts: the alert history through the control API, newest
+// first, with the auto-block's block as it stands (until, then lifted)
+// and the syslog action's outcome; the filters select.
+func TestDaemonAlerts(t *testing.T) {
+	l := newLab(t)
+	r := l.start(t)
+	ctx := context.Background()
+	r.feed.synScan("192.0.2.77", 6) // level 1-2: no block
+	r.feed.synScan("203.0.113.5", 200)
+	eventually(t, "the scan auto-blocked", func() bool { return l.kernel.has("203.0.113.5/32") })
+	var list []control.AlertRecord
+	eventually(t, "the block and syslog outcomes stored", func() bool {
+		var err error
+		list, err = r.client.Alerts(ctx, control.AlertQuery{Src: "203.0.113.5", MinLevel: 3})
+		if err != nil || len(list) == 0 {
+			return false
+		}
+		have := map[string]bool{}
+		for _, a := range list {
+			for _, o := range a.Outcomes {
+				have[o.Action] = have[o.Action] || o.OK
+			}
+		}
+		return have["block"] && have["log"] && list[0].Block != nil
+	})
+	a := list[0]
+	if a.Src.String() != "203.0.113.5" || a.Level < 3 || a.Block == nil || a.Block.Prefix.String() != "203.0.113.5/32" ||
+		!a.Block.Active() || a.Block.Expires.Before(a.Time.Add(59*time.Minute)) {
+		t.Fatalf("alert %+v, block %+v", a.Alert, a.Block)
+	}
+	all, err := r.client.Alerts(ctx, control.AlertQuery{})
+	if err != nil || len(all) < 2 {
+		t.Fatalf("all alerts: %d, %v", len(all), err)
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Time.After(all[i-1].Time) {
+			t.Errorf("not newest first: %v after %v", all[i].Time, all[i-1].Time)
+		}
+	}
+	if low, err := r.client.Alerts(ctx, control.AlertQuery{Src: "192.0.2.77"}); err != nil || len(low) == 0 || low[0].Block != nil {
+		t.Errorf("unblocked source's alerts: %+v, %v", low, err)
+	}
+	if future, err := r.client.Alerts(ctx, control.AlertQuery{Since: time.Now().Add(time.Hour)}); err != nil || len(future) != 0 {
+		t.Errorf("alerts since an hour ahead: %d, %v", len(future), err)
+	}
+	if _, err := r.client.Unblock(ctx, "203.0.113.5"); err != nil {
+		t.Fatal(err)
+	}
+	list, err = r.client.Alerts(ctx, control.AlertQuery{Src: "203.0.113.5", MinLevel: 3, Limit: 1})
+	if err != nil || len(list) != 1 || list[0].Block == nil || list[0].Block.Active() || list[0].Block.RemovedWhy != alerts.RemovedDeleted {
+		t.Errorf("after unblock: %+v, %v", list, err)
+	}
+}

@@ -93,6 +93,8 @@ func (AllowAll) Check(context.Context, polkit.Subject, string, bool) (polkit.Res
 type Backend struct {
 	BlockingOff, OutboundOff bool
 	Events                   *notify.Hub
+	// AlertList is the alert history, newest first (none at the start).
+	AlertList []control.AlertRecord
 
 	mu        sync.Mutex
 	blocks    map[netip.Prefix]alerts.Block
@@ -121,6 +123,23 @@ func NewBackend() *Backend {
 // Status is a daemon's status with nothing in it.
 func (b *Backend) Status(context.Context) (*control.Status, error) {
 	return &control.Status{Host: "test", Config: "/etc/ifw/ifw.conf", Started: time.Now()}, nil
+}
+
+// Alerts filters AlertList as the store would.
+func (b *Backend) Alerts(_ context.Context, q alerts.Query) ([]control.AlertRecord, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := []control.AlertRecord{}
+	for _, a := range b.AlertList {
+		switch {
+		case q.Limit > 0 && len(out) == q.Limit:
+			return out, nil
+		case !q.Since.IsZero() && a.Time.Before(q.Since), a.Level < q.MinLevel, q.Src.IsValid() && a.Src != q.Src:
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // Blocking is the fake blocking module, nil when BlockingOff.

@@ -1,0 +1,91 @@
+package control
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/signatures"
+)
+
+// Bounds of GET /v1/alerts: the alerts one answer lists by default and at
+// most.
+const (
+	DefaultAlertLimit = 50
+	MaxAlertLimit     = 10000
+)
+
+// AlertQuery is what GET /v1/alerts selects: alerts at or after Since
+// (zero: any), of MinLevel or more, about Src (invalid: any), the newest
+// Limit of them (0: DefaultAlertLimit).
+type AlertQuery struct {
+	Since    time.Time
+	MinLevel int
+	Src      string
+	Limit    int
+}
+
+// values is q as the query string of GET /v1/alerts.
+func (q AlertQuery) values() url.Values {
+	v := url.Values{}
+	if !q.Since.IsZero() {
+		v.Set("since", q.Since.UTC().Format(time.RFC3339Nano))
+	}
+	if q.MinLevel > 0 {
+		v.Set("min_level", strconv.Itoa(q.MinLevel))
+	}
+	if q.Src != "" {
+		v.Set("src", q.Src)
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	return v
+}
+
+// parseAlertQuery reads the query string of GET /v1/alerts, with errors
+// in the user's words.
+func parseAlertQuery(v url.Values) (alerts.Query, error) {
+	q := alerts.Query{Limit: DefaultAlertLimit}
+	if s := v.Get("since"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return q, fmt.Errorf("since %q: want a time such as 2026-11-21T08:00:00Z", s)
+		}
+		q.Since = t
+	}
+	if s := v.Get("min_level"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > signatures.MaxLevel {
+			return q, fmt.Errorf("min level %q: want 0-%d", s, signatures.MaxLevel)
+		}
+		q.MinLevel = n
+	}
+	if s := v.Get("src"); s != "" {
+		p, err := ParsePrefix(s)
+		if err != nil || !p.IsSingleIP() {
+			return q, fmt.Errorf("src %q: want one IP address", s)
+		}
+		q.Src = p.Addr()
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxAlertLimit {
+			return q, fmt.Errorf("limit %q: want 1-%d", s, MaxAlertLimit)
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+// listAlerts is GET /v1/alerts: the alert history, newest first.
+func (s *Server) listAlerts(r *http.Request) (any, error) {
+	q, err := parseAlertQuery(r.URL.Query())
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	return s.backend.Alerts(r.Context(), q)
+}
