@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -103,10 +106,43 @@ func writeBlocking(w io.Writer, b *control.BlockingStatus) {
 	t := b.Totals
 	fmt.Fprintf(w, "\nBlocking: %d active; since the start: %d restored, %d put back after vanishing from the kernel, %d expired, %d lost, %d refused by the never-block list, %d lifted by the never-block list, %d strays deleted\n",
 		b.Active, t.Restored, t.PutBack, t.Expired, t.Lost, t.Refused, b.Lifted, t.Orphans)
+	writeBlockCounts(w, b)
 	if wt := b.Watch; wt.SubscribeErrors+wt.RefreshErrors+wt.ResolvConfErrors > 0 {
 		fmt.Fprintf(w, "Never-block list: %d reloads after network changes; %d failed, %d broken netlink subscriptions, %d resolv.conf watch errors (see the log)\n",
 			wt.Refreshes, wt.RefreshErrors, wt.SubscribeErrors, wt.ResolvConfErrors)
 	}
+}
+
+// writeBlockCounts says what blocks were asked for since the start: made
+// by source, refused by source and why, kept from blocking by auto_regex.
+func writeBlockCounts(w io.Writer, b *control.BlockingStatus) {
+	var made, refused []string
+	for _, src := range []alerts.BlockSource{alerts.BlockAuto, alerts.BlockManual} {
+		if n := b.Made[src]; n > 0 {
+			made = append(made, fmt.Sprintf("%s %d", src, n))
+		}
+		var total uint64
+		var whys []string
+		for _, why := range slices.Sorted(maps.Keys(b.Refused[src])) {
+			total += b.Refused[src][why]
+			whys = append(whys, fmt.Sprintf("%s %d", why, b.Refused[src][why]))
+		}
+		if total > 0 {
+			refused = append(refused, fmt.Sprintf("%s %d (%s)", src, total, strings.Join(whys, ", ")))
+		}
+	}
+	if len(made)+len(refused) == 0 && b.AutoRegexSkipped == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Blocks since the start: made %s; refused %s; not auto-blocked for auto_regex %d\n",
+		orNone(made), orNone(refused), b.AutoRegexSkipped)
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
 }
 
 func writeControl(w io.Writer, c control.ControlStatus) {

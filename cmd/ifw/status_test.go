@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
@@ -78,6 +79,9 @@ func TestWriteStatusBlocked(t *testing.T) {
 		control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("203.0.113.9"), Level: 2, Packets: 30, Trusted: true},
 			Blocked: &control.BlockMark{Prefix: netip.MustParsePrefix("203.0.113.0/24"), Source: "manual", Permanent: true}},
 		control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("192.0.2.3"), Level: 1, Packets: 3, Trusted: true}})
+	st.Blocking = &control.BlockingStatus{Active: 2, ActiveBySource: map[alerts.BlockSource]int{"auto": 1, "manual": 1},
+		Made:    map[alerts.BlockSource]uint64{"auto": 4, "manual": 1},
+		Refused: map[alerts.BlockSource]map[string]uint64{"auto": {"whitelist": 2, "own address": 1}}, AutoRegexSkipped: 3}
 	var b bytes.Buffer
 	writeStatus(&b, st)
 	golden(t, "status-blocked.txt", b.String())

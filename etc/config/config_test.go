@@ -318,6 +318,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("[detect]\nscan_timeout = 1h\nbogus = 1\n")
 	f.Add("[source x]\ntype = nflog\ngroup = 3\n[action y]\ntype = script\ncommand = /bin/true\n")
 	f.Add("[block]\nrepeat_factor = 1e400\n[verdict]\nworkers = 0x10\n")
+	f.Add("[block]\nauto = yes\nauto_regex = `^(DROP|SID#1;)`\n")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, text string) {
 		path := filepath.Join(dir, "ifw.conf")
