@@ -33,6 +33,24 @@ type Recorder interface {
 // counted as Skipped, no outcome recorded.
 var ErrSkip = errors.New("alerts: action skipped the alert")
 
+// NotDeliveredError is what an Action returns when what it delivers had
+// no one to go to (a desktop bubble with no applet and no session): a
+// skip, counted as Skipped, whose outcome is recorded all the same (OK
+// false, Error "not delivered: Why"), so that the alert's history says the
+// news went nowhere.
+type NotDeliveredError struct{ Why string }
+
+func (e *NotDeliveredError) Error() string { return "not delivered: " + e.Why }
+
+// Is makes a NotDeliveredError match ErrSkip.
+func (e *NotDeliveredError) Is(target error) bool { return target == ErrSkip }
+
+// Outcome errors of the alerts an action never ran for.
+const (
+	DroppedFull     = "dropped: the action's queue was full"
+	DroppedShutdown = "dropped: still queued when the daemon stopped"
+)
+
 // ErrRunning: Dispatcher.Run called while it already runs.
 var ErrRunning = errors.New("alerts: dispatcher is already running")
 

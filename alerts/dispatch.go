@@ -24,7 +24,10 @@ import (
 // Intervals are measured on the daemon's clock, not the alerts' times.
 //
 // Every run's outcome is recorded (OK, or the error with the run's
-// duration); runs that return ErrSkip are only counted. An action that
+// duration); runs that return ErrSkip are only counted, except a
+// *NotDeliveredError, recorded as not delivered. A dropped alert is
+// recorded too (DroppedFull, DroppedShutdown), by the drop reporter, off
+// the detection path, up to maxDropsKept per action between its rounds. An action that
 // ignores its context's end keeps its worker: its queue then fills and
 // overflows into drops, and detection goes on. A Dispatcher is safe for
 // concurrent use.
@@ -46,6 +49,29 @@ type lane struct {
 	n     counters
 	// lastDropLog is when drops were last logged (the drop reporter's).
 	lastDropLog time.Time
+	// dropped are the stored alerts dropped since the drop reporter last
+	// recorded them (under mu, at most maxDropsKept).
+	dropped []drop
+}
+
+// drop is a stored alert an action dropped, and why (DroppedFull,
+// DroppedShutdown).
+type drop struct {
+	id  int64
+	why string
+}
+
+// maxDropsKept bounds the dropped alerts an action keeps to record
+// between two rounds of the drop reporter; past it drops are counted
+// only.
+const maxDropsKept = 1024
+
+// keepDropped notes that the alert id was dropped, and why, to record it
+// (l.mu held).
+func (l *lane) keepDropped(id int64, why string) {
+	if id != 0 && len(l.dropped) < maxDropsKept {
+		l.dropped = append(l.dropped, drop{id: id, why: why})
+	}
 }
 
 // job is one alert queued for one action.
@@ -122,6 +148,7 @@ func (l *lane) offer(a *Alert, shared **Alert, now time.Time, wake chan<- struct
 	default:
 		l.n.dropped.Add(1)
 		l.n.unlogged.Add(1)
+		l.keepDropped(a.ID, DroppedFull)
 		select {
 		case wake <- struct{}{}:
 		default:

@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -81,7 +82,8 @@ func TestDispatchNeverBlocks(t *testing.T) {
 }
 
 // TestOutcomes: every run's outcome lands in a real store; timeouts cancel,
-// panics are recovered, skips are counted without an outcome.
+// panics are recovered, skips are counted without an outcome, except
+// "not delivered", a skip whose outcome is recorded.
 func TestOutcomes(t *testing.T) {
 	const timeout = 100 * time.Millisecond
 	for _, tc := range []struct {
@@ -99,6 +101,9 @@ func TestOutcomes(t *testing.T) {
 		{"panic", func(context.Context, Alert) error { panic("boom") },
 			ActionStats{Failed: 1, Panics: 1}, true, "action test panicked: boom"},
 		{"skip", func(context.Context, Alert) error { return ErrSkip }, ActionStats{Skipped: 1}, false, ""},
+		{"not delivered", func(context.Context, Alert) error {
+			return fmt.Errorf("desktop: %w", &NotDeliveredError{Why: "no applet and no desktop session"})
+		}, ActionStats{Skipped: 1}, true, "not delivered: no applet and no desktop session"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := openTemp(t)
@@ -228,4 +233,49 @@ func TestShutdownRecordsCancelled(t *testing.T) {
 	waitFor(t, "the run", func() bool { return d.Stats()["test"].Running == 1 })
 	stop()
 	checkOutcome(t, s, a, true, "context canceled")
+}
+
+// TestDropsRecorded: an alert dropped on a full queue, and one still
+// queued when the dispatcher stops, each get an outcome saying so; the
+// run cut short by the stop is recorded as failed.
+func TestDropsRecorded(t *testing.T) {
+	s := openTemp(t)
+	var as [3]Alert
+	for i, src := range []string{"198.51.100.1", "198.51.100.2", "198.51.100.3"} {
+		as[i] = sample(t, src, t0)
+		if _, err := s.AddAlert(context.Background(), &as[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	act := &fakeAction{name: "test", run: func(ctx context.Context, _ Alert) error { <-ctx.Done(); return ctx.Err() }}
+	d, stop := runDispatcher(t, []Route{{Action: act, Queue: 1, Timeout: time.Hour}}, s)
+	d.Dispatch(as[0])
+	waitFor(t, "the first run", func() bool { return d.Stats()["test"].Running == 1 })
+	d.Dispatch(as[1]) // queued
+	d.Dispatch(as[2]) // the queue is full: dropped
+	outcome := func(a Alert) string {
+		back, _, err := s.Latest(context.Background(), a.Src)
+		if err != nil || len(back.Outcomes) == 0 {
+			return ""
+		}
+		o := back.Outcomes[0]
+		if o.OK || o.Action != "test" {
+			return fmt.Sprintf("%+v", o)
+		}
+		return o.Error
+	}
+	waitFor(t, "the drop recorded", func() bool { return outcome(as[2]) != "" })
+	if got := outcome(as[2]); got != DroppedFull {
+		t.Errorf("dropped alert: %q, want %q", got, DroppedFull)
+	}
+	stop()
+	if got := outcome(as[1]); got != DroppedShutdown {
+		t.Errorf("alert queued at the stop: %q, want %q", got, DroppedShutdown)
+	}
+	if got := outcome(as[0]); !strings.Contains(got, "context canceled") {
+		t.Errorf("run cut short: %q", got)
+	}
+	if st := d.Stats()["test"]; st.Dropped != 2 {
+		t.Errorf("stats %+v, want 2 dropped", st)
+	}
 }

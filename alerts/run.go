@@ -43,6 +43,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			d.log.Warn("alerts dropped at shutdown", "action", l.name(), "dropped", n)
 		}
 	}
+	d.recordDrops(ctx, recordTimeout)
 	return nil
 }
 
@@ -55,6 +56,9 @@ func (d *Dispatcher) work(ctx context.Context, l *lane) {
 		case j := <-l.queue:
 			if ctx.Err() != nil {
 				l.n.dropped.Add(1)
+				l.mu.Lock()
+				l.keepDropped(j.a.ID, DroppedShutdown)
+				l.mu.Unlock()
 				return
 			}
 			d.execute(ctx, l, j)
@@ -67,8 +71,11 @@ func (l *lane) drain() uint64 {
 	var n uint64
 	for {
 		select {
-		case <-l.queue:
+		case j := <-l.queue:
 			n++
+			l.mu.Lock()
+			l.keepDropped(j.a.ID, DroppedShutdown)
+			l.mu.Unlock()
 		default:
 			l.n.dropped.Add(n)
 			return n
@@ -91,7 +98,11 @@ func (d *Dispatcher) execute(ctx context.Context, l *lane, j job) {
 		log.Debug("action done")
 	case errors.Is(err, ErrSkip):
 		l.n.skipped.Add(1)
-		log.Debug("action skipped the alert")
+		log.Debug("action skipped the alert", "why", err)
+		var nd *NotDeliveredError
+		if errors.As(err, &nd) {
+			d.recordOutcome(ctx, l.name(), j.a.ID, Outcome{Action: l.name(), Time: time.Now(), Error: nd.Error()})
+		}
 		return
 	default:
 		l.n.failed.Add(1)
@@ -127,10 +138,41 @@ func (d *Dispatcher) record(ctx context.Context, action string, id int64, runErr
 	if runErr != nil {
 		o.Error = fmt.Sprintf("after %v: %v", took.Round(time.Millisecond), runErr)
 	}
+	d.recordOutcome(ctx, action, id, o)
+}
+
+// recordOutcome stores o for the alert id, if it was stored (id 0: it
+// was not) and there is a recorder.
+func (d *Dispatcher) recordOutcome(ctx context.Context, action string, id int64, o Outcome) {
+	if d.rec == nil || id == 0 {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if err := d.rec.AddOutcome(ctx, id, o); err != nil {
 		d.log.Error("outcome not recorded", "action", action, "alert", id, "err", err)
+	}
+}
+
+// recordDrops records the alerts each action dropped since the last call
+// (at most maxDropsKept per action in between; the others are counted
+// only), off the detection path, for budget at most: a slow store must
+// not hold the reporter, or the daemon's stop, for long.
+func (d *Dispatcher) recordDrops(ctx context.Context, budget time.Duration) {
+	deadline := time.Now().Add(budget)
+	for _, l := range d.lanes {
+		l.mu.Lock()
+		drops := l.dropped
+		l.dropped = nil
+		l.mu.Unlock()
+		now := time.Now()
+		for i, dr := range drops {
+			if time.Now().After(deadline) {
+				d.log.Warn("dropped alerts not recorded: the store is slow", "action", l.name(), "unrecorded", len(drops)-i)
+				break
+			}
+			d.recordOutcome(ctx, l.name(), dr.id, Outcome{Action: l.name(), Time: now, Error: dr.why})
+		}
 	}
 }
 
@@ -148,6 +190,7 @@ func (d *Dispatcher) reportDrops(ctx context.Context) {
 		case <-tick.C:
 		}
 		d.logDrops(time.Now(), false)
+		d.recordDrops(ctx, dropCheckEvery)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,10 @@ func newAlertsCmd(e env) *cobra.Command {
 	cmd := &cobra.Command{Use: "alerts", Short: "list the stored alerts, newest first, with what each action did",
 		Long: `List the alerts the daemon stored, newest first, each with the outcome of
 every action that ran for it: the auto-block (until when, or lifted when and
-why), scripts, mail, syslog and desktop bubbles (ok, or the error). Alerts
-an action skipped, dropped (queue full) or throttled have no outcome for it;
-ifw status and the metrics count those.`,
+why), scripts, mail, syslog and desktop bubbles (ok, the error, "not
+delivered" for a bubble no applet or session took, "dropped" for an alert
+the action's queue had no room for). Alerts an action skipped on purpose or
+throttled have no outcome for it; ifw status and the metrics count those.`,
 		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
 	socket := socketFlag(cmd)
 	since := cmd.Flags().Duration("since", 0, "only alerts of the last D (e.g. 24h, 30m)")
@@ -77,6 +79,8 @@ func writeAlert(w io.Writer, a *control.AlertRecord, now time.Time) {
 // it stands now, any other action ok or its error.
 func outcomeText(o alerts.Outcome, a *control.AlertRecord, now time.Time) string {
 	switch {
+	case !o.OK && (strings.HasPrefix(o.Error, "not delivered: ") || strings.HasPrefix(o.Error, "dropped: ")):
+		return termsafe.Field(o.Error)
 	case !o.OK:
 		return "FAILED: " + termsafe.Field(o.Error)
 	case o.Action == "block" && a.Block != nil:

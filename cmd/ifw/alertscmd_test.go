@@ -29,7 +29,9 @@ func sampleAlerts() []control.AlertRecord {
 	return []control.AlertRecord{
 		{Alert: alerts.Alert{ID: 4, Time: at(-5), Host: "fw", Src: src("198.51.100.7"), Level: 5, PrevLevel: 3, Reasons: "level,scan",
 			Packets: 900, Trusted: true, Collector: "kmsg", Outcomes: []alerts.Outcome{
-				{Action: "block", Time: at(-5), OK: true}, {Action: "log", Time: at(-5), OK: true}}},
+				{Action: "block", Time: at(-5), OK: true}, {Action: "log", Time: at(-5), OK: true},
+				{Action: "notify", Time: at(-5), Error: "not delivered: notify: fallback: notify: no graphical session found"},
+				{Action: "mail", Time: at(-5), Error: alerts.DroppedFull}}},
 			Block: blk("198.51.100.7/32", at(-5), at(55), time.Time{}, "")},
 		{Alert: alerts.Alert{ID: 3, Time: at(-50), Host: "fw", Src: src("203.0.113.9"), Level: 4, PrevLevel: 0, Reasons: "level",
 			Packets: 120, Trusted: true, Collector: "kmsg", Outcomes: []alerts.Outcome{{Action: "block", Time: at(-50), OK: true}}},

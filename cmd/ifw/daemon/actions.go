@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/ifw/ifw/actions/notify"
@@ -67,14 +66,14 @@ func (b *builtActions) closeAll() {
 }
 
 // desktopAction is the hub as an action: no applet and no desktop session
-// is a skip, not a failure.
+// is a skip, not a failure, recorded as "not delivered".
 type desktopAction struct{ hub *notify.Hub }
 
 func (a desktopAction) Name() string { return a.hub.Name() }
 func (a desktopAction) Run(ctx context.Context, al alerts.Alert) error {
 	err := a.hub.Run(ctx, al)
 	if errors.Is(err, notify.ErrNoApplet) || errors.Is(err, notify.ErrNoSession) {
-		return fmt.Errorf("%w: %v", alerts.ErrSkip, err)
+		return &alerts.NotDeliveredError{Why: err.Error()}
 	}
 	return err
 }
