@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 
 GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
-BIN      := bin/ifw
+BIN      ?= bin/ifw
+BUILDDIR ?= build
 PKGS      = $(shell $(GO) list ./... | grep -v '/test$$')
 FUZZTIME ?= 15s
 STATICCHECK_VERSION := v0.7.0
@@ -35,20 +36,106 @@ DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null)
 VERPKG := github.com/ifw/ifw/cmd/ifw/version
 LDFLAGS := -X $(VERPKG).version=$(VERSION) -X $(VERPKG).commit=$(COMMIT) -X $(VERPKG).date=$(DATE)
 
-.PHONY: all build man completion demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean
+# Installation layout (make install; make deb stages PREFIX=/usr into
+# $(BUILDDIR)/deb/root). ifw reads /etc/ifw whatever the PREFIX, polkit reads only
+# /usr/share/polkit-1/actions, and systemd, sysusers and tmpfiles also search
+# /usr/local/lib/{systemd/system,sysusers.d,tmpfiles.d}.
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+BINDIR       ?= $(PREFIX)/bin
+SYSCONFDIR   ?= /etc
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR  ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR       ?= $(PREFIX)/share/man
+DOCDIR       ?= $(PREFIX)/share/doc/ifw
+BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR   ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR  ?= $(PREFIX)/share/fish/vendor_completions.d
+POLKITDIR    ?= /usr/share/polkit-1/actions
+AUTOSTARTDIR ?= $(SYSCONFDIR)/xdg/autostart
+CONFFILES    := ifw.conf signatures auto_dl whitelist rules
+UNITS        := ifw.service ifw-report.service ifw-report.timer
+
+# The package's version: the latest tag (v1.2.3 → 1.2.3, commits after it
+# → 1.2.3+git5.gHASH) or, before the first tag, 0~gitN.gHASH (N commits:
+# every later build sorts higher).
+DEB_VERSION ?= $(shell d=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && \
+	echo "$$d" | sed -E 's/^v//; s/-([0-9]+)-g/+git\1.g/' || \
+	echo "0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).g$$(git rev-parse --short HEAD 2>/dev/null || echo 0)")
+DEB_ARCH       ?= $(shell $(GO) env GOARCH)
+DEB_MAINTAINER ?= ifw developers <ifw@users.noreply.github.com>
+DEB            := $(BUILDDIR)/ifw_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+.PHONY: all build man completion demo test check stress deps system fuzz-short fuzz bench bench-go bench-analyze bench-verdict bench-psad lint clean install deb
 
 all: build
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ifw
+	$(GO) build $(GOBUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ifw
+
+# What is installed is built hardened as Debian builds C programs (PIE, full
+# RELRO) and stripped (symbols and DWARF; panics still print stack traces).
+install: GOBUILDFLAGS = -trimpath -buildmode=pie
+install: LDFLAGS += -s -w -extldflags '-Wl,-z,relro -Wl,-z,now'
+
 
 # man: ifw(8) and one page per command, from the command tree (for packaging).
 man: build
-	rm -rf build/man && $(BIN) gen-man build/man
+	rm -rf $(BUILDDIR)/man && $(BIN) gen-man $(BUILDDIR)/man
 
-# completion: bash, zsh and fish scripts (build/completion/ifw.bash, _ifw, ifw.fish).
+# completion: bash, zsh and fish scripts ($(BUILDDIR)/completion/ifw.bash, _ifw, ifw.fish).
 completion: build
-	rm -rf build/completion && $(BIN) gen-completion build/completion
+	rm -rf $(BUILDDIR)/completion && $(BIN) gen-completion $(BUILDDIR)/completion
+
+# install: the binary, the configuration (an existing file in /etc/ifw is
+# kept), units, sysusers/tmpfiles entries, polkit policy, applet autostart,
+# man pages, completions and docs, under DESTDIR. Then, on the target:
+# systemd-sysusers; systemd-tmpfiles --create ifw.conf; systemctl daemon-reload.
+install: man completion $(BUILDDIR)/changelog.gz
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ifw
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/ifw
+	@for f in $(CONFFILES); do \
+		if [ -e $(DESTDIR)$(SYSCONFDIR)/ifw/$$f ]; then echo "keeping $(DESTDIR)$(SYSCONFDIR)/ifw/$$f"; \
+		else install -m 0644 etc/$$f $(DESTDIR)$(SYSCONFDIR)/ifw/$$f; fi; done
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	for u in $(UNITS); do sed 's|/usr/bin/ifw|$(BINDIR)/ifw|g' etc/$$u > $(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -D -m 0644 etc/ifw.sysusers $(DESTDIR)$(SYSUSERSDIR)/ifw.conf
+	install -D -m 0644 etc/ifw.tmpfiles $(DESTDIR)$(TMPFILESDIR)/ifw.conf
+	install -D -m 0644 etc/org.ifw.policy $(DESTDIR)$(POLKITDIR)/org.ifw.policy
+	install -D -m 0644 etc/ifw-applet.desktop $(DESTDIR)$(AUTOSTARTDIR)/ifw-applet.desktop
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8
+	for m in $(BUILDDIR)/man/*.8; do gzip -9nc $$m > $(DESTDIR)$(MANDIR)/man8/$$(basename $$m).gz; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$(basename $$m).gz; done
+	install -D -m 0644 $(BUILDDIR)/completion/ifw.bash $(DESTDIR)$(BASHCOMPDIR)/ifw
+	install -D -m 0644 $(BUILDDIR)/completion/_ifw $(DESTDIR)$(ZSHCOMPDIR)/_ifw
+	install -D -m 0644 $(BUILDDIR)/completion/ifw.fish $(DESTDIR)$(FISHCOMPDIR)/ifw.fish
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 etc/deb/copyright $(DESTDIR)$(DOCDIR)/copyright
+	install -D -m 0644 $(BUILDDIR)/changelog.gz $(DESTDIR)$(DOCDIR)/changelog.gz
+
+# The changelog Debian's tools read: one entry for this build.
+$(BUILDDIR)/changelog.gz: FORCE
+	@mkdir -p $(BUILDDIR)
+	@printf 'ifw (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -- %s  %s\n' \
+		'$(DEB_VERSION)' '$(COMMIT)' '$(DEB_MAINTAINER)' \
+		"$$(date -R -d '$(DATE)' 2>/dev/null || date -R)" | gzip -9n > $@
+
+# deb: $(BUILDDIR)/ifw_VERSION_ARCH.deb, from `make install PREFIX=/usr` staged
+# under $(BUILDDIR)/deb/root, by nfpm (pinned in go.mod as a tool: no download
+# at build time beyond the module cache).
+deb:
+	rm -rf $(BUILDDIR)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILDDIR))/deb/root PREFIX=/usr
+	cp -r etc/deb $(BUILDDIR)/deb/scripts
+	$(GO) build -o $(BUILDDIR)/nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm
+	cd $(BUILDDIR)/deb && DEB_VERSION='$(DEB_VERSION)' DEB_ARCH='$(DEB_ARCH)' DEB_MAINTAINER='$(DEB_MAINTAINER)' \
+		SOURCE_DATE_EPOCH=$$(date -d '$(DATE)' +%s 2>/dev/null || date +%s) \
+		$(abspath $(BUILDDIR))/nfpm package --config $(CURDIR)/etc/nfpm.yaml --packager deb --target $(abspath $(DEB))
+	@echo "$(DEB)"
+
+FORCE:
 
 # demo: the README's first command: analyze a real capture of nmap scans.
 demo: build

@@ -66,6 +66,30 @@ func TestFormatEmpty(t *testing.T) {
 	}
 }
 
+// TestShippedRulesFile: the rules file the package installs
+// (etc/rules → /etc/ifw/rules) is what the daemon itself writes for no
+// rules, so a first `ifw rules add` changes only the rule lines; -update
+// rewrites it.
+func TestShippedRulesFile(t *testing.T) {
+	var b bytes.Buffer
+	if err := Format(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "..", "etc", "rules")
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("%s differs from Format(nil); run go test -update ./actions/verdict/rules", path)
+	}
+}
+
 // checkGolden compares got with testdata/name; -update rewrites it.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
