@@ -13,7 +13,7 @@ TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	ip:iproute2 ipset:ipset rsyslogd:rsyslog nc:netcat-openbsd dmesg:util-linux \
 	/usr/bin/time:time journalctl:systemd ping:iputils-ping \
 	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd \
-	chromium:chromium psad:psad pkttyagent:polkitd
+	chromium:chromium psad:psad pkttyagent:polkitd debootstrap:debootstrap lintian:lintian
 
 # Fuzz targets are found, not listed: every Fuzz* function of every package
 # runs in `make fuzz-short` (FUZZTIME each) and `make fuzz` (1m each), so a new
@@ -127,7 +127,7 @@ $(BUILDDIR)/changelog.gz: FORCE
 # at build time beyond the module cache).
 deb:
 	rm -rf $(BUILDDIR)/deb
-	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILDDIR))/deb/root PREFIX=/usr
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILDDIR))/deb/root PREFIX=/usr VERSION='$(DEB_VERSION)'
 	cp -r etc/deb $(BUILDDIR)/deb/scripts
 	$(GO) build -o $(BUILDDIR)/nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm
 	cd $(BUILDDIR)/deb && DEB_VERSION='$(DEB_VERSION)' DEB_ARCH='$(DEB_ARCH)' DEB_MAINTAINER='$(DEB_MAINTAINER)' \

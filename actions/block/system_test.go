@@ -357,3 +357,38 @@ func TestSystemSetsLock(t *testing.T) {
 	}
 	lb.Release()
 }
+
+// TestSystemDestroy: Destroy takes the four sets out, blocks with them,
+// but never from under a daemon that holds them; a second Destroy finds
+// nothing to do.
+func TestSystemDestroy(t *testing.T) {
+	path := testenv.NewNetNS(t, "blk").Path()
+	s := openSetsIn(t, SetsConfig{}, path)
+	if err := s.Add(pfx("198.51.100.7/32"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	daemon := openSetsIn(t, SetsConfig{}, path)
+	held, err := daemon.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := s.Destroy(context.Background()); !errors.Is(err, ErrInUse) || len(done) != 0 {
+		t.Fatalf("Destroy while a daemon holds the sets = %v, %v; want nothing and ErrInUse", done, err)
+	}
+	if _, err := s.header(DefaultBlock4); err != nil {
+		t.Fatalf("after the refused Destroy: %v", err)
+	}
+	held.Release()
+	done, err := s.Destroy(context.Background())
+	if err != nil || !slices.Equal(done, []string{DefaultBlock4, DefaultBlock6, DefaultBulk4, DefaultBulk6}) {
+		t.Fatalf("Destroy = %v, %v", done, err)
+	}
+	for _, spec := range s.specs() {
+		if _, err := s.header(spec.name); !errors.Is(err, ErrNoSet) {
+			t.Errorf("%s after Destroy: %v, want ErrNoSet", spec.name, err)
+		}
+	}
+	if done, err := s.Destroy(context.Background()); err != nil || len(done) != 0 {
+		t.Errorf("second Destroy = %v, %v; want nothing to do", done, err)
+	}
+}

@@ -18,11 +18,12 @@ func newSetupCmd(e env) *cobra.Command {
 	f := &setup.Options{}
 	cmd := &cobra.Command{Use: "setup", Short: "create ifw's ipsets and install (or --dry-run print, --remove) its firewall rules",
 		Long: "Create ifw's ipset sets and install the firewall rules ifw needs (idempotent); --dry-run prints\n" +
-			"the commands instead, --remove takes the rules away. Needs root, except --dry-run.",
+			"the commands instead, --remove takes the rules away and then the ipsets (not while a daemon\n" +
+			"holds them: stop it first). Needs root, except --dry-run.",
 		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
 	fs := cmd.Flags()
 	fs.BoolVar(&f.DryRun, "dry-run", false, "print the commands instead of running them")
-	fs.BoolVar(&f.Remove, "remove", false, "remove ifw's rules (and its IFW-LOG chain)")
+	fs.BoolVar(&f.Remove, "remove", false, "remove ifw's rules (and its IFW-LOG chain), then its ipsets unless a daemon holds them")
 	fs.StringVar(&f.Config, "config", config.DefaultPath, "configuration file (set names)")
 	fs.StringVar(&f.LogTarget, "log", "log", "how dropped packets reach ifw: log (LOG to the kernel log), nflog, none")
 	fs.StringVar(&f.LogPrefix, "log-prefix", "", "log prefix (default \"ifw \")")
@@ -62,7 +63,7 @@ func runSetup(e env, f *setup.Options) int {
 		return exitUsage
 	}
 	if f.DryRun {
-		for _, line := range firewall.Script(fw, f.Remove) {
+		for _, line := range setup.Script(f, fw, cfg.Block.Sets) {
 			fmt.Fprintln(e.stdout, line)
 		}
 		return exitOK

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -80,10 +81,14 @@ func nonEmpty(set, def, bulk, bulkDef string) []string {
 }
 
 // Apply creates the sets of sc and installs the rules of fw, or removes
-// the rules (f.Remove); idempotent.
+// the rules and then the sets (f.Remove); idempotent.
 func Apply(ctx context.Context, f *Options, fw firewall.Config, sc block.SetsConfig, log *slog.Logger) (firewall.Report, error) {
 	if f.Remove {
-		return firewall.Remove(ctx, fw, firewall.Exec)
+		report, err := firewall.Remove(ctx, fw, firewall.Exec)
+		if err != nil {
+			return report, err
+		}
+		return report, destroySets(ctx, sc, log, &report)
 	}
 	sets, err := block.OpenSets(sc, log)
 	if err != nil {
@@ -94,4 +99,38 @@ func Apply(ctx context.Context, f *Options, fw firewall.Config, sc block.SetsCon
 		return firewall.Report{}, err
 	}
 	return firewall.Apply(ctx, fw, firewall.Exec)
+}
+
+// destroySets takes ifw's ipsets out after their rules (`ifw setup
+// --remove`), each a step of report. Sets a running daemon holds stay,
+// with a warning: destroying them would drop its blocks from under it.
+func destroySets(ctx context.Context, sc block.SetsConfig, log *slog.Logger, report *firewall.Report) error {
+	sets, err := block.OpenSets(sc, log)
+	if err != nil {
+		return err
+	}
+	defer sets.Close()
+	done, err := sets.Destroy(ctx)
+	for _, name := range done {
+		report.Steps = append(report.Steps, firewall.Step{Line: "ipset destroy " + name, Tool: "ipset", Change: firewall.Deleted})
+	}
+	if errors.Is(err, block.ErrInUse) {
+		report.Warnings = append(report.Warnings, fmt.Sprintf("ipsets kept: %v; stop the daemon (systemctl stop ifw), then run ifw setup --remove again", err))
+		return nil
+	}
+	return err
+}
+
+// Script is what `ifw setup --dry-run` prints: the firewall's commands,
+// and with --remove the sets' destruction after them.
+func Script(f *Options, fw firewall.Config, sc block.SetsConfig) []string {
+	lines := firewall.Script(fw, f.Remove)
+	if f.Remove {
+		b4, b6, k4, k6 := sc.Block4, sc.Block6, sc.Bulk4, sc.Bulk6
+		for _, name := range append(nonEmpty(b4, block.DefaultBlock4, k4, block.DefaultBulk4),
+			nonEmpty(b6, block.DefaultBlock6, k6, block.DefaultBulk6)...) {
+			lines = append(lines, "ipset destroy "+name+"  # if it exists and no daemon holds it")
+		}
+	}
+	return lines
 }

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ifw/ifw/actions/block"
@@ -36,6 +37,33 @@ func TestFirewall(t *testing.T) {
 	} {
 		if _, err := bad.Firewall(block.SetsConfig{}); err == nil {
 			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+// TestScriptRemove: --dry-run --remove shows the sets' destruction after
+// the rules, with the configured names.
+func TestScriptRemove(t *testing.T) {
+	f := &Options{Remove: true, LogTarget: "log", Family: "both", Queue: -1}
+	sc := block.SetsConfig{Block4: "my-block4"}
+	fw, err := f.Firewall(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := Script(f, fw, sc)
+	want := []string{"ipset destroy my-block4", "ipset destroy ifw-bulk4", "ipset destroy ifw-block6", "ipset destroy ifw-bulk6"}
+	if len(lines) < len(want) {
+		t.Fatalf("Script = %q", lines)
+	}
+	for i, w := range want {
+		if got := lines[len(lines)-len(want)+i]; !strings.HasPrefix(got, w+" ") {
+			t.Errorf("line %d = %q, want %q first", len(lines)-len(want)+i, got, w)
+		}
+	}
+	f.Remove = false
+	for _, l := range Script(f, fw, sc) {
+		if strings.Contains(l, "ipset destroy") {
+			t.Errorf("setup without --remove destroys a set: %q", l)
 		}
 	}
 }
