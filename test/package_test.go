@@ -241,7 +241,7 @@ func debListing(t *testing.T, deb string) []debEntry {
 		"/usr/lib/systemd/system/ifw-report.timer",
 		"/usr/lib/sysusers.d/ifw.conf", "/usr/lib/tmpfiles.d/ifw.conf",
 		"/usr/share/polkit-1/actions/org.ifw.policy", "/etc/xdg/autostart/ifw-applet.desktop",
-		"/usr/share/man/man8/ifw.8.gz", "/usr/share/man/man8/ifw-block-add.8.gz",
+		"/usr/share/man/man8/ifw.8.gz", "/usr/share/man/man8/ifw-block-flush.8.gz",
 		"/usr/share/man/man8/ifw-setup.8.gz",
 		"/usr/share/bash-completion/completions/ifw", "/usr/share/zsh/vendor-completions/_ifw",
 		"/usr/share/fish/vendor_completions.d/ifw.fish",
