@@ -21,8 +21,9 @@ import (
 // owner, the ifw group, `ifw --version`, `ifw config check`, bash
 // completion, `man ifw`, systemd-analyze verify, `ifw setup` in a network
 // namespace of the test's own, an upgrade over itself that keeps an edited
-// conffile, and a purge that leaves nothing: no file, no group, no firewall
-// rule, no ipset.
+// conffile, a boot of the system under systemd-nspawn that runs ifw.service
+// with every action (bootPackage), and a purge that leaves nothing: no
+// file, no group, no firewall rule, no ipset.
 //
 // The Debian system lives in a temp dir; every command in it runs chrooted
 // inside the test's network namespace, so neither the install nor `ifw
@@ -114,6 +115,18 @@ func TestPackage(t *testing.T) {
 			t.Errorf("after the upgrade ifw --version = %q, want %s", out, v2)
 		}
 	})
+	t.Run("boot", func(t *testing.T) {
+		sys.t = t
+		bootPackage(t, sys)
+	})
+	// What booting made that is the system's own (a random seed, the
+	// journal's catalog) is not the package's to remove; anything named
+	// ifw is.
+	for p := range sys.tree() {
+		if !strings.Contains(p, "ifw") {
+			before[p] = true
+		}
+	}
 	t.Run("purge", func(t *testing.T) {
 		sys.t = t
 		sys.run("apt-get", "purge", "-y", "ifw")
@@ -154,7 +167,7 @@ func debootstrap(dir string) error {
 	}
 	suite, mirror := hostRelease()
 	cmd := exec.Command("debootstrap", "--variant=minbase",
-		"--include=systemd,procps,man-db,bash-completion,iptables,ipset,passwd", suite, dir, mirror)
+		"--include=systemd,procps,man-db,bash-completion,iptables,ipset,passwd,dbus-daemon,dbus-session-bus-common", suite, dir, mirror)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("debootstrap %s %s: %w\n%s", suite, mirror, err, tail(out, 2000))
 	}
