@@ -22,7 +22,7 @@ import (
 // ifw.service for real, sandbox and all, against every kind of action:
 // forged firewall lines in a log file make an attacker whose alert runs a
 // psad-style script that reads the desktop user's ~/.Xauthority, a syslog
-// line, a desktop bubble through the fallback helper run as the desktop
+// line, a mail delivered by Debian's exim4, a desktop bubble through the fallback helper run as the desktop
 // user on her session bus, and an auto-block in the container's ipset.
 // The desktop user, in group ifw, reads `ifw alerts` over the control
 // socket; `systemctl reload` and `stop` work. What the boot adds is
@@ -33,10 +33,23 @@ func bootPackage(t *testing.T, sys *chrootSys) {
 	const attacker, cookie = "203.0.113.5", "MIT-MAGIC-COOKIE-1 0123456789abcdef"
 	prepareBoot(t, sys, cookie)
 	c := startContainer(t, root)
+	t.Cleanup(func() {
+		if t.Failed() {
+			out, _ := c.in("journalctl", "--no-pager", "-u", "ifw.service")
+			t.Logf("the daemon's journal:\n%s", tail([]byte(out), 6000))
+			out, _ = c.in("sh", "-c", "cat /var/log/exim4/mainlog /var/log/exim4/paniclog")
+			t.Logf("exim4's logs:\n%s", tail([]byte(out), 3000))
+		}
+	})
 
 	waitFor(t, "ifw.service active", 2*time.Minute, func() bool {
 		out, _ := c.in("systemctl", "is-active", "ifw.service")
 		return strings.TrimSpace(out) == "active"
+	})
+	waitFor(t, "exim4 listening (the mail action's SMTP server)", 2*time.Minute, func() bool {
+		_, err := c.in("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25")
+		out, _ := c.in("systemctl", "is-active", "exim4.service")
+		return err == nil && strings.TrimSpace(out) == "active"
 	})
 	c.must("sh", "-c", "mkdir -p /run/user/1000 && chown alice:alice /run/user/1000 && chmod 700 /run/user/1000 && "+
 		"runuser -u alice -- dbus-daemon --session --address=unix:path=/run/user/1000/bus --fork --nopidfile")
@@ -68,6 +81,20 @@ func bootPackage(t *testing.T, sys *chrootSys) {
 		out, _ := c.in("journalctl", "--no-pager", "-o", "cat", "SYSLOG_IDENTIFIER=ifw")
 		return strings.Contains(out, attacker)
 	})
+	// Through SMTP to exim4's own daemon: a sendmail run under the
+	// sandbox's no_new_privs could not deliver (exim4 cannot regain root
+	// to switch to alice), and the daemon warns about it at start.
+	if out := c.must("journalctl", "--no-pager", "-u", "ifw.service"); !strings.Contains(out, "set smtp = localhost:25") {
+		t.Errorf("no warning about the sendmail action under no_new_privs:\n%s", tail([]byte(out), 3000))
+	}
+	waitFor(t, "the mail in alice's mailbox (Debian's exim4, through SMTP)", 2*time.Minute, func() bool {
+		out, err := c.in("runuser", "-u", "alice", "--", "ifw", "alerts", "--json")
+		if o := findOutcome(t, out, err, "mail"); o != nil && !o.OK {
+			t.Fatalf("the mail action failed: %s", o.Error)
+		}
+		b, _ := os.ReadFile(filepath.Join(root, "var/mail/alice"))
+		return strings.Contains(string(b), attacker)
+	})
 	var bubble *actionOutcome
 	waitFor(t, "the desktop action's outcome in ifw alerts, as alice", time.Minute, func() bool {
 		out, err := c.in("runuser", "-u", "alice", "--", "ifw", "alerts", "--json")
@@ -84,10 +111,6 @@ func bootPackage(t *testing.T, sys *chrootSys) {
 	if out := c.must("systemctl", "show", "-p", "Result", "ifw.service"); strings.TrimSpace(out) != "Result=success" {
 		t.Errorf("after systemctl stop: %s", out)
 	}
-	if t.Failed() {
-		out, _ := c.in("journalctl", "--no-pager", "-u", "ifw.service")
-		t.Logf("the daemon's journal:\n%s", tail([]byte(out), 6000))
-	}
 }
 
 // prepareBoot readies the installed system: the desktop user alice in
@@ -96,21 +119,27 @@ func bootPackage(t *testing.T, sys *chrootSys) {
 // a syslog action, and ifw.service enabled.
 func prepareBoot(t *testing.T, sys *chrootSys, cookie string) {
 	root := sys.root
+	conf := filepath.Join(root, "etc/ifw/ifw.conf")
+	orig := readFile(t, conf)
+	hook := filepath.Join(root, "usr/local/sbin/ifw-test-hook")
+	t.Cleanup(func() {
+		writeFile(t, conf, orig)
+		os.Remove(hook)
+		os.Remove(filepath.Join(root, "var/log/fw.log"))
+		sys.runOK("userdel", "-r", "alice")
+	})
 	sys.run("useradd", "-m", "-u", "1000", "-G", "ifw", "alice")
 	xauth := filepath.Join(root, "home/alice/.Xauthority")
 	writeFile(t, xauth, cookie+"\n")
 	if err := errors.Join(os.Chown(xauth, 1000, 1000), os.Chmod(xauth, 0o600)); err != nil {
 		t.Fatal(err)
 	}
-	hook := filepath.Join(root, "usr/local/sbin/ifw-test-hook")
 	writeFile(t, hook, "#!/bin/sh\n# psad's notify-send recipe reads this file (XAUTHORITY=/home/USER/.Xauthority)\n"+
 		"cat /home/alice/.Xauthority > /var/lib/ifw/hook.out\necho \"$1\" >> /var/lib/ifw/hook.out\n")
 	if err := os.Chmod(hook, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(root, "var/log/fw.log"), "")
-	conf := filepath.Join(root, "etc/ifw/ifw.conf")
-	orig := readFile(t, conf)
 	text := orig
 	for _, r := range [][2]string{
 		{"[source kmsg]\ntype = kmsg\n", "[source kmsg]\ntype = file\npath = /var/log/fw.log\n"},
@@ -122,16 +151,12 @@ func prepareBoot(t *testing.T, sys *chrootSys, cookie string) {
 		text = strings.Replace(text, r[0], r[1], 1)
 	}
 	text += "\n[action hook]\ntype = script\ncommand = /usr/local/sbin/ifw-test-hook SRCIP\nmode = attacker\nmin_level = 2\n" +
-		"\n[action log]\ntype = syslog\nmin_level = 2\n"
+		"\n[action log]\ntype = syslog\nmin_level = 2\n" +
+		"\n[action mail]\ntype = mail\nfrom = root@localhost\nto = alice@localhost\nsmtp = localhost:25\nmin_level = 2\n" +
+		"\n[action sendmail]\ntype = mail\nfrom = root@localhost\nto = alice@localhost\nmin_level = 5\n"
 	writeFile(t, conf, text)
 	sys.run("ifw", "config", "check")
 	sys.run("systemctl", "enable", "ifw.service")
-	t.Cleanup(func() {
-		writeFile(t, conf, orig)
-		os.Remove(hook)
-		os.Remove(filepath.Join(root, "var/log/fw.log"))
-		sys.runOK("userdel", "-r", "alice")
-	})
 }
 
 // checkBubbleOutcome: the desktop action reached alice's session bus as

@@ -129,6 +129,12 @@ func TestPackage(t *testing.T) {
 	}
 	t.Run("purge", func(t *testing.T) {
 		sys.t = t
+		// A configuration broken meanwhile must not keep ifw's rules in.
+		conf := filepath.Join(root, "etc/ifw/ifw.conf")
+		writeFile(t, conf, readFile(t, conf)+"\n[block\n")
+		if _, err := sys.command("ifw", "config", "check").CombinedOutput(); err == nil {
+			t.Fatal("ifw config check passes a broken ifw.conf")
+		}
 		sys.run("apt-get", "purge", "-y", "ifw")
 		if hasGroup(t, root, "ifw") {
 			t.Error("group ifw is left after the purge")
@@ -167,7 +173,7 @@ func debootstrap(dir string) error {
 	}
 	suite, mirror := hostRelease()
 	cmd := exec.Command("debootstrap", "--variant=minbase",
-		"--include=systemd,procps,man-db,bash-completion,iptables,ipset,passwd,dbus-daemon,dbus-session-bus-common", suite, dir, mirror)
+		"--include=systemd,procps,man-db,bash-completion,iptables,ipset,passwd,dbus-daemon,dbus-session-bus-common,exim4-daemon-light", suite, dir, mirror)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("debootstrap %s %s: %w\n%s", suite, mirror, err, tail(out, 2000))
 	}

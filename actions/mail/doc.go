@@ -8,7 +8,8 @@
 // group of its own killed at the timeout: actions/program, which the script
 // action uses too), or,
 // when Config.SMTP is set, over SMTP with net/smtp: STARTTLS whenever the
-// server offers it (the certificate verified against the system roots),
+// server offers it (the certificate verified against the system roots;
+// not for a server on loopback, this host's own MTA, see converse),
 // then AUTH PLAIN when a user name is configured (net/smtp sends it only
 // over TLS or to localhost). The whole exchange is bounded by the run's
 // context.

@@ -32,6 +32,7 @@ func New(cfg Config, log *slog.Logger) (*Mail, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := &Mail{cfg: cfg, log: log.With("action", cfg.Name), now: time.Now}
+	warnSandbox(cfg, processNoNewPrivs, m.log)
 	m.from = envelope(cfg.From)
 	for _, to := range cfg.To {
 		m.rcpt = append(m.rcpt, envelope(to))

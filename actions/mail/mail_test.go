@@ -165,15 +165,17 @@ func TestSMTP(t *testing.T) {
 		server  serverConfig
 		cfg     Config
 		trust   bool   // trust the test certificate
+		local   bool   // the server counts as this host's MTA (loopback)
 		wantErr string // "" for success
 		tls     bool
 		auth    string
 	}{
-		{"plain", serverConfig{}, Config{}, false, "", false, ""},
-		{"starttls and auth", serverConfig{tls: tlsConfig, auth: true}, Config{Username: "ifw", Password: "s3cret"}, true, "", true, "\x00ifw\x00s3cret"},
-		{"untrusted certificate", serverConfig{tls: tlsConfig}, Config{}, false, "starttls: tls: failed to verify certificate", false, ""},
-		{"recipient refused", serverConfig{rejectRcpt: "ops@"}, Config{}, false, "recipient ops@example.org: 550", false, ""},
-		{"server silent", serverConfig{silent: true}, Config{Timeout: 300 * time.Millisecond}, false, "i/o timeout", false, ""},
+		{"plain", serverConfig{}, Config{}, false, false, "", false, ""},
+		{"starttls and auth", serverConfig{tls: tlsConfig, auth: true}, Config{Username: "ifw", Password: "s3cret"}, true, false, "", true, "\x00ifw\x00s3cret"},
+		{"untrusted certificate", serverConfig{tls: tlsConfig}, Config{}, false, false, "starttls: tls: failed to verify certificate", false, ""},
+		{"local MTA's self-signed certificate", serverConfig{tls: tlsConfig}, Config{}, false, true, "", true, ""},
+		{"recipient refused", serverConfig{rejectRcpt: "ops@"}, Config{}, false, false, "recipient ops@example.org: 550", false, ""},
+		{"server silent", serverConfig{silent: true}, Config{Timeout: 300 * time.Millisecond}, false, false, "i/o timeout", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startSMTP(t, tc.server)
@@ -183,6 +185,7 @@ func TestSMTP(t *testing.T) {
 			if tc.trust {
 				m.smtp.roots = roots
 			}
+			m.smtp.verifyLoopback = !tc.local
 			err := m.Run(context.Background(), sampleAlert())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

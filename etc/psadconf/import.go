@@ -305,9 +305,12 @@ func (t *translation) actions() {
 			t.b.WriteString("\n# psad email alerts (ALERTING_METHODS, EMAIL_ADDRESSES, EMAIL_ALERT_DANGER_LEVEL).\n[action mail]\ntype = mail\n")
 			t.key("to", to)
 			t.key("from", t.sender())
-			if s := t.get("sendmailCmd"); strings.HasPrefix(s, "/") {
-				t.key("sendmail", s)
+			// Through the MTA's daemon: a sendmail run under ifw.service's
+			// sandbox (no_new_privs) cannot deliver (actions/mail).
+			if s := t.get("sendmailCmd"); s != "" {
+				fmt.Fprintf(&t.b, "# psad's sendmailCmd %s: ifw.service's sandbox keeps a local sendmail from delivering, so mail goes to the MTA's own SMTP listener.\n", s)
 			}
+			t.key("smtp", "localhost:25")
 			t.key("min_level", level)
 		}
 	}
