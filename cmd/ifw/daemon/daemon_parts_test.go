@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -128,17 +126,7 @@ func TestDaemonReportAndMetrics(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("report files %v", files)
 	}
-	var body string
-	eventually(t, "metrics answer", func() bool {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		body = string(b)
-		return resp.StatusCode == http.StatusOK
-	})
+	body := scrape(t, port)
 	if !strings.Contains(body, "ifw_sources_tracked") {
 		t.Errorf("metrics:\n%s", body)
 	}
