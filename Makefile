@@ -187,7 +187,7 @@ deps:
 # system runs the real tests under test/: network namespaces, firewall
 # rules and traffic. They need root; outside CI they skip without it.
 system:
-	$(GO) test -count=1 -v -timeout 15m ./test/ 2>&1 | tee /tmp/ifw-system.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SKIP|\s+\S+_test.go)' ; \
+	$(GO) test -count=1 -v -timeout 30m ./test/ 2>&1 | tee /tmp/ifw-system.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SKIP|\s+\S+_test.go)' ; \
 		exit $${PIPESTATUS[0]}
 
 fuzz-short:
