@@ -181,7 +181,9 @@ func debootstrap(dir string) error {
 }
 
 // hostRelease is the host's Debian suite (VERSION_CODENAME, default
-// bookworm) and its first Debian mirror in the apt sources.
+// bookworm) and the first Debian archive its apt sources use (a deb822
+// "URIs:" line or a one-line "deb" entry, comments skipped; default
+// deb.debian.org).
 func hostRelease() (suite, mirror string) {
 	suite, mirror = "bookworm", "http://deb.debian.org/debian"
 	if b, err := os.ReadFile("/etc/os-release"); err == nil {
@@ -189,14 +191,18 @@ func hostRelease() (suite, mirror string) {
 			suite = string(m[1])
 		}
 	}
-	files, _ := filepath.Glob("/etc/apt/sources.list.d/*")
-	for _, f := range append([]string{"/etc/apt/sources.list"}, files...) {
+	lists, _ := filepath.Glob("/etc/apt/sources.list.d/*.list")
+	sources, _ := filepath.Glob("/etc/apt/sources.list.d/*.sources")
+	uri := regexp.MustCompile(`^(?:URIs:\s*|deb\s+(?:\[[^]]*\]\s+)?)(https?://\S+/debian)/?(?:\s|$)`)
+	for _, f := range append(append([]string{"/etc/apt/sources.list"}, lists...), sources...) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			continue
 		}
-		if m := regexp.MustCompile(`(https?://\S+/debian)\b`).FindSubmatch(b); m != nil {
-			return suite, string(m[1])
+		for _, l := range strings.Split(string(b), "\n") {
+			if m := uri.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+				return suite, m[1]
+			}
 		}
 	}
 	return suite, mirror
