@@ -9,7 +9,7 @@
 // action uses too), or,
 // when Config.SMTP is set, over SMTP with net/smtp: STARTTLS whenever the
 // server offers it (the certificate verified against the system roots;
-// not for a server on loopback, this host's own MTA, see converse),
+// not for this host's own MTA, loopback on a port below 1024: converse),
 // then AUTH PLAIN when a user name is configured (net/smtp sends it only
 // over TLS or to localhost). The whole exchange is bounded by the run's
 // context.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/mail"
 	"net/netip"
 	"os"
@@ -185,7 +186,7 @@ func TestSMTP(t *testing.T) {
 			if tc.trust {
 				m.smtp.roots = roots
 			}
-			m.smtp.verifyLoopback = !tc.local
+			m.smtp.localMTA = func(net.Addr) bool { return tc.local }
 			err := m.Run(context.Background(), sampleAlert())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

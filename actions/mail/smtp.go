@@ -13,9 +13,10 @@ import (
 // smtpOptions are what tests change in the SMTP exchange.
 type smtpOptions struct {
 	roots *x509.CertPool // nil: the system's
-	// verifyLoopback: verify a loopback server's certificate like any
-	// other's (tests, whose fake remote servers listen on loopback).
-	verifyLoopback bool
+	// localMTA tells this host's own MTA by the server's address
+	// (isLocalMTA; tests, whose servers listen on high loopback ports,
+	// replace it).
+	localMTA func(net.Addr) bool
 }
 
 // sendSMTP mails msg through Config.SMTP: EHLO, STARTTLS when offered,
@@ -38,24 +39,27 @@ func (m *Mail) sendSMTP(ctx context.Context, msg []byte) error {
 		return fmt.Errorf("smtp %s: %w", m.cfg.SMTP, err)
 	}
 	defer c.Close()
-	if err := m.converse(c, host, isLoopback(conn.RemoteAddr()), msg); err != nil {
+	local := isLocalMTA
+	if m.smtp.localMTA != nil {
+		local = m.smtp.localMTA
+	}
+	if err := m.converse(c, host, local(conn.RemoteAddr()), msg); err != nil {
 		return fmt.Errorf("smtp %s: %w", m.cfg.SMTP, err)
 	}
 	return nil
 }
 
-// converse is the SMTP exchange on c. A server on loopback is this host's
-// own MTA (smtp = localhost:25; only root listens on port 25): its
-// certificate is not verified, since Debian's exim4 offers STARTTLS with
-// the self-signed certificate it makes at install, and no byte crosses a
-// network. Any other server's certificate is verified.
-func (m *Mail) converse(c *smtp.Client, host string, loopback bool, msg []byte) error {
+// converse is the SMTP exchange on c. The certificate of this host's own
+// MTA (localMTA: smtp = localhost:25) is not verified, since Debian's exim4
+// offers STARTTLS with the self-signed certificate it makes at install, and
+// no byte crosses a network. Any other server's certificate is verified.
+func (m *Mail) converse(c *smtp.Client, host string, localMTA bool, msg []byte) error {
 	if err := c.Hello(m.cfg.Helo); err != nil {
 		return err
 	}
 	if ok, _ := c.Extension("STARTTLS"); ok {
 		tc := &tls.Config{ServerName: host, RootCAs: m.smtp.roots, MinVersion: tls.VersionTLS12,
-			InsecureSkipVerify: loopback && !m.smtp.verifyLoopback}
+			InsecureSkipVerify: localMTA}
 		if err := c.StartTLS(tc); err != nil {
 			return fmt.Errorf("starttls: %w", err)
 		}
@@ -86,8 +90,11 @@ func (m *Mail) converse(c *smtp.Client, host string, loopback bool, msg []byte) 
 	return c.Quit()
 }
 
-// isLoopback reports whether addr is a loopback TCP address.
-func isLoopback(addr net.Addr) bool {
+// isLocalMTA reports whether addr is a loopback TCP address on a
+// privileged port (below 1024): only root can listen there, so it is this
+// host's MTA, not a local user's listener waiting for ifw's mail and
+// password.
+func isLocalMTA(addr net.Addr) bool {
 	ta, ok := addr.(*net.TCPAddr)
-	return ok && ta.IP.IsLoopback()
+	return ok && ta.IP.IsLoopback() && ta.Port > 0 && ta.Port < 1024
 }
