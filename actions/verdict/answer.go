@@ -23,6 +23,9 @@ type Answer struct {
 	// ForOther: By may answer another uid's question (the caller checked
 	// that it is authorized to, e.g. polkit's org.ifw.other-user).
 	ForOther bool
+	// Scope of the rule the answer makes ("" is ScopePort); a once
+	// answer makes no rule and ignores it.
+	Scope Scope
 }
 
 // Answer applies a to question id: its connections get the verdict and,
@@ -70,8 +73,14 @@ func ruleFor(q Question, a Answer, now time.Time) rules.Rule {
 	r := rules.Rule{Action: a.Action, Exe: exe, Dst: netip.PrefixFrom(q.Dst, q.Dst.BitLen()),
 		Proto: proto, User: cmp.Or(q.User, uidString(q.UID)), UID: q.UID, Lifetime: a.Lifetime, Created: now,
 		Note: fmt.Sprintf("answer to question %d", q.ID)}
-	if q.Port != 0 {
-		r.Ports = rules.PortRange{Lo: q.Port, Hi: q.Port}
+	switch a.Scope {
+	case ScopeAny: // this program to anywhere
+		r.Dst = netip.Prefix{}
+	case ScopeHost: // this program to this host, any port
+	default:
+		if q.Port != 0 {
+			r.Ports = rules.PortRange{Lo: q.Port, Hi: q.Port}
+		}
 	}
 	if a.Lifetime == rules.Timed {
 		r.Until = now.Add(a.For)

@@ -133,15 +133,15 @@ func (m *Module) give(k Kernel, p Packet, c rules.Conn, a rules.Action, d Decisi
 		m.log.Warn("verdict not given", "packet", p.ID, "err", err)
 	}
 	m.count(a)
-	if m.deps.OnDecision == nil {
-		return
-	}
 	now := m.cfg.Clock()
 	d.At, d.Tuple, d.UID, d.Exe, d.Action, d.Took = now, p.Tuple, c.UID, c.Exe, a, now.Sub(p.At)
 	if d.Would == 0 {
 		d.Would = a
 	}
-	m.deps.OnDecision(d)
+	m.record(c, d)
+	if m.deps.OnDecision != nil {
+		m.deps.OnDecision(d)
+	}
 }
 
 func (m *Module) count(a rules.Action) {

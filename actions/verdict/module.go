@@ -67,7 +67,8 @@ type Module struct {
 	deps  Deps
 	log   *slog.Logger
 	qs    *questions
-	seen  *recent // verdicts of closed questions, by connection
+	seen  *recent   // verdicts of closed questions, by connection
+	given givenRing // recent verdicts, for the management window
 	users *userNames
 	st    counters
 	self  int // our own PID: ifw never asks about itself

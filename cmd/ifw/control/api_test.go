@@ -140,6 +140,15 @@ func TestAPIOutbound(t *testing.T) {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
+	if _, err := c.Answer(ctx, 3, control.AnswerRequest{Action: "deny", Lifetime: "session", Scope: "everywhere"}); apiError(t, err).Code != 400 {
+		t.Errorf("bad scope: %v", err)
+	}
+	if res, err := c.Answer(ctx, 3, control.AnswerRequest{Action: "deny", Lifetime: "session", Scope: "host"}); err != nil || res.Rule == nil {
+		t.Errorf("host scope: %+v, %v", res, err)
+	}
+	if vs, err := c.Verdicts(ctx); err != nil || len(vs) != 2 || vs[0].Exe != "/usr/bin/curl" || vs[0].Count != 2 {
+		t.Errorf("verdicts %+v, %v", vs, err)
+	}
 	if _, err := c.Answer(ctx, 99, control.AnswerRequest{Action: "allow"}); apiError(t, err).Message != "no question 99" {
 		t.Errorf("no question: %v", err)
 	}
@@ -153,7 +162,7 @@ func TestAPIOutbound(t *testing.T) {
 	if _, err := c.AddRule(ctx, control.RuleRequest{Line: "allow port=22", For: "x"}); apiError(t, err).Code != 400 {
 		t.Errorf("bad lifetime: %v", err)
 	}
-	if rs, err := c.Rules(ctx); err != nil || len(rs) != 2 {
+	if rs, err := c.Rules(ctx); err != nil || len(rs) != 3 {
 		t.Errorf("rules %+v, %v", rs, err)
 	}
 	if _, err := c.DeleteRule(ctx, rule.ID); err != nil {

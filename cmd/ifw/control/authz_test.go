@@ -105,7 +105,7 @@ func TestRouteTable(t *testing.T) {
 	if seen["GET /v1/alerts"] != true {
 		t.Error("no alerts route")
 	}
-	if len(seen) != 17 {
+	if len(seen) != 18 {
 		t.Errorf("%d routes", len(seen))
 	}
 }
@@ -117,12 +117,16 @@ func TestNeeds(t *testing.T) {
 		got  []string
 		want []string
 	}{
-		{"own once", answerNeeds(1000, q, rules.Once), []string{actAnswerOwn}},
-		{"own session", answerNeeds(1000, q, rules.Session), []string{actAnswerOwn}},
-		{"own always", answerNeeds(1000, q, rules.Permanent), []string{actRulesPermanent}},
-		{"own timed", answerNeeds(1000, q, rules.Timed), []string{actRulesPermanent}},
-		{"other once", answerNeeds(1001, q, rules.Once), []string{actOtherUser}},
-		{"other always", answerNeeds(1001, q, rules.Permanent), []string{actOtherUser, actRulesPermanent}},
+		{"own once", answerNeeds(1000, q, rules.Once, ""), []string{actAnswerOwn}},
+		{"own session", answerNeeds(1000, q, rules.Session, ""), []string{actAnswerOwn}},
+		{"own always", answerNeeds(1000, q, rules.Permanent, ""), []string{actRulesPermanent}},
+		{"own timed", answerNeeds(1000, q, rules.Timed, ""), []string{actRulesPermanent}},
+		{"other once", answerNeeds(1001, q, rules.Once, ""), []string{actOtherUser}},
+		{"other always", answerNeeds(1001, q, rules.Permanent, ""), []string{actOtherUser, actRulesPermanent}},
+		{"own session, host scope", answerNeeds(1000, q, rules.Session, verdict.ScopeHost), []string{actRulesPermanent}},
+		{"own session, any scope", answerNeeds(1000, q, rules.Session, verdict.ScopeAny), []string{actRulesPermanent}},
+		{"own once, any scope", answerNeeds(1000, q, rules.Once, verdict.ScopeAny), []string{actAnswerOwn}},
+		{"own session, port scope", answerNeeds(1000, q, rules.Session, verdict.ScopePort), []string{actAnswerOwn}},
 		{"rule narrow once", ruleNeeds(1000, rule(t, "allow exe=/usr/bin/nc dst=192.0.2.1 user=1000", rules.Once)), []string{actAnswerOwn}},
 		{"rule narrow session hash", ruleNeeds(1000, rule(t, "allow sha256="+strings.Repeat("a", 64)+" host=example.org user=1000", rules.Session)), []string{actAnswerOwn}},
 		{"rule permanent", ruleNeeds(1000, rule(t, "allow exe=/usr/bin/nc dst=192.0.2.1 user=1000", rules.Permanent)), []string{actRulesPermanent}},

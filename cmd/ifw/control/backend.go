@@ -50,4 +50,6 @@ type Outbound interface {
 	Answer(id uint64, a verdict.Answer) (verdict.Question, *rules.Rule, error)
 	AddRule(r rules.Rule) (rules.Rule, error)
 	DeleteRule(id uint64) (rules.Rule, error)
+	// Verdicts is the recent verdicts, newest first.
+	Verdicts() []verdict.Given
 }

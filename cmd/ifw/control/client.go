@@ -134,6 +134,13 @@ func (c *Client) Answer(ctx context.Context, id uint64, req AnswerRequest) (*Ans
 	return &res, c.do(ctx, http.MethodPost, pathQueue+"/"+strconv.FormatUint(id, 10), req, &res)
 }
 
+// Verdicts lists the outbound module's recent verdicts the caller may
+// see (its own connections', unless it sees every user's), newest first.
+func (c *Client) Verdicts(ctx context.Context) ([]verdict.Given, error) {
+	var vs []verdict.Given
+	return vs, c.do(ctx, http.MethodGet, pathVerdicts, nil, &vs)
+}
+
 // Rules lists the outbound rules that apply to the caller.
 func (c *Client) Rules(ctx context.Context) ([]Rule, error) {
 	var rs []Rule

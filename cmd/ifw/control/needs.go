@@ -16,13 +16,15 @@ import (
 func lasting(l rules.Lifetime) bool { return l == rules.Permanent || l == rules.Timed }
 
 // answerNeeds: answering question q (once, for the session, or with a
-// lasting rule) as peer uid.
-func answerNeeds(uid uint32, q verdict.Question, l rules.Lifetime) []string {
+// lasting rule) as peer uid. A rule scoped wider than the question's
+// destination and port is a broad rule (see broadRule), even for the
+// session.
+func answerNeeds(uid uint32, q verdict.Question, l rules.Lifetime, scope verdict.Scope) []string {
 	var need []string
 	if q.UID != uid {
 		need = append(need, actOtherUser)
 	}
-	if lasting(l) {
+	if lasting(l) || l != rules.Once && scope.Wide() {
 		need = append(need, actRulesPermanent)
 	}
 	return orAnswerOwn(need)

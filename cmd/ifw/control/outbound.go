@@ -25,6 +25,10 @@ func (s *Server) listQuestions(o Outbound, r *http.Request) (any, error) {
 	return s.visibleQuestions(r, o.Questions()), nil
 }
 
+func (s *Server) listVerdicts(o Outbound, r *http.Request) (any, error) {
+	return s.visibleVerdicts(r, o.Verdicts()), nil
+}
+
 func (s *Server) listRules(o Outbound, r *http.Request) (any, error) {
 	return rulesOf(s.visibleRules(r, o.Rules())), nil
 }
@@ -74,7 +78,10 @@ func (req AnswerRequest) Verdict() (verdict.Answer, error) {
 	if a.Action, err = rules.ParseAction(req.Action); err != nil {
 		return a, err
 	}
-	a.Lifetime, a.For, err = lifetimeOf(req.Lifetime, req.For, rules.Once)
+	if a.Lifetime, a.For, err = lifetimeOf(req.Lifetime, req.For, rules.Once); err != nil {
+		return a, err
+	}
+	a.Scope, err = verdict.ParseScope(req.Scope)
 	return a, err
 }
 

@@ -34,6 +34,7 @@ func (s *Server) routes() []route {
 		// see gate.seesAll.
 		{pattern: "GET /v1/queue", need: actNone, handle: s.withOutbound(s.listQuestions)},
 		{pattern: "POST /v1/queue/{id}", need: actByHandler, handle: s.withOutbound(s.answer)},
+		{pattern: "GET /v1/verdicts", need: actNone, handle: s.withOutbound(s.listVerdicts)},
 		{pattern: "GET /v1/rules", need: actNone, handle: s.withOutbound(s.listRules)},
 		{pattern: "POST /v1/rules", need: actByHandler, handle: s.withOutbound(s.addRule)},
 		{pattern: "DELETE /v1/rules/{id}", need: actByHandler, handle: s.withOutbound(s.delRule)},
@@ -54,6 +55,7 @@ const (
 	pathWhitelist    = "/v1/whitelist"
 	pathQueue        = "/v1/queue"
 	pathRules        = "/v1/rules"
+	pathVerdicts     = "/v1/verdicts"
 	pathEvents       = "/v1/events"
 	pathChoices      = "/v1/choices"
 )

@@ -245,6 +245,10 @@ type AnswerRequest struct {
 	Action   string `json:"action"`             // allow, deny, reject
 	Lifetime string `json:"lifetime,omitempty"` // once (default), session, timed, permanent
 	For      string `json:"for,omitempty"`      // timed: a duration
+	// Scope of the rule a lasting answer makes: "port" (default: this
+	// program to this destination and port), "host" (to this host, any
+	// port), "any" (to anywhere). A once answer makes no rule.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Answered is what an answer did.

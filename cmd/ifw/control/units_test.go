@@ -83,7 +83,12 @@ func TestVisibleToPeer(t *testing.T) {
 	if got := s.visibleRules(peerRequest(1000), es); len(got) != 2 {
 		t.Errorf("rules %+v", got)
 	}
-	if len(s.visibleQuestions(peerRequest(0), qs)) != 2 || len(s.visibleRules(peerRequest(0), es)) != 3 {
+	vs := []verdict.Given{{UID: 1001, Port: 1}, {UID: 1000, Port: 2}, {UID: 0, Port: 3}}
+	if got := s.visibleVerdicts(peerRequest(1000), vs); len(got) != 1 || got[0].Port != 2 {
+		t.Errorf("verdicts %+v", got)
+	}
+	if len(s.visibleQuestions(peerRequest(0), qs)) != 2 || len(s.visibleRules(peerRequest(0), es)) != 3 ||
+		len(s.visibleVerdicts(peerRequest(0), vs)) != 3 {
 		t.Error("root does not see all")
 	}
 }

@@ -27,6 +27,21 @@ func (s *Server) visibleQuestions(r *http.Request, qs []verdict.Question) []verd
 	return out
 }
 
+// visibleVerdicts filters vs for the request's peer, as its questions.
+func (s *Server) visibleVerdicts(r *http.Request, vs []verdict.Given) []verdict.Given {
+	p := peerOf(r)
+	if p.uid == 0 || len(vs) == 0 || s.gate.seesAll(r) {
+		return vs
+	}
+	out := vs[:0:0]
+	for _, v := range vs {
+		if v.UID == p.uid {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // visibleRules filters es for the request's peer.
 func (s *Server) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
 	p := peerOf(r)
@@ -50,7 +65,7 @@ func (s *Server) authorizeAnswer(r *http.Request, o Outbound, id uint64, a *verd
 		if q.ID != id {
 			continue
 		}
-		if err := s.gate.require(r, answerNeeds(a.By, q, a.Lifetime)...); err != nil {
+		if err := s.gate.require(r, answerNeeds(a.By, q, a.Lifetime, a.Scope)...); err != nil {
 			return err
 		}
 		a.ForOther = q.UID != a.By

@@ -84,6 +84,7 @@ func (d *Daemon) Hub() *notify.Hub { return d.actions.hub }
 
 func (o *outbound) Questions() []verdict.Question { return o.mod.Questions() }
 func (o *outbound) Rules() []rules.Entry          { return o.set.Entries() }
+func (o *outbound) Verdicts() []verdict.Given     { return o.mod.Verdicts() }
 func (o *outbound) Answer(id uint64, a verdict.Answer) (verdict.Question, *rules.Rule, error) {
 	return o.mod.Answer(id, a)
 }

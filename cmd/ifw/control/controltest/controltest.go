@@ -252,6 +252,17 @@ type fakeOutbound struct{ *Backend }
 
 func (o fakeOutbound) Questions() []verdict.Question { return []verdict.Question{o.question} }
 
+// Verdicts is two verdicts: curl's (uid 1000) and root's ping.
+func (o fakeOutbound) Verdicts() []verdict.Given {
+	now := time.Now()
+	return []verdict.Given{
+		{At: now, UID: 1000, User: "al", Exe: "/usr/bin/curl", Dst: netip.MustParseAddr("198.51.100.9"), Port: 443,
+			Proto: "tcp", Verdict: rules.Deny, Why: verdict.CauseAnswer, Count: 2},
+		{At: now.Add(-time.Minute), UID: 0, User: "root", Exe: "/usr/bin/ping", Dst: netip.MustParseAddr("192.0.2.1"),
+			Proto: "icmp", Verdict: rules.Allow, Why: verdict.CauseMode, Count: 1},
+	}
+}
+
 func (o fakeOutbound) Rules() []rules.Entry {
 	o.mu.Lock()
 	defer o.mu.Unlock()
