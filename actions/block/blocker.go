@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ifw/ifw/alerts"
@@ -37,6 +38,9 @@ type Blocker struct {
 	guard   Guard
 	log     *slog.Logger
 	now     func() time.Time
+	// auto is the automatic-blocking switch: Config.Auto at the start,
+	// then what SetAuto made it.
+	auto atomic.Bool
 
 	// mu makes a record and its kernel entry change together, as seen by
 	// Sync, Restore and List, which take it to settle a prefix.
@@ -58,8 +62,17 @@ func New(cfg Config, kernel Kernel, records Records, guard Guard, log *slog.Logg
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Blocker{cfg: cfg.withDefaults(), kernel: kernel, records: records, guard: guard, log: log, now: time.Now}, nil
+	b := &Blocker{cfg: cfg.withDefaults(), kernel: kernel, records: records, guard: guard, log: log, now: time.Now}
+	b.auto.Store(cfg.Auto)
+	return b, nil
 }
+
+// AutoOn says whether Auto blocks: Config.Auto until SetAuto changed it.
+func (b *Blocker) AutoOn() bool { return b.auto.Load() }
+
+// SetAuto turns automatic blocking on or off at run time and returns
+// what it was. Active blocks stay either way.
+func (b *Blocker) SetAuto(on bool) (old bool) { return b.auto.Swap(on) }
 
 // Block blocks r.Prefix: the guard first (a refusal returns its error,
 // wrapped, and records nothing), then the record, then the kernel entry.
@@ -157,11 +170,11 @@ func (b *Blocker) Unblock(ctx context.Context, p netip.Prefix) error {
 	return nil
 }
 
-// Auto blocks the source of a when auto-blocking is on and a's level is
-// at least Config.MinLevel; blocked is false when it did not apply. The
+// Auto blocks the source of a when auto-blocking is on (AutoOn) and a's
+// level is at least Config.MinLevel; blocked is false when it did not apply. The
 // alert's Trusted flag goes to the Guard.
 func (b *Blocker) Auto(ctx context.Context, a alerts.Alert) (blk alerts.Block, blocked bool, err error) {
-	if !b.cfg.Auto || a.Level < b.cfg.MinLevel || !a.Src.IsValid() {
+	if !b.auto.Load() || a.Level < b.cfg.MinLevel || !a.Src.IsValid() {
 		return alerts.Block{}, false, nil
 	}
 	src := a.Src.Unmap()

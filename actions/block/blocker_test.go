@@ -416,3 +416,31 @@ func TestNewRefuses(t *testing.T) {
 		t.Errorf("no guard: %v", err)
 	}
 }
+
+// TestSetAuto: the runtime switch decides whether Auto blocks, whatever
+// the config said at the start; it returns the value it replaced.
+func TestSetAuto(t *testing.T) {
+	ctx := context.Background()
+	a := alerts.Alert{ID: 7, Src: netip.MustParseAddr("198.51.100.7"), Level: 5, Trusted: true}
+	r := newRig(t, Config{Auto: true})
+	if !r.b.AutoOn() {
+		t.Fatal("AutoOn false with Config.Auto")
+	}
+	if old := r.b.SetAuto(false); !old {
+		t.Errorf("SetAuto(false) returned old %v, want true", old)
+	}
+	if _, blocked, err := r.b.Auto(ctx, a); blocked || err != nil {
+		t.Errorf("switched off: blocked %v, %v", blocked, err)
+	}
+	if old := r.b.SetAuto(true); old {
+		t.Errorf("SetAuto(true) returned old %v, want false", old)
+	}
+	if _, blocked, err := r.b.Auto(ctx, a); !blocked || err != nil {
+		t.Errorf("switched on: blocked %v, %v", blocked, err)
+	}
+	off := newRig(t, Config{})
+	off.b.SetAuto(true)
+	if _, blocked, err := off.b.Auto(ctx, a); !blocked || err != nil {
+		t.Errorf("config off, switched on: blocked %v, %v", blocked, err)
+	}
+}

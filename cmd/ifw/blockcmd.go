@@ -13,10 +13,10 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
-// newBlockCmd is `ifw block add|del|list|flush|reload`, over the control
+// newBlockCmd is `ifw block add|del|list|flush|reload|auto`, over the control
 // socket.
 func newBlockCmd(e env) *cobra.Command {
-	g := newGroup("block", "the daemon's timed ipset blocks: add, del, list, flush, reload")
+	g := newGroup("block", "the daemon's timed ipset blocks: add, del, list, flush, reload, auto")
 	socket := socketFlag(g)
 	client := func() *control.Client { return control.NewClient(*socket) }
 
@@ -53,7 +53,7 @@ func newBlockCmd(e env) *cobra.Command {
 		s, err := client().ReloadBlocks(cmd.Context())
 		return printOr(e, cmd, *reloadJSON, s, err, func(s block.BulkStats) { writeBulk(e.stdout, s) })
 	}
-	g.AddCommand(add, del, list, newBlockFlushCmd(e, client), reload)
+	g.AddCommand(add, del, list, newBlockFlushCmd(e, client), reload, newBlockAutoCmd(e, client))
 	return g
 }
 

@@ -106,6 +106,7 @@ func writeBlocking(w io.Writer, b *control.BlockingStatus) {
 	t := b.Totals
 	fmt.Fprintf(w, "\nBlocking: %d active; since the start: %d restored, %d put back after vanishing from the kernel, %d expired, %d lost, %d refused by the never-block list, %d lifted by the never-block list, %d strays deleted\n",
 		b.Active, t.Restored, t.PutBack, t.Expired, t.Lost, t.Refused, b.Lifted, t.Orphans)
+	writeAutoBlock(w, b.Auto)
 	writeBlockCounts(w, b)
 	if wt := b.Watch; wt.SubscribeErrors+wt.RefreshErrors+wt.ResolvConfErrors > 0 {
 		fmt.Fprintf(w, "Never-block list: %d reloads after network changes; %d failed, %d broken netlink subscriptions, %d resolv.conf watch errors (see the log)\n",

@@ -81,7 +81,8 @@ func TestWriteStatusBlocked(t *testing.T) {
 		control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("192.0.2.3"), Level: 1, Packets: 3, Trusted: true}})
 	st.Blocking = &control.BlockingStatus{Active: 2, ActiveBySource: map[alerts.BlockSource]int{"auto": 1, "manual": 1},
 		Made:    map[alerts.BlockSource]uint64{"auto": 4, "manual": 1},
-		Refused: map[alerts.BlockSource]map[string]uint64{"auto": {"whitelist": 2, "own address": 1}}, AutoRegexSkipped: 3}
+		Refused: map[alerts.BlockSource]map[string]uint64{"auto": {"whitelist": 2, "own address": 1}}, AutoRegexSkipped: 3,
+		Auto: control.AutoBlock{On: false, Configured: true, Changed: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local), By: "uid 1000 (al)"}}
 	var b bytes.Buffer
 	writeStatus(&b, st)
 	golden(t, "status-blocked.txt", b.String())

@@ -94,7 +94,7 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("route %q: need %q, handle %v, stream %v, seen %v", rt.pattern, rt.need, rt.handle != nil, rt.stream != nil, seen[rt.pattern])
 		}
 		seen[rt.pattern] = true
-		blockRoute := strings.HasSuffix(rt.pattern, " /v1/blocks") || rt.pattern == "POST /v1/blocks/flush"
+		blockRoute := strings.HasSuffix(rt.pattern, " /v1/blocks") || rt.pattern == "POST /v1/blocks/flush" || rt.pattern == "PUT /v1/blocks/auto"
 		if blockRoute && !strings.HasPrefix(rt.pattern, "GET") && rt.need != actBlock {
 			t.Errorf("%s needs %q", rt.pattern, rt.need)
 		}
@@ -102,10 +102,13 @@ func TestRouteTable(t *testing.T) {
 	if !seen["POST /v1/blocks/flush"] {
 		t.Error("no flush route")
 	}
+	if !seen["PUT /v1/blocks/auto"] || !seen["GET /v1/blocks/auto"] {
+		t.Error("no automatic-blocking switch routes")
+	}
 	if seen["GET /v1/alerts"] != true {
 		t.Error("no alerts route")
 	}
-	if len(seen) != 18 {
+	if len(seen) != 20 {
 		t.Errorf("%d routes", len(seen))
 	}
 }

@@ -41,6 +41,10 @@ type Blocking interface {
 	// WhitelistAdd adds an entry and lifts the blocks it now covers.
 	WhitelistAdd(ctx context.Context, entry, comment string, allowUnresolved bool) (WhitelistAdded, error)
 	WhitelistDel(entry string) error
+	// AutoBlock is the automatic-blocking switch; SetAutoBlock sets it
+	// (persisted, audited with by: who asked).
+	AutoBlock() AutoBlock
+	SetAutoBlock(on bool, by string) (AutoBlock, error)
 }
 
 // Outbound is the outbound (NFQUEUE) module as the API drives it.

@@ -26,6 +26,8 @@ func (s *Server) routes() []route {
 		{pattern: "DELETE /v1/blocks", need: actBlock, handle: s.withBlocking(delBlock)},
 		{pattern: "POST /v1/blocks/reload", need: actManage, handle: s.withBlocking(reloadBlocks)},
 		{pattern: "POST /v1/blocks/flush", need: actBlock, handle: s.withBlocking(flushBlocks)},
+		{pattern: "GET /v1/blocks/auto", need: actNone, handle: s.withBlocking(getAutoBlock)},
+		{pattern: "PUT /v1/blocks/auto", need: actBlock, handle: s.withBlocking(setAutoBlock)},
 		{pattern: "GET /v1/whitelist", need: actNone, handle: s.withBlocking(listWhitelist)},
 		{pattern: "POST /v1/whitelist", need: actBlock, handle: s.withBlocking(addWhitelist)},
 		{pattern: "DELETE /v1/whitelist", need: actBlock, handle: s.withBlocking(delWhitelist)},

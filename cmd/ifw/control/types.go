@@ -144,6 +144,8 @@ type BlockingStatus struct {
 	// blocked because no log prefix of their source matched
 	// [block] auto_regex since its previous alert.
 	AutoRegexSkipped uint64 `json:"auto_regex_skipped"`
+	// Auto is the automatic-blocking switch.
+	Auto AutoBlock `json:"auto"`
 }
 
 // OutboundStatus is the outbound module's part of the status.

@@ -33,6 +33,12 @@ type blocking struct {
 	liftMu sync.Mutex   // one liftCovered at a time
 	lifted atomic.Int64 // blocks lifted because the never-block list came to cover them
 	counts *blockCounts
+
+	// The automatic-blocking switch (autoswitch.go): its file, and when
+	// and by whom it was set.
+	autoPath string
+	autoMu   sync.Mutex
+	autoInfo control.AutoBlock
 }
 
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
@@ -54,7 +60,8 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, o
 	if err != nil {
 		return nil, err
 	}
-	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log, counts: newBlockCounts()}
+	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log, counts: newBlockCounts(),
+		autoPath: autoStatePath(cfg.Daemon.Database)}
 	if err := sets.Ensure(ctx); err != nil {
 		m.close()
 		return nil, err
@@ -63,6 +70,7 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, o
 		m.close()
 		return nil, err
 	}
+	m.initAuto()
 	if m.watch, err = whitelist.NewWatcher(whitelist.WatchConfig{}, guard, m.afterWatchLoad, log); err != nil {
 		m.close()
 		return nil, err
@@ -163,7 +171,7 @@ func (m *blocking) auto(a alerts.Alert, prefixMatched bool) {
 		if minLevel == 0 {
 			minLevel = block.DefaultMinLevel
 		}
-		if m.settings.Policy.Auto && a.Level >= minLevel {
+		if m.blocker.AutoOn() && a.Level >= minLevel {
 			m.counts.skippedByRegex()
 			m.log.Info("not auto-blocked: no log prefix matched auto_regex", "src", a.Src, "level", a.Level, "auto_regex", re.String())
 		}
@@ -211,6 +219,7 @@ func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
 	st := &control.BlockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats(),
 		ActiveBySource: map[alerts.BlockSource]int{}}
 	st.Made, st.Refused, st.AutoRegexSkipped = m.counts.snapshot()
+	st.Auto = m.AutoBlock()
 	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
 		st.Active = len(recs)
 		for _, r := range recs {

@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 	}
 	d := &Daemon{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
 		pipe: newPipeline(engine, cfg.Daemon.Host, log), opts: opts}
-	if b := cfg.Block; b.Enabled && b.Policy.Auto && b.AutoRegex != nil {
+	if b := cfg.Block; b.Enabled && b.AutoRegex != nil { // also with auto off: `ifw block auto on` may turn it on
 		d.pipe.prefixes = newPrefixMatches(b.AutoRegex)
 	}
 	defer func() {

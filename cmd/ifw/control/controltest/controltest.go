@@ -102,6 +102,7 @@ type Backend struct {
 	rules     []rules.Entry
 	nextRule  uint64
 	question  verdict.Question
+	auto      control.AutoBlock // the automatic-blocking switch (autoblock.go)
 }
 
 // NewBackend is the Backend at its start.
