@@ -18,6 +18,10 @@ type Query struct {
 	MinLevel int        // alerts of this level or more
 	Src      netip.Addr // alerts about this source (invalid: any)
 	Limit    int        // at most this many, newest first (0: no limit)
+	// BeforeID pages the newest-first list: only alerts that come after
+	// alert BeforeID in it (older, or as old with a smaller id); 0: from
+	// the newest. An id no longer stored selects nothing.
+	BeforeID int64
 }
 
 // where renders q as a WHERE clause and its arguments.
@@ -39,6 +43,9 @@ func (q Query) where() (string, []any) {
 	}
 	if q.MinLevel > 0 {
 		add("level >= ?", q.MinLevel)
+	}
+	if q.BeforeID > 0 {
+		add("(time, id) < (SELECT time, id FROM alerts WHERE id = ?)", q.BeforeID)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -100,6 +100,10 @@ func TestAlertsQuery(t *testing.T) {
 		{"source", Query{Src: all[3].Src}, []int64{4}},
 		{"source and level", Query{Src: all[3].Src, MinLevel: 5}, []int64{}},
 		{"everything", Query{Since: t0, Until: t0.Add(time.Hour), MinLevel: 4, Limit: 2}, []int64{20, 19}},
+		{"page", Query{BeforeID: 18, Limit: 3}, []int64{17, 16, 15}},
+		{"page and level", Query{BeforeID: 15, MinLevel: 5}, []int64{10, 5}},
+		{"last page", Query{BeforeID: 1}, []int64{}},
+		{"page after an id no longer stored", Query{BeforeID: 999}, []int64{}},
 	}
 	for _, tt := range tests {
 		got, err := s.Alerts(ctx, tt.q)
@@ -109,6 +113,37 @@ func TestAlertsQuery(t *testing.T) {
 		if !reflect.DeepEqual(ids(got), tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, ids(got), tt.want)
 		}
+	}
+}
+
+// TestAlertsPagesTies: alerts of the same time are paged by id, so that
+// paging through the list meets each alert once.
+func TestAlertsPagesTies(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	for i := range 7 {
+		a := Alert{Time: t0.Add(time.Duration(i/3) * time.Second), Src: netip.MustParseAddr("198.51.100.9"), Level: 2}
+		if _, err := s.AddAlert(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []int64
+	before := int64(0)
+	for range 10 {
+		page, err := s.Alerts(ctx, Query{BeforeID: before, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, a := range page {
+			got = append(got, a.ID)
+		}
+		before = page[len(page)-1].ID
+	}
+	if want := []int64{7, 6, 5, 4, 3, 2, 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("paged %v, want %v", got, want)
 	}
 }
 

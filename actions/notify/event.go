@@ -61,6 +61,10 @@ const (
 	// KindRetract: the event Event.Ref was answered elsewhere or timed
 	// out; the applet closes its bubble (Hub.Retract).
 	KindRetract = "retract"
+	// KindSeen: the user saw the alerts up to Event.Ref (the management
+	// window's Log tab was opened); only that uid's applets get it, and the
+	// tray icon stops asking for attention (Hub.Seen).
+	KindSeen = "seen"
 )
 
 // Question is the payload of a KindQuestion event: a new outbound

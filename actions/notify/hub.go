@@ -228,6 +228,16 @@ func (h *Hub) Retract(eventID uint64) {
 	h.log.Debug("event retracted", "event_id", eventID, "retract_id", id, "subscribers", n)
 }
 
+// Seen tells uid's applets that the user saw the alerts up to alert id
+// upTo (Event.Ref); nothing is remembered, there is nothing to answer. It
+// returns the number of subscriptions it went to.
+func (h *Hub) Seen(uid uint32, upTo uint64) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, n := h.send(Event{Kind: KindSeen, Ref: upTo}, only(uid), false)
+	return n
+}
+
 // everyone is the audience of alerts: every subscription.
 func everyone(uint32) bool { return true }
 

@@ -318,3 +318,26 @@ func TestEventIDsDoNotRepeatAcrossRestarts(t *testing.T) {
 		last = ids[2]
 	}
 }
+
+func TestSeenGoesToItsUIDOnly(t *testing.T) {
+	h := newTestHub(t, Config{Buffer: 4})
+	mine, cancel := h.Subscribe(1000)
+	defer cancel()
+	other, cancelOther := h.Subscribe(1001)
+	defer cancelOther()
+	if n := h.Seen(1000, 42); n != 1 {
+		t.Fatalf("Seen went to %d subscriptions, want 1", n)
+	}
+	ev := <-mine
+	if ev.Kind != KindSeen || ev.Ref != 42 {
+		t.Fatalf("uid 1000 got %+v, want kind seen ref 42", ev)
+	}
+	select {
+	case ev := <-other:
+		t.Fatalf("uid 1001 got %+v", ev)
+	default:
+	}
+	if _, err := h.Choice(1000, ev.ID, ActionIgnore); err == nil {
+		t.Error("a seen event could be answered")
+	}
+}

@@ -35,6 +35,9 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	}
 	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
 		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
+	if m.deps.OnAsked != nil {
+		m.deps.OnAsked(q)
+	}
 	m.show(q.ID)
 }
 

@@ -53,6 +53,9 @@ type Deps struct {
 	OnDecision func(Decision)
 	// OnClosed, when set, is called when a question closes.
 	OnClosed func(Closed)
+	// OnAsked, when set, is called when a question opens (before it is
+	// shown on its owner's desktop).
+	OnAsked func(Question)
 	// ReserveIDs, when set, hands out n question ids never handed out
 	// before, also by an earlier run (the daemon keeps the high-water mark
 	// in its store), and returns the first: an id from an old listing can

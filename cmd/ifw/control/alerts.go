@@ -26,6 +26,9 @@ type AlertQuery struct {
 	MinLevel int
 	Src      string
 	Limit    int
+	// Before pages the list: the alerts after alert Before in it (the
+	// last id of the previous page); 0: from the newest.
+	Before int64
 }
 
 // values is q as the query string of GET /v1/alerts.
@@ -42,6 +45,9 @@ func (q AlertQuery) values() url.Values {
 	}
 	if q.Limit > 0 {
 		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if q.Before > 0 {
+		v.Set("before", strconv.FormatInt(q.Before, 10))
 	}
 	return v
 }
@@ -78,6 +84,13 @@ func parseAlertQuery(v url.Values) (alerts.Query, error) {
 		}
 		q.Limit = n
 	}
+	if s := v.Get("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return q, fmt.Errorf("before %q: want an alert id", s)
+		}
+		q.BeforeID = n
+	}
 	return q, nil
 }
 
@@ -88,4 +101,33 @@ func (s *Server) listAlerts(r *http.Request) (any, error) {
 		return nil, badRequest(err)
 	}
 	return s.backend.Alerts(r.Context(), q)
+}
+
+// SeenRequest is POST /v1/alerts/seen: the user saw the alerts up to
+// UpTo (the management window's Log tab showed them).
+type SeenRequest struct {
+	UpTo int64 `json:"up_to"`
+}
+
+// Seen is what POST /v1/alerts/seen did: how many of the peer's applets
+// were told (their tray icons stop asking for attention).
+type Seen struct {
+	Applets int `json:"applets"`
+}
+
+// markSeen is POST /v1/alerts/seen: the peer's own applets hear of it,
+// nobody else's.
+func (s *Server) markSeen(r *http.Request) (any, error) {
+	var req SeenRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if req.UpTo < 0 {
+		return nil, badRequest(fmt.Errorf("up_to %d: want an alert id", req.UpTo))
+	}
+	hub := s.backend.Hub()
+	if hub == nil {
+		return Seen{}, nil
+	}
+	return Seen{Applets: hub.Seen(peerOf(r).uid, uint64(req.UpTo))}, nil
 }

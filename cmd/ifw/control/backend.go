@@ -9,6 +9,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/alerts/report"
 )
 
 // Backend is what the daemon offers the control API. The server owns the
@@ -22,6 +23,9 @@ type Backend interface {
 	// Alerts is the alert history q selects, newest first, with what
 	// each alert's actions did.
 	Alerts(ctx context.Context, q alerts.Query) ([]AlertRecord, error)
+	// Report is the report of opts' period from the daemon's store; the
+	// daemon fills in what it knows (host, collectors' health, outbound).
+	Report(ctx context.Context, opts report.Options) (*report.Report, error)
 	Blocking() Blocking
 	Outbound() Outbound
 	// Hub is the desktop's notify hub, nil without a notify action.

@@ -169,9 +169,36 @@ func (c *Client) Choose(ctx context.Context, req ChoiceRequest) (Choice, error) 
 // stream ends, fails or ctx ends. connected reports whether the daemon
 // accepted the subscription.
 func (c *Client) Events(ctx context.Context, fn func(Event)) (connected bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+pathEvents, nil)
+	return c.follow(ctx, pathEvents, "events", func(line []byte) error {
+		var ev Event
+		if err := json.Unmarshal(line, &ev); err != nil {
+			return err
+		}
+		fn(ev)
+		return nil
+	})
+}
+
+// Stream follows GET /v1/stream: fn gets each StreamEvent (a "hello"
+// first) until the stream ends, fails or ctx ends; it always returns an
+// error (io.EOF wrapped when the daemon ended the stream).
+func (c *Client) Stream(ctx context.Context, fn func(StreamEvent)) error {
+	_, err := c.follow(ctx, pathStream, "stream", func(line []byte) error {
+		var ev StreamEvent
+		if err := json.Unmarshal(line, &ev); err != nil {
+			return err
+		}
+		fn(ev)
+		return nil
+	})
+	return err
+}
+
+// follow reads the JSON lines of a streamed GET, each to fn.
+func (c *Client) follow(ctx context.Context, path, what string, fn func([]byte) error) (connected bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
 	if err != nil {
-		return false, fmt.Errorf("events: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -188,16 +215,44 @@ func (c *Client) Events(ctx context.Context, fn func(Event)) (connected bool, er
 		if len(line) == 0 {
 			continue
 		}
-		var ev Event
-		if err := json.Unmarshal(line, &ev); err != nil {
-			return true, fmt.Errorf("events: bad line: %w", err)
+		if err := fn(line); err != nil {
+			return true, fmt.Errorf("%s: bad line: %w", what, err)
 		}
-		fn(ev)
 	}
 	if err := sc.Err(); err != nil {
-		return true, fmt.Errorf("events: %w", err)
+		return true, fmt.Errorf("%s: %w", what, err)
 	}
-	return true, fmt.Errorf("events: %w", io.EOF)
+	return true, fmt.Errorf("%s: %w", what, io.EOF)
+}
+
+// MarkSeen tells the daemon that the user saw the alerts up to upTo: the
+// user's own applets stop asking for attention.
+func (c *Client) MarkSeen(ctx context.Context, upTo int64) error {
+	var s Seen
+	return c.do(ctx, http.MethodPost, pathAlertsSeen, SeenRequest{UpTo: upTo}, &s)
+}
+
+// Report writes the daemon's HTML report of [from, to) to w.
+func (c *Client) Report(ctx context.Context, from, to time.Time, w io.Writer) error {
+	v := url.Values{}
+	v.Set("from", from.UTC().Format(time.RFC3339))
+	v.Set("to", to.UTC().Format(time.RFC3339))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+pathReport+"?"+v.Encode(), nil)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return c.dialError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return answerError(resp.StatusCode, resp.Body)
+	}
+	if _, err := io.Copy(w, io.LimitReader(resp.Body, maxAnswer)); err != nil {
+		return fmt.Errorf("reading the report: %w", err)
+	}
+	return nil
 }
 
 // do sends a request (body, when not nil, as JSON) and decodes the answer

@@ -17,4 +17,11 @@
 //     (client.go) is the only code that builds a request, and its errors
 //     say what the user can do about them (clienterrors.go): the daemon
 //     not running, a user outside group ifw, a refusal in plain words.
+//   - What changed goes out on one feed (feed.go, GET /v1/stream): the
+//     stored alerts, and a bare note per list that changed. The server
+//     publishes what its own routes change (the route table's changes),
+//     the daemon the rest (auto-blocks, expiry, questions). A note
+//     carries no data: the reader fetches the list with its own
+//     credentials, so the feed cannot show a user more than the socket
+//     would; and it never blocks, a slow reader loses its oldest events.
 package control

@@ -47,6 +47,9 @@ type Config struct {
 	// Authority answers polkit checks for non-root peers; nil: nothing
 	// that needs a polkit action is allowed to them.
 	Authority Authority
+	// Feed is what GET /v1/stream streams; nil: the route answers 503.
+	// The server publishes to it what its own routes change.
+	Feed *Feed
 	// MaxConns and MaxConnsPerUID bound the open connections (0: the
 	// defaults); root is never refused.
 	MaxConns, MaxConnsPerUID int
@@ -68,6 +71,7 @@ type Server struct {
 	path    string
 	group   string
 	backend Backend
+	feed    *Feed
 	auth    authorizer
 	gate    gate // polkit, for non-root peers (authz.go)
 	mux     *http.ServeMux
@@ -88,6 +92,7 @@ func New(cfg Config, backend Backend, log *slog.Logger) (*Server, error) {
 	}
 	s := newServer(cfg.Path, cfg.Group, log)
 	s.backend = backend
+	s.feed = cfg.Feed
 	s.gate.auth = cfg.Authority
 	if cfg.MaxConns > 0 {
 		s.maxConns = cfg.MaxConns
@@ -131,7 +136,28 @@ func (s *Server) register(rt route) {
 		s.stream(rt.pattern, rt.need, rt.stream)
 		return
 	}
-	s.handle(rt.pattern, rt.need, rt.handle)
+	s.handle(rt.pattern, rt.need, s.publishing(rt.changes, rt.handle))
+}
+
+// publishing is f, telling the feed that the list kind changed after
+// each success. Outbound questions are per uid: only the peer's own
+// streams (and those that see every uid's) are told; the daemon tells
+// the owner of a question answered by another.
+func (s *Server) publishing(kind string, f func(r *http.Request) (any, error)) func(r *http.Request) (any, error) {
+	if kind == "" {
+		return f
+	}
+	return func(r *http.Request) (any, error) {
+		v, err := f(r)
+		if err == nil {
+			if kind == StreamQueue {
+				s.feed.ChangedFor(kind, peerOf(r).uid)
+			} else {
+				s.feed.Changed(kind)
+			}
+		}
+		return v, err
+	}
 }
 
 // handle registers a JSON endpoint; f returns the value to encode.

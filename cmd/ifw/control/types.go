@@ -31,6 +31,17 @@ type (
 	ChoiceRequest = notify.ChoiceRequest
 )
 
+// StreamEvent is one line of GET /v1/stream (Client.Stream): an alert as
+// it was stored, or a note that a list changed (see the Stream* kinds).
+type StreamEvent struct {
+	Kind string `json:"kind"`
+	// Alert is the alert of a StreamAlert event.
+	Alert *AlertRecord `json:"alert,omitempty"`
+	// Dropped counts the events this stream lost so far (its reader was
+	// slow): a reader that sees it grow fetches every list again.
+	Dropped uint64 `json:"dropped,omitempty"`
+}
+
 // Status is what GET /v1/status returns and `ifw status` shows.
 type Status struct {
 	Host       string                        `json:"host"`

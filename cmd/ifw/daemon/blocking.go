@@ -44,7 +44,7 @@ type blocking struct {
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
 // the blocks still due. The guard is loaded first: one that is not loaded
 // refuses everything.
-func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, open SetsOpener, log *slog.Logger) (*blocking, error) {
+func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, feed *control.Feed, open SetsOpener, log *slog.Logger) (*blocking, error) {
 	log = log.With("module", "block")
 	guard, err := whitelist.New(whitelist.Config{File: cfg.Block.Whitelist, HomeNet: cfg.Detect.Engine.HomeNet}, log)
 	if err != nil {
@@ -66,7 +66,7 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, o
 		m.close()
 		return nil, err
 	}
-	if m.blocker, err = block.New(cfg.Block.Policy, sets, store, guard, log); err != nil {
+	if m.blocker, err = block.New(cfg.Block.Policy, sets, feedRecords{store, feed}, guard, log); err != nil {
 		m.close()
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (m *blocking) liftCovered(ctx context.Context, after string) ([]netip.Prefi
 // [block] auto_regex, a source none of whose log prefixes matched it
 // since its previous alert (prefixMatched false) is not blocked, as psad
 // does with ENABLE_AUTO_IDS_REGEX.
-func (m *blocking) auto(a alerts.Alert, prefixMatched bool) {
+func (m *blocking) auto(a alerts.Alert, prefixMatched bool) (o alerts.Outcome, blk *alerts.Block, acted bool) {
 	if re := m.settings.AutoRegex; re != nil && !prefixMatched {
 		minLevel := m.settings.Policy.MinLevel
 		if minLevel == 0 {
@@ -175,22 +175,25 @@ func (m *blocking) auto(a alerts.Alert, prefixMatched bool) {
 			m.counts.skippedByRegex()
 			m.log.Info("not auto-blocked: no log prefix matched auto_regex", "src", a.Src, "level", a.Level, "auto_regex", re.String())
 		}
-		return
+		return o, nil, false
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, blocked, err := m.blocker.Auto(ctx, a)
+	made, blocked, err := m.blocker.Auto(ctx, a)
 	if !blocked && err == nil {
-		return
+		return o, nil, false
 	}
 	m.counts.add(alerts.BlockAuto, err)
-	o := alerts.Outcome{Action: blockOutcome, Time: time.Now(), OK: err == nil}
+	o = alerts.Outcome{Action: blockOutcome, Time: time.Now(), OK: err == nil}
 	if err != nil {
 		o.Error = err.Error()
+	} else {
+		blk = &made
 	}
 	if err := m.store.AddOutcome(ctx, a.ID, o); err != nil {
 		m.log.Error("block outcome not stored", "alert", a.ID, "err", err)
 	}
+	return o, blk, true
 }
 
 // whitelistAdd adds an entry to the whitelist file, then lifts every

@@ -34,6 +34,7 @@ type Daemon struct {
 	actions    *builtActions
 	dispatcher *alerts.Dispatcher
 	control    *control.Server
+	feed       *control.Feed     // what changed, for GET /v1/stream
 	polkit     *polkit.Authority // asked for what non-root peers of the control socket do
 	started    time.Time
 	lock       *stateLock // the state directory's lock, held until the daemon ends
@@ -76,7 +77,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 		return nil, err
 	}
 	d := &Daemon{cfg: cfg, log: log, started: time.Now(), lock: lock, alerted: make(chan struct{}, 1),
-		pipe: newPipeline(engine, cfg.Daemon.Host, log), opts: opts}
+		feed: control.NewFeed(), pipe: newPipeline(engine, cfg.Daemon.Host, log), opts: opts}
 	if b := cfg.Block; b.Enabled && b.AutoRegex != nil { // also with auto off: `ifw block auto on` may turn it on
 		d.pipe.prefixes = newPrefixMatches(b.AutoRegex)
 	}
@@ -107,7 +108,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 		}
 		auth = d.polkit
 	}
-	ccfg := control.Config{Path: cfg.Daemon.Socket, Group: cfg.Daemon.SocketGroup, Authority: auth}
+	ccfg := control.Config{Path: cfg.Daemon.Socket, Group: cfg.Daemon.SocketGroup, Authority: auth, Feed: d.feed}
 	if d.control, err = control.New(ccfg, d, log); err != nil {
 		return nil, err
 	}
@@ -138,9 +139,14 @@ func (d *Daemon) afterStored(a alerts.Alert, prefixMatched bool) {
 	case d.alerted <- struct{}{}: // save the state soon
 	default:
 	}
+	rec := control.AlertRecord{Alert: a}
 	if d.block != nil {
-		d.block.auto(a, prefixMatched)
+		if o, blk, ok := d.block.auto(a, prefixMatched); ok {
+			rec.Outcomes = append(rec.Outcomes, o)
+			rec.Block = blk
+		}
 	}
+	d.feed.Alert(rec)
 	d.dispatcher.Dispatch(a)
 }
 
@@ -156,6 +162,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.pipe.run(gctx) })
 	g.Go(func() error { return d.dispatcher.Run(gctx) })
+	g.Go(func() error { <-gctx.Done(); d.feed.Close(); return nil })
 	defer d.actions.closeAll()
 	if hub := d.actions.hub; hub != nil {
 		g.Go(func() error { <-gctx.Done(); hub.Close(); return nil })
@@ -232,7 +239,7 @@ func (d *Daemon) startBlocking(ctx context.Context) error {
 	if !d.cfg.Block.Enabled {
 		return nil
 	}
-	m, err := newBlocking(ctx, d.cfg, d.store, d.opts.OpenSets, d.log)
+	m, err := newBlocking(ctx, d.cfg, d.store, d.feed, d.opts.OpenSets, d.log)
 	if errors.Is(err, block.ErrInUse) {
 		return err
 	}

@@ -103,7 +103,17 @@ func TestDaemonOutbound(t *testing.T) {
 		t.Errorf("status: %+v, %v", st, err)
 	}
 	r.d.outbound.decided(verdictDecisionByRule())
-	r.d.outbound.closed(closedQuestion())
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	notes := make(chan string, 16)
+	go func() { _ = r.client.Stream(sctx, func(ev control.StreamEvent) { notes <- ev.Kind }) }()
+	if k := <-notes; k != control.StreamHello {
+		t.Fatalf("stream began with %q", k)
+	}
+	r.d.outbound.closed(closedQuestion()) // root's stream hears of every uid's questions
+	if k := <-notes; k != control.StreamQueue {
+		t.Errorf("a closed question's note: %q, want queue", k)
+	}
 	if first, err := r.d.outbound.reserveQuestionIDs(10); err != nil || first == 0 {
 		t.Errorf("question ids from %d, %v", first, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/etc/config"
 )
 
@@ -32,6 +33,7 @@ type outbound struct {
 	set    *rules.Set
 	finder *procs.Finder
 	store  *alerts.Store // closed questions, for reports
+	feed   *control.Feed // told when a question opens or closes
 	lat    *latencies    // packet → verdict by a rule
 	log    *slog.Logger
 	// serveQueue serves the queue (Module.Run, or Options.ServeQueue).
@@ -40,7 +42,7 @@ type outbound struct {
 
 // newOutbound loads the rules and prepares the module; hub, when not nil,
 // shows questions on the owners' desktops.
-func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, log *slog.Logger) (*outbound, error) {
+func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed *control.Feed, log *slog.Logger) (*outbound, error) {
 	set := rules.NewSet(rules.Options{DefaultIdle: cfg.SessionIdle})
 	if _, err := set.Load(cfg.Module.RulesFile); err != nil {
 		return nil, err
@@ -49,10 +51,10 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, log *
 	if err != nil {
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
-	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, lat: newLatencies(), log: log,
+	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, feed: feed, lat: newLatencies(), log: log,
 		serveQueue: func(ctx context.Context, m *verdict.Module) error { return m.Run(ctx) }}
 	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
-		ReserveIDs: o.reserveQuestionIDs}
+		ReserveIDs: o.reserveQuestionIDs, OnAsked: o.asked}
 	if hub != nil {
 		deps.Asker = hub
 	}
@@ -92,8 +94,12 @@ func (o *outbound) decided(d verdict.Decision) {
 	}
 }
 
+// asked tells the feed that q's owner has a new question.
+func (o *outbound) asked(q verdict.Question) { o.feed.ChangedFor(control.StreamQueue, q.UID) }
+
 // closed stores a closed question for the reports.
 func (o *outbound) closed(c verdict.Closed) {
+	o.feed.ChangedFor(control.StreamQueue, c.UID)
 	q := alerts.Question{Asked: c.Asked, Closed: c.At, UID: c.UID, User: c.User, Exe: c.Exe, Dst: c.Dst,
 		Port: c.Port, Proto: c.Proto, Connections: c.Connections, Verdict: c.Verdict.String(),
 		By: string(c.By), Lifetime: c.Lifetime}
@@ -179,7 +185,7 @@ func (d *Daemon) startOutbound() {
 		}
 		d.actions.hub = hub
 	}
-	o, err := newOutbound(d.cfg.Verdict, d.actions.hub, d.store, d.log)
+	o, err := newOutbound(d.cfg.Verdict, d.actions.hub, d.store, d.feed, d.log)
 	if err != nil {
 		d.log.Error("outbound module disabled", "err", err)
 		return

@@ -20,6 +20,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/alerts/report"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 )
@@ -42,7 +43,10 @@ func Start(t testing.TB, b *Backend) (string, *Backend) {
 	if b == nil {
 		b = NewBackend()
 	}
-	s, err := control.New(control.Config{Path: path, Group: g.Name, Authority: AllowAll{}}, b, nil)
+	if b.Feed == nil {
+		b.Feed = control.NewFeed()
+	}
+	s, err := control.New(control.Config{Path: path, Group: g.Name, Authority: AllowAll{}, Feed: b.Feed}, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +97,9 @@ func (AllowAll) Check(context.Context, polkit.Subject, string, bool) (polkit.Res
 type Backend struct {
 	BlockingOff, OutboundOff bool
 	Events                   *notify.Hub
+	// Feed is GET /v1/stream's feed (Start makes one when nil); a test
+	// publishes to it what the daemon would.
+	Feed *control.Feed
 	// AlertList is the alert history, newest first (none at the start).
 	AlertList []control.AlertRecord
 
@@ -135,12 +142,19 @@ func (b *Backend) Alerts(_ context.Context, q alerts.Query) ([]control.AlertReco
 		switch {
 		case q.Limit > 0 && len(out) == q.Limit:
 			return out, nil
-		case !q.Since.IsZero() && a.Time.Before(q.Since), a.Level < q.MinLevel, q.Src.IsValid() && a.Src != q.Src:
+		case !q.Since.IsZero() && a.Time.Before(q.Since), a.Level < q.MinLevel, q.Src.IsValid() && a.Src != q.Src,
+			q.BeforeID > 0 && a.ID >= q.BeforeID:
 			continue
 		}
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// Report is the report of an empty store: the period, no attackers.
+func (b *Backend) Report(_ context.Context, opts report.Options) (*report.Report, error) {
+	opts.Host = "test"
+	return report.FromAnalysis(nil, nil, opts)
 }
 
 // Blocking is the fake blocking module, nil when BlockingOff.

@@ -1,0 +1,20 @@
+package daemon
+
+import (
+	"context"
+
+	"github.com/ifw/ifw/alerts/report"
+	"github.com/ifw/ifw/cmd/ifw/control"
+)
+
+// Report is the report of opts' period from the store, with what the
+// daemon knows besides: its host name, the collectors' health and
+// whether the outbound module runs (GET /v1/report).
+func (d *Daemon) Report(ctx context.Context, opts report.Options) (*report.Report, error) {
+	opts.Host = d.cfg.Daemon.Host
+	opts.Outbound = d.cfg.Verdict.Enabled
+	if st, err := d.Status(ctx); err == nil {
+		opts.Collectors = control.Health(st.Collectors)
+	}
+	return report.Build(ctx, d.store, opts)
+}
