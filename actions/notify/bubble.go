@@ -74,9 +74,17 @@ const (
 )
 
 // BubbleFor is the bubble of an alert.
-func BubbleFor(a alerts.Alert) Bubble {
+func BubbleFor(a alerts.Alert) Bubble { return AlertBubble(a, nil) }
+
+// AlertBubble is the bubble of an alert whose source is blocked already
+// (blk; nil when it is not): a line under the first says so and until
+// when.
+func AlertBubble(a alerts.Alert, blk *Blocked) Bubble {
 	lines := []string{fmt.Sprintf("Intrusion detected from %s", a.Src)}
 	summary := fmt.Sprintf("Firewall alert: danger level %d", a.Level)
+	if blk != nil {
+		lines = append(lines, blockedLine(*blk))
+	}
 	if !a.Trusted {
 		summary += " (untrusted evidence)"
 		lines = append(lines, untrustedLine)
@@ -100,6 +108,30 @@ func BubbleFor(a alerts.Alert) Bubble {
 		Body:    clip(strings.Join(lines, "\n"), maxBodyBytes),
 		Urgency: UrgencyOf(a.Level),
 	}
+}
+
+// blockedLine says how the source is blocked: "Blocked automatically
+// until 12:00:30.", "Blocked by hand until Nov 22 12:00.", "Blocked
+// automatically for good." (local time; the date when not today).
+func blockedLine(b Blocked) string {
+	how := "by hand"
+	if b.Auto {
+		how = "automatically"
+	}
+	if b.Until.IsZero() {
+		return fmt.Sprintf("Blocked %s for good.", how)
+	}
+	return fmt.Sprintf("Blocked %s until %s.", how, localStamp(b.Until, time.Now()))
+}
+
+// localStamp is t in local time: the time of day when t is on now's day,
+// the date and time otherwise.
+func localStamp(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format(time.TimeOnly)
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 // untrustedLine says why a forged alert is possible: some of its packets
@@ -209,9 +241,13 @@ const (
 type Style struct {
 	// Icon is the icon's name (DefaultIcon).
 	Icon string
-	// Expire is how long a bubble stays: 0 leaves it to the server,
-	// ExpireNever keeps it until closed.
+	// Expire is how long a bubble stays: 0 leaves it to the server for a
+	// bubble without buttons and keeps one with buttons until closed,
+	// ExpireNever keeps any until closed.
 	Expire time.Duration
+	// Replaces is the id of a bubble of this program the new one takes
+	// the place of (the spec's replaces_id); 0 means a new bubble.
+	Replaces uint32
 }
 
 // DefaultIcon is the bubbles' icon unless configured.
@@ -231,7 +267,7 @@ func notification(b Bubble, caps, actions []string, st Style) (n fdn.Notificatio
 	}
 	n = fdn.Notification{
 		AppName: appName, AppIcon: st.Icon, Summary: b.Summary, Body: body,
-		ExpireTimeout: expireTimeout(st.Expire),
+		ExpireTimeout: expireTimeout(st.Expire), ReplacesID: st.Replaces,
 		Hints: map[string]dbus.Variant{
 			"urgency":       dbus.MakeVariant(byte(b.Urgency)),
 			"category":      dbus.MakeVariant(category),
@@ -246,6 +282,12 @@ func notification(b Bubble, caps, actions []string, st Style) (n fdn.Notificatio
 			n.Actions = append(n.Actions, fdn.Action{Key: a, Label: l})
 			offered = append(offered, a)
 		}
+	}
+	if len(offered) > 0 && st.Expire == 0 {
+		// Buttons gone with the bubble cannot be pressed: the server's
+		// timeout (dunst's 10 s for low and normal urgency) does not
+		// apply, the bubble stays until answered or retracted.
+		n.ExpireTimeout = fdn.ExpireTimeoutNever
 	}
 	return n, offered
 }

@@ -91,10 +91,15 @@ func TestNotification(t *testing.T) {
 		offered []string
 		timeout time.Duration
 	}{
-		{"markup and actions", allCaps, DefaultActions(), 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, DefaultActions(), fdn.ExpireTimeoutSetByNotificationServer},
+		// Buttons keep the bubble until answered (dunst closed bubbles
+		// after its 10 s, and their buttons with them), unless a style
+		// says how long.
+		{"markup and actions", allCaps, DefaultActions(), 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, DefaultActions(), fdn.ExpireTimeoutNever},
 		{"plain body", []string{"actions", "body"}, DefaultActions(), ExpireNever, b.Body, DefaultActions(), fdn.ExpireTimeoutNever},
 		{"no actions capability", []string{"body-markup"}, DefaultActions(), 5 * time.Second, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, nil, 5 * time.Second},
-		{"unknown actions skipped", allCaps, []string{"allow_forever", "ignore"}, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, []string{"ignore"}, fdn.ExpireTimeoutSetByNotificationServer},
+		{"unknown actions skipped", allCaps, []string{"allow_forever", "ignore"}, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, []string{"ignore"}, fdn.ExpireTimeoutNever},
+		{"buttons with a set expiry", allCaps, QuestionActions(), 30 * time.Second, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, QuestionActions(), 30 * time.Second},
+		{"no button on the server", []string{"body-markup"}, DefaultActions(), 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, nil, fdn.ExpireTimeoutSetByNotificationServer},
 		{"no actions offered", allCaps, nil, 0, `a &lt;i&gt;b&lt;/i&gt; &amp; &apos;c&apos;`, nil, fdn.ExpireTimeoutSetByNotificationServer},
 	}
 	for _, tt := range tests {

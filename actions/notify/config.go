@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"context"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,6 +55,10 @@ type Config struct {
 	// Fallback shows an alert when no applet is subscribed; nil means Run
 	// returns ErrNoApplet then.
 	Fallback Fallback
+	// Blocked says how an alert's source is blocked already, nil when it
+	// is not (Event.Blocked); it is asked once per alert. nil means never
+	// blocked.
+	Blocked func(ctx context.Context, src netip.Addr) *Blocked
 	// Clock is the time source; nil means time.Now.
 	Clock func() time.Time
 }

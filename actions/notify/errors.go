@@ -20,6 +20,9 @@ var (
 	ErrChoiceNotOffered = errors.New("choice not offered")
 	// ErrAnswered: the event was answered already.
 	ErrAnswered = errors.New("event already answered")
+	// ErrSuperseded (an ErrAnswered): a newer alert of the same source
+	// took the event's place.
+	ErrSuperseded = fmt.Errorf("%w: a newer alert of the same source replaced it", ErrAnswered)
 )
 
 // Errors of the hub's other operations.
@@ -39,7 +42,8 @@ var (
 var ErrNoSession = errors.New("notify: no graphical session found")
 
 // ChoiceError is why Hub.Choice refused an answer; Err is one of
-// ErrUnknownEvent, ErrNotRecipient, ErrChoiceNotOffered, ErrAnswered.
+// ErrUnknownEvent, ErrNotRecipient, ErrChoiceNotOffered, ErrAnswered
+// (or ErrSuperseded).
 type ChoiceError struct {
 	EventID uint64
 	UID     uint32

@@ -9,34 +9,45 @@ import (
 
 // The actions an alert bubble offers (Event.Actions, Choice.Action). The
 // daemon applies them: block the source for an hour, whitelist it, or do
-// nothing.
+// nothing; an attacker blocked already (Event.Blocked) is offered Unblock
+// instead of Block.
 const (
 	ActionBlock     = "block"
+	ActionUnblock   = "unblock"
 	ActionWhitelist = "whitelist"
 	ActionIgnore    = "ignore"
 )
 
 // The actions a question bubble offers: the outbound module lets the
-// connection go this time, makes a rule that always lets it go, or
-// refuses it.
+// connection go this time, makes a rule that always lets it go, refuses
+// it silently (deny: the program waits for its own timeout), makes a rule
+// that always denies it, or refuses it with a TCP reset or an ICMP
+// unreachable (reject: the program fails at once).
 const (
 	ActionAllowOnce   = "allow_once"
 	ActionAllowAlways = "allow_always"
 	ActionDeny        = "deny"
+	ActionDenyAlways  = "deny_always"
+	ActionReject      = "reject"
 )
 
 // DefaultActions returns the actions of an alert bubble, in button order.
 func DefaultActions() []string { return []string{ActionBlock, ActionWhitelist, ActionIgnore} }
 
 // QuestionActions returns the actions of a question bubble, in button
-// order.
-func QuestionActions() []string { return []string{ActionAllowOnce, ActionAllowAlways, ActionDeny} }
+// order: the three of old first, since some servers show only the first
+// three (GNOME Shell), then the two lasting or louder refusals.
+func QuestionActions() []string {
+	return []string{ActionAllowOnce, ActionAllowAlways, ActionDeny, ActionDenyAlways, ActionReject}
+}
 
 // Label is the button label of action, "" for an unknown one.
 func Label(action string) string {
 	switch action {
 	case ActionBlock:
 		return "Block for 1 h"
+	case ActionUnblock:
+		return "Unblock"
 	case ActionWhitelist:
 		return "Whitelist"
 	case ActionIgnore:
@@ -47,6 +58,10 @@ func Label(action string) string {
 		return "Allow always"
 	case ActionDeny:
 		return "Deny"
+	case ActionDenyAlways:
+		return "Deny always"
+	case ActionReject:
+		return "Reject (fail fast)"
 	}
 	return ""
 }
@@ -92,6 +107,19 @@ type Question struct {
 	Default string `json:"default"`
 }
 
+// Blocked is the active block of an alert's source when the alert is
+// published.
+type Blocked struct {
+	// Prefix is the source's own address (a block of a wider network is
+	// not offered for unblocking from a bubble).
+	Prefix netip.Prefix `json:"prefix"`
+	// Auto: the auto-blocker made it; otherwise a hand (a bubble, ifw
+	// block add).
+	Auto bool `json:"auto"`
+	// Until is when it ends; zero means never.
+	Until time.Time `json:"until,omitzero"`
+}
+
 // Event is one line of the GET /v1/events stream.
 type Event struct {
 	// ID is the hub's sequence number, a choice names it. It starts from
@@ -101,6 +129,10 @@ type Event struct {
 	Kind string `json:"kind"`
 	// Alert is the alert of a KindAlert event.
 	Alert alerts.Alert `json:"alert,omitzero"`
+	// Blocked is set, in a KindAlert event, when the alert's source was
+	// blocked already (by the auto-blocker, most often): the bubble says
+	// so and offers ActionUnblock instead of ActionBlock.
+	Blocked *Blocked `json:"blocked,omitempty"`
 	// Question is the question of a KindQuestion event.
 	Question *Question `json:"question,omitempty"`
 	// Ref is, in a KindRetract event, the id of the event whose bubble to

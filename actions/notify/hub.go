@@ -52,6 +52,7 @@ type pending struct {
 	at         time.Time
 	recipients map[uint32]int // uid → subscriptions holding or given it
 	answered   bool
+	superseded bool // answered by a newer alert of the same source
 }
 
 // NewHub makes a hub; log may be nil.
@@ -86,15 +87,16 @@ func (h *Hub) Name() string { return "notify" }
 // them. With none subscribed, the Fallback shows it; without a Fallback,
 // Run returns ErrNoApplet so the alert's outcome says nobody saw it.
 func (h *Hub) Run(ctx context.Context, a alerts.Alert) error {
-	ev := Event{Kind: KindAlert, Alert: a, Actions: slices.Clone(h.cfg.Actions)}
+	ev := h.alertEvent(ctx, a)
 	if id, n := h.publish(ev, everyone); n > 0 {
+		h.supersede(a.Src, id)
 		h.log.Debug("alert published", "event_id", id, "src", a.Src, "level", a.Level, "subscribers", n)
 		return nil
 	}
 	if h.cfg.Fallback == nil {
 		return ErrNoApplet
 	}
-	if err := h.cfg.Fallback.Notify(ctx, BubbleFor(a)); err != nil {
+	if err := h.cfg.Fallback.Notify(ctx, AlertBubble(a, ev.Blocked)); err != nil {
 		return fmt.Errorf("notify: fallback: %w", err)
 	}
 	return nil
@@ -329,6 +331,8 @@ func (h *Hub) Choice(uid uint32, id uint64, choice string) (Choice, error) {
 		return refuse(ErrNotRecipient)
 	case !slices.Contains(p.ev.Actions, choice):
 		return refuse(ErrChoiceNotOffered)
+	case p.superseded:
+		return refuse(ErrSuperseded)
 	case p.answered:
 		return refuse(ErrAnswered)
 	}

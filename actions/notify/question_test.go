@@ -137,7 +137,7 @@ func TestEventJSON(t *testing.T) {
 			[]string{`"alert":`}, []string{`"question"`, `"ref"`}, false},
 		{"question", Event{ID: 2, Kind: KindQuestion, Question: &q, Actions: QuestionActions()},
 			[]string{`"question":{"id":42,"uid":1000,"user":"alice","pid":4242,"exe":"/usr/bin/curl","dst":"203.0.113.2","port":80,"proto":"tcp","connections":2,"deadline":`,
-				`"default":"deny"}`, `"actions":["allow_once","allow_always","deny"]`}, []string{`"alert"`, `"ref"`}, true},
+				`"default":"deny"}`, `"actions":["allow_once","allow_always","deny","deny_always","reject"]`}, []string{`"alert"`, `"ref"`}, true},
 		{"retract", Event{ID: 3, Kind: KindRetract, Ref: 2}, []string{`"ref":2`}, []string{`"alert"`, `"question"`}, false},
 	}
 	for _, tt := range tests {

@@ -57,6 +57,9 @@ func (n notifyIface) Notify(sender dbus.Sender, app string, replaces uint32, ico
 	f.lastID++
 	id := f.lastID
 	f.mu.Unlock()
+	if replaces != 0 { // the spec: the bubble replaced keeps its id
+		id = replaces
+	}
 	var uid uint32
 	_ = f.Conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixUser", 0, string(sender)).Store(&uid)
 	f.Calls <- Call{

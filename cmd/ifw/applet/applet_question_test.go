@@ -21,7 +21,8 @@ func myQuestion(deadline time.Time) notify.Question {
 		Dst: netip.MustParseAddr("203.0.113.2"), Port: 80, Proto: "tcp", Connections: 2, Deadline: deadline, Default: "deny"}
 }
 
-var questionButtons = []string{"allow_once", "Allow once", "allow_always", "Allow always", "deny", "Deny"}
+var questionButtons = []string{"allow_once", "Allow once", "allow_always", "Allow always", "deny", "Deny",
+	"deny_always", "Deny always", "reject", "Reject (fail fast)"}
 
 func TestAppletQuestion(t *testing.T) {
 	tests := []struct {

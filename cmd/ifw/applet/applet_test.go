@@ -53,7 +53,11 @@ func TestAppletBubble(t *testing.T) {
 				t.Errorf("actions %q, want %q", c.Actions, tt.wantButtons)
 			}
 			notifytest.CheckHints(t, c, tt.urgency)
-			if c.AppName != "ifw" || c.Icon != notify.DefaultIcon || c.Timeout != -1 || c.ReplacesID != 0 {
+			timeout := int32(-1) // the server's
+			if tt.wantButtons != nil {
+				timeout = 0 // never: buttons stay until answered
+			}
+			if c.AppName != "ifw" || c.Icon != notify.DefaultIcon || c.Timeout != timeout || c.ReplacesID != 0 {
 				t.Errorf("app %q icon %q timeout %d replaces %d", c.AppName, c.Icon, c.Timeout, c.ReplacesID)
 			}
 		})
@@ -136,8 +140,8 @@ func runClickCase(t *testing.T, tt clickCase) {
 	e := newAppletEnv(t, notifytest.AllCaps...)
 	var ids []uint32
 	var events []uint64
-	for range 2 {
-		if err := e.hub.Run(context.Background(), notifytest.Alert("203.0.113.7", 4)); err != nil {
+	for _, src := range []string{"203.0.113.7", "203.0.113.8"} { // two attackers: two bubbles
+		if err := e.hub.Run(context.Background(), notifytest.Alert(src, 4)); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, e.server.Next(t).ID)

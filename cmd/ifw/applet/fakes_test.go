@@ -196,8 +196,14 @@ func newAppletEnv(t testing.TB, caps ...string) *appletEnv {
 // whose notification server is server (nil: a real one).
 func newAppletEnvOn(t testing.TB, addr string, server *notifytest.FakeServer) *appletEnv {
 	t.Helper()
+	return newAppletEnvWith(t, addr, server, notify.Config{})
+}
+
+// newAppletEnvWith is newAppletEnvOn with a hub of cfg.
+func newAppletEnvWith(t testing.TB, addr string, server *notifytest.FakeServer, cfg notify.Config) *appletEnv {
+	t.Helper()
 	e := &appletEnv{addr: addr, server: server}
-	e.hub = newHub(t, notify.Config{})
+	e.hub = newHub(t, cfg)
 	e.daemon = startDaemon(t, e.hub, filepath.Join(t.TempDir(), "ifw.sock"))
 	e.conn = notifytest.Connect(t, e.addr)
 	e.applet = startApplet(t, e.daemon.socket, e.conn)

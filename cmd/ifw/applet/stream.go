@@ -3,6 +3,7 @@ package applet
 import (
 	"context"
 	"math/rand/v2"
+	"net/netip"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -75,14 +76,20 @@ func (a *Applet) show(ctx context.Context, conn *dbus.Conn, ev control.Event) {
 	if err != nil {
 		a.log.Debug("no capabilities; plain bubble", "err", err)
 	}
-	id, err := a.sent.record(ev.ID, func() (uint32, []string, error) {
+	var src netip.Addr // an alert's bubble replaces its attacker's last one
+	if ev.Kind == notify.KindAlert {
+		src = ev.Alert.Src
+	}
+	var replaced uint32
+	id, err := a.sent.record(ev.ID, src, func(replaces uint32) (uint32, []string, error) {
+		st.Replaces, replaced = replaces, replaces
 		return notify.Send(conn, b, caps, ev.Actions, st)
 	})
 	if err != nil {
 		a.log.Error("bubble not shown", "event_id", ev.ID, "err", err)
 		return
 	}
-	a.log.Info("bubble shown", append([]any{"event_id", ev.ID, "id", id}, about(ev)...)...)
+	a.log.Info("bubble shown", append([]any{"event_id", ev.ID, "id", id, "replaced", replaced}, about(ev)...)...)
 }
 
 // bubble is what ev shows and its style: a question's bubble stays until
@@ -92,7 +99,7 @@ func (a *Applet) bubble(ev control.Event) (b notify.Bubble, st notify.Style, ok 
 	st = a.style
 	switch {
 	case ev.Kind == notify.KindAlert:
-		return notify.BubbleFor(ev.Alert), st, true
+		return notify.AlertBubble(ev.Alert, ev.Blocked), st, true
 	case ev.Kind == notify.KindQuestion && ev.Question != nil:
 		st.Expire = untilDeadline(ev.Question.Deadline, st.Expire)
 		return notify.QuestionBubble(*ev.Question), st, true

@@ -156,6 +156,9 @@ func TestNeeds(t *testing.T) {
 		{"choice always", choiceNeeds("allow_always"), []string{actRulesPermanent}},
 		{"choice block", choiceNeeds("block"), []string{actBlock}},
 		{"choice whitelist", choiceNeeds("whitelist"), []string{actBlock}},
+		{"choice unblock", choiceNeeds("unblock"), []string{actBlock}},
+		{"choice reject", choiceNeeds("reject"), []string{actAnswerOwn}},
+		{"choice deny always", choiceNeeds("deny_always"), []string{actRulesPermanent}},
 		{"choice ignore", choiceNeeds("ignore"), nil},
 		{"choice unknown", choiceNeeds("format-disk"), []string{actManage}},
 	} {

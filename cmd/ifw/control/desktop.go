@@ -52,8 +52,8 @@ func (s *Server) choice(r *http.Request) (any, error) {
 	return c, s.applyChoice(r.Context(), c, uid)
 }
 
-// applyChoice carries out a click: block the attacker for an hour,
-// whitelist it, or nothing.
+// applyChoice carries out a click: block the attacker for an hour, lift
+// its block, whitelist it, or nothing.
 func (s *Server) applyChoice(ctx context.Context, c notify.Choice, uid uint32) error {
 	if c.Question != nil {
 		return s.answerChoice(c, uid)
@@ -80,6 +80,12 @@ func (s *Server) applyChoice(ctx context.Context, c notify.Choice, uid uint32) e
 				"if you are sure, run `sudo ifw block add %s`", err, src)
 		}
 		return blockError(err)
+	case notify.ActionUnblock:
+		err := b.Unblock(ctx, netip.PrefixFrom(src, src.BitLen()))
+		if errors.Is(err, block.ErrNotBlocked) || errors.Is(err, alerts.ErrNotBlocked) {
+			return nil // its time ran out, or someone lifted it: done
+		}
+		return blockError(err)
 	case notify.ActionWhitelist:
 		_, err := b.WhitelistAdd(ctx, src.String(), why, false)
 		return blockError(err)
@@ -88,24 +94,39 @@ func (s *Server) applyChoice(ctx context.Context, c notify.Choice, uid uint32) e
 }
 
 // answerChoice carries out a click on a question bubble: allow once,
-// allow always (a permanent rule) or deny this connection.
+// allow always (a permanent rule), deny this connection (silently: a
+// dropped packet), deny always (a permanent rule) or reject it (a TCP
+// reset or an ICMP unreachable, so that the program fails at once).
 func (s *Server) answerChoice(c notify.Choice, uid uint32) error {
 	o := s.backend.Outbound()
 	if o == nil {
 		return unavailable("the outbound module is disabled")
 	}
-	a := verdict.Answer{By: uid, Action: rules.Allow, Lifetime: rules.Once}
-	switch c.Action {
-	case notify.ActionAllowOnce:
-	case notify.ActionAllowAlways:
-		a.Lifetime = rules.Permanent
-	case notify.ActionDeny:
-		a.Action = rules.Deny
-	default:
-		return badRequest(fmt.Errorf("unknown choice %q", c.Action))
+	a, err := choiceAnswer(c.Action, uid)
+	if err != nil {
+		return badRequest(err)
 	}
 	if _, _, err := o.Answer(c.Question.ID, a); err != nil {
 		return outboundError(err, "question", c.Question.ID)
 	}
 	return nil
+}
+
+// choiceAnswer is the answer a question bubble's button gives, as uid.
+func choiceAnswer(action string, uid uint32) (verdict.Answer, error) {
+	a := verdict.Answer{By: uid, Action: rules.Allow, Lifetime: rules.Once}
+	switch action {
+	case notify.ActionAllowOnce:
+	case notify.ActionAllowAlways:
+		a.Lifetime = rules.Permanent
+	case notify.ActionDeny:
+		a.Action = rules.Deny
+	case notify.ActionDenyAlways:
+		a.Action, a.Lifetime = rules.Deny, rules.Permanent
+	case notify.ActionReject:
+		a.Action = rules.Reject
+	default:
+		return a, fmt.Errorf("unknown choice %q", action)
+	}
+	return a, nil
 }

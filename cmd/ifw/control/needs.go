@@ -57,11 +57,11 @@ func broadRule(r rules.Rule) bool {
 // bubble was shown to the peer).
 func choiceNeeds(choice string) []string {
 	switch choice {
-	case notify.ActionAllowOnce, notify.ActionDeny:
+	case notify.ActionAllowOnce, notify.ActionDeny, notify.ActionReject:
 		return []string{actAnswerOwn}
-	case notify.ActionAllowAlways:
+	case notify.ActionAllowAlways, notify.ActionDenyAlways:
 		return []string{actRulesPermanent}
-	case notify.ActionBlock, notify.ActionWhitelist:
+	case notify.ActionBlock, notify.ActionUnblock, notify.ActionWhitelist:
 		return []string{actBlock}
 	case notify.ActionIgnore:
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/netip"
 
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/alerts"
@@ -15,12 +16,15 @@ type builtActions struct {
 	routes []alerts.Route
 	hub    *notify.Hub // nil without a notify action
 	close  []func() error
+	// blocked is the hub's Config.Blocked.
+	blocked func(context.Context, netip.Addr) *notify.Blocked
 }
 
 // buildActions makes every configured action and its route; an error is
-// given at its line of the configuration file.
-func buildActions(list []config.Action, log *slog.Logger) (*builtActions, error) {
-	b := &builtActions{}
+// given at its line of the configuration file. blocked tells the notify
+// hub which sources are blocked already (nil: none).
+func buildActions(list []config.Action, blocked func(context.Context, netip.Addr) *notify.Blocked, log *slog.Logger) (*builtActions, error) {
+	b := &builtActions{blocked: blocked}
 	for i := range list {
 		a := &list[i]
 		act, err := b.build(a, log.With("action", a.Name))
@@ -50,7 +54,7 @@ func (b *builtActions) build(a *config.Action, log *slog.Logger) (alerts.Action,
 	if err != nil {
 		return nil, a.Wrap(err)
 	}
-	if b.hub, err = notify.NewHub(notify.Config{Fallback: fb}, log); err != nil {
+	if b.hub, err = notify.NewHub(notify.Config{Fallback: fb, Blocked: b.blocked}, log); err != nil {
 		return nil, a.Wrap(err)
 	}
 	return desktopAction{b.hub}, nil

@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 // buildActions makes the configured actions and the dispatcher that feeds
 // them every stored alert.
 func (d *Daemon) buildActions() error {
-	acts, err := buildActions(d.cfg.Actions, d.log)
+	acts, err := buildActions(d.cfg.Actions, d.blockedLookup(), d.log)
 	if err != nil {
 		return err
 	}
