@@ -127,20 +127,26 @@ func TestDunstQuestion(t *testing.T) {
 // startDunstEnv runs a private bus, Xvfb, dunst, a daemon and an applet.
 func startDunstEnv(t *testing.T) (e *appletEnv, addr, display string) {
 	t.Helper()
+	return startDunstEnvConf(t, dunstrc)
+}
+
+// startDunstEnvConf is startDunstEnv with dunst's configuration rc.
+func startDunstEnvConf(t *testing.T, rc string) (e *appletEnv, addr, display string) {
+	t.Helper()
 	testenv.Tool(t, "dbus-daemon", "Xvfb", "dunst", "dunstctl", "dbus-send", "busctl", "xwd")
 	addr = privateBus(t)
 	display = ":" + notifytest.Background(t, exec.Command("Xvfb", "-displayfd", "3", "-fp", "built-ins", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"))
-	startDunst(t, addr, display)
+	startDunst(t, addr, display, rc)
 	return newAppletEnvOn(t, addr, nil), addr, display
 }
 
-// startDunst runs dunst on the display and the bus, and waits until it
-// owns the notification service.
-func startDunst(t *testing.T, addr, display string) {
+// startDunst runs dunst on the display and the bus with the configuration
+// rc, and waits until it owns the notification service.
+func startDunst(t *testing.T, addr, display, rc string) {
 	t.Helper()
 	home := t.TempDir()
 	conf := filepath.Join(home, "dunstrc")
-	if err := os.WriteFile(conf, []byte(dunstrc), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(rc), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("dunst", "-config", conf)
