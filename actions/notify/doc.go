@@ -1,7 +1,7 @@
 // Package notify puts alerts and the outbound module's questions on the
-// desktop as notification bubbles with buttons (Block for 1 h, Whitelist,
-// Ignore; Allow once, Allow always, Deny) and carries the user's click
-// back to the daemon.
+// desktop as notification bubbles with buttons (Block for 1 h or Unblock,
+// Whitelist, Ignore; Allow once, Allow always, Deny, Deny always, Reject)
+// and carries the user's click back to the daemon.
 //
 // The daemon runs as root and a root process cannot use a user's session
 // bus, so the work is split in two halves that talk over the daemon's
@@ -32,6 +32,17 @@
 // advertises "actions". esiqveland/notify is used to send only; the
 // applet reads the clicks with a loop of its own.
 //
+// A bubble with buttons is sent with expire_timeout 0 (never) unless its
+// Style says how long: the server's own timeout (dunst's 10 s) would take
+// the buttons away unanswered. Style.Replaces is the spec's replaces_id:
+// the applet keeps one bubble per attacker and replaces it with the
+// attacker's next alert; the hub then answers the attacker's older alert
+// events (ErrSuperseded), so that only the newest can be acted on. When
+// Config.Blocked says an alert's source is blocked already (the daemon
+// looks its address up in the store; the auto-blocker ran before the
+// actions), the event carries the block (Event.Blocked), the bubble says
+// so (AlertBubble) and Unblock takes Block's place.
+//
 // # Without an applet
 //
 // SessionFallback is the one-shot fallback: it finds the users with a
@@ -46,7 +57,9 @@
 // The outbound module (actions/verdict) holds a new outbound connection
 // and asks its owner about it: Hub.Ask publishes a KindQuestion event
 // (Event.Question: process, destination, connections waiting, deadline
-// and default) with the actions allow_once, allow_always and deny to the
+// and default) with the actions allow_once, allow_always, deny,
+// deny_always and reject (QuestionActions; GNOME Shell shows the first
+// three only) to the
 // subscriptions of Question.UID only — never to another uid's applet, not
 // even root's — so Choice accepts an answer from that uid alone, once, as
 // for alerts (Choice.Question says which question). With no applet of that

@@ -21,8 +21,11 @@
 // not come back in step. Each event is shown with the notify package
 // (urgency from the danger level, category network.error, body escaped
 // when the server does markup, buttons only when it advertises
-// "actions"). A question (KindQuestion) is a critical bubble that stays
-// until its deadline (at least a second), with its three buttons only
+// "actions"). An alert's bubble with buttons stays until answered, and an
+// attacker's next alert replaces its bubble (replaces_id: the attacker →
+// bubble map lives in the bounded sent set, sent.go; the replaced event's
+// buttons are forgotten). A question (KindQuestion) is a critical bubble
+// that stays until its deadline (at least a second), with its buttons only
 // when the server offers "actions" (otherwise the user answers with `ifw
 // queue`); KindRetract closes the bubble
 // that showed Event.Ref (answered elsewhere, or timed out) and forgets
