@@ -16,7 +16,7 @@ import (
 
 // newAppletCmd is `ifw applet` (runApplet).
 func newAppletCmd(e env) *cobra.Command {
-	cmd := &cobra.Command{Use: "applet", Short: "show the daemon's alerts as desktop bubbles (run in the desktop session)",
+	cmd := &cobra.Command{Use: "applet", Short: "show the daemon's alerts as desktop bubbles and a tray icon (run in the desktop session)",
 		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
 	socket := socketFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error { return exitWith(runApplet(e, socket)) }

@@ -23,6 +23,7 @@ type Applet struct {
 	daemon *control.Client
 	sent   *sentSet
 	style  notify.Style
+	tray   *tray // set by Run, before the stream starts
 }
 
 // New makes an applet; log may be nil. Nothing is opened until Run.
@@ -62,7 +63,9 @@ func (a *Applet) Run(ctx context.Context) error {
 	}
 	defer w.stop(signals)
 	a.log.Info("applet started", "socket", a.daemon.Socket(), "bus", conn.Names()[0])
+	a.tray = a.newTray(conn, cancel)
 	return runAll(ctx, cancel,
+		a.tray.run,
 		func(ctx context.Context) error { return w.run(ctx, signals) },
 		func(ctx context.Context) error { return a.postLoop(ctx, conn, clicks) },
 		func(ctx context.Context) error { return a.streamLoop(ctx, conn) },

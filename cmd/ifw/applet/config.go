@@ -2,6 +2,7 @@ package applet
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -53,6 +54,9 @@ type Config struct {
 	Icon string
 	// PostTimeout bounds posting a choice; 0 means DefaultPostTimeout.
 	PostTimeout time.Duration
+	// OpenWindow opens the management window (the tray menu's first
+	// item); nil means running `ifw ui --socket Socket` (this binary).
+	OpenWindow func(ctx context.Context) error
 }
 
 // Validate checks c without touching the system.

@@ -49,4 +49,23 @@
 // bubble was shown to this uid, offered that choice, is not answered yet)
 // and may ask polkit; when it refuses, or cannot be reached, a bubble
 // without buttons tells the user the choice was not applied, and why.
+//
+// # The tray icon
+//
+// tray.go, sni.go and menu.go put a StatusNotifierItem
+// (org.kde.StatusNotifierItem on /StatusNotifierItem, under the bus name
+// org.kde.StatusNotifierItem-PID-ID) and its com.canonical.dbusmenu menu
+// (/MenuBar) on the applet's connection, with godbus's prop and introspect
+// packages: that protocol, not the XEmbed tray, is what today's desktops
+// show. The item registers with org.kde.StatusNotifierWatcher when one
+// owns the name, and again whenever the name gets a new owner
+// (NameOwnerChanged); a watcher may own its name before its object is
+// exported, so a failed registration is tried again a few times. Without
+// a watcher the applet is as before, and says so once. Menu clicks arrive
+// as D-Bus calls on the bus's goroutines: they only queue work for the
+// tray's own goroutine, which calls the daemon (the switch, whose
+// checkbox is read again when the menu is about to show) or runs `ifw
+// ui`. The status follows the stream: NeedsAttention on an alert, Active
+// on the daemon's "seen"; pausing bubbles holds back alert bubbles only,
+// never a question waiting for an answer.
 package applet

@@ -63,6 +63,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // show puts ev on the screen, or takes a retracted one off; events of an
 // unknown kind are skipped.
 func (a *Applet) show(ctx context.Context, conn *dbus.Conn, ev control.Event) {
+	if !a.tray.event(ev) { // the tray icon's status; alert bubbles paused
+		return
+	}
 	if ev.Kind == notify.KindRetract {
 		a.retract(ctx, conn, ev.Ref)
 		return
