@@ -27,10 +27,6 @@ const (
 	menuPath     = dbus.ObjectPath("/MenuBar")
 )
 
-// kindSeen is notify.KindSeen: the daemon sends it when the user opened
-// the window's Log tab (the alerts were seen).
-const kindSeen = "seen"
-
 // The item's statuses.
 const (
 	statusActive    = "Active"
@@ -87,7 +83,8 @@ type trayWork struct {
 	refresh bool
 }
 
-// newTray makes the tray of applet a on conn; nothing is exported until run.
+// newTray makes the tray of applet a on conn and exports its objects
+// (before the stream starts: its events change them); run registers it.
 func (a *Applet) newTray(conn *dbus.Conn, quit func()) *tray {
 	t := &tray{conn: conn, log: a.log.With("part", "tray"), daemon: a.daemon, open: a.cfg.OpenWindow, quit: quit,
 		why: a.notApplied, now: time.Now, name: itemName(conn), work: make(chan trayWork, 16)}
@@ -101,6 +98,11 @@ func (a *Applet) newTray(conn *dbus.Conn, quit func()) *tray {
 		t.open = execWindow(a.cfg.Socket, t.log)
 	}
 	t.menu = &menu{t: t}
+	if err := t.export(); err != nil {
+		t.log.Error("no tray icon: the item could not be exported", "err", err)
+		t.unexport()
+		t.props = nil
+	}
 	return t
 }
 
@@ -108,9 +110,8 @@ func (a *Applet) newTray(conn *dbus.Conn, quit func()) *tray {
 // and whenever one (re)starts, and does the menu's work until ctx ends.
 // Without a watcher the applet runs on with bubbles only, said once.
 func (t *tray) run(ctx context.Context) error {
-	if err := t.export(); err != nil {
-		t.log.Error("no tray icon: the item could not be exported", "err", err)
-		return nil
+	if t.props == nil {
+		return nil // not exported: bubbles only
 	}
 	defer t.unexport()
 	ch := make(chan *dbus.Signal, 16)
@@ -339,7 +340,7 @@ func (t *tray) event(ev control.Event) bool {
 			t.log.Debug("alert bubble held back: bubbles paused", "event_id", ev.ID)
 			return false
 		}
-	case kindSeen:
+	case notify.KindSeen:
 		t.setAttention(false)
 	}
 	return true

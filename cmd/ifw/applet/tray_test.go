@@ -89,6 +89,7 @@ func (l *lockedBuffer) count(s string) int {
 // control API over controltest's backend and a real hub) and an applet.
 type trayEnv struct {
 	addr    string
+	socket  string
 	server  *notifytest.FakeServer
 	hub     *notify.Hub
 	backend *controltest.Backend
@@ -108,6 +109,7 @@ func newTrayEnv(t *testing.T) *trayEnv {
 	e.backend = controltest.NewBackend()
 	e.backend.Events = e.hub
 	socket, _ := controltest.Start(t, e.backend)
+	e.socket = socket
 	e.conn = notifytest.Connect(t, e.addr)
 	var err error
 	e.applet, err = New(Config{Socket: socket, Bus: e.conn, BackoffMin: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
@@ -266,7 +268,9 @@ func TestTray(t *testing.T) {
 	}
 
 	// Seen: Active; a new alert: NeedsAttention.
-	e.applet.show(ctx, e.conn, control.Event{Kind: kindSeen})
+	if err := control.NewClient(e.socket).MarkSeen(ctx, 2); err != nil { // the window's Log tab opened
+		t.Fatal(err)
+	}
 	awaitSignal(t, sigs, "NewStatus", statusIs(statusActive))
 	if err := e.hub.Run(ctx, notifytest.Alert("198.51.100.4", 3)); err != nil {
 		t.Fatal(err)
