@@ -49,6 +49,10 @@ func (b bubbleIface) Notify(app string, replaces uint32, icon, summary, body str
 	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
 	b.s.mu.Lock()
 	defer b.s.mu.Unlock()
+	if i := int(replaces) - 1; i >= 0 && i < len(b.s.bubbles) { // the spec: replaced in place, same id
+		b.s.bubbles[i] = bubble{id: replaces, summary: summary, body: body, actions: actions}
+		return replaces, nil
+	}
 	id := uint32(len(b.s.bubbles) + 1)
 	b.s.bubbles = append(b.s.bubbles, bubble{id: id, summary: summary, body: body, actions: actions})
 	return id, nil
