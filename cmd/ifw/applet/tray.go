@@ -95,7 +95,7 @@ func (a *Applet) newTray(conn *dbus.Conn, quit func()) *tray {
 		}
 	}
 	if t.open == nil {
-		t.open = execWindow(a.cfg.Socket, t.log)
+		t.open = execWindow(os.Executable, a.cfg.Socket, t.log)
 	}
 	t.menu = &menu{t: t}
 	if err := t.export(); err != nil {

@@ -8,12 +8,12 @@ import (
 	"os/exec"
 )
 
-// execWindow is the default Config.OpenWindow: it starts `ifw ui` (this
-// very binary) for the same socket, which opens the browser. The window
-// outlives the applet; its exit is only logged.
-func execWindow(socket string, log *slog.Logger) func(context.Context) error {
+// execWindow is the default Config.OpenWindow: it starts `ifw ui` (self:
+// this very binary) for the same socket, which opens the browser. The
+// window outlives the applet; its exit is only logged.
+func execWindow(self func() (string, error), socket string, log *slog.Logger) func(context.Context) error {
 	return func(context.Context) error {
-		self, err := os.Executable()
+		self, err := self()
 		if err != nil {
 			return fmt.Errorf("ifw ui: %w", err)
 		}
