@@ -66,7 +66,7 @@ func actionMeaning(action string) string {
 	case actOtherUser:
 		return "another user's questions and rules, or rules for every user"
 	case actBlock:
-		return "blocking, unblocking, the whitelist"
+		return "blocking, unblocking, the whitelist, automatic blocking on/off"
 	case actManage:
 		return "managing the daemon"
 	}
