@@ -102,43 +102,6 @@ func TestFeedQueueIsPerUID(t *testing.T) {
 	}
 }
 
-// TestFeedSlowReaderIsToldWhatItLost: a stream that does not keep up
-// loses its oldest events and learns how many, so that it re-fetches;
-// publishing never waits for it.
-func TestFeedSlowReaderIsToldWhatItLost(t *testing.T) {
-	socket, b := controltest.Start(t, nil)
-	c := control.NewClient(socket)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	hello := make(chan struct{})
-	release := make(chan struct{})
-	got := make(chan control.StreamEvent, 4096)
-	go func() {
-		_ = c.Stream(ctx, func(ev control.StreamEvent) {
-			if ev.Kind == control.StreamHello {
-				close(hello)
-				<-release // stop reading while the feed fills
-				return
-			}
-			got <- ev
-		})
-	}()
-	<-hello
-	const n = 5000
-	for range n {
-		b.Feed.Changed(control.StreamBlocks)
-	}
-	b.Feed.Changed(control.StreamSettings)
-	close(release)
-	var last control.StreamEvent
-	for last.Kind != control.StreamSettings {
-		last = nextStream(t, got)
-	}
-	if last.Dropped == 0 {
-		t.Errorf("the last event says nothing was lost: %+v", last)
-	}
-}
-
 // TestAPIMarkSeen: the peer's own applets hear that the alerts were
 // seen.
 func TestAPIMarkSeen(t *testing.T) {
