@@ -58,6 +58,19 @@ func (c *clock) limit(bound int64) {
 	}
 }
 
+// timeline is an engine's time: the latest packet time counted, the
+// engine's clock and the trusted clock, the host clock's bound, and the
+// packets dated far ahead.
+type timeline struct {
+	latest  int64 // latest packet time counted (Unix ns)
+	hasTime bool
+	clock   clock // the engine's time, from every packet
+	trusted clock // from trusted packets only: judges trusted sources
+	host    int64 // SetNow's time plus MaxClockAhead, when hasHost
+	hasHost bool
+	future  uint64 // packets dated far ahead (Stats.FutureTimes)
+}
+
 // SetNow gives the engine the host's clock for the packets that follow
 // (the daemon calls it with time.Now before each packet of live sources;
 // ifw analyze never does). A packet dated more than Config.MaxClockAhead
@@ -78,7 +91,7 @@ func (e *Engine) SetNow(now time.Time) {
 // epoch, else the latest time counted; bounded by the host clock when
 // there is one. It moves the engine's
 // clocks: every packet the whole one, trusted packets the trusted one.
-func (e *Engine) packetTime(p *sources.Packet) int64 {
+func (e *timeline) packetTime(p *sources.Packet) int64 {
 	var t int64
 	switch {
 	case p.Has(sources.HasTime) || !p.Time.IsZero():

@@ -94,6 +94,22 @@
 // source was trusted; whoever acts on an attacker (auto-blocking inside
 // HOME_NET) can refuse untrusted evidence.
 //
+// # Several cores
+//
+// Sources are independent but for time, so Shards shares one log among N
+// engines by source address: one timeline dates the packets in log order
+// (the clock every packet moves, the verdict of the lists, how far expiry
+// reached since each engine's last packet), and each engine counts its
+// packets at those dates, in its own goroutine (the caller's: the engine
+// starts none). Settle at the end ends the windows that are over wherever
+// they are, and Attackers and Stats are those of the one engine that read
+// the whole log: the retained attackers are kept by a total order of danger
+// (level, packets, then address and window), and the windows of one
+// address merged by it, so that neither depends on the order windows ended
+// in. Where a log is read out of order, a window's end may be met at
+// another packet (expiry walks each engine's LRU from its tail); the
+// bounds (MaxSources, MaxPortBitmaps) are shared among the engines.
+//
 // # State across restarts
 //
 // MarshalState writes the whole state (sources, retained attackers, latest

@@ -17,16 +17,11 @@ type Engine struct {
 	hasSigs bool
 	onSig   func(*rules.Rule) // bound once: Match's callback without an allocation
 
-	srcs    map[netip.Addr]*source
-	lru     lru
-	free    []*source // recycled states (expired)
-	bitmaps bitmapPool
-	latest  int64 // latest packet time counted (Unix ns)
-	hasTime bool
-	clock   clock // the engine's time, from every packet (clock.go)
-	trusted clock // from trusted packets only: judges trusted sources
-	host    int64 // SetNow's time plus MaxClockAhead, when hasHost
-	hasHost bool
+	srcs     map[netip.Addr]*source
+	lru      lru
+	free     []*source // recycled states (expired)
+	bitmaps  bitmapPool
+	timeline // the engine's time (clock.go)
 
 	cur    *source // the source the current Match is for
 	newSig bool
@@ -38,7 +33,6 @@ type Engine struct {
 
 	packets, counted, created, evicted uint64
 	expired, detections, untracked     uint64
-	future                             uint64 // packets dated far ahead (Stats.FutureTimes)
 	ignored                            [numIgnoreReasons]uint64
 }
 
@@ -83,23 +77,49 @@ func (e *Engine) Count(p *sources.Packet) {
 // count updates the state of p's source and returns it (nil when p was
 // ignored), its level before p, why its picture changed, and p's time.
 func (e *Engine) count(p *sources.Packet) (*source, uint8, Reason, int64) {
-	e.packets++
 	t := e.packetTime(p)
 	src, dst := canon(p.Src), canon(p.Dst)
+	return e.countJudged(p, src, dst, t, e.judge(p, src, dst), nil)
+}
+
+// verdict is whether a packet is ignored, why, and its auto_dl floor.
+type verdict struct {
+	ignored bool
+	reason  IgnoreReason
+	floor   uint8
+}
+
+// judge applies the ignore lists and auto_dl to p (canonical src). It only
+// reads the engine (Shards calls it from the reading goroutine).
+func (e *Engine) judge(p *sources.Packet, src, dst netip.Addr) verdict {
 	if reason, ign := e.filter.check(p, src, dst); ign {
-		e.ignored[reason]++
-		return nil, 0, 0, t
+		return verdict{ignored: true, reason: reason}
 	}
 	floor, ign := e.autoDL(p, src)
 	if ign {
-		e.ignored[IgnoreAutoDL]++
+		return verdict{ignored: true, reason: IgnoreAutoDL}
+	}
+	return verdict{floor: floor}
+}
+
+// countJudged is count for a packet dated t and judged v. Expiry runs at
+// t, or, for an engine of Shards, as far as reach says the packets the
+// other engines counted since this one's last would have run it.
+func (e *Engine) countJudged(p *sources.Packet, src, dst netip.Addr, t int64, v verdict, r *reach) (*source, uint8, Reason, int64) {
+	e.packets++
+	if v.ignored {
+		e.ignored[v.reason]++
 		return nil, 0, 0, t
 	}
 	e.counted++
-	e.expire(t)
+	if r == nil {
+		e.expire(t)
+	} else {
+		e.expireTo(r)
+	}
 	s := e.lookup(src, t, p.Trusted)
 	prev := s.level
-	reasons := e.update(s, p, dst, t, floor)
+	reasons := e.update(s, p, dst, t, v.floor)
 	s.trust(p)
 	if s.level > prev {
 		reasons |= ReasonLevel
@@ -131,11 +151,30 @@ func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
 // amortised.
 func (e *Engine) expire(t int64) {
 	for s := e.lru.tail; s != nil && e.over(s, t, false); s = e.lru.tail {
-		e.retire(s)
-		e.drop(s)
-		e.expired++
-		s.reset(netip.Addr{}, 0, &e.bitmaps) // give its bitmaps back now
-		e.free = append(e.free, s)
+		e.end(s)
+	}
+}
+
+// end retires s and frees its state.
+func (e *Engine) end(s *source) {
+	e.retire(s)
+	e.drop(s)
+	e.expired++
+	s.reset(netip.Addr{}, 0, &e.bitmaps) // give its bitmaps back now
+	e.free = append(e.free, s)
+}
+
+// Settle ends the windows that the latest packet and the engine's clock
+// say are over, wherever they are in the LRU: at the end of a log, so that
+// which attackers are live and which retired does not depend on the order
+// expire met them in (Shards).
+func (e *Engine) Settle() {
+	for s := e.lru.head; s != nil; {
+		next := s.next
+		if e.over(s, e.latest, false) {
+			e.end(s)
+		}
+		s = next
 	}
 }
 

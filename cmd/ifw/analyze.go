@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ type analyzeFlags struct {
 	progress   string
 	cpuprofile string
 	memprofile string
+	jobs       int
 }
 
 // newAnalyzeCmd is `ifw analyze FILE...`.
@@ -53,6 +55,7 @@ func newAnalyzeCmd(e env) *cobra.Command {
 	fs.StringVar(&f.match, "match", "", "only packets matching field=value[,field=value…] (src, dst, port, sport, proto, prefix, in)")
 	fs.IntVar(&f.top, "top", 10, "rows in each top list of the text report")
 	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (a terminal and a large input), always, never")
+	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "cores to read with: the sources are shared among as many engines, with the same report")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	fs.StringVar(&f.memprofile, "memprofile", "", "write a heap profile, taken before the report, to this file")
 	return cmd
@@ -63,7 +66,7 @@ func newAnalyzeCmd(e env) *cobra.Command {
 func runAnalyze(e env, f *analyzeFlags, files []string) int {
 	a, err := analyze.New(analyze.Options{Config: f.config, Signatures: f.signatures, AutoDL: f.autoDL,
 		MinLevel: f.minLevel, Since: f.since, Until: f.until, Boot: f.boot, Match: f.match,
-		Stdin: e.stdin, ProgressTo: e.stderr, Progress: f.progress})
+		Stdin: e.stdin, ProgressTo: e.stderr, Progress: f.progress, Jobs: f.jobs})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "ifw analyze:", err)
 		return exitUsage

@@ -24,7 +24,9 @@ const maxItems = 32
 // counts besides it.
 type Analysis struct {
 	opts         Options
-	engine       *signatures.Engine
+	engine       *signatures.Engine // one core (Jobs 1, Detected)
+	shards       *signatures.Shards // several
+	chunkSize    int
 	rules        *rules.Set
 	filter       *match
 	since, until time.Time
@@ -48,6 +50,41 @@ type counts struct {
 	prefixes                                              map[string]int
 }
 
+// add adds o's tallies to c (firstMalformed aside: the caller places it).
+func (c *counts) add(o *counts) {
+	if o.untimed > 0 {
+		if c.untimed == 0 || o.upFirst < c.upFirst {
+			c.upFirst = o.upFirst
+		}
+		c.upLast = max(c.upLast, o.upLast)
+	}
+	c.lines += o.lines
+	c.packets += o.packets
+	c.skipped += o.skipped
+	c.malformed += o.malformed
+	c.filtered += o.filtered
+	c.tooLong += o.tooLong
+	c.nonIP += o.nonIP
+	c.untimed += o.untimed
+	if !o.first.IsZero() && (c.first.IsZero() || o.first.Before(c.first)) {
+		c.first = o.first
+	}
+	if o.last.After(c.last) {
+		c.last = o.last
+	}
+	for i := range c.ports {
+		for port, n := range o.ports[i] {
+			c.ports[i][port] += n
+		}
+	}
+	for i, n := range o.protos {
+		c.protos[i] += n
+	}
+	for k, n := range o.prefixes {
+		c.prefixes[k] += n
+	}
+}
+
 // FileCounts are what reading one input added to the counts: its lines,
 // firewall packets (that passed the filters) and malformed lines.
 type FileCounts struct {
@@ -62,7 +99,18 @@ func (a *Analysis) Rules() *rules.Set { return a.rules }
 // Attackers are the sources found at minLevel or above, most dangerous
 // first.
 func (a *Analysis) Attackers(minLevel int) []signatures.Attacker {
+	if a.shards != nil {
+		return a.shards.Attackers(minLevel)
+	}
 	return a.engine.Attackers(minLevel)
+}
+
+// stats are the engine's counters, or the engines'.
+func (a *Analysis) stats() signatures.Stats {
+	if a.shards != nil {
+		return a.shards.Stats()
+	}
+	return a.engine.Stats()
 }
 
 // Files are the counts of each input read, in order.
@@ -77,6 +125,13 @@ func (a *Analysis) Read(files ...string) error {
 			return err
 		}
 	}
+	// The windows over at the end of the log end now, as they would have
+	// in one engine or several (signatures.Shards).
+	if a.shards != nil {
+		a.shards.Settle()
+	} else {
+		a.engine.Settle()
+	}
 	return nil
 }
 
@@ -90,7 +145,11 @@ func (a *Analysis) readFile(path string) error {
 	c := &a.counts
 	lines, packets, malformed := c.lines, c.packets, c.malformed
 	a.progress.start(in)
-	err = a.scan(in)
+	if a.shards != nil {
+		err = a.readParallel(in)
+	} else {
+		err = a.scan(in)
+	}
 	a.files = append(a.files, FileCounts{Name: path, Lines: c.lines - lines, Packets: c.packets - packets, Malformed: c.malformed - malformed})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -114,7 +173,7 @@ func (a *Analysis) scan(in *input) error {
 		a.counts.lines++
 		if lr.tooLong {
 			a.counts.tooLong++
-			a.malformed(in.name, n, errors.New("line longer than 64 KiB"))
+			a.malformed(in.name, n, errTooLong)
 			continue
 		}
 		if n&0xffff == 0 {
@@ -125,27 +184,44 @@ func (a *Analysis) scan(in *input) error {
 }
 
 func (a *Analysis) line(p *logline.Parser, line []byte, pkt *sources.Packet, name string, n int) {
+	ok, err := a.take(p, line, pkt, &a.counts)
+	switch {
+	case err != nil:
+		a.malformed(name, n, err)
+	case !ok:
+	case a.opts.Detected == nil:
+		a.engine.Count(pkt)
+	default:
+		if d, ok := a.engine.Observe(pkt); ok {
+			a.opts.Detected(d)
+		}
+	}
+}
+
+var errTooLong = errors.New("line longer than 64 KiB")
+
+// take parses line into pkt and counts it in c; it reports whether the
+// engine is to count pkt (a firewall packet the filters keep), and the
+// error of a malformed line (which c does not count: the caller places it).
+// It only reads a, so workers call it at once, each with its parser and c.
+func (a *Analysis) take(p *logline.Parser, line []byte, pkt *sources.Packet, c *counts) (bool, error) {
 	if err := p.Parse(line, pkt); err != nil {
 		switch {
 		case errors.Is(err, logline.ErrNotIP):
-			a.counts.nonIP++
+			c.nonIP++
 		case errors.Is(err, logline.ErrNotFirewall):
-			a.counts.skipped++
+			c.skipped++
 		default:
-			a.malformed(name, n, err)
+			return false, err
 		}
-		return
+		return false, nil
 	}
 	if !a.keep(pkt) {
-		a.counts.filtered++
-		return
+		c.filtered++
+		return false, nil
 	}
-	a.count(pkt)
-	if a.opts.Detected == nil {
-		a.engine.Count(pkt)
-	} else if d, ok := a.engine.Observe(pkt); ok {
-		a.opts.Detected(d)
-	}
+	c.packet(pkt)
+	return true, nil
 }
 
 func (a *Analysis) malformed(name string, n int, err error) {
@@ -166,8 +242,7 @@ func (a *Analysis) keep(p *sources.Packet) bool {
 	return a.filter == nil || a.filter.ok(p)
 }
 
-func (a *Analysis) count(p *sources.Packet) {
-	c := &a.counts
+func (c *counts) packet(p *sources.Packet) {
 	c.packets++
 	c.protos[p.Proto]++
 	c.prefixes[p.Prefix]++
@@ -205,11 +280,11 @@ func (a *Analysis) Summary() string {
 	if c.malformed > 0 {
 		s += " (first: " + c.firstMalformed + ")"
 	}
-	if n := a.engine.Stats().FutureTimes; n > 0 {
+	if n := a.stats().FutureTimes; n > 0 {
 		s += fmt.Sprintf(", %d dated over a day ahead of the log (they did not move its clock)", n)
 	}
 	rate := float64(c.lines) / el.Seconds()
-	st := a.engine.Stats()
+	st := a.stats()
 	if st.NotRetained > 0 {
 		s += fmt.Sprintf("; %d ended attackers not listed (more than %d, least dangerous dropped)", st.NotRetained, Retain)
 	}

@@ -16,6 +16,15 @@
 // line. What is printed is written as it is: the caller's writer escapes
 // what a log line may carry for a terminal (cmd/ifw/termsafe).
 //
+// With Options.Jobs above 1 (ifw analyze --jobs, by default the cores
+// Go may use), an input is read in chunks of whole lines by one goroutine,
+// parsed by Jobs workers, dated in input order by one dispatcher and
+// counted by Jobs engines, each owning the sources that hash to it
+// (signatures.Shards); the report is the one engine's, byte for byte
+// (TestJobsSameReport). The chunks are a fixed pool, and every goroutine
+// ends with its input. A `journalctl -o export` input is cut between
+// entries, so that a message keeps its entry's time and host.
+//
 // Nothing read is unbounded: a line over 64 KiB is counted as malformed
 // and skipped whole, the attackers kept after their scan window ended are
 // bounded (Retain), and so are the destinations and scans listed for each.

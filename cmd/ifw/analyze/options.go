@@ -44,7 +44,15 @@ type Options struct {
 	// (`ifw report --log` places alerts at their time); unset, the engine
 	// only counts.
 	Detected func(signatures.Detection)
+	// Jobs is how many cores read the logs: above 1 (and without
+	// Detected), the sources are shared among that many engines and the
+	// lines parsed on as many goroutines (signatures.Shards), with the
+	// same report as one; 0 is 1.
+	Jobs int
 }
+
+// maxJobs bounds Options.Jobs.
+const maxJobs = 256
 
 // New prepares an analysis: the configuration, the lists and the filters
 // read. Its errors are the options' (a usage error at a command line),
@@ -52,6 +60,9 @@ type Options struct {
 func New(opts Options) (*Analysis, error) {
 	if opts.MinLevel < 0 || opts.MinLevel > signatures.MaxLevel {
 		return nil, fmt.Errorf("--min-level %d: want 0-%d", opts.MinLevel, signatures.MaxLevel)
+	}
+	if opts.Jobs < 0 || opts.Jobs > maxJobs {
+		return nil, fmt.Errorf("--jobs %d: want 1-%d", opts.Jobs, maxJobs)
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
@@ -75,13 +86,23 @@ func New(opts Options) (*Analysis, error) {
 	if err := a.loadFilters(); err != nil {
 		return nil, err
 	}
-	eng, err := signatures.New(d.Engine, a.rules)
-	if err != nil {
+	if err := a.newEngines(d.Engine); err != nil {
 		return nil, err
 	}
-	a.engine = eng
 	a.progress = newProgress(opts.ProgressTo, opts.Progress)
 	return a, nil
+}
+
+// newEngines makes the engine, or with several jobs the shards.
+func (a *Analysis) newEngines(cfg signatures.Config) error {
+	var err error
+	a.chunkSize = chunkSize
+	if a.opts.Jobs > 1 && a.opts.Detected == nil {
+		a.shards, err = signatures.NewShards(cfg, a.rules, a.opts.Jobs)
+		return err
+	}
+	a.engine, err = signatures.New(cfg, a.rules)
+	return err
 }
 
 // loadLists reads the auto_dl file and the signature sets, options first.

@@ -22,7 +22,7 @@ import (
 // (seconds since boot) beside null first_seen and last_seen.
 func (a *Analysis) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	attackers := a.engine.Attackers(a.opts.MinLevel)
+	attackers := a.Attackers(a.opts.MinLevel)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	lists := jsonlists.New() // empty lists as [], never null
@@ -39,7 +39,7 @@ func (a *Analysis) WriteJSON(w io.Writer) error {
 // prefixes, protocols), then each attacker at Options.MinLevel or above.
 func (a *Analysis) WriteText(w io.Writer, top int) error {
 	bw := bufio.NewWriter(w)
-	a.writeText(bw, a.engine.Attackers(a.opts.MinLevel), top)
+	a.writeText(bw, a.Attackers(a.opts.MinLevel), top)
 	return bw.Flush()
 }
 
@@ -56,7 +56,7 @@ func (a *Analysis) writeText(w io.Writer, attackers []signatures.Attacker, top i
 		fmt.Fprintf(w, " at kernel uptime %s to %s", uptime(c.upFirst), uptime(c.upLast))
 	}
 	fmt.Fprintln(w)
-	writeLevels(w, a.engine.Attackers(1))
+	writeLevels(w, a.Attackers(1))
 	writeTopAttackers(w, attackers, top)
 	writeTopPorts(w, &c.ports, top)
 	writeTopSignatures(w, attackers, top)
@@ -69,7 +69,7 @@ func (a *Analysis) writeText(w io.Writer, attackers []signatures.Attacker, top i
 	}
 	writeCounter(w, "Protocols", protos, top)
 	fmt.Fprintf(w, "\nAttackers at danger level %d or above: %d\n", a.opts.MinLevel, len(attackers))
-	if n := a.engine.Stats().NotRetained; n > 0 {
+	if n := a.stats().NotRetained; n > 0 {
 		fmt.Fprintf(w, "(%d more attackers whose scan window ended are not listed: past %d, the least dangerous give way)\n",
 			n, Retain)
 	}

@@ -1,0 +1,90 @@
+package signatures
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/sources"
+)
+
+// viaShards counts pkts through n shards, in log order, as a caller with
+// one goroutine per engine would (each engine's packets in order).
+func viaShards(t *testing.T, cfg Config, n int, pkts []*sources.Packet) *Shards {
+	t.Helper()
+	sh, err := NewShards(cfg, nil, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sources.Packet
+	for _, p := range pkts {
+		buf = *p
+		i, st := sh.Stamp(&buf)
+		sh.Count(i, &buf, &st)
+		scribble(&buf)
+	}
+	sh.Settle()
+	return sh
+}
+
+// TestShardsAsOneEngine: N engines sharing a log by source report what one
+// engine reports, attackers and counters, for logs in order, out of order,
+// with trusted sources, windows ending all along and more ended attackers
+// than Retain keeps.
+func TestShardsAsOneEngine(t *testing.T) {
+	spread := func(pkts []*sources.Packet, step time.Duration) []*sources.Packet {
+		for i, p := range pkts {
+			p.Time = t0.Add(time.Duration(i) * step)
+		}
+		return pkts
+	}
+	newerFirst := func() []*sources.Packet {
+		old, newer := mix(3000, 5), mix(3000, 6)
+		for _, p := range newer {
+			p.Time = p.Time.Add(5 * time.Hour)
+		}
+		return cat(newer, old)
+	}
+	logs := map[string][]*sources.Packet{
+		"mix":          mix(5000, 1),
+		"windows":      spread(mix(5000, 2), 3*time.Second),
+		"trusted":      spread(trustedMix(5000, 3), 2*time.Second),
+		"newer first":  newerFirst(),
+		"behind clock": cat(mix(2000, 7), spread(mix(2000, 8), -time.Second)),
+	}
+	cfgs := map[string]func(*Config){
+		"default":      func(c *Config) { c.Retain = 1000 },
+		"short window": func(c *Config) { c.Retain, c.ScanTimeout = 1000, time.Minute },
+		"retain full":  func(c *Config) { c.Retain, c.RetainLevelZero, c.ScanTimeout = 7, true, time.Minute },
+	}
+	for name, pkts := range logs {
+		for cname, mod := range cfgs {
+			cfg := DefaultConfig()
+			mod(&cfg)
+			e := newEngine(t, mod)
+			var buf sources.Packet
+			for _, p := range pkts {
+				buf = *p
+				e.Count(&buf)
+				scribble(&buf)
+			}
+			e.Settle()
+			want, wantSt := e.Attackers(0), e.Stats()
+			for n := 1; n <= 4; n++ {
+				sh := viaShards(t, cfg, n, pkts)
+				if got := sh.Attackers(0); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, %s, %d shards: %d attackers, want %d", name, cname, n, len(got), len(want))
+					for i := range min(len(got), len(want)) {
+						if !reflect.DeepEqual(got[i], want[i]) {
+							t.Errorf("%d: got %+v\nwant %+v", i, got[i], want[i])
+							break
+						}
+					}
+				}
+				if got := sh.Stats(); !reflect.DeepEqual(got, wantSt) {
+					t.Errorf("%s, %s, %d shards: stats\n%+v, want\n%+v", name, cname, n, got, wantSt)
+				}
+			}
+		}
+	}
+}
