@@ -33,6 +33,8 @@ type receiver struct {
 	log   *slog.Logger
 	meta  meta
 	drops drops
+	// raw, when set, takes each message instead of the decoder (Tap).
+	raw func(*nflog.Attribute)
 
 	stopping atomic.Bool
 	stop     chan struct{} // closed by halt
@@ -54,6 +56,10 @@ func (r *receiver) hook(a nflog.Attribute) int {
 	r.stats.Lines.Add(1)
 	if n := r.drops.seen(a.Seq); n > 0 {
 		r.stats.Dropped.Add(n)
+	}
+	if r.raw != nil {
+		r.raw(&a)
+		return 0
 	}
 	pkt, ok := r.packet(&a)
 	if !ok {

@@ -1,0 +1,181 @@
+package dnsnames
+
+import (
+	"math"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Hook is the netfilter hook a packet was logged at (NFLOG's
+// NFULA_PACKET_HDR): the kernel's word on its direction.
+type Hook uint8
+
+// Hooks a DNS packet may be logged at.
+const (
+	HookIn  Hook = 1 // NF_INET_LOCAL_IN: for this host (answers)
+	HookOut Hook = 3 // NF_INET_LOCAL_OUT: from this host (queries)
+)
+
+// MaxChain bounds the CNAME records followed from the question.
+const MaxChain = 8
+
+// Stats count what the Learner saw.
+type Stats struct {
+	Queries   atomic.Uint64 // queries recorded
+	Answers   atomic.Uint64 // answers to an outstanding query
+	Unmatched atomic.Uint64 // answers to no outstanding query (late, forged, duplicated)
+	Learned   atomic.Uint64 // address → name pairs learned
+	Skipped   atomic.Uint64 // packets that are not DNS ifw reads (fragments, cut TCP messages, bad messages)
+	Full      atomic.Uint64 // queries not recorded: too many outstanding
+}
+
+// Learner keeps the outstanding queries and the names learned from their
+// answers. Its methods are safe for concurrent use.
+type Learner struct {
+	cfg   Config
+	mu    sync.Mutex // guards qs
+	qs    *queries
+	names *namesMap
+	stats Stats
+}
+
+// NewLearner checks cfg and returns an empty Learner.
+func NewLearner(cfg Config) (*Learner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	return &Learner{cfg: cfg, qs: newQueries(cfg.MaxQueries), names: newNamesMap(cfg.MaxAddrs, cfg.MaxNames)}, nil
+}
+
+// Stats returns the counters.
+func (l *Learner) Stats() *Stats { return &l.stats }
+
+// Names returns the names address a is known by at now, the most recently
+// learned first; nil when none.
+func (l *Learner) Names(a netip.Addr, now time.Time) []string { return l.names.names(a, now, nil) }
+
+// AppendNames is Names appending to buf.
+func (l *Learner) AppendNames(a netip.Addr, now time.Time, buf []string) []string {
+	return l.names.names(a, now, buf)
+}
+
+// Addrs is the number of addresses with names.
+func (l *Learner) Addrs() int { return l.names.size() }
+
+// Expire forgets the overdue queries and expired names.
+func (l *Learner) Expire(now time.Time) {
+	l.mu.Lock()
+	l.qs.expire(now.UnixNano())
+	l.mu.Unlock()
+	l.names.expire(now)
+}
+
+// Observe takes a packet (from its network header) logged at hook: a
+// query at HookOut, an answer at HookIn; anything else is skipped.
+func (l *Learner) Observe(hook Hook, pkt []byte, now time.Time) {
+	s, ok := decodePacket(pkt)
+	if !ok {
+		l.stats.Skipped.Add(1)
+		return
+	}
+	msgs := s.messages()
+	if len(msgs) == 0 && len(s.payload) > 0 {
+		l.stats.Skipped.Add(1)
+	}
+	for _, b := range msgs {
+		m, err := Parse(b)
+		switch {
+		case err != nil:
+			l.stats.Skipped.Add(1)
+		case hook == HookOut && !m.Response && s.dst.Port() == 53:
+			l.query(s, m, now)
+		case hook == HookIn && m.Response && s.src.Port() == 53:
+			l.answer(s, m, now)
+		default:
+			l.stats.Skipped.Add(1)
+		}
+	}
+}
+
+// query records an outstanding query for an address.
+func (l *Learner) query(s segment, m Message, now time.Time) {
+	if m.Class != ClassIN || m.Type != TypeA && m.Type != TypeAAAA {
+		return
+	}
+	k := queryKey{proto: s.proto, client: unmapPort(s.src), server: unmapPort(s.dst), id: m.ID}
+	l.mu.Lock()
+	ok := l.qs.add(k, pending{name: m.Name, typ: m.Type, deadline: nanosAfter(now, l.cfg.QueryTimeout)}, now.UnixNano())
+	l.mu.Unlock()
+	if ok {
+		l.stats.Queries.Add(1)
+	} else {
+		l.stats.Full.Add(1)
+	}
+}
+
+// answer learns from m when it answers an outstanding query (see the
+// package documentation).
+func (l *Learner) answer(s segment, m Message, now time.Time) {
+	k := queryKey{proto: s.proto, client: unmapPort(s.dst), server: unmapPort(s.src), id: m.ID}
+	l.mu.Lock()
+	p, ok := l.qs.byKey[k]
+	ok = ok && p.name == m.Name && p.typ == m.Type && m.Class == ClassIN
+	if ok { // only the right answer consumes the query: a wrong one cannot cancel it
+		_, ok = l.qs.take(k, now.UnixNano())
+	}
+	l.mu.Unlock()
+	if !ok {
+		l.stats.Unmatched.Add(1)
+		return
+	}
+	l.stats.Answers.Add(1)
+	if m.RCode != 0 {
+		return
+	}
+	for _, r := range follow(m) {
+		l.names.add(r.Addr, m.Name, now, now.Add(l.clamp(r.TTL)))
+		l.stats.Learned.Add(1)
+	}
+}
+
+// clamp is a TTL in seconds clamped to [MinTTL, MaxTTL].
+func (l *Learner) clamp(ttl uint32) time.Duration {
+	d := time.Duration(min(int64(ttl), math.MaxInt64/int64(time.Second))) * time.Second
+	return min(max(d, l.cfg.MinTTL), l.cfg.MaxTTL)
+}
+
+// follow returns the address records of the question's type on the CNAME
+// chain from the question (at most MaxChain links, inside m), each with
+// the smallest TTL of its record and the chain's links.
+func follow(m Message) []Record {
+	chain := map[string]bool{m.Name: true}
+	ttl := uint32(math.MaxUint32)
+	for cur, depth := m.Name, 0; depth < MaxChain; depth++ {
+		next := ""
+		for _, r := range m.Answers {
+			if r.Type == TypeCNAME && r.Name == cur && r.Target != "" && !chain[r.Target] {
+				next, ttl = r.Target, min(ttl, r.TTL)
+				break
+			}
+		}
+		if next == "" {
+			break
+		}
+		chain[next], cur = true, next
+	}
+	var out []Record
+	for _, r := range m.Answers {
+		if r.Type == m.Type && r.Name != "" && chain[r.Name] && r.Addr.IsValid() {
+			r.TTL = min(r.TTL, ttl)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func unmapPort(a netip.AddrPort) netip.AddrPort {
+	return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+}
