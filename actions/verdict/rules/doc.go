@@ -21,8 +21,11 @@
 // rule with a sha256 never matches a connection whose hash was not
 // computed. A rule with a port matches only TCP, UDP, UDP-Lite and SCTP
 // connections. A host name matches the addresses it resolved to at the
-// last Set.Resolve (or when Add first saw it); with dst also set both must
-// match.
+// last Set.Resolve (or when Add first saw it), and the connections whose
+// destination is known by that name from the DNS answers the host
+// received (Conn.Names); host=*.DOMAIN matches the connections known by a
+// name ending in .DOMAIN (label-aligned, not DOMAIN itself), is never
+// looked up, and ranks as a /24. With dst also set both must match.
 //
 // # Specificity
 //

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -45,6 +46,9 @@ type entry struct {
 	key   uint64 // specificity, higher first
 	exe   exeKind
 	addrs []netip.Addr // Host's addresses, unmapped
+	// name is Host without its trailing dot; suffix, for a wildcard
+	// host, is ".DOMAIN" (and name is "").
+	name, suffix string
 	until int64        // Timed: Unix ns from which the rule is dead
 	idle  int64        // Session: ns without a match after which it is dead
 	st    *stats
@@ -52,6 +56,11 @@ type entry struct {
 
 func newEntry(r Rule, st *stats, addrs []netip.Addr, defaultIdle time.Duration) entry {
 	e := entry{rule: r, key: specificity(r), addrs: addrs, until: nanos(r.Until), idle: int64(r.Idle), st: st}
+	if d, ok := strings.CutPrefix(r.Host, "*."); ok {
+		e.suffix = "." + strings.TrimSuffix(d, ".")
+	} else {
+		e.name = strings.TrimSuffix(r.Host, ".")
+	}
 	switch r.Exe {
 	case "":
 		e.exe = exeAny
@@ -77,10 +86,25 @@ func (e *entry) matches(c *Conn) bool {
 		!r.Ports.Any() && (!hasPorts(c.Proto) || !r.Ports.Contains(c.Port)),
 		r.User != "" && (!c.HasUID || c.UID != r.UID),
 		r.Dst.IsValid() && !r.Dst.Contains(c.Dst),
-		r.Host != "" && !slices.Contains(e.addrs, c.Dst):
+		r.Host != "" && !e.hostMatches(c):
 		return false
 	}
 	return true
+}
+
+// hostMatches reports whether c's destination is the rule's host: one of
+// the addresses the name resolved to, or a name the destination is known
+// by (for a wildcard, one ending in its suffix).
+func (e *entry) hostMatches(c *Conn) bool {
+	if e.suffix != "" {
+		for _, n := range c.Names {
+			if len(n) > len(e.suffix) && strings.HasSuffix(n, e.suffix) {
+				return true
+			}
+		}
+		return false
+	}
+	return slices.Contains(e.addrs, c.Dst) || slices.Contains(c.Names, e.name)
 }
 
 // live reports whether the rule may still match at t (Unix ns): not past

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -48,10 +49,14 @@ func (s *Set) Resolve(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// IsWildcard reports whether host is a "*.DOMAIN" pattern, which matches
+// learned names only and is never looked up.
+func IsWildcard(host string) bool { return strings.HasPrefix(host, "*.") }
+
 // resolveNew looks up a host name no rule names yet (within
 // ResolveTimeout); nil, nil for a known name or none.
 func (s *Set) resolveNew(host string) ([]netip.Addr, error) {
-	if host == "" {
+	if host == "" || IsWildcard(host) {
 		return nil, nil
 	}
 	if addrs, known := s.snap.Load().hosts[host]; known && addrs != nil {

@@ -54,9 +54,12 @@ type Rule struct {
 	// Dst is the destination network; the zero Prefix is any destination.
 	// Masked, never IPv4-mapped IPv6.
 	Dst netip.Prefix
-	// Host is a destination host name, lowercase; it matches when the
-	// destination is one of the addresses it resolved to (Set.Resolve).
-	// With Dst also set, both must match.
+	// Host is a destination host name, lowercase, or "*.DOMAIN": any name
+	// ending in ".DOMAIN" (label-aligned; not DOMAIN itself). A name
+	// matches when the destination is one of the addresses it resolved to
+	// (Set.Resolve) or when it is one of the connection's Names (learned
+	// from DNS answers); a wildcard matches the Names only. With Dst also
+	// set, both must match.
 	Host  string
 	Ports PortRange // only with a port protocol (or any protocol)
 	Proto uint8     // IP protocol number, 0 = any
@@ -83,6 +86,10 @@ type Conn struct {
 	Dst    netip.Addr // IPv4-mapped IPv6 is treated as IPv4
 	Port   uint16     // destination port (0 for ICMP)
 	Proto  uint8
+	// Names are the names the destination address is known by from the
+	// DNS answers the host received (lowercase, no trailing dot); nil
+	// when none.
+	Names []string
 }
 
 // identity is r with what does not make a rule different removed: two rules

@@ -67,7 +67,15 @@ func (s *Set) newID() uint64 {
 // A host name no rule named before is resolved at once, within
 // Options.ResolveTimeout; if that fails the rule is not added and the
 // error matches ErrResolve. Set.Resolve refreshes the addresses later.
-func (s *Set) Add(r Rule, now time.Time) (Rule, error) {
+// A wildcard host (*.DOMAIN) is never looked up.
+func (s *Set) Add(r Rule, now time.Time) (Rule, error) { return s.add(r, now, true) }
+
+// AddLearned is Add without the look-up of a new host name: for a rule
+// about a name the caller learned from a DNS answer, which matches by the
+// connections' Names meanwhile (the next Set.Resolve looks it up).
+func (s *Set) AddLearned(r Rule, now time.Time) (Rule, error) { return s.add(r, now, false) }
+
+func (s *Set) add(r Rule, now time.Time, resolve bool) (Rule, error) {
 	r = normalize(r)
 	r.ID = 0
 	if err := r.Validate(); err != nil {
@@ -79,12 +87,15 @@ func (s *Set) Add(r Rule, now time.Time) (Rule, error) {
 	if r.Created.IsZero() {
 		r.Created = now.Round(0).UTC().Truncate(time.Second)
 	}
-	addrs, err := s.resolveNew(r.Host)
-	if err != nil {
-		return Rule{}, err
+	var addrs []netip.Addr
+	if resolve {
+		var err error
+		if addrs, err = s.resolveNew(r.Host); err != nil {
+			return Rule{}, err
+		}
 	}
 	out := r
-	err = s.change(func(c *changeSet) error {
+	err := s.change(func(c *changeSet) error {
 		id := identity(r)
 		for _, it := range c.items {
 			if identity(it.rule) == id {
@@ -94,7 +105,7 @@ func (s *Set) Add(r Rule, now time.Time) (Rule, error) {
 		}
 		out.ID = s.newID()
 		c.items = append(c.items, item{rule: out, st: newStats(now)})
-		if r.Host != "" && c.hosts[r.Host] == nil {
+		if r.Host != "" && !IsWildcard(r.Host) && c.hosts[r.Host] == nil {
 			c.hosts[r.Host] = addrs
 		}
 		return nil

@@ -32,7 +32,7 @@ func newSnapshot(items []item, hosts map[string][]netip.Addr, defaultIdle time.D
 			continue
 		}
 		var addrs []netip.Addr
-		if h := it.rule.Host; h != "" {
+		if h := it.rule.Host; h != "" && !IsWildcard(h) {
 			addrs = hosts[h]
 			sn.hosts[h] = addrs
 		}

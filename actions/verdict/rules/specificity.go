@@ -10,7 +10,8 @@ import "cmp"
 //	bit 62      has a sha256
 //	bits 54-61  destination rank: 0 any; 1+bits for an IPv6 network,
 //	            97+bits for an IPv4 one (so a /32 ranks with a /128);
-//	            129 for a host name; 130 for a host and a network
+//	            129 for a host name, 121 for *.DOMAIN (as a /24);
+//	            130 for a host and a network
 //	bits 37-53  port rank: 0 any; else 65536 minus the range's width
 //	bit 36      names a protocol
 //	bit 35      names a user
@@ -45,6 +46,8 @@ func dstRank(r Rule) uint64 {
 	switch {
 	case r.Host != "" && r.Dst.IsValid():
 		return 130
+	case IsWildcard(r.Host):
+		return 121
 	case r.Host != "":
 		return 129
 	case !r.Dst.IsValid():

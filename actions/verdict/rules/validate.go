@@ -94,7 +94,14 @@ func (r Rule) checkHost() error {
 	if r.Host == "" {
 		return nil
 	}
-	if err := checkHostName(r.Host); err != nil {
+	h := r.Host
+	if d, ok := strings.CutPrefix(h, "*."); ok {
+		h = d
+	}
+	if strings.Contains(h, "*") {
+		return fieldErr("host", "%q: a wildcard is only \"*.\" before a domain (*.example.com)", r.Host)
+	}
+	if err := checkHostName(h); err != nil {
 		return &FieldError{Key: "host", Err: err}
 	}
 	return nil
