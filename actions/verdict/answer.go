@@ -45,7 +45,7 @@ func (m *Module) Answer(id uint64, a Answer) (Question, *rules.Rule, error) {
 	}
 	var added *rules.Rule
 	if a.Lifetime != rules.Once {
-		r, err := m.addRule(ruleFor(q, a, m.cfg.Clock()))
+		r, err := m.addRule(ruleFor(q, a, m.cfg.Clock()), q.Host != "")
 		if err != nil {
 			return q, nil, err
 		}
@@ -73,9 +73,12 @@ func ruleFor(q Question, a Answer, now time.Time) rules.Rule {
 	r := rules.Rule{Action: a.Action, Exe: exe, Dst: netip.PrefixFrom(q.Dst, q.Dst.BitLen()),
 		Proto: proto, User: cmp.Or(q.User, uidString(q.UID)), UID: q.UID, Lifetime: a.Lifetime, Created: now,
 		Note: fmt.Sprintf("answer to question %d", q.ID)}
+	if q.Host != "" { // the name the program asked for, whatever address it has next
+		r.Dst, r.Host = netip.Prefix{}, q.Host
+	}
 	switch a.Scope {
 	case ScopeAny: // this program to anywhere
-		r.Dst = netip.Prefix{}
+		r.Dst, r.Host = netip.Prefix{}, ""
 	case ScopeHost: // this program to this host, any port
 	default:
 		if q.Port != 0 {
@@ -91,7 +94,7 @@ func ruleFor(q Question, a Answer, now time.Time) rules.Rule {
 // AddRule adds r to the rule set (saving the file for permanent and timed
 // rules) and settles the open questions it now answers.
 func (m *Module) AddRule(r rules.Rule) (rules.Rule, error) {
-	r, err := m.addRule(r)
+	r, err := m.addRule(r, false)
 	if err != nil {
 		return r, err
 	}
@@ -101,8 +104,14 @@ func (m *Module) AddRule(r rules.Rule) (rules.Rule, error) {
 	return r, nil
 }
 
-func (m *Module) addRule(r rules.Rule) (rules.Rule, error) {
-	r, err := m.deps.Rules.Add(r, m.cfg.Clock())
+// addRule adds r; learned: its host is a name learned from a DNS answer,
+// not looked up first (rules.Set.AddLearned).
+func (m *Module) addRule(r rules.Rule, learned bool) (rules.Rule, error) {
+	add := m.deps.Rules.Add
+	if learned {
+		add = m.deps.Rules.AddLearned
+	}
+	r, err := add(r, m.cfg.Clock())
 	if err != nil {
 		return r, fmt.Errorf("verdict: add rule: %w", err)
 	}

@@ -15,6 +15,9 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	proto := Question{UID: c.UID, User: m.users.name(c.UID), PID: pid, Exe: c.Exe, Dst: c.Dst,
 		Port: c.Port, Proto: rules.ProtoName(c.Proto), Asked: now,
 		Deadline: now.Add(m.cfg.AskTimeout), Default: m.cfg.Default.String()}
+	if len(c.Names) > 0 {
+		proto.Host = c.Names[0]
+	}
 	q, res := m.qs.hold(c, p, proto, m.cfg.MaxQuestions, m.cfg.MaxQuestionsPerUID, m.cfg.MaxHeld)
 	switch res {
 	case holdFull, holdUIDFull:
@@ -34,7 +37,7 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 		return
 	}
 	m.log.Info("connection held: question asked", "question", q.ID, "uid", c.UID, "exe", c.Exe,
-		"pid", pid, "dst", c.Dst, "port", c.Port, "proto", proto.Proto)
+		"pid", pid, "dst", c.Dst, "host", q.Host, "port", c.Port, "proto", proto.Proto)
 	if m.deps.OnAsked != nil {
 		m.deps.OnAsked(q)
 	}
@@ -94,7 +97,7 @@ func (m *Module) showUnshown() {
 
 // notifyQuestion is what the applet shows of q.
 func notifyQuestion(q Question) notify.Question {
-	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: q.Exe, Dst: q.Dst,
+	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: q.Exe, Dst: q.Dst, Host: q.Host,
 		Port: q.Port, Proto: q.Proto, Connections: q.Connections, Deadline: q.Deadline, Default: q.Default}
 }
 

@@ -49,6 +49,7 @@ type Decision struct {
 func (m *Module) decide(k Kernel, p Packet) {
 	c, pid := m.attribute(p)
 	now := m.cfg.Clock()
+	c = m.withNames(c, now)
 	d := Decision{PID: pid}
 	if pid != 0 && pid == m.self {
 		d.By = CauseSelf
@@ -121,6 +122,14 @@ func (m *Module) attribute(p Packet) (rules.Conn, int) {
 	}
 	c.Exe, c.SHA256 = o.Process.Exe, o.Process.SHA256
 	return c, o.Process.PID
+}
+
+// withNames adds the names c's destination is known by.
+func (m *Module) withNames(c rules.Conn, now time.Time) rules.Conn {
+	if m.deps.Names != nil {
+		c.Names = m.deps.Names.Names(c.Dst, now)
+	}
+	return c
 }
 
 // give hands the kernel p's verdict a and reports the decision.

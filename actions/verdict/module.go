@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,13 @@ type Asker interface {
 	Retract(eventID uint64)
 }
 
+// Names tells which names a destination address is known by from the DNS
+// answers the host received, the most recently learned first (a
+// *dnsnames.Learner).
+type Names interface {
+	Names(a netip.Addr, now time.Time) []string
+}
+
 // Deps are what a Module works with. Rules is required; Owners nil means
 // every process is unknown; Asker nil means questions are answered in a
 // terminal only.
@@ -48,6 +56,9 @@ type Deps struct {
 	Rules  *rules.Set
 	Owners Owners
 	Asker  Asker
+	// Names, when set, gives the names of destinations: rules with host=
+	// match them, and questions show the first.
+	Names Names
 	// OnDecision, when set, is called after every verdict (from several
 	// goroutines; it must be quick).
 	OnDecision func(Decision)

@@ -15,14 +15,18 @@ import (
 // Question is an open question: connections of one user's program to one
 // destination, held until an answer or the deadline.
 type Question struct {
-	ID    uint64     `json:"id"`
-	UID   uint32     `json:"uid"`
-	User  string     `json:"user,omitempty"`
-	PID   int        `json:"pid,omitempty"`
-	Exe   string     `json:"exe"` // "" when the process is unknown
-	Dst   netip.Addr `json:"dst"`
-	Port  uint16     `json:"port"`
-	Proto string     `json:"proto"`
+	ID   uint64     `json:"id"`
+	UID  uint32     `json:"uid"`
+	User string     `json:"user,omitempty"`
+	PID  int        `json:"pid,omitempty"`
+	Exe  string     `json:"exe"` // "" when the process is unknown
+	Dst  netip.Addr `json:"dst"`
+	// Host is the name the destination is known by from the DNS answers
+	// the host received (the most recently learned); "" when none. An
+	// answer's rule then names it (host=) instead of the address.
+	Host  string `json:"host,omitempty"`
+	Port  uint16 `json:"port"`
+	Proto string `json:"proto"`
 	// Connections held (distinct source ports), and their packets
 	// (retransmissions included).
 	Connections int       `json:"connections"`

@@ -96,7 +96,7 @@ func writeAnswered(w io.Writer, req control.AnswerRequest, res *control.Answered
 	done := map[string]string{"allow": "allowed", "deny": "denied", "reject": "rejected"}[req.Action]
 	how := map[string]string{"once": "once", "session": "for the session", "permanent": "always", "timed": "for " + req.For}[req.Lifetime]
 	q := res.Question
-	fmt.Fprintf(w, "%s question %d (%s → %s port %d/%s) %s\n", done, q.ID, questionExe(q), q.Dst, q.Port, q.Proto, how)
+	fmt.Fprintf(w, "%s question %d (%s → %s port %d/%s) %s\n", done, q.ID, questionExe(q), questionDst(q), q.Port, q.Proto, how)
 	if res.Rule != nil {
 		writeRuleDone(w, "added", *res.Rule)
 	}
@@ -126,6 +126,15 @@ func writeQuestions(w io.Writer, qs []verdict.Question, now time.Time) {
 		}
 		left := max(q.Deadline.Sub(now).Round(time.Second), 0)
 		fmt.Fprintf(w, "%4d  %-10s %s → %s port %d/%s  %d connection%s, %s then %s\n", q.ID, who, questionExe(q),
-			q.Dst, q.Port, q.Proto, q.Connections, plural(q.Connections), left, strings.ToUpper(q.Default))
+			questionDst(q), q.Port, q.Proto, q.Connections, plural(q.Connections), left, strings.ToUpper(q.Default))
 	}
+}
+
+// questionDst is q's destination: "203.0.113.2", or "www.example.org
+// (203.0.113.2)" when the address is known by a name from DNS answers.
+func questionDst(q verdict.Question) string {
+	if h := termsafe.Field(q.Host); h != "" {
+		return fmt.Sprintf("%s (%s)", h, q.Dst)
+	}
+	return q.Dst.String()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -114,5 +115,22 @@ func TestSetupQueueFromVerdict(t *testing.T) {
 				t.Errorf("%v: %q in\n%s", c.args, m, out.String())
 			}
 		}
+	}
+}
+
+// A question whose destination is known by a name shows it before the
+// address, made safe for the terminal.
+func TestWriteQuestionsHost(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	var b bytes.Buffer
+	qs := []verdict.Question{{ID: 3, UID: 1000, Exe: "/usr/bin/curl", Dst: netip.MustParseAddr("198.51.100.7"),
+		Host: "www.test.example", Port: 443, Proto: "tcp", Connections: 1, Deadline: now, Default: "deny"},
+		{ID: 4, UID: 1000, Dst: netip.MustParseAddr("198.51.100.8"), Host: "a\x1b[2Jb", Port: 443, Proto: "tcp"}}
+	writeQuestions(&b, qs, now)
+	if !strings.Contains(b.String(), "→ www.test.example (198.51.100.7) port 443/tcp") {
+		t.Errorf("no name in:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "\x1b") {
+		t.Errorf("escape passed: %q", b.String())
 	}
 }

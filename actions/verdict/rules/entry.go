@@ -49,9 +49,9 @@ type entry struct {
 	// name is Host without its trailing dot; suffix, for a wildcard
 	// host, is ".DOMAIN" (and name is "").
 	name, suffix string
-	until int64        // Timed: Unix ns from which the rule is dead
-	idle  int64        // Session: ns without a match after which it is dead
-	st    *stats
+	until        int64 // Timed: Unix ns from which the rule is dead
+	idle         int64 // Session: ns without a match after which it is dead
+	st           *stats
 }
 
 func newEntry(r Rule, st *stats, addrs []netip.Addr, defaultIdle time.Duration) entry {
