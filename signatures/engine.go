@@ -17,7 +17,7 @@ type Engine struct {
 	hasSigs bool
 	onSig   func(*rules.Rule) // bound once: Match's callback without an allocation
 
-	srcs     map[netip.Addr]*source
+	srcs     map[[16]byte]*source // by canonical address (As16: no zone, IPv4 unmapped)
 	lru      lru
 	free     []*source // recycled states (expired)
 	bitmaps  bitmapPool
@@ -45,7 +45,7 @@ func New(cfg Config, sigs *rules.Set) (*Engine, error) {
 		cfg:     cfg,
 		sigs:    sigs,
 		hasSigs: sigs != nil && sigs.Len() > 0,
-		srcs:    make(map[netip.Addr]*source),
+		srcs:    make(map[[16]byte]*source),
 		bitmaps: bitmapPool{max: cfg.MaxPortBitmaps},
 	}
 	e.filter = newFilter(&e.cfg)
@@ -180,13 +180,13 @@ func (e *Engine) Settle() {
 
 func (e *Engine) drop(s *source) {
 	e.lru.remove(s)
-	delete(e.srcs, s.addr)
+	delete(e.srcs, s.addr.As16())
 }
 
 // lookup returns src's state, starting (or restarting) it as needed, and
 // makes it the most recently seen.
 func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) *source {
-	if s, ok := e.srcs[src]; ok {
+	if s, ok := e.srcs[src.As16()]; ok {
 		if e.over(s, t, trusted || s.untrusted) {
 			e.expired++
 			e.retire(s)
@@ -209,7 +209,7 @@ func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) *source {
 		s = new(source)
 	}
 	e.start(s, src, t)
-	e.srcs[src] = s
+	e.srcs[src.As16()] = s
 	e.lru.pushFront(s)
 	return s
 }

@@ -109,7 +109,7 @@ func checkInvariants(t *testing.T, e *Engine) {
 		t.Fatalf("bitmaps %d", e.bitmaps.inUse)
 	}
 	for s := e.lru.head; s != nil; s = s.next {
-		if s.level > MaxLevel || len(s.pairs) > e.cfg.MaxDestinations || e.srcs[s.addr] != s {
+		if s.level > MaxLevel || len(s.pairs) > e.cfg.MaxDestinations || e.srcs[s.addr.As16()] != s {
 			t.Fatalf("source %v: level %d, pairs %d", s.addr, s.level, len(s.pairs))
 		}
 	}

@@ -20,6 +20,7 @@ func makeObs(p *sources.Packet) obs {
 // for a detection besides a level change.
 func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, floor uint8) Reason {
 	var reasons Reason
+	handed := e.bitmaps.handed
 	s.packets++
 	s.first, s.last = min(s.first, t), max(s.last, t)
 	s.floor = maxU8(s.floor, floor)
@@ -56,6 +57,7 @@ func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, f
 		reasons |= ReasonScan
 	}
 	s.level = maxU8(s.level, s.effective())
+	s.bitmaps = s.bitmaps || e.bitmaps.handed != handed
 	return reasons
 }
 

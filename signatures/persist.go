@@ -217,11 +217,11 @@ func (e *Engine) keep(a Attacker) {
 // each at the LRU tail; those beyond MaxSources are evicted at once.
 func (e *Engine) decodeSources(r *rbuf) {
 	n := r.count("sources", 1<<30)
-	e.srcs = make(map[netip.Addr]*source, min(n, e.cfg.MaxSources))
+	e.srcs = make(map[[16]byte]*source, min(n, e.cfg.MaxSources))
 	for range n {
 		s := r.srcSlab.one()
 		r.source(s, e.latest, &e.cfg, &e.bitmaps)
-		if _, dup := e.srcs[s.addr]; r.err == nil && dup {
+		if _, dup := e.srcs[s.addr.As16()]; r.err == nil && dup {
 			r.fail("source %v listed twice", s.addr)
 		}
 		if r.err != nil {
@@ -236,7 +236,7 @@ func (e *Engine) decodeSources(r *rbuf) {
 			s.reset(netip.Addr{}, 0, &e.bitmaps)
 			continue
 		}
-		e.srcs[s.addr] = s
+		e.srcs[s.addr.As16()] = s
 		e.lru.pushBack(s)
 	}
 }
@@ -257,7 +257,7 @@ func (l *lru) pushBack(s *source) {
 func (e *Engine) clear() {
 	*e = Engine{
 		cfg: e.cfg, filter: e.filter, sigs: e.sigs, hasSigs: e.hasSigs, onSig: e.onSig,
-		srcs:    make(map[netip.Addr]*source),
+		srcs:    make(map[[16]byte]*source),
 		bitmaps: bitmapPool{max: e.cfg.MaxPortBitmaps},
 	}
 }

@@ -111,6 +111,7 @@ func (w *wbuf) pair(pr *pair) {
 // dropped (the first kept), their bitmaps given back to bp.
 func (r *rbuf) source(s *source, base int64, c *Config, bp *bitmapPool) {
 	s.addr = r.addr()
+	s.bitmaps = true // its port sets may hold some: reset walks them
 	s.first = base - r.varint()
 	s.last = s.first + r.varint()
 	s.packets = r.uvarint()

@@ -15,6 +15,7 @@ type bitmapPool struct {
 	max, inUse int
 	free       []*portBitmap
 	saturated  uint64 // sets that needed a bitmap when none was left
+	handed     uint64 // bitmaps handed out so far
 }
 
 func (bp *bitmapPool) get() *portBitmap {
@@ -23,12 +24,14 @@ func (bp *bitmapPool) get() *portBitmap {
 		bp.free = bp.free[:n-1]
 		*b = portBitmap{}
 		bp.inUse++
+		bp.handed++
 		return b
 	}
 	if bp.inUse >= bp.max {
 		return nil
 	}
 	bp.inUse++
+	bp.handed++
 	return new(portBitmap)
 }
 

@@ -40,18 +40,24 @@ type source struct {
 	tool   string
 
 	untrusted bool // a counted packet came over a transport others can write
+	bitmaps   bool // a port set of it got a bitmap from the pool
 
 	prev, next *source
 }
 
 // reset empties s for a new life as addr, releasing its bitmaps and keeping
-// small backing arrays for reuse.
+// small backing arrays for reuse. A source that got no bitmap (most: one
+// or two packets of noise) skips the walk over its records, whose memory
+// is cold by then: a reused record is emptied when it is taken (pair.rec,
+// sweepRec, pair.reset).
 func (s *source) reset(addr netip.Addr, t int64, bp *bitmapPool) {
-	for i := range s.pairs {
-		s.pairs[i].release(bp)
-	}
-	for i := range s.sweeps {
-		s.sweeps[i].ports.release(bp)
+	if s.bitmaps {
+		for i := range s.pairs {
+			s.pairs[i].release(bp)
+		}
+		for i := range s.sweeps {
+			s.sweeps[i].ports.release(bp)
+		}
 	}
 	pairs, sweeps, sigs := s.pairs[:0], s.sweeps[:0], s.sigs[:0]
 	if cap(pairs) > keepPairsCap {
