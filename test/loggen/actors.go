@@ -76,7 +76,19 @@ func (g *generator) stray() packet {
 }
 
 func (g *generator) tcp(src, dst netip.Addr, dport uint16, flags sources.TCPFlags) packet {
-	return packet{src: src, dst: dst, proto: sources.ProtoTCP, ttl: uint8(40 + g.rng.IntN(80)),
+	p := packet{src: src, dst: dst, proto: sources.ProtoTCP, ttl: uint8(40 + g.rng.IntN(80)),
 		sport: uint16(1024 + g.rng.IntN(60000)), dport: dport, flags: flags, window: 1024,
 		seq: g.rng.Uint32(), id: uint16(g.rng.IntN(65536))}
+	g.ipOptions(&p)
+	return p
+}
+
+// ipOptions gives a quarter of the packets IP options as `iptables -j LOG
+// --log-ip-options` prints them (NOP padding, a timestamp or record-route
+// option), and half the Don't Fragment bit: the long psad-style line.
+func (g *generator) ipOptions(p *packet) {
+	p.df = g.rng.IntN(2) == 0
+	if g.rng.IntN(4) == 0 {
+		p.ipOpts = []string{"01010101", "440C0501000000000000000000", "070B04000000000000000000"}[g.rng.IntN(3)]
+	}
 }

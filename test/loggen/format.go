@@ -18,7 +18,9 @@ type packet struct {
 	flags        sources.TCPFlags
 	window       uint16
 	seq          uint32
-	opts         string
+	opts         string // TCP options, hex
+	ipOpts       string // IP options, hex (--log-ip-options)
+	df           bool
 	icmpType     uint8
 	icmpCode     uint8
 	embedded     bool
@@ -60,18 +62,27 @@ func (g *generator) appendPacket(b []byte, p *packet) []byte {
 		b = append(b, "86:dd "...)
 	}
 	b = appendIP(b, p.src, p.dst, p.ttl, p.id, ipLen(p))
+	if p.df && p.src.Is4() {
+		b = append(b, "DF "...)
+	}
+	if p.ipOpts != "" && p.src.Is4() {
+		b = append(b, "OPT ("...)
+		b = append(b, p.ipOpts...)
+		b = append(b, ") "...)
+	}
 	b = appendTransport(b, p)
 	return append(b, '\n')
 }
 
 func ipLen(p *packet) int {
+	n := len(p.ipOpts) / 2
 	switch p.proto {
 	case sources.ProtoTCP:
-		return 40 + len(p.opts)/2
+		return n + 40 + len(p.opts)/2
 	case sources.ProtoUDP:
-		return 28
+		return n + 28
 	}
-	return 84
+	return n + 84
 }
 
 func appendIP(b []byte, src, dst netip.Addr, ttl uint8, id uint16, n int) []byte {
