@@ -45,7 +45,7 @@ type counts struct {
 	upFirst, upLast                                       time.Duration
 	firstMalformed                                        string
 	first, last                                           time.Time
-	ports                                                 [len(portProtos)][65536]uint32
+	ports                                                 *portTally // nil until a packet with ports
 	protos                                                [256]int
 	prefixes                                              map[string]int
 }
@@ -72,10 +72,11 @@ func (c *counts) add(o *counts) {
 	if o.last.After(c.last) {
 		c.last = o.last
 	}
-	for i := range c.ports {
-		for port, n := range o.ports[i] {
-			c.ports[i][port] += n
+	if o.ports != nil {
+		if c.ports == nil {
+			c.ports = new(portTally)
 		}
+		o.ports.each(c.ports.add)
 	}
 	for i, n := range o.protos {
 		c.protos[i] += n
@@ -247,7 +248,10 @@ func (c *counts) packet(p *sources.Packet) {
 	c.protos[p.Proto]++
 	c.prefixes[p.Prefix]++
 	if i := portIndex(p.Proto); i >= 0 && p.Has(sources.HasPorts) {
-		c.ports[i][p.DstPort]++
+		if c.ports == nil {
+			c.ports = new(portTally)
+		}
+		c.ports.add(i, p.DstPort, 1)
 	}
 	switch {
 	case p.Has(sources.HasTime):

@@ -25,7 +25,7 @@ type chunker struct {
 }
 
 func newChunker(r io.Reader, size int) *chunker {
-	return &chunker{r: r, size: size, carry: make([]byte, 0, size)}
+	return &chunker{r: r, size: size}
 }
 
 // next fills buf (cap size) with the next whole lines and returns them

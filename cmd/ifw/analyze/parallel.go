@@ -56,7 +56,7 @@ func (a *Analysis) readParallel(in *input) error {
 	n := min(4+2*p.jobs, maxChunks)
 	p.free = make(chan *chunk, n)
 	for range n {
-		p.free <- &chunk{buf: make([]byte, 0, a.chunkSize)}
+		p.free <- &chunk{} // its buffer made when first filled
 	}
 	p.parse, p.order = make(chan *chunk, n), make(chan *chunk, n)
 	p.engine = make([]chan *chunk, a.shards.Len())
@@ -86,6 +86,9 @@ func (p *pipeline) read() {
 	k := newChunker(p.in.r, p.a.chunkSize)
 	for {
 		c := <-p.free
+		if c.buf == nil {
+			c.buf = make([]byte, 0, p.a.chunkSize)
+		}
 		buf, long, err := k.next(c.buf)
 		if err != nil {
 			p.free <- c

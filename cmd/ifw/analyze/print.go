@@ -58,7 +58,7 @@ func (a *Analysis) writeText(w io.Writer, attackers []signatures.Attacker, top i
 	fmt.Fprintln(w)
 	writeLevels(w, a.Attackers(1))
 	writeTopAttackers(w, attackers, top)
-	writeTopPorts(w, &c.ports, top)
+	writeTopPorts(w, c.ports, top)
 	writeTopSignatures(w, attackers, top)
 	writeCounter(w, "Log prefixes", c.prefixes, top)
 	protos := map[string]int{} // named as sources.ProtoName names them
@@ -109,14 +109,12 @@ func scanTypes(a *signatures.Attacker) string {
 	return strings.Join(out, " ")
 }
 
-func writeTopPorts(w io.Writer, ports *[len(portProtos)][65536]uint32, top int) {
+func writeTopPorts(w io.Writer, ports *portTally, top int) {
 	m := map[string]int{}
-	for i, name := range portProtos {
-		for port, n := range ports[i] {
-			if n > 0 {
-				m[fmt.Sprintf("%s/%d", name, port)] = int(n)
-			}
-		}
+	if ports != nil {
+		ports.each(func(proto int, port uint16, n uint32) {
+			m[fmt.Sprintf("%s/%d", portProtos[proto], port)] = int(n)
+		})
 	}
 	writeCounter(w, "Top scanned ports", m, top)
 }
