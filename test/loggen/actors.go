@@ -83,12 +83,18 @@ func (g *generator) tcp(src, dst netip.Addr, dport uint16, flags sources.TCPFlag
 	return p
 }
 
-// ipOptions gives a quarter of the packets IP options as `iptables -j LOG
-// --log-ip-options` prints them (NOP padding, a timestamp or record-route
-// option), and half the Don't Fragment bit: the long psad-style line.
+// ipOptions gives a quarter of the TCP packets IP options as `iptables -j
+// LOG --log-ip-options` prints them (NOP and end-of-list padding; one in
+// 4000 a timestamp or record-route option, which signatures flag), and half
+// the Don't Fragment bit: the long psad-style line.
 func (g *generator) ipOptions(p *packet) {
 	p.df = g.rng.IntN(2) == 0
-	if g.rng.IntN(4) == 0 {
-		p.ipOpts = []string{"01010101", "440C0501000000000000000000", "070B04000000000000000000"}[g.rng.IntN(3)]
+	switch n := g.rng.IntN(4000); {
+	case n == 0:
+		p.ipOpts = "440C0501000000000000000000"
+	case n == 1:
+		p.ipOpts = "070B04000000000000000000"
+	case n < 1000:
+		p.ipOpts = []string{"01010101", "01010100"}[n%2]
 	}
 }

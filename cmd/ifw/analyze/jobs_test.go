@@ -83,19 +83,25 @@ func jobsInputs(t *testing.T) []string {
 // at every level, whatever the chunks' size.
 func TestJobsSameReport(t *testing.T) {
 	files := jobsInputs(t)
-	runs := [][]string{files}
-	for _, f := range files {
-		runs = append(runs, []string{f})
+	type run struct {
+		in         []string
+		min        int
+		jobs, size []int
 	}
-	for _, in := range runs {
-		for _, min := range []int{0, 1} {
-			o := Options{MinLevel: min}
-			want := printed(t, analyzed(t, o, in...))
-			for _, jobs := range []int{2, 3, 5} {
-				for _, size := range []int{4 << 10, chunkSize} {
-					if got := printed(t, sharded(t, o, jobs, size, in...)); got != want {
-						t.Errorf("%v, min level %d, %d jobs, %d-byte chunks: differs from one job\n%s\nwant\n%s", in, min, jobs, size, got, want)
-					}
+	runs := []run{
+		{files, 0, []int{2, 5}, []int{4 << 10, chunkSize}},
+		{files, 1, []int{2, 5}, []int{4 << 10, chunkSize}},
+	}
+	for _, f := range files {
+		runs = append(runs, run{[]string{f}, 0, []int{3}, []int{4 << 10}})
+	}
+	for _, r := range runs {
+		o := Options{MinLevel: r.min}
+		want := printed(t, analyzed(t, o, r.in...))
+		for _, jobs := range r.jobs {
+			for _, size := range r.size {
+				if got := printed(t, sharded(t, o, jobs, size, r.in...)); got != want {
+					t.Errorf("%v, min level %d, %d jobs, %d-byte chunks: differs from one job\n%s\nwant\n%s", r.in, r.min, jobs, size, got, want)
 				}
 			}
 		}
