@@ -106,6 +106,18 @@ type Config struct {
 	Log    LogConfig
 	// Queue, when set, adds the outbound module's NFQUEUE rule to OUTPUT.
 	Queue *QueueConfig
+	// DNS, when set, logs the host's DNS queries (OUTPUT, destination port
+	// 53) and their answers (INPUT, source port 53), UDP and TCP, to an
+	// NFLOG group: the outbound module learns destinations' names from
+	// them.
+	DNS *DNSConfig
+}
+
+// DNSConfig configures the DNS logging rules.
+type DNSConfig struct {
+	// Group is the NFLOG group, not 0 (the default group of the log
+	// rule).
+	Group uint16
 }
 
 // LogConfig configures the IFW-LOG chain.
@@ -142,6 +154,9 @@ const DefaultRejectMark uint32 = 0x10000000
 func (c Config) Validate() error {
 	if !slices.Contains([]Backend{BackendAuto, BackendNFT, BackendLegacy}, c.Backend) {
 		return etc.Invalid(ErrConfig, "backend", "backend %q is not nft, legacy or empty (auto)", c.Backend)
+	}
+	if c.DNS != nil && c.DNS.Group == 0 {
+		return etc.Invalid(ErrConfig, "dns_group", "DNS NFLOG group 0: want 1-65535")
 	}
 	if c.Families > BothFamilies {
 		return etc.Invalid(ErrConfig, "families", "families %d", c.Families)

@@ -50,6 +50,9 @@ func planFamily(cfg Config, fam Family) []Rule {
 				[]string{"-m", "comment", "--comment", Comment, "-j", LogChain}))
 		}
 	}
+	if cfg.DNS != nil {
+		out = append(out, dnsRules(base, *cfg.DNS, inputTop(cfg, len(sets)))...)
+	}
 	if cfg.Queue != nil {
 		out = append(out, rejectRules(base, cfg.Queue.RejectMark)...)
 		out = append(out, base.with("OUTPUT", PlaceEnd, "ask about new outbound connections", queueSpec(*cfg.Queue)))
@@ -70,6 +73,37 @@ func queueSpec(q QueueConfig) []string {
 		spec = append(spec, "--queue-bypass")
 	}
 	return spec
+}
+
+// inputTop is the position after ifw's set rules at the top of INPUT.
+func inputTop(cfg Config, sets int) int {
+	for _, c := range cfg.Chains {
+		if c == "INPUT" {
+			return sets + 1
+		}
+	}
+	return 1
+}
+
+// dnsRules log DNS to the group: the queries the host sends at the top of
+// OUTPUT, the answers it receives in INPUT after the set rules (a blocked
+// server's answer is dropped before it is read), so that no ACCEPT before
+// them (of loopback, of established traffic) hides them. Loopback is
+// included: a local stub's answers (systemd-resolved on 127.0.0.53) count.
+func dnsRules(base Rule, d DNSConfig, inputPos int) []Rule {
+	spec := func(proto, dir string) []string {
+		return []string{"-p", proto, "-m", proto, dir, "53", "-m", "comment", "--comment", Comment,
+			"-j", "NFLOG", "--nflog-group", strconv.Itoa(int(d.Group))}
+	}
+	var out []Rule
+	for i, proto := range []string{"udp", "tcp"} {
+		q := base.with("OUTPUT", PlaceTop, "log the host's DNS queries ("+proto+") for the names of destinations", spec(proto, "--dport"))
+		q.Pos = i + 1
+		a := base.with("INPUT", PlaceTop, "log the DNS answers ("+proto+") the host receives", spec(proto, "--sport"))
+		a.Pos = inputPos + i
+		out = append(out, q, a)
+	}
+	return out
 }
 
 // rejectRules are the rules in OUTPUT that reject what the outbound

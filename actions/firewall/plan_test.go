@@ -41,6 +41,16 @@ func TestScript(t *testing.T) {
 			"ip6tables -w -A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable  # refuse other connections the outbound module rejects",
 			"ip6tables -w -A OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5  # ask about new outbound connections",
 		}},
+		{"dns", Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Sets4: []string{"b4", "k4"}, DNS: &DNSConfig{Group: 9}}, false, []string{
+			"iptables -w -I INPUT 1 -m set --match-set b4 src -m comment --comment ifw -j DROP  # drop sources in ipset b4",
+			"iptables -w -I INPUT 2 -m set --match-set k4 src -m comment --comment ifw -j DROP  # drop sources in ipset k4",
+			"iptables -w -I FORWARD 1 -m set --match-set b4 src -m comment --comment ifw -j DROP  # drop sources in ipset b4",
+			"iptables -w -I FORWARD 2 -m set --match-set k4 src -m comment --comment ifw -j DROP  # drop sources in ipset k4",
+			"iptables -w -I OUTPUT 1 -p udp -m udp --dport 53 -m comment --comment ifw -j NFLOG --nflog-group 9  # log the host's DNS queries (udp) for the names of destinations",
+			"iptables -w -I INPUT 3 -p udp -m udp --sport 53 -m comment --comment ifw -j NFLOG --nflog-group 9  # log the DNS answers (udp) the host receives",
+			"iptables -w -I OUTPUT 2 -p tcp -m tcp --dport 53 -m comment --comment ifw -j NFLOG --nflog-group 9  # log the host's DNS queries (tcp) for the names of destinations",
+			"iptables -w -I INPUT 4 -p tcp -m tcp --sport 53 -m comment --comment ifw -j NFLOG --nflog-group 9  # log the DNS answers (tcp) the host receives",
+		}},
 		{"reject mark, remove", Config{Families: IPv6, Log: LogConfig{Target: LogNone}, Chains: []string{"INPUT"},
 			Queue: &QueueConfig{Num: 1, RejectMark: 0xffffffff}}, true, []string{
 			"ip6tables -w -D OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 1",

@@ -32,11 +32,13 @@ func newSetupCmd(e env) *cobra.Command {
 	fs.BoolVar(&f.QueueBypass, "queue-bypass", false, "with --queue: let packets through when no daemon listens (fail open)")
 	fs.UintVar(&f.RejectMark, "queue-reject-mark", uint(firewall.DefaultRejectMark),
 		"with --queue: reject packets the outbound module marks with this mark, before the NFQUEUE rule (0: no reject rules)")
+	fs.UintVar(&f.DNSGroup, "dns-group", 0,
+		"log DNS queries and answers to this NFLOG group, for names of destinations (default: [verdict] dns_group when enabled; 0: none)")
 	fs.StringVar(&f.Backend, "backend", "", "iptables backend: nft or legacy (default: what iptables is)")
 	fs.StringVar(&f.Family, "family", "both", "4, 6 or both")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		f.Given = map[string]bool{}
-		for _, name := range []string{"queue", "queue-bypass", "queue-reject-mark"} {
+		for _, name := range []string{"queue", "queue-bypass", "queue-reject-mark", "dns-group"} {
 			f.Given[name] = cmd.Flags().Changed(name)
 		}
 		if e.euid != 0 && !f.DryRun {

@@ -6,6 +6,7 @@ import (
 	"github.com/ifw/ifw/actions/firewall"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/sources/dnsnames"
 )
 
 // Verdict is the [verdict] section: the outbound module.
@@ -16,17 +17,29 @@ type Verdict struct {
 	Hash bool
 	// SessionIdle ends a session rule after this long without a match.
 	SessionIdle time.Duration
+	// DNS learns the names of destinations from the DNS answers the host
+	// receives, logged by ifw setup to NFLOG group DNS.Group (dns_group;
+	// 0: off).
+	DNS dnsnames.Config
 }
 
 func defaultVerdict() Verdict {
 	return Verdict{Module: verdict.Config{Mode: verdict.ModeAsk, Default: rules.Deny,
 		AskTimeout: verdict.DefaultAskTimeout, RulesFile: verdict.DefaultRulesFile,
-		RejectMark: firewall.DefaultRejectMark}, SessionIdle: time.Minute}
+		RejectMark: firewall.DefaultRejectMark}, SessionIdle: time.Minute,
+		DNS: dnsnames.Config{MinTTL: dnsnames.DefaultMinTTL, MaxTTL: dnsnames.DefaultMaxTTL}}
 }
 
 var verdictKeys = keys[Verdict]{
 	"enabled": func(v string, s *Verdict) error { return yesNo(v, &s.Enabled) },
 	"hash":    func(v string, s *Verdict) error { return yesNo(v, &s.Hash) },
+	"dns_group": func(v string, s *Verdict) error {
+		n, err := uintValue(v, 0xffff)
+		s.DNS.Group = uint16(n)
+		return err
+	},
+	"dns_min_ttl": func(v string, s *Verdict) error { return duration(v, &s.DNS.MinTTL) },
+	"dns_max_ttl": func(v string, s *Verdict) error { return duration(v, &s.DNS.MaxTTL) },
 	"queue": func(v string, s *Verdict) error {
 		n, err := uintValue(v, 0xffff)
 		s.Module.Queue = uint16(n)
@@ -62,4 +75,9 @@ var verdictKeys = keys[Verdict]{
 	"max_questions": func(v string, s *Verdict) error { return positive(v, &s.Module.MaxQuestions) },
 }
 
-func (s *Verdict) validate() error { return s.Module.Validate() }
+func (s *Verdict) validate() error {
+	if err := s.DNS.Validate(); err != nil {
+		return err
+	}
+	return s.Module.Validate()
+}

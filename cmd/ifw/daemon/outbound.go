@@ -32,6 +32,7 @@ type outbound struct {
 	mod    *verdict.Module
 	set    *rules.Set
 	finder *procs.Finder
+	dns    *dnsWatch     // nil without [verdict] dns_group
 	store  *alerts.Store // closed questions, for reports
 	feed   *control.Feed // told when a question opens or closes
 	lat    *latencies    // packet → verdict by a rule
@@ -57,6 +58,13 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed 
 		ReserveIDs: o.reserveQuestionIDs, OnAsked: o.asked}
 	if hub != nil {
 		deps.Asker = hub
+	}
+	if o.dns, err = newDNSWatch(cfg.DNS, log); err != nil {
+		finder.Close()
+		return nil, err
+	}
+	if o.dns != nil {
+		deps.Names = o.dns.learner
 	}
 	if o.mod, err = verdict.New(cfg.Module, deps, log); err != nil {
 		finder.Close()
@@ -117,6 +125,9 @@ func (o *outbound) run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.finder.Run(gctx) })
 	g.Go(func() error { return o.resolveEvery(gctx) })
+	if o.dns != nil {
+		g.Go(func() error { return o.dns.run(gctx) })
+	}
 	g.Go(func() error { return o.serve(gctx) })
 	return g.Wait()
 }

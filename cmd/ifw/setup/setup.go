@@ -22,6 +22,7 @@ type Options struct {
 	Queue          int // -1: no queue rule (unless [verdict] gives one)
 	QueueBypass    bool
 	RejectMark     uint
+	DNSGroup       uint // 0: no DNS rules (unless [verdict] dns_group gives one)
 	Backend        string
 	Family         string          // 4, 6 or both
 	Given          map[string]bool // flags given on the command line
@@ -47,6 +48,12 @@ func (f *Options) Firewall(sets block.SetsConfig) (firewall.Config, error) {
 	if f.RejectMark > math.MaxUint32 {
 		return cfg, fmt.Errorf("--queue-reject-mark %#x: want a 32-bit mark", f.RejectMark)
 	}
+	if f.DNSGroup > math.MaxUint16 {
+		return cfg, fmt.Errorf("--dns-group %d: want 1-65535", f.DNSGroup)
+	}
+	if f.DNSGroup != 0 {
+		cfg.DNS = &firewall.DNSConfig{Group: uint16(f.DNSGroup)}
+	}
 	if f.Queue >= 0 {
 		cfg.Queue = &firewall.QueueConfig{Num: uint16(f.Queue), Bypass: f.QueueBypass, RejectMark: uint32(f.RejectMark)}
 	}
@@ -54,9 +61,13 @@ func (f *Options) Firewall(sets block.SetsConfig) (firewall.Config, error) {
 }
 
 // QueueFrom takes what the command line leaves open from an enabled
-// [verdict]: its queue, fail mode (open: --queue-bypass) and reject mark,
+// [verdict]: its queue, fail mode (open: --queue-bypass), reject mark and
+// DNS group (dns_group: --dns-group),
 // so that the rules match what the daemon reads and marks.
 func (f *Options) QueueFrom(v config.Verdict) {
+	if v.Enabled && !f.Given["dns-group"] {
+		f.DNSGroup = uint(v.DNS.Group)
+	}
 	if !v.Enabled || f.Given["queue"] {
 		return
 	}
