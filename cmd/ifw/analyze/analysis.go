@@ -46,6 +46,7 @@ type counts struct {
 	firstMalformed                                        string
 	first, last                                           time.Time
 	ports                                                 *portTally // nil until a packet with ports
+	portsElsewhere                                        bool       // a worker's: the dispatcher counts ports
 	protos                                                [256]int
 	prefixes                                              map[string]int
 }
@@ -243,15 +244,22 @@ func (a *Analysis) keep(p *sources.Packet) bool {
 	return a.filter == nil || a.filter.ok(p)
 }
 
-func (c *counts) packet(p *sources.Packet) {
-	c.packets++
-	c.protos[p.Proto]++
-	c.prefixes[p.Prefix]++
+// port counts p's destination port, when its protocol has ports.
+func (c *counts) port(p *sources.Packet) {
 	if i := portIndex(p.Proto); i >= 0 && p.Has(sources.HasPorts) {
 		if c.ports == nil {
 			c.ports = new(portTally)
 		}
 		c.ports.add(i, p.DstPort, 1)
+	}
+}
+
+func (c *counts) packet(p *sources.Packet) {
+	c.packets++
+	c.protos[p.Proto]++
+	c.prefixes[p.Prefix]++
+	if !c.portsElsewhere {
+		c.port(p)
 	}
 	switch {
 	case p.Has(sources.HasTime):

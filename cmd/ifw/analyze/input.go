@@ -59,7 +59,12 @@ type lineReader struct {
 	tooLong bool
 }
 
+// newLineReader reads in's lines; a plain file's reader is buffered enough
+// already (openInput), so its buffer is read in place.
 func newLineReader(in *input, max int) *lineReader {
+	if br, ok := in.r.(*bufio.Reader); ok && br.Size() >= 2*max {
+		return &lineReader{br: br, max: max}
+	}
 	return &lineReader{br: bufio.NewReaderSize(in.r, 2*max), max: max}
 }
 

@@ -48,7 +48,7 @@ type pipeline struct {
 }
 
 // maxChunks bounds the chunks in flight whatever the number of jobs.
-const maxChunks = 24
+const maxChunks = 16
 
 // readParallel analyzes one input through a pipeline.
 func (a *Analysis) readParallel(in *input) error {
@@ -67,6 +67,7 @@ func (a *Analysis) readParallel(in *input) error {
 	}
 	for i := range p.jobs {
 		p.tallies[i].prefixes = map[string]int{}
+		p.tallies[i].portsElsewhere = true // one 768 KiB tally, not one per worker
 		wg.Go(func() { p.work(&p.tallies[i]) })
 	}
 	wg.Go(p.dispatch)
@@ -156,6 +157,7 @@ func (p *pipeline) dispatch() {
 		base += c.lines
 		c.engine, c.stamps = c.engine[:0], c.stamps[:0]
 		for i := range c.pkts {
+			a.counts.port(&c.pkts[i])
 			e, st := sh.Stamp(&c.pkts[i])
 			c.engine, c.stamps = append(c.engine, int32(e)), append(c.stamps, st)
 		}
