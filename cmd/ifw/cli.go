@@ -39,6 +39,7 @@ ipset blocking, and questions about outbound connections.`
 		newBlockCmd(e),
 		newWhitelistCmd(e),
 		newAppletCmd(e),
+		newUICmd(e),
 		newNotifyOnceCmd(e),
 		newReportCmd(e),
 		newQueueCmd(e),

@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ifw/ifw/actions/block"
+	"github.com/ifw/ifw/actions/verdict"
+	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/signatures"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// pageSize is the alerts one Log page shows.
+const pageSize = 100
+
+func parsePages() (*template.Template, error) {
+	return template.New("ui").Funcs(template.FuncMap{
+		"when":            when,
+		"rfc3339":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"remaining":       func(sec int64) string { return (time.Duration(sec) * time.Second).String() },
+		"scanText":        scanText,
+		"blockText":       blockText,
+		"denyProgram":     denyProgram,
+		"denyDestination": denyDestination,
+	}).ParseFS(assets, "assets/*.html")
+}
+
+// staticFiles serves the stylesheet and the script.
+func staticFiles() http.Handler {
+	sub, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	files := http.FileServerFS(sub)
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, ".css") && !strings.HasSuffix(r.URL.Path, ".js") {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+}
+
+// when is a time as the pages show it, in the local zone.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func scanText(s signatures.Scan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", s.Proto, s.Type)
+	if s.MaxPort > 0 {
+		if s.MinPort == s.MaxPort {
+			fmt.Fprintf(&b, " port %d", s.MinPort)
+		} else {
+			fmt.Fprintf(&b, " ports %d-%d", s.MinPort, s.MaxPort)
+		}
+	}
+	if s.DistinctPorts > 0 {
+		fmt.Fprintf(&b, " (%d ports)", s.DistinctPorts)
+	}
+	if s.Hosts > 1 {
+		fmt.Fprintf(&b, ", %d hosts", s.Hosts)
+	}
+	return b.String()
+}
+
+func blockText(b *alerts.Block) string {
+	switch {
+	case !b.Active():
+		return fmt.Sprintf("blocked %s, lifted %s (%s)", b.Prefix, when(b.Removed), b.RemovedWhy)
+	case b.Permanent():
+		return fmt.Sprintf("blocked %s, permanently", b.Prefix)
+	}
+	return fmt.Sprintf("blocked %s until %s", b.Prefix, when(b.Expires))
+}
+
+// denyProgram is the rule line denying v's program everywhere, for its
+// user.
+func denyProgram(v verdict.Given) string {
+	exe := v.Exe
+	if exe == "" {
+		exe = rules.UnknownExe
+	}
+	return rules.Entry{Rule: rules.Rule{Action: rules.Deny, Exe: exe, User: userOf(v), UID: v.UID, Lifetime: rules.Permanent}}.String()
+}
+
+// denyDestination is the rule line denying v's destination to every
+// program of its user.
+func denyDestination(v verdict.Given) string {
+	return rules.Entry{Rule: rules.Rule{Action: rules.Deny, Dst: netip.PrefixFrom(v.Dst, v.Dst.BitLen()),
+		User: userOf(v), UID: v.UID, Lifetime: rules.Permanent}}.String()
+}
+
+// userOf is v's user as a rule names it: by number, which resolves
+// whatever the name service says.
+func userOf(v verdict.Given) string { return strconv.FormatUint(uint64(v.UID), 10) }
+
+// navItem is a tab of the navigation.
+type navItem struct {
+	Path, Title string
+	Current     bool
+}
+
+// pageData is what the layout renders.
+type pageData struct {
+	Tab, Title string
+	Kinds      string // the stream's kinds that change the page's lists
+	CSRF       string
+	Flash      *flash
+	Nav        []navItem
+	Data       any
+}
+
+// pageRoute is a tab: its path and how to load its data.
+type pageRoute struct {
+	path, tab, title, kinds string
+	load                    func(ctx context.Context, r *http.Request, se *session) (any, error)
+}
+
+func (s *Server) pageRoutes() []pageRoute {
+	return []pageRoute{
+		{path: "/log", tab: "log", title: "Log", load: s.loadLog},
+		{path: "/blacklist", tab: "blacklist", title: "Blacklist", kinds: "blocks settings", load: s.loadBlacklist},
+		{path: "/whitelist", tab: "whitelist", title: "Whitelist", kinds: "whitelist", load: s.loadWhitelist},
+		{path: "/outbound", tab: "outbound", title: "Outbound", kinds: "queue rules", load: s.loadOutbound},
+		{path: "/status", tab: "status", title: "Status", kinds: "alert blocks settings", load: s.loadStatus},
+		{path: "/reports", tab: "reports", title: "Reports", load: s.loadReports},
+	}
+}
+
+// page serves a tab, or with ?fragment=1 only its lists (#live).
+func (s *Server) page(p pageRoute) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		se := sessionOf(r)
+		fragment := r.URL.Query().Get("fragment") == "1"
+		d := pageData{Tab: p.tab, Title: p.title, Kinds: p.kinds, CSRF: se.csrf}
+		data, err := p.load(r.Context(), r, se)
+		d.Data = data
+		if !fragment {
+			d.Flash = s.sess.takeFlash(se)
+			if err != nil {
+				d.Flash = joinFlash(d.Flash, flash{Text: err.Error(), Error: true})
+			}
+			for _, q := range s.pageRoutes() {
+				d.Nav = append(d.Nav, navItem{Path: q.path, Title: q.title, Current: q.path == p.path})
+			}
+		}
+		name := "page"
+		if fragment {
+			name = "live"
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := s.pages.ExecuteTemplate(w, name, d); err != nil {
+			s.log.Warn("page", "tab", p.tab, "err", err)
+		}
+	}
+}
+
+// joinFlash shows an action's outcome and a load failure together.
+func joinFlash(a *flash, b flash) *flash {
+	if a == nil {
+		return &b
+	}
+	return &flash{Text: a.Text + "; " + b.Text, Error: a.Error || b.Error}
+}
+
+// alertRow is an alert as its row shows it, with the session's CSRF
+// token for its buttons.
+type alertRow struct {
+	A     alerts.Alert // a named field: the template finds promoted ones slowly
+	Block *alerts.Block
+	CSRF  string
+}
+
+func rowOf(a control.AlertRecord, csrf string) alertRow {
+	return alertRow{A: a.Alert, Block: a.Block, CSRF: csrf}
+}
+
+type logView struct {
+	Rows  []alertRow
+	Older int64 // the cursor of the next page, 0 when none
+	Paged bool  // an older page: live alerts do not go on it
+}
+
+// loadLog is one page of alerts, newest first: pageSize rows before the
+// cursor (the id after ?before=), the session's ignored attackers left
+// out. Opening the first page marks the alerts seen (the tray stops
+// asking for attention).
+func (s *Server) loadLog(ctx context.Context, r *http.Request, se *session) (any, error) {
+	var v logView
+	before, err := parseCursor(r.URL.Query().Get("before"))
+	if err != nil {
+		return v, err
+	}
+	v.Paged = before > 0
+	list, err := s.cfg.Daemon.Alerts(ctx, control.AlertQuery{Limit: pageSize + 1, Before: before})
+	if err != nil {
+		return v, fmt.Errorf("alerts: %w", err)
+	}
+	if len(list) > pageSize {
+		list = list[:pageSize]
+		v.Older = list[pageSize-1].ID
+	}
+	for _, a := range list {
+		if !s.sess.ignores(se, a.Src) {
+			v.Rows = append(v.Rows, rowOf(a, se.csrf))
+		}
+	}
+	if !v.Paged && len(list) > 0 && r.URL.Query().Get("fragment") != "1" {
+		if err := s.cfg.Daemon.MarkSeen(ctx, list[0].ID); err != nil {
+			s.log.Info("marking the alerts seen", "err", err)
+		}
+	}
+	return v, nil
+}
+
+type blacklistView struct {
+	Blocks   []block.Active
+	Blocking *control.BlockingStatus
+}
+
+func (s *Server) loadBlacklist(ctx context.Context, _ *http.Request, _ *session) (any, error) {
+	var v blacklistView
+	list, err := s.cfg.Daemon.Blocks(ctx)
+	if err != nil {
+		return v, fmt.Errorf("blocks: %w", err)
+	}
+	v.Blocks = list
+	if st, err := s.cfg.Daemon.Status(ctx); err == nil {
+		v.Blocking = st.Blocking
+	}
+	return v, nil
+}
+
+type whitelistView struct{ List *control.Whitelist }
+
+func (s *Server) loadWhitelist(ctx context.Context, _ *http.Request, _ *session) (any, error) {
+	wl, err := s.cfg.Daemon.Whitelist(ctx)
+	if err != nil {
+		return whitelistView{}, fmt.Errorf("whitelist: %w", err)
+	}
+	return whitelistView{List: wl}, nil
+}
+
+type outboundView struct {
+	Questions []verdict.Question
+	Rules     []control.Rule
+	Verdicts  []verdict.Given
+}
+
+func (s *Server) loadOutbound(ctx context.Context, _ *http.Request, _ *session) (any, error) {
+	var v outboundView
+	var err error
+	if v.Questions, err = s.cfg.Daemon.Queue(ctx); err != nil {
+		return v, fmt.Errorf("questions: %w", err)
+	}
+	if v.Rules, err = s.cfg.Daemon.Rules(ctx); err != nil {
+		return v, fmt.Errorf("rules: %w", err)
+	}
+	if v.Verdicts, err = s.cfg.Daemon.Verdicts(ctx); err != nil {
+		return v, fmt.Errorf("recent verdicts: %w", err)
+	}
+	return v, nil
+}
+
+type statusView struct{ Status *control.Status }
+
+func (s *Server) loadStatus(ctx context.Context, _ *http.Request, _ *session) (any, error) {
+	st, err := s.cfg.Daemon.Status(ctx)
+	if err != nil {
+		return statusView{}, fmt.Errorf("status: %w", err)
+	}
+	return statusView{Status: st}, nil
+}

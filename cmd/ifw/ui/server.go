@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Server is the management window's web server.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	sess    *sessions
+	pages   *template.Template
+	origins origins
+	port    int
+	live    *liveCount
+}
+
+// New makes a server; log may be nil. Nothing listens until Run.
+func New(cfg Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = discard()
+	}
+	t, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("ui: templates: %w", err)
+	}
+	return &Server{cfg: cfg.withDefaults(), log: log, sess: newSessions(), pages: t}, nil
+}
+
+// Run listens on the loopback, prints (and opens) the login URL, and
+// serves until ctx ends or no page has been open for the grace period
+// after the last one closed.
+func (s *Server) Run(ctx context.Context) error {
+	ls, err := s.listen()
+	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	s.live = newLiveCount(s.cfg.Grace, stop)
+	defer s.live.close()
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ls))
+	for _, l := range ls {
+		wg.Go(func() {
+			if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+				errs <- err
+				stop()
+			}
+		})
+	}
+	u := s.URL()
+	fmt.Fprintln(s.cfg.Out, u)
+	if s.cfg.Open != nil {
+		wg.Go(func() {
+			if err := s.cfg.Open(ctx, u); err != nil && ctx.Err() == nil {
+				s.log.Warn("could not open a browser: open the URL by hand", "err", err)
+			}
+		})
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx) // the event streams end with ctx
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when none
+}
+
+// listen opens the IPv4 loopback listener and, on the same port, the
+// IPv6 one when the host has ::1.
+func (s *Server) listen() ([]net.Listener, error) {
+	l4, err := net.Listen("tcp4", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("ui: listen: %w", err)
+	}
+	s.port = l4.Addr().(*net.TCPAddr).Port
+	s.origins = originsOf(s.port)
+	ls := []net.Listener{l4}
+	if l6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(s.port))); err == nil {
+		ls = append(ls, l6)
+	} else {
+		s.log.Debug("not listening on [::1]", "err", err)
+	}
+	return ls, nil
+}
+
+// URL is the login URL with the one-time token.
+func (s *Server) URL() string {
+	return "http://127.0.0.1:" + strconv.Itoa(s.port) + "/login?token=" + s.sess.loginToken()
+}
+
+// Handler is the ui's whole HTTP side, behind its guard.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/log", http.StatusSeeOther)
+	})
+	mux.Handle("GET /static/", staticFiles())
+	mux.HandleFunc("GET /events", s.events)
+	for _, p := range s.pageRoutes() {
+		mux.HandleFunc("GET "+p.path, s.page(p))
+	}
+	for path, act := range s.actions() {
+		mux.HandleFunc("POST "+path, s.act(act))
+	}
+	mux.HandleFunc("GET /reports/html", s.reportHTML)
+	return s.guard(mux)
+}
+
+// liveCount counts the open pages (their event streams) and calls idle
+// once none has been open for grace after the last one closed. Before the
+// first page, it waits.
+type liveCount struct {
+	mu    sync.Mutex
+	n     int
+	gen   uint64 // bumped by every open and close: a stale timer does nothing
+	grace time.Duration
+	idle  func()
+	timer *time.Timer
+}
+
+func newLiveCount(grace time.Duration, idle func()) *liveCount {
+	return &liveCount{grace: grace, idle: idle}
+}
+
+func (l *liveCount) open() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n++
+	l.gen++
+	l.stop()
+}
+
+func (l *liveCount) closed() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n--
+	l.gen++
+	if l.n == 0 {
+		gen := l.gen
+		l.timer = time.AfterFunc(l.grace, func() { l.fire(gen) })
+	}
+}
+
+func (l *liveCount) fire(gen uint64) {
+	l.mu.Lock()
+	idle := l.n == 0 && l.gen == gen
+	l.mu.Unlock()
+	if idle {
+		l.idle()
+	}
+}
+
+// stop stops the timer; l.mu held.
+func (l *liveCount) stop() {
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+}
+
+func (l *liveCount) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.gen++
+	l.stop()
+}
