@@ -13,7 +13,9 @@
 // changes through the window exactly what `ifw` commands would let them.
 //
 // Why the locks on the HTTP side: any local process (and any web page,
-// through the browser) can reach 127.0.0.1. So the window is opened with
+// through the browser) can reach 127.0.0.1. So the ui serves only
+// connections whose socket belongs to its own user or root (the kernel's
+// socket table says whose: peeruid.go); the window is opened with
 // a random one-time token exchanged for an HttpOnly SameSite=Strict
 // session cookie; every request needs the cookie; the Host header must
 // name the loopback address and port (no DNS rebinding); a state change

@@ -54,6 +54,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Frame-Options", "DENY")
+		if !s.peerAllowed(w, r) {
+			return
+		}
 		if !s.origins[r.Host] {
 			// Not our name: a DNS-rebinding page, or a mistake.
 			http.Error(w, "ifw ui: wrong Host header", http.StatusMisdirectedRequest)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,6 +68,16 @@ func TestLoginAndGuards(t *testing.T) {
 	for _, host := range []string{"attacker.example:" + u.port, "127.0.0.1", "127.0.0.1:1", "localhost.attacker.example:" + u.port} {
 		if resp, _ := u.do("GET", "/log", nil, map[string]string{"Host": host}); resp.StatusCode != http.StatusMisdirectedRequest {
 			t.Errorf("Host %s: %s", host, resp.Status)
+		}
+	}
+	// Over IPv6 too (when the host has ::1): the owner of a [::1]
+	// connection is found in /proc/net/tcp6.
+	if c, err := net.Dial("tcp6", "[::1]:"+u.port); err == nil {
+		c.Close()
+		v6 := *u
+		v6.base = "http://[::1]:" + u.port
+		if resp, _ := v6.get("/log"); resp.StatusCode != http.StatusOK {
+			t.Errorf("over [::1]: %s", resp.Status)
 		}
 	}
 	good := u.cookie

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ type Server struct {
 	pages   *template.Template
 	origins origins
 	port    int
+	uid     uint32 // the ui's user: only its programs (and root's) are served
 	live    *liveCount
 }
 
@@ -36,7 +38,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui: templates: %w", err)
 	}
-	return &Server{cfg: cfg.withDefaults(), log: log, sess: newSessions(), pages: t}, nil
+	return &Server{cfg: cfg.withDefaults(), log: log, sess: newSessions(), pages: t, uid: uint32(os.Getuid())}, nil
 }
 
 // Run listens on the loopback, prints (and opens) the login URL, and
@@ -52,7 +54,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.live = newLiveCount(s.cfg.Grace, stop)
 	defer s.live.close()
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		BaseContext: func(net.Listener) context.Context { return ctx }}
+		BaseContext: func(net.Listener) context.Context { return ctx }, ConnContext: connContext}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(ls))
 	for _, l := range ls {
