@@ -86,7 +86,7 @@ func TestActions(t *testing.T) {
 		t.Errorf("bad answer: %q", msg)
 	}
 	d.mu.Lock()
-	got := d.answers
+	got := d.sent
 	d.mu.Unlock()
 	if len(got) != 1 || got[0] != (control.AnswerRequest{Action: "allow", Lifetime: "permanent", Scope: "host"}) {
 		t.Errorf("answers sent %+v", got)

@@ -32,8 +32,7 @@ func hostileAlert(id int64) control.AlertRecord {
 // TestHostileStringsEscaped: on every tab, and in the live alert row,
 // hostile strings come out as text, never as markup.
 func TestHostileStringsEscaped(t *testing.T) {
-	d := newFakeDaemon(t)
-	d.setAlerts(func(control.AlertQuery) []control.AlertRecord { return []control.AlertRecord{hostileAlert(5)} })
+	d := newFakeDaemon(t, hostileAlert(5))
 	now := time.Now()
 	d.queue = []verdict.Question{{ID: 9, UID: 1000, User: hostile, Exe: "/tmp/" + hostile, Dst: netip.MustParseAddr("198.51.100.9"),
 		Port: 80, Proto: "tcp", Asked: now, Deadline: now.Add(time.Minute)}}

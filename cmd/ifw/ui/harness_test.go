@@ -18,34 +18,40 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/control/controltest"
 )
 
-// fakeDaemon is the real client of a control server over a unix socket
-// (controltest's fake backend), with the stream, the report and the
-// seen mark played by the test, and the answers it was sent recorded.
+// fakeDaemon is the real client of a real control server over a unix
+// socket (controltest's fake backend, its stream fed by the test), with
+// the calls the tests look at recorded, and a few lists replaced.
 type fakeDaemon struct {
 	*control.Client
 	backend *controltest.Backend
 	t       *testing.T
-	report  string
 
 	mu       sync.Mutex
 	seen     []int64
-	answers  []control.AnswerRequest
+	queries  []control.AlertQuery
+	sent     []control.AnswerRequest
 	queue    []verdict.Question // nil: the backend's
 	verdicts []verdict.Given    // nil: the backend's
-	alerts   func(q control.AlertQuery) []control.AlertRecord
-	subs     []chan control.StreamEvent
+	// fakeStream: Stream is played here (hello, then what send sends),
+	// not the daemon's (to send what the feed would not, e.g. Dropped).
+	fakeStream bool
+	subs       []chan control.StreamEvent
 }
 
-func newFakeDaemon(t *testing.T) *fakeDaemon {
+// newFakeDaemon starts a control server over a backend holding list
+// (newest first) as its alert history.
+func newFakeDaemon(t *testing.T, list ...control.AlertRecord) *fakeDaemon {
 	t.Helper()
-	socket, b := controltest.Start(t, nil)
-	return &fakeDaemon{Client: control.NewClient(socket), backend: b, t: t,
-		report: "<!doctype html><title>report</title><p>the report</p>"}
+	b := controltest.NewBackend()
+	b.AlertList = list
+	socket, b := controltest.Start(t, b)
+	return &fakeDaemon{Client: control.NewClient(socket), backend: b, t: t}
 }
 
-// Stream sends hello, then every event the test sends (to every open
-// stream) until ctx ends.
 func (d *fakeDaemon) Stream(ctx context.Context, fn func(control.StreamEvent)) error {
+	if !d.fakeStream {
+		return d.Client.Stream(ctx, fn)
+	}
 	ch := make(chan control.StreamEvent, 16)
 	d.mu.Lock()
 	d.subs = append(d.subs, ch)
@@ -66,8 +72,16 @@ func (d *fakeDaemon) Stream(ctx context.Context, fn func(control.StreamEvent)) e
 	}
 }
 
-// send sends ev to every open stream.
+// send publishes ev as the daemon would (to every open stream).
 func (d *fakeDaemon) send(ev control.StreamEvent) {
+	if !d.fakeStream {
+		if ev.Kind == "alert" {
+			d.backend.Feed.Alert(*ev.Alert)
+		} else {
+			d.backend.Feed.Changed(ev.Kind)
+		}
+		return
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, ch := range d.subs {
@@ -79,21 +93,16 @@ func (d *fakeDaemon) send(ev control.StreamEvent) {
 	}
 }
 
-func (d *fakeDaemon) MarkSeen(_ context.Context, upTo int64) error {
+func (d *fakeDaemon) MarkSeen(ctx context.Context, upTo int64) error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.seen = append(d.seen, upTo)
-	return nil
-}
-
-func (d *fakeDaemon) Report(_ context.Context, _, _ time.Time, w io.Writer) error {
-	_, err := io.WriteString(w, d.report)
-	return err
+	d.mu.Unlock()
+	return d.Client.MarkSeen(ctx, upTo)
 }
 
 func (d *fakeDaemon) Answer(ctx context.Context, id uint64, req control.AnswerRequest) (*control.Answered, error) {
 	d.mu.Lock()
-	d.answers = append(d.answers, req)
+	d.sent = append(d.sent, req)
 	d.mu.Unlock()
 	return d.Client.Answer(ctx, id, req)
 }
@@ -120,18 +129,9 @@ func (d *fakeDaemon) Verdicts(ctx context.Context) ([]verdict.Given, error) {
 
 func (d *fakeDaemon) Alerts(ctx context.Context, q control.AlertQuery) ([]control.AlertRecord, error) {
 	d.mu.Lock()
-	f := d.alerts
+	d.queries = append(d.queries, q)
 	d.mu.Unlock()
-	if f != nil {
-		return f(q), nil
-	}
 	return d.Client.Alerts(ctx, q)
-}
-
-func (d *fakeDaemon) setAlerts(f func(q control.AlertQuery) []control.AlertRecord) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.alerts = f
 }
 
 // ui is a running `ifw ui` for a test.

@@ -11,23 +11,15 @@ import (
 	"github.com/ifw/ifw/cmd/ifw/control"
 )
 
-// storeOf plays a store of n alerts (ids 1..n) answering paged queries
-// as the daemon's does: the newest Limit before the cursor.
-func storeOf(n int64, queries *[]control.AlertQuery) func(control.AlertQuery) []control.AlertRecord {
+// alertsOf is a history of n alerts (ids 1..n), newest first.
+func alertsOf(n int64) []control.AlertRecord {
 	t0 := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-	return func(q control.AlertQuery) []control.AlertRecord {
-		*queries = append(*queries, q)
-		top := n
-		if q.Before > 0 {
-			top = min(top, q.Before-1)
-		}
-		var out []control.AlertRecord
-		for id := top; id >= 1 && len(out) < q.Limit; id-- {
-			out = append(out, control.AlertRecord{Alert: alerts.Alert{ID: id, Time: t0.Add(time.Duration(id) * time.Second),
-				Src: netip.AddrFrom4([4]byte{198, 51, 100, byte(id % 250)}), Level: 1 + int(id%5)}})
-		}
-		return out
+	out := make([]control.AlertRecord, 0, n)
+	for id := n; id >= 1; id-- {
+		out = append(out, control.AlertRecord{Alert: alerts.Alert{ID: id, Time: t0.Add(time.Duration(id) * time.Second),
+			Src: netip.AddrFrom4([4]byte{198, 51, 100, byte(id % 250)}), Level: 1 + int(id%5)}})
 	}
+	return out
 }
 
 var (
@@ -40,9 +32,7 @@ var (
 // first, and links the next older page by cursor; only the first page
 // marks the alerts seen.
 func TestLogPaging(t *testing.T) {
-	d := newFakeDaemon(t)
-	var queries []control.AlertQuery
-	d.setAlerts(storeOf(100_000, &queries))
+	d := newFakeDaemon(t, alertsOf(100_000)...)
 	u := startUI(t, d, 0)
 	u.login()
 
@@ -67,6 +57,9 @@ func TestLogPaging(t *testing.T) {
 	if ids = rowIDs.FindAllStringSubmatch(page, -1); len(ids) != 50 || olderRef.MatchString(page) {
 		t.Errorf("last page: %d rows, older link %v", len(ids), olderRef.FindString(page))
 	}
+	d.mu.Lock()
+	queries := d.queries
+	d.mu.Unlock()
 	for _, q := range queries {
 		if q.Limit != pageSize+1 {
 			t.Errorf("query %+v: not one page", q)
@@ -93,8 +86,7 @@ func TestLogPaging(t *testing.T) {
 // BenchmarkLogPage: one Log page (100 rows) rendered from the client's
 // answer.
 func BenchmarkLogPage(b *testing.B) {
-	var queries []control.AlertQuery
-	list := storeOf(100_000, &queries)(control.AlertQuery{Limit: pageSize + 1})
+	list := alertsOf(pageSize)
 	s, err := New(Config{Daemon: &fakeDaemon{}, Out: new(strings.Builder)}, nil)
 	if err != nil {
 		b.Fatal(err)
