@@ -11,6 +11,7 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
+	"github.com/ifw/ifw/sources"
 )
 
 // hostile is what an attacker controls and the window shows: log
@@ -44,9 +45,18 @@ func TestHostileStringsEscaped(t *testing.T) {
 	if _, err := d.Block(t.Context(), control.BlockRequest{Prefix: "198.51.100.70", Reason: hostile}); err != nil {
 		t.Fatal(err)
 	}
+	d.status = &control.Status{Host: hostile, Config: hostile, Started: now,
+		Collectors: []control.CollectorStatus{{Name: hostile, Type: "kmsg", Stats: sources.StatsSnapshot{LastError: hostile}}},
+		Attackers: []control.AttackerStatus{{Attacker: signatures.Attacker{Src: netip.MustParseAddr("203.0.113.66"), Level: 3, OS: hostile, Tool: hostile},
+			Blocked: &control.BlockMark{Prefix: netip.MustParsePrefix("203.0.113.66/32"), Source: alerts.BlockAuto, Until: now.Add(time.Hour)}}},
+		Store:    control.StoreStatus{Path: hostile, Degraded: true, LastError: hostile},
+		Actions:  map[string]alerts.ActionStats{hostile: {OK: 3}},
+		Outbound: &control.OutboundStatus{Stats: verdict.Stats{Packets: 9}},
+		Blocking: &control.BlockingStatus{Active: 1, ActiveBySource: map[alerts.BlockSource]int{alerts.BlockAuto: 1},
+			Refused: map[alerts.BlockSource]map[string]uint64{alerts.BlockAuto: {hostile: 2}}}}
 	u := startUI(t, d, 0)
 	u.login()
-	for _, path := range []string{"/log", "/blacklist", "/whitelist", "/outbound"} {
+	for _, path := range []string{"/log", "/blacklist", "/whitelist", "/outbound", "/status"} {
 		_, page := u.get(path)
 		checkEscaped(t, path, page)
 		if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {

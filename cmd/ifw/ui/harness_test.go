@@ -32,6 +32,7 @@ type fakeDaemon struct {
 	sent     []control.AnswerRequest
 	queue    []verdict.Question // nil: the backend's
 	verdicts []verdict.Given    // nil: the backend's
+	status   *control.Status    // nil: the backend's
 	// fakeStream: Stream is played here (hello, then what send sends),
 	// not the daemon's (to send what the feed would not, e.g. Dropped).
 	fakeStream bool
@@ -125,6 +126,16 @@ func (d *fakeDaemon) Verdicts(ctx context.Context) ([]verdict.Given, error) {
 		return v, nil
 	}
 	return d.Client.Verdicts(ctx)
+}
+
+func (d *fakeDaemon) Status(ctx context.Context) (*control.Status, error) {
+	d.mu.Lock()
+	st := d.status
+	d.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	return d.Client.Status(ctx)
 }
 
 func (d *fakeDaemon) Alerts(ctx context.Context, q control.AlertQuery) ([]control.AlertRecord, error) {
