@@ -12,7 +12,10 @@ import (
 // a state change.
 
 const (
-	cookieName = "ifw_ui"
+	// cookiePrefix + the port names the session cookie: a browser sends
+	// a 127.0.0.1 cookie to every port, and two windows (two ifw ui)
+	// must not overwrite each other's.
+	cookiePrefix = "ifw_ui_"
 	// csp allows the embedded script and stylesheet only; the report's
 	// frame comes from the ui itself.
 	csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -36,6 +39,9 @@ func (o origins) sameOrigin(u string) bool {
 	p, err := url.Parse(u)
 	return err == nil && p.Scheme == "http" && p.User == nil && o[p.Host]
 }
+
+// cookieName is the session cookie's name, for this ui's port.
+func (s *Server) cookieName() string { return cookiePrefix + strconv.Itoa(s.port) }
 
 type sessionKey struct{}
 
@@ -66,7 +72,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		c, err := r.Cookie(cookieName)
+		c, err := r.Cookie(s.cookieName())
 		if err != nil {
 			http.Error(w, "ifw ui: not logged in: open the URL `ifw ui` printed", http.StatusUnauthorized)
 			return
@@ -121,7 +127,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "ifw ui: wrong or used token: run `ifw ui` again", http.StatusForbidden)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: se.id, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: se.id, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/log", http.StatusSeeOther)
 }

@@ -36,7 +36,7 @@ func TestLoginAndGuards(t *testing.T) {
 		t.Fatalf("login: %s to %q", resp.Status, resp.Header.Get("Location"))
 	}
 	sc := resp.Header.Get("Set-Cookie")
-	for _, want := range []string{cookieName + "=", "Path=/", "HttpOnly", "SameSite=Strict"} {
+	for _, want := range []string{cookiePrefix + u.port + "=", "Path=/", "HttpOnly", "SameSite=Strict"} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("cookie %q: no %s", sc, want)
 		}
@@ -81,7 +81,7 @@ func TestLoginAndGuards(t *testing.T) {
 		}
 	}
 	good := u.cookie
-	u.cookie = &http.Cookie{Name: cookieName, Value: strings.Repeat("x", 43)}
+	u.cookie = &http.Cookie{Name: cookiePrefix + u.port, Value: strings.Repeat("x", 43)}
 	if resp, _ := u.get("/log"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("unknown session: %s", resp.Status)
 	}

@@ -237,7 +237,7 @@ func (u *ui) login() {
 		u.t.Fatalf("login: %s to %q", resp.Status, resp.Header.Get("Location"))
 	}
 	for _, c := range resp.Cookies() {
-		if c.Name == cookieName {
+		if c.Name == cookiePrefix+u.port {
 			u.cookie = c
 		}
 	}
