@@ -1,7 +1,9 @@
 package signatures
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +89,44 @@ func TestShardsAsOneEngine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzShards: whatever the packets (ignored, auto_dl'd, untimed, trusted or
+// not, windows ending all along, more ended attackers than Retain), shards
+// report what one engine reports, while the log moves forward in time.
+func FuzzShards(f *testing.F) {
+	f.Add(make([]byte, fuzzRecord*4), uint8(2))
+	f.Add([]byte(strings.Repeat("\x10\x00\x00\x02\x00\x02\x08\x00\x40\x01\x16\x00\x01\x00\x01\x01", 40)), uint8(3))
+	f.Add([]byte(strings.Repeat("\x18\x02\x01\x03\x04\x12\x08\x03\x80\x01\x00\x50\x03\x00\x05\x07", 30)), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
+		cfg := fuzzEngine(t).cfg
+		cfg.MaxSources, cfg.MaxPortBitmaps = 1000, 1000 // bounds shared: not what this checks
+		cfg.Retain, cfg.RetainLevelZero = 3, n&0x80 != 0
+		var pkts []*sources.Packet
+		now := t0
+		for ; len(data) >= fuzzRecord; data = data[fuzzRecord:] {
+			p := new(sources.Packet)
+			rec := bytes.Clone(data[:fuzzRecord])
+			rec[14] &^= 0x80 // forward only: out of order, an end may come at another packet
+			now = decodePacket(rec, now, p)
+			p.Trusted = rec[13]&0x20 != 0
+			pkts = append(pkts, p)
+		}
+		e, err := New(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pkts {
+			buf := *p
+			e.Count(&buf)
+		}
+		e.Settle()
+		sh := viaShards(t, cfg, int(n%5)+1, pkts)
+		if got, want := sh.Attackers(0), e.Attackers(0); !reflect.DeepEqual(got, want) {
+			t.Fatalf("attackers\n%+v\nwant\n%+v", got, want)
+		}
+		if got, want := sh.Stats(), e.Stats(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("stats\n%+v\nwant\n%+v", got, want)
+		}
+	})
 }
