@@ -20,9 +20,9 @@ import (
 // Hostile strings of the test data: each payload sets window.__xss if it
 // ever runs.
 const (
-	xssHost    = `<svg/onload=window.__xss=1>`                          // a syslog line's host name
-	xssPrefix  = `"><script>window.__xss=2</script>`                    // a log prefix
-	xssExe     = `ui-<img src=x onerror=window.__xss=3>`                // an executable's name
+	xssHost    = `<svg/onload=window.__xss=1>`                         // a syslog line's host name
+	xssPrefix  = `"><script>window.__xss=2</script>`                   // a log prefix
+	xssExe     = `ui-<img src=x onerror=window.__xss=3>`               // an executable's name
 	xssComment = `"><img src=x onerror=window.__xss=4> <b>monitor</b>` // a whitelist comment
 )
 
