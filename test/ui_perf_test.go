@@ -74,10 +74,11 @@ func TestUIManyAlerts(t *testing.T) {
 	b.open(ui.base+"/log?before=51", "table#alerts tbody tr.alert")
 	rows3, top3, last3 := logPage(t, b)
 	t.Logf("the oldest page (before=51): %d rows (ids %d…%d) in %s", rows3, top3, last3, time.Since(began))
-	if rows3 != 50 || top3 != 50 || last3 != 1 {
-		t.Errorf("before=51: %d rows, ids %d…%d; want 50, 50…1", rows3, top3, last3)
+	want := min(50, rows)
+	if rows3 != want || top3 != 50 || last3 != int64(50-want+1) {
+		t.Errorf("before=51: %d rows, ids %d…%d; want %d from 50", rows3, top3, last3, want)
 	}
-	if n := b.count("a#older"); n != 0 {
+	if n := b.count("a#older"); n != 0 && want == 50 {
 		t.Errorf("the last page links to an older one")
 	}
 	d.stop()
