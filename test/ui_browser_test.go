@@ -29,10 +29,21 @@ type browser struct {
 	t         *testing.T
 	ctx       context.Context
 	artifacts string
+	seen      *pageEvents
+}
 
+// pageEvents are what the page did that the test looks at afterwards.
+type pageEvents struct {
 	mu      sync.Mutex
 	dialogs []string
 	console []string
+}
+
+// on is the browser for test t (a subtest): failures fail t.
+func (b *browser) on(t *testing.T) *browser {
+	c := *b
+	c.t = t
+	return &c
 }
 
 // newBrowser starts chromium as uid with a profile in a temporary
@@ -63,55 +74,60 @@ func newBrowser(t *testing.T, uid uint32, artifacts string) *browser {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	b := &browser{t: t, ctx: ctx, artifacts: artifacts}
+	b := &browser{t: t, ctx: ctx, artifacts: artifacts, seen: &pageEvents{}}
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc() // waits for chromium to exit and kills its leftovers
 		if t.Failed() {
-			t.Logf("chromium:\n%s\nconsole:\n%s", out.String(), strings.Join(b.consoleLines(), "\n"))
+			lines := strings.Split(out.String(), "\n")
+			t.Logf("chromium (the end):\n%s\nconsole:\n%s", strings.Join(lines[max(0, len(lines)-20):], "\n"), strings.Join(b.consoleLines(), "\n"))
 		}
 	})
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium as uid %d: %v\n%s", uid, err, out.String())
 	}
-	if err := chromedp.Listen(ctx, b.event); err != nil {
+	if err := chromedp.Listen(ctx, b.seen.event(ctx)); err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func (b *browser) event(ev any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func (p *pageEvents) event(ctx context.Context) func(ev any) {
+	return func(ev any) { p.record(ctx, ev) }
+}
+
+func (p *pageEvents) record(ctx context.Context, ev any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch e := ev.(type) {
 	case *page.EventJavascriptDialogOpening:
-		b.dialogs = append(b.dialogs, fmt.Sprintf("%s: %q", e.Type, e.Message))
-		go chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{}) // never leave the page blocked
+		p.dialogs = append(p.dialogs, fmt.Sprintf("%s: %q", e.Type, e.Message))
+		go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{}) // never leave the page blocked
 	case *runtime.EventConsoleAPICalled:
 		var args []string
 		for _, a := range e.Args {
 			args = append(args, string(a.Value))
 		}
-		b.console = append(b.console, fmt.Sprintf("console.%s %s", e.Type, strings.Join(args, " ")))
+		p.console = append(p.console, fmt.Sprintf("console.%s %s", e.Type, strings.Join(args, " ")))
 	case *runtime.EventExceptionThrown:
 		msg := e.ExceptionDetails.Text
 		if x := e.ExceptionDetails.Exception; x != nil {
 			msg += " " + x.Description
 		}
-		b.console = append(b.console, "exception: "+msg)
+		p.console = append(p.console, "exception: "+msg)
 	}
 }
 
 func (b *browser) consoleLines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.console...)
+	b.seen.mu.Lock()
+	defer b.seen.mu.Unlock()
+	return append([]string(nil), b.seen.console...)
 }
 
 func (b *browser) dialogsSeen() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.dialogs...)
+	b.seen.mu.Lock()
+	defer b.seen.mu.Unlock()
+	return append([]string(nil), b.seen.dialogs...)
 }
 
 // run runs actions with a deadline; a failure fails the test with what.
@@ -143,6 +159,43 @@ func (b *browser) location() string {
 	defer cancel()
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	return loc
+}
+
+// fill sets the value of the form field sel, as typing would (input and
+// change events).
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	v, _ := json.Marshal(value)
+	var got string
+	b.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return "<no such field>";
+		e.value = %s; e.dispatchEvent(new Event("input", {bubbles: true})); e.dispatchEvent(new Event("change", {bubbles: true}));
+		return e.value; })()`, sel, v), &got)
+	if got != value {
+		b.t.Fatalf("browser: fill %s with %q: it holds %q (page %s)", sel, value, got, b.location())
+	}
+}
+
+// submit clicks sel (a form's button, a link), waits for the page it
+// leads to (a new document: the form's 303 back to its tab) and for wait
+// to be visible there.
+func (b *browser) submit(what, sel, wait string) {
+	b.t.Helper()
+	b.eval(`(() => { window.__ifwtOld = true; return true; })()`, new(bool))
+	b.run(what, 30*time.Second, chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		fresh, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.__ifwtOld === "undefined" && document.readyState === "complete"`))
+		cancel()
+		if err == nil && fresh {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("browser: %s: no new page after clicking %s (page %s, %v)", what, sel, b.location(), err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.run(what, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(wait)))
 }
 
 // open navigates to url and waits until sel is visible.
@@ -189,7 +242,7 @@ func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
 		b.t.Fatalf("browser: screenshot %s: %v", name, err)
 	}
