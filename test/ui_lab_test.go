@@ -28,8 +28,13 @@ import (
 // attacker's main address leaves it reachable.
 const uiServerIP = "198.51.100.200"
 
+// uiNFLOGGroup is the victim's NFLOG group: the packets reach the daemon
+// through the namespace's own netlink, not the kernel log that every test
+// (and the host) shares and can overflow.
+const uiNFLOGGroup = 18
+
 // uiLab is the block lab and the verdict lab in one: the daemon runs in the
-// victim namespace (the desktop) with kmsg and a forged-lines file as
+// victim namespace (the desktop) with NFLOG and a forged-lines file as
 // sources, blocking (not automatic) and the outbound module on queue 3; a
 // real polkitd lets nobody block, whitelist and allow always; the attacker
 // namespace scans the victim and serves TCP 8080 on uiServerIP.
@@ -73,11 +78,11 @@ func newUILab(t *testing.T) *uiLab {
 	l.in(l.victim, "iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT")
 	l.in(l.victim, "iptables", "-A", "INPUT", "-i", l.ifV, "-p", "icmp", "--icmp-type", "echo-request", "-j", "ACCEPT")
 	l.in(l.victim, "iptables", "-A", "INPUT", "-i", l.ifV, "-p", "tcp", "--dport", "8080", "-j", "ACCEPT")
-	prefix := l.logRules(0)
+	prefix := l.logRules(uiNFLOGGroup)
 	if err := os.WriteFile(l.forged, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sections := "socket_group = " + socketGroup + "\n\n" + daemonSections(prefix, "[source kmsg]\ntype = kmsg\n") +
+	sections := "socket_group = " + socketGroup + "\n\n" + daemonSections(prefix, fmt.Sprintf("[source nflog]\ntype = nflog\ngroup = %d\n", uiNFLOGGroup)) +
 		fmt.Sprintf("\n[source forged]\ntype = file\npath = %s\n", l.forged) +
 		fmt.Sprintf("\n[block]\nwhitelist = %s\n", filepath.Join(dir, "whitelist")) +
 		fmt.Sprintf("\n[verdict]\nenabled = yes\nqueue = %s\nrules = %s\nask_timeout = 60s\n", verdictQueue, filepath.Join(dir, "rules"))

@@ -424,6 +424,16 @@ func uiSecurity(t *testing.T, l *uiLab, b *browser, ui *uiProc) {
 	refused("this user's cookie at the other user's window", req{method: "GET", url: other.base + "/log", cookies: cookies}, denied...)
 	refused("the other user's cookie at this window", req{method: "GET", url: ui.base + "/log", cookies: otherCookies}, denied...)
 	refused("a POST with the other user's cookie", req{method: "POST", url: form.Action, origin: origin, form: post("192.0.2.65", ""), cookies: otherCookies}, denied...)
+	// Another user's program with this user's own cookie (read from the
+	// browser's profile, say): refused for who is asking.
+	if code := statusAs(t, uidBo, ui.host, "/log", cookies); code != http.StatusForbidden {
+		t.Errorf("uid %d with this user's cookie: %d, want 403", uidBo, code)
+	} else {
+		t.Logf("uid %d with this user's cookie: %d", uidBo, code)
+	}
+	if code := statusAs(t, uidAl, ui.host, "/log", cookies); code != http.StatusOK {
+		t.Errorf("uid %d (the window's user) with its cookie, the same way: %d, want 200", uidAl, code)
+	}
 
 	for _, e := range []string{"192.0.2.61", "192.0.2.62", "192.0.2.63", "192.0.2.64", "192.0.2.65"} {
 		if l.whitelisted(e) {
@@ -438,4 +448,30 @@ func uiSecurity(t *testing.T, l *uiLab, b *browser, ui *uiProc) {
 	if !l.whitelisted("192.0.2.66") {
 		t.Errorf("the complete POST did not whitelist 192.0.2.66")
 	}
+}
+
+// statusAs sends GET path with cookies to the window at host (127.0.0.1:PORT)
+// from a program of uid (nc, under setpriv), and returns the status. nc
+// keeps its side open until the answer (no -N): the window looks the
+// connection's owner up among established sockets.
+func statusAs(t *testing.T, uid uint32, host, path string, cookies []*http.Cookie) int {
+	t.Helper()
+	var kv []string
+	for _, k := range cookies {
+		kv = append(kv, k.Name+"="+k.Value)
+	}
+	addr, port, _ := strings.Cut(host, ":")
+	cmd := exec.Command("setpriv", "--reuid="+strconv.Itoa(int(uid)), "--regid=65534", "--clear-groups", "nc", "-w", "10", addr, port)
+	cmd.Stdin = strings.NewReader(fmt.Sprintf("GET %s HTTP/1.0\r\nHost: %s\r\nCookie: %s\r\n\r\n", path, host, strings.Join(kv, "; ")))
+	out, err := cmd.Output()
+	status, _, _ := strings.Cut(string(out), "\r\n")
+	f := strings.Fields(status)
+	if err != nil || len(f) < 2 {
+		t.Fatalf("GET %s as uid %d: %v: %.200q", path, uid, err, out)
+	}
+	code, err := strconv.Atoi(f[1])
+	if err != nil {
+		t.Fatalf("GET %s as uid %d: status line %q", path, uid, status)
+	}
+	return code
 }
