@@ -251,10 +251,12 @@ bench-analyze: build $(BENCH_LOG) $(BENCH_LOG3)
 # bench-psad runs psad -A (Debian package psad) on the same 1M-line file.
 # bench-verdict: what the outbound queue adds to a new TCP connection
 # decided by a rule (p50/p99) and the connection rate, against the same
-# traffic without the queue rule, in network namespaces (root).
+# traffic without the queue rule, in network namespaces (root); then the
+# same for the one connection of each of 1,000 programs just started.
 bench-verdict:
 	mkdir -p $(BENCH_DIR)
-	IFW_BENCH_OUT=$(BENCH_DIR)/verdict.json $(GO) test -count=1 -run '^TestVerdictLatency$$' -v ./test/ | grep -v '^        added'
+	IFW_BENCH_OUT=$(BENCH_DIR)/verdict.json IFW_BENCH_OUT_SPAWN=$(BENCH_DIR)/verdict-spawn.json \
+		$(GO) test -count=1 -run '^TestVerdict(Latency|ProcessStart)$$' -v ./test/ | grep -v '^        added'
 
 bench-psad: $(BENCH_LOG)
 	@command -v psad >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq psad >/dev/null; }

@@ -22,12 +22,23 @@ type connResult struct {
 // dial runs connbench in the client: n connections from c dialers.
 func (v *verdictLab) dial(n, c int) connResult {
 	v.t.Helper()
+	return v.connbench("dial", victimIP+":8080", "-n", strconv.Itoa(n), "-c", strconv.Itoa(c))
+}
+
+// spawn runs connbench in the client: n short-lived programs started one
+// after the other, each making one connection.
+func (v *verdictLab) spawn(n int) connResult {
+	v.t.Helper()
+	return v.connbench("spawn", victimIP+":8080", "-n", strconv.Itoa(n))
+}
+
+func (v *verdictLab) connbench(args ...string) connResult {
+	v.t.Helper()
 	bench, _ := connbenchBin()
-	out, err := exec.Command("ip", "netns", "exec", v.attacker, bench, "dial", victimIP+":8080",
-		"-n", strconv.Itoa(n), "-c", strconv.Itoa(c)).Output()
+	out, err := exec.Command("ip", append([]string{"netns", "exec", v.attacker, bench}, args...)...).Output()
 	var r connResult
 	if err != nil || json.Unmarshal(out, &r) != nil {
-		v.t.Fatalf("connbench dial: %v\n%s", err, out)
+		v.t.Fatalf("connbench %s: %v\n%s", args[0], err, out)
 	}
 	return r
 }
@@ -73,4 +84,68 @@ func TestVerdictLatency(t *testing.T) {
 	// The added latency is a figure (make bench-verdict, the README), not an
 	// assertion: a loaded machine pauses the daemon for milliseconds (p99
 	// 7.8 ms seen under stress-ng), which is slower, not wrong.
+}
+
+// TestVerdictProcessStart measures what the outbound queue adds to the
+// connection of a program just started (like curl): connbench starts
+// itself 1,000 times, one after the other, each making one connection
+// decided by a rule; connect latency p50/p99 without the queue rule, then
+// with it. The figures go to the log (and to $IFW_BENCH_OUT_SPAWN as
+// JSON), with the process finder's counters: how the fresh processes were
+// found.
+func TestVerdictProcessStart(t *testing.T) {
+	v := newVerdictLab(t, nil, "", nil)
+	bench, _ := connbenchBin()
+	v.writeRules("allow exe=" + bench + " dst=" + victimIP + " port=8080 proto=tcp")
+	v.d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the rule loaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 1.0 })
+	const n = 1000
+	v.spawn(50) // warm up
+	base := v.spawn(n)
+	v.setup()
+	v.spawn(50)
+	before := v.attribution()
+	q := v.spawn(n)
+	after := v.attribution()
+	o := v.outbound()
+	res := map[string]any{
+		"no_queue_p50_us": base.P50us, "no_queue_p99_us": base.P99us,
+		"queue_p50_us": q.P50us, "queue_p99_us": q.P99us,
+		"added_p50_us": q.P50us - base.P50us, "added_p99_us": q.P99us - base.P99us,
+		"rule_latency": o["rule_latency"], "attribution": diffCounts(after, before),
+	}
+	b, _ := json.MarshalIndent(res, "", "  ")
+	t.Logf("outbound queue, the one connection of each of %d programs just started, decided by a rule:\n%s", n, b)
+	if path := os.Getenv("IFW_BENCH_OUT_SPAWN"); path != "" {
+		os.WriteFile(path, b, 0o644)
+	}
+	if q.Errors != 0 || base.Errors != 0 {
+		t.Errorf("programs failed to connect: %d without the queue, %d with it", base.Errors, q.Errors)
+	}
+	if o["unknown_process"] != 0.0 {
+		t.Errorf("not every connection attributed: %v", o)
+	}
+}
+
+// attribution returns the process finder's counters.
+func (v *verdictLab) attribution() map[string]any {
+	st, err := v.d.status()
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	o, _ := st["outbound"].(map[string]any)
+	a, _ := o["attribution"].(map[string]any)
+	return a
+}
+
+// diffCounts is after - before, key by key, for the numbers of after.
+func diffCounts(after, before map[string]any) map[string]float64 {
+	d := make(map[string]float64)
+	for k, v := range after {
+		if a, ok := v.(float64); ok {
+			b, _ := before[k].(float64)
+			d[k] = a - b
+		}
+	}
+	return d
 }

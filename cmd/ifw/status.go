@@ -181,6 +181,12 @@ func writeOutbound(w io.Writer, o *control.OutboundStatus) {
 	a := o.Attribution
 	fmt.Fprintf(w, "  attribution: %d lookups, %d cached, %d searched (%d descriptor links read, %d beyond the user's processes), %d without a process, %d PID reuses caught\n",
 		a.Lookups, a.CacheHits, a.CacheMisses, a.FDsRead, a.FullScans, a.NoProcess, a.PIDReuse)
+	if a.ProcEvents {
+		fmt.Fprintf(w, "  process events: %d read, %d losses, %d processes read ahead, %d searches listed /proc\n",
+			a.ProcEventsRead, a.ProcEventsLost, a.ReadAhead, a.ProcDirListings)
+	} else {
+		fmt.Fprintf(w, "  process events: off (no process connector): %d searches listed /proc\n", a.ProcDirListings)
+	}
 	if l := o.RuleLatency; l != nil {
 		fmt.Fprintf(w, "  verdict by rule p50 %.3f ms p99 %.3f ms (%d samples)\n", l.P50ms, l.P99ms, l.Samples)
 	}

@@ -1,8 +1,12 @@
 // Command connbench measures new TCP connections: `connbench serve ADDR`
 // accepts and closes connections; `connbench dial ADDR -n N -c C` opens N
 // connections from C goroutines and prints their connect latency and rate
-// as JSON. The system tests run it in their namespaces to measure what the
-// outbound queue adds to a new connection.
+// as JSON; `connbench spawn ADDR -n N` starts itself N times, one after
+// the other, as `connbench once ADDR`, a short-lived program (like curl)
+// that makes one connection and prints its connect latency, and prints
+// those latencies as dial does. The system tests run it in their
+// namespaces to measure what the outbound queue adds to a new connection,
+// of a known process and of one just started.
 package main
 
 import (
@@ -11,7 +15,10 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,7 +37,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | dial ADDR [-n N] [-c C]")
+		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | dial ADDR [-n N] [-c C] | spawn ADDR [-n N] | once ADDR")
 		os.Exit(2)
 	}
 	var err error
@@ -43,6 +50,13 @@ func main() {
 		c := fs.Int("c", 1, "concurrent dialers")
 		fs.Parse(os.Args[3:])
 		err = dial(os.Args[2], *n, *c)
+	case "spawn":
+		fs := flag.NewFlagSet("spawn", flag.ExitOnError)
+		n := fs.Int("n", 1000, "programs started")
+		fs.Parse(os.Args[3:])
+		err = spawn(os.Args[2], *n)
+	case "once":
+		err = once(os.Args[2])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -81,11 +95,54 @@ func dial(addr string, n, c int) error {
 		}()
 	}
 	wg.Wait()
-	took := time.Since(start)
+	return report(lat, errs.Load(), time.Since(start))
+}
+
+// report prints the latencies lat of connections made in took.
+func report(lat []time.Duration, errs int64, took time.Duration) error {
+	n := len(lat)
 	slices.Sort(lat)
 	us := func(q float64) float64 { return float64(lat[int(q*float64(n-1))]) / 1e3 }
-	return json.NewEncoder(os.Stdout).Encode(result{Conns: n, Errors: errs.Load(), Seconds: took.Seconds(),
+	return json.NewEncoder(os.Stdout).Encode(result{Conns: n, Errors: errs, Seconds: took.Seconds(),
 		Rate: float64(n) / took.Seconds(), P50us: us(0.5), P99us: us(0.99), MaxUs: us(1)})
+}
+
+// spawn starts `connbench once addr` n times, one after the other, and
+// reports the connect latencies they measured; a program that fails
+// counts as an error.
+func spawn(addr string, n int) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	lat := make([]time.Duration, 0, n)
+	var errs int64
+	start := time.Now()
+	for range n {
+		out, err := exec.Command(self, "once", addr).Output()
+		ns, perr := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+		if err != nil || perr != nil {
+			errs++
+			continue
+		}
+		lat = append(lat, time.Duration(ns))
+	}
+	if len(lat) == 0 {
+		return fmt.Errorf("no program connected to %s", addr)
+	}
+	return report(lat, errs, time.Since(start))
+}
+
+// once makes one connection and prints its connect latency in
+// nanoseconds.
+func once(addr string) error {
+	var errs atomic.Int64
+	d := connectOnce(addr, &errs)
+	if errs.Load() != 0 {
+		return fmt.Errorf("connect to %s failed", addr)
+	}
+	_, err := fmt.Println(int64(d))
+	return err
 }
 
 // connectOnce times one connect and closes with a reset, so that the

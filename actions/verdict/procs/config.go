@@ -45,6 +45,10 @@ type Config struct {
 	// means GOMAXPROCS, at least 2 and at most 8. A Lookup holds one only
 	// for its socket step.
 	Conns int
+	// NoEvents: do not listen to the process events (the netlink process
+	// connector), which tell of new processes as they start; a new
+	// process's socket is then searched for by listing /proc.
+	NoEvents bool
 }
 
 // Validate checks the configuration without touching the system.

@@ -54,6 +54,29 @@
 // each refresh. With Config.Hash, the first lookup of each executable
 // (per device, inode, size and mtime) digests it on the verdict path.
 //
+// Process events: New listens to the kernel's process connector
+// (NETLINK_CONNECTOR, CN_IDX_PROC: fork, exec and exit events; in the
+// host's network namespace, entered for the socket only if the daemon
+// runs in another), unless Config.NoEvents or Config.Proc is not the
+// host's /proc. The events are hints, never proof: they tell where to
+// search, and what a search finds is checked as above. They serve three
+// ends. The search's second step takes the processes started since the
+// table's refresh from them instead of listing /proc: a lookup first
+// drains the event socket (one non-blocking receive), so that a process
+// that connected has been told of, since the kernel sends its events
+// before fork or exec returns. A process that exits leaves the hot
+// lists at once. And a process that ran a program is read and pinned
+// ahead, off the verdict path (at most 256 a second), so that its first
+// connection costs the sock_diag request, a scan of its few descriptors
+// and the reads of a pinned process. The events are bounded: they keep
+// at most 4096 processes between two refreshes, and a flood beyond, or
+// events the kernel dropped (ENOBUFS), make the search list /proc as
+// without events until a refresh that started after the loss rebuilt the
+// table (Stats: ProcEventsLost, ProcDirListings). Without the connector
+// (no CAP_NET_ADMIN, a container's PID namespace) the Finder works as
+// without events. Run reads the events and the read-ahead queue in
+// goroutines it stops before it returns.
+//
 // A TCP socket in TIME_WAIT, or closed by its process while the kernel
 // still sends (FIN_WAIT, orphaned), has inode 0: no process can own it,
 // and Lookup returns ErrNoProcess with Inode 0. A socket no process holds

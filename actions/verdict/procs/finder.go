@@ -24,7 +24,11 @@ type Finder struct {
 	dirs   *procDirs
 	hot    *hotPIDs
 	hints  *fdHints
-	hash   *hasher // nil unless Config.Hash
+	hash   *hasher    // nil unless Config.Hash
+	events *evConn    // nil without process events
+	fresh  *freshPIDs // what the events told; nil without them
+	sink   evSink     // where the events go: fresh, and the caches
+	warm   *warmer    // reads the processes that exec'd; nil without events
 	table  atomic.Pointer[table]
 	bufs   sync.Pool // *scratch
 	epoch  time.Time
@@ -68,6 +72,7 @@ func New(cfg Config, log *slog.Logger) (*Finder, error) {
 	if cfg.Hash {
 		f.hash = newHasher(&f.stats.hashes)
 	}
+	f.listenEvents()
 	if err := f.refresh(); err != nil {
 		_ = f.closeFDs()
 		return nil, err
@@ -92,6 +97,11 @@ func (f *Finder) Close() error {
 func (f *Finder) closeFDs() error {
 	var errs []error
 	f.dirs.closeAll()
+	if f.events != nil {
+		if err := f.events.close(); err != nil {
+			errs = append(errs, fmt.Errorf("procs: close process connector: %w", err))
+		}
+	}
 	if err := f.pool.shut(); err != nil {
 		errs = append(errs, fmt.Errorf("procs: close sock_diag sockets: %w", err))
 	}
@@ -100,6 +110,45 @@ func (f *Finder) closeFDs() error {
 	}
 	return errors.Join(errs...)
 }
+
+// listenEvents opens the process events unless Config.NoEvents; without
+// them (no connector, no permission, a procfs other than the host's)
+// the search lists /proc for new processes.
+func (f *Finder) listenEvents() {
+	if f.cfg.NoEvents {
+		return
+	}
+	if f.cfg.Proc != DefaultProc {
+		f.log.Debug("procs: no process events for a procfs other than " + DefaultProc)
+		return
+	}
+	ev, err := openEvents()
+	if err != nil {
+		f.log.Info("procs: no process events; new processes are searched for in "+DefaultProc, "err", err)
+		return
+	}
+	f.events, f.fresh, f.warm = ev, newFreshPIDs(), newWarmer()
+	f.sink = eventSink{f}
+}
+
+// eventSink takes the process events to the Finder: new processes to
+// fresh, exits also to the hot lists, whose dead entries the search
+// would probe in vain until the next refresh.
+type eventSink struct{ f *Finder }
+
+func (e eventSink) started(pid int, exec bool) {
+	e.f.fresh.started(pid)
+	if exec {
+		e.f.warm.add(pid)
+	}
+}
+
+func (e eventSink) exited(pid int) {
+	e.f.fresh.exited(pid)
+	e.f.hot.forget(pid)
+}
+
+func (e eventSink) lost() { e.f.fresh.lost() }
 
 // enter marks a lookup or refresh under way: false after Close. leave
 // ends it.

@@ -64,6 +64,22 @@ func (h *hotPIDs) prune(alive func(procKey) bool) {
 	}
 }
 
+// forget drops the processes of PID pid, which exited.
+func (h *hotPIDs) forget(pid int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for uid, l := range h.byUID {
+		if !slices.ContainsFunc(l, func(k procKey) bool { return k.pid == pid }) {
+			continue
+		}
+		if l = slices.DeleteFunc(l, func(k procKey) bool { return k.pid == pid }); len(l) == 0 {
+			delete(h.byUID, uid)
+			continue
+		}
+		h.byUID[uid] = l
+	}
+}
+
 // each calls fn for every hot process.
 func (h *hotPIDs) each(fn func(procKey)) {
 	h.mu.Lock()

@@ -2,6 +2,9 @@ package procs
 
 import (
 	"context"
+	"errors"
+	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -14,6 +17,14 @@ import (
 func (f *Finder) Run(ctx context.Context) error {
 	tick := time.NewTicker(f.cfg.Refresh)
 	defer tick.Stop()
+	if f.events != nil {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		defer cancel()
+		wg.Go(func() { f.readEvents(ctx) })
+		wg.Go(func() { f.warm.run(ctx, f.prewarm) })
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -28,6 +39,15 @@ func (f *Finder) Run(ctx context.Context) error {
 	}
 }
 
+// readEvents handles the process events as they come until ctx ends or
+// the Finder is closed. A reader that fails leaves them to the lookups,
+// which drain the socket before they trust it.
+func (f *Finder) readEvents(ctx context.Context) {
+	if err := f.events.run(ctx, f.sink); err != nil && !errors.Is(err, os.ErrClosed) {
+		f.log.Warn("procs: reading process events", "err", err)
+	}
+}
+
 // refresh rebuilds the process table and sweeps the caches by it.
 func (f *Finder) refresh() error {
 	if !f.enter() {
@@ -36,11 +56,19 @@ func (f *Finder) refresh() error {
 	defer f.leave()
 	s := f.bufs.Get().(*scratch)
 	defer f.bufs.Put(s)
+	var mark uint64
+	if f.fresh != nil {
+		mark = f.fresh.mark()
+	}
 	t, err := f.buildTable(f.table.Load(), f.watched(), s)
 	if err != nil {
 		return err
 	}
+	t.mark = mark
 	f.table.Store(t)
+	if f.fresh != nil {
+		f.fresh.resync(mark)
+	}
 	f.stats.refreshes.Add(1)
 	f.sweep(t, s)
 	return nil

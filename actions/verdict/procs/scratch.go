@@ -16,6 +16,7 @@ type scratch struct {
 	pids   []int
 	fresh  []int
 	tried  map[int]struct{}
+	ahead  bool // a read ahead (Finder.prewarm), not a lookup
 }
 
 // seenSocket is a socket met in a descriptor scan, recorded in the cache.

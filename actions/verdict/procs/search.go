@@ -94,17 +94,24 @@ func (f *Finder) hotPhase(_ *table, uid uint32, s *scratch) []int {
 	return s.pids
 }
 
-// freshPhase lists the processes missing from the table, newest (highest
-// PID) first, those of uid or of an unknown user before the others.
+// freshPhase lists the processes missing from the table, newest first,
+// those of uid or of an unknown user before the others: those the
+// process events told of since the table's refresh, or, when events were
+// lost or there are none, those a listing of /proc shows (newest: highest
+// PID).
 func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
-	all, err := f.proc.pids(s.pids[:0], s.dents[:])
-	if err != nil {
-		f.log.Debug("procs: list processes", "err", err)
+	fresh, ok := f.freshEvents(t, s)
+	if !ok {
+		f.stats.listings.Add(1)
+		all, err := f.proc.pids(s.pids[:0], s.dents[:])
+		if err != nil {
+			f.log.Debug("procs: list processes", "err", err)
+		}
+		fresh = slices.DeleteFunc(all, func(pid int) bool { _, ok := t.pids[pid]; return ok })
+		slices.Sort(fresh)
+		slices.Reverse(fresh)
 	}
-	fresh := slices.DeleteFunc(all, func(pid int) bool { _, ok := t.pids[pid]; return ok })
-	slices.Sort(fresh)
-	slices.Reverse(fresh)
-	s.fresh, s.pids = s.fresh[:0], all
+	s.fresh, s.pids = s.fresh[:0], fresh
 	others := fresh[:0]
 	for _, pid := range fresh {
 		if owner, err := f.proc.owner(pid); err != nil || owner == uid {
@@ -115,6 +122,20 @@ func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
 	}
 	s.fresh = append(s.fresh, others...)
 	return s.fresh
+}
+
+// freshEvents lists the processes the events told of since t's refresh,
+// after handling those the socket holds; false if they may not be all
+// (events lost, or none).
+func (f *Finder) freshEvents(t *table, s *scratch) ([]int, bool) {
+	if f.events == nil {
+		return nil, false
+	}
+	if err := f.events.drain(f.sink); err != nil {
+		f.log.Debug("procs: read process events", "err", err)
+		return nil, false
+	}
+	return f.fresh.since(t.mark, s.pids[:0])
 }
 
 func userPhase(t *table, uid uint32, _ *scratch) []int { return t.byUID[uid] }

@@ -21,13 +21,26 @@ type Stats struct {
 	Refreshes      uint64 `json:"refreshes"`        // process table refreshes
 	Processes      int    `json:"processes"`        // live processes in the table
 	CachedInodes   int    `json:"cached_inodes"`    // entries of the inode cache
+	// Process events (the netlink process connector): whether the finder
+	// listens to them, how many it read, how often some were lost (the
+	// socket's buffer overflowed, or more new processes than it keeps
+	// started between two refreshes), and how many searches listed /proc
+	// for new processes (without events, or after a loss until the next
+	// refresh).
+	ProcEvents      bool   `json:"proc_events"`
+	ProcEventsRead  uint64 `json:"proc_events_read"`
+	ProcEventsLost  uint64 `json:"proc_events_lost"`
+	ProcDirListings uint64 `json:"proc_listings"`
+	// ReadAhead counts the processes read and pinned as they ran a
+	// program, before their first connection.
+	ReadAhead uint64 `json:"read_ahead"`
 }
 
 // counters are the atomic counters behind Stats.
 type counters struct {
 	lookups, sockMisses, dumps, cacheHits, cacheMisses, negHits atomic.Uint64
 	fdScans, fdsRead, fullScans, noProcess, pidReuse, errors    atomic.Uint64
-	hashes, refreshes                                           atomic.Uint64
+	hashes, refreshes, listings, prewarmed                      atomic.Uint64
 }
 
 // Stats returns the counters.
@@ -39,7 +52,10 @@ func (f *Finder) Stats() Stats {
 		FDScans: c.fdScans.Load(), FDsRead: c.fdsRead.Load(), FullScans: c.fullScans.Load(),
 		NoProcess: c.noProcess.Load(), PIDReuse: c.pidReuse.Load(), Errors: c.errors.Load(),
 		Hashes: c.hashes.Load(), Refreshes: c.refreshes.Load(),
-		CachedInodes: f.inodes.len(),
+		CachedInodes: f.inodes.len(), ProcDirListings: c.listings.Load(), ReadAhead: c.prewarmed.Load(),
+	}
+	if f.events != nil {
+		st.ProcEvents, st.ProcEventsRead, st.ProcEventsLost = true, f.events.handled(), f.fresh.losses()
 	}
 	if t := f.table.Load(); t != nil {
 		st.Processes = len(t.pids)

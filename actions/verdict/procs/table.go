@@ -18,6 +18,7 @@ type table struct {
 	pids    map[int]procEntry
 	byUID   map[uint32][]int // newest first
 	unknown []int            // processes whose user could not be read
+	mark    uint64           // freshPIDs.mark taken before /proc was listed
 }
 
 // alive reports whether pid, started at start (0: any), is in the table.

@@ -11,7 +11,7 @@ import (
 var errReused = errors.New("procs: PID reused while reading")
 
 // readProcess returns the process pid if it holds s.want at descriptor
-// fd, read by path. It reads the start time, then the descriptor and exe
+// fd (any process for fd -1: prewarm), read by path. It reads the start time, then the descriptor and exe
 // links, then the start time again: the same start time before and after
 // means the same process held the socket and ran the executable read,
 // and not another that took over the PID meanwhile. Both reads are of
@@ -33,7 +33,7 @@ func (f *Finder) readProcess(pid, fd int, s *scratch) (Process, error) {
 	if err != nil {
 		return Process{}, fmt.Errorf("procs: stat of %d: %w", pid, err)
 	}
-	if !f.holds(pid, fd, s) {
+	if fd >= 0 && !f.holds(pid, fd, s) {
 		return Process{}, errGone
 	}
 	link, err := f.proc.readlink(pid, "exe", s.link[:])
@@ -77,12 +77,14 @@ func (f *Finder) pin(pid int, start uint64) *procDir {
 
 // procInfo returns the cached process k if its exe link, name and (when
 // hashing) executable file are unchanged, else reads it anew and caches
-// it. comm and link point into s's buffers.
+// it. A read ahead (s.ahead) does not hash: the executables of every
+// program run would be, most of which never connect; the process's first
+// lookup hashes it. comm and link point into s's buffers.
 func (f *Finder) procInfo(k procKey, comm, link []byte, s *scratch) (*procInfo, error) {
 	pi := f.procs.get(k)
 	var sum string
 	var file fileKey
-	if f.hash != nil {
+	if f.hash != nil && !s.ahead {
 		var err error
 		if sum, file, err = f.hash.sum(f.proc, k.pid); err != nil {
 			return nil, err

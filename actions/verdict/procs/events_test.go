@@ -1,0 +1,145 @@
+package procs
+
+import (
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// eventsFinder is a Finder with Run going that listens to the process
+// events; the test is skipped where the connector is not there (not
+// root, a container).
+func eventsFinder(t *testing.T) *Finder {
+	t.Helper()
+	f := newTestFinder(t, Config{}, true)
+	if f.events == nil {
+		t.Skip("no process connector here (root in the host's namespaces needed)")
+	}
+	return f
+}
+
+// TestEventsFindNewProcess: the connection of a process started after
+// the last refresh is attributed without listing /proc: the events told
+// of the process.
+func TestEventsFindNewProcess(t *testing.T) {
+	f := eventsFinder(t)
+	must(t, f.refresh())
+	ln := testListener(t)
+	exe := selfExe(t)
+	for range 3 {
+		h := spawnHolder(t, exe, "wait tcp "+ln.Addr().String())
+		_, err := io.WriteString(h.stdin, "go\n")
+		must(t, err)
+		h.connected(t)
+		before := f.Stats()
+		own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+		if err != nil || own.Process.PID != h.cmd.Process.Pid {
+			t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
+		}
+		after := f.Stats()
+		if after.ProcDirListings != before.ProcDirListings {
+			t.Errorf("the search listed /proc: %+v", after)
+		}
+		h.stop()
+	}
+	if st := f.Stats(); !st.ProcEvents || st.ProcEventsRead == 0 {
+		t.Errorf("stats = %+v, want events read", st)
+	}
+}
+
+// TestEventsReadAhead: a process that ran a program is read and pinned
+// before its first connection, which then finds it pinned.
+func TestEventsReadAhead(t *testing.T) {
+	f := eventsFinder(t)
+	ln := testListener(t)
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	defer h.stop()
+	pid := h.cmd.Process.Pid
+	deadline := time.Now().Add(time.Minute)
+	for f.dirs.get(pid) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d not pinned ahead: %+v", pid, f.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	before := f.Stats().ReadAhead
+	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+	if err != nil || own.Process.PID != pid || own.Process.Exe != selfExe(t) {
+		t.Fatalf("Lookup = %+v, %v; want pid %d running %s", own, err, pid, selfExe(t))
+	}
+	if st := f.Stats(); st.ReadAhead != before || st.ReadAhead == 0 {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
+// TestEventsLostListsProc: after a loss of events (ENOBUFS), the search
+// lists /proc until a refresh that started after the loss, and finds the
+// new process either way.
+func TestEventsLostListsProc(t *testing.T) {
+	f := eventsFinder(t)
+	must(t, f.refresh())
+	ln := testListener(t)
+	exe := selfExe(t)
+	lookup := func() {
+		t.Helper()
+		h := spawnHolder(t, exe, "wait tcp "+ln.Addr().String())
+		defer h.stop()
+		_, err := io.WriteString(h.stdin, "go\n")
+		must(t, err)
+		h.connected(t)
+		own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+		if err != nil || own.Process.PID != h.cmd.Process.Pid {
+			t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
+		}
+	}
+	f.sink.lost()
+	lookup()
+	if st := f.Stats(); st.ProcDirListings != 1 || st.ProcEventsLost != 1 {
+		t.Errorf("after a loss: %d listings, %d losses; want 1, 1", st.ProcDirListings, st.ProcEventsLost)
+	}
+	must(t, f.refresh())
+	lookup()
+	if st := f.Stats(); st.ProcDirListings != 1 {
+		t.Errorf("after a refresh: %d listings, want still 1", st.ProcDirListings)
+	}
+}
+
+// TestNoEventsListsProc: without events the search lists /proc.
+func TestNoEventsListsProc(t *testing.T) {
+	f := newTestFinder(t, Config{NoEvents: true}, false)
+	ln := testListener(t)
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	defer h.stop()
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+	if err != nil || own.Process.PID != h.cmd.Process.Pid {
+		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
+	}
+	if st := f.Stats(); st.ProcEvents || st.ProcDirListings == 0 {
+		t.Errorf("stats = %+v, want no events and a listing", st)
+	}
+}
+
+// testListener accepts and holds connections until the test ends.
+func testListener(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	must(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = c.Read(make([]byte, 1)); _ = c.Close() }()
+		}
+	}()
+	return ln
+}
