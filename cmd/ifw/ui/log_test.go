@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -70,6 +71,22 @@ func TestLogPaging(t *testing.T) {
 	d.mu.Unlock()
 	if len(seen) != 1 || seen[0] != 100_000 {
 		t.Errorf("marked seen %v, want the first page's newest once", seen)
+	}
+	// The page's script marks a live alert seen (POST, with the token).
+	if resp, body := u.post("/log/seen", map[string][]string{"up_to": {"100001"}}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("seen: %s %s", resp.Status, body)
+	}
+	if resp, _ := u.post("/log/seen", map[string][]string{"up_to": {"x"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("seen x: %s", resp.Status)
+	}
+	if resp, _ := u.do("POST", "/log/seen", map[string][]string{"up_to": {"5"}}, map[string]string{"Origin": u.base}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("seen without the token: %s", resp.Status)
+	}
+	d.mu.Lock()
+	seen = d.seen
+	d.mu.Unlock()
+	if len(seen) != 2 || seen[1] != 100_001 {
+		t.Errorf("marked seen %v", seen)
 	}
 	if resp, _ := u.get("/log?before=x"); resp.StatusCode != 200 {
 		t.Errorf("bad cursor: %s", resp.Status)

@@ -293,3 +293,19 @@ func (s *Server) loadStatus(ctx context.Context, _ *http.Request, _ *session) (a
 	}
 	return statusView{Status: st}, nil
 }
+
+// seen is POST /log/seen (the Log page's script, when a live alert shows
+// while the page is in view): the alerts up to up_to are seen. It
+// answers 204, not a page: the flash stays for the next one.
+func (s *Server) seen(w http.ResponseWriter, r *http.Request) {
+	upTo, err := parseCursor(r.PostForm.Get("up_to"))
+	if err != nil || upTo == 0 {
+		http.Error(w, "ifw ui: up_to: want an alert id", http.StatusBadRequest)
+		return
+	}
+	if err := s.cfg.Daemon.MarkSeen(r.Context(), upTo); err != nil {
+		http.Error(w, "ifw ui: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

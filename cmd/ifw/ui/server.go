@@ -122,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("POST "+path, s.act(act))
 	}
 	mux.HandleFunc("GET /reports/html", s.reportHTML)
+	mux.HandleFunc("POST /log/seen", s.seen)
 	return s.guard(mux)
 }
 

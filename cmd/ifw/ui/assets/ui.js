@@ -50,6 +50,33 @@
       .catch(function () {});
   }
 
+  // Enter in a row's duration field means Block… (the form's first
+  // button, which Enter would press, is Block 1 h).
+  document.addEventListener("keydown", function (e) {
+    const t = e.target;
+    if (e.key !== "Enter" || !t.matches || !t.matches("tr.alert input[name=for]")) return;
+    e.preventDefault();
+    const b = t.form && t.form.querySelector('button[data-action="block-for"]');
+    if (b) b.click();
+  });
+
+  // The Log's newest alert, seen while the page is in view, is marked
+  // seen in the daemon (the tray icon stops asking for attention).
+  let seenUpTo = 0;
+  function markSeen() {
+    const table = document.getElementById("alerts");
+    if (!table || table.dataset.paged === "on" || document.visibilityState !== "visible") return;
+    const top = table.querySelector("tbody tr.alert[data-id]");
+    const csrf = document.querySelector('input[name="csrf"]');
+    if (!top || !csrf) return;
+    const id = Number(top.dataset.id);
+    if (!(id > seenUpTo)) return;
+    seenUpTo = id;
+    fetch("/log/seen", { method: "POST", credentials: "same-origin",
+      body: new URLSearchParams({ csrf: csrf.value, up_to: String(id) }) }).catch(function () {});
+  }
+  document.addEventListener("visibilitychange", markSeen);
+
   // A new alert goes on top of the Log's first page.
   function addAlert(html) {
     const table = document.getElementById("alerts");
@@ -64,6 +91,7 @@
     tbody.insertBefore(row, tbody.firstChild);
     const empty = document.querySelector("#live p.empty");
     if (empty) empty.remove();
+    markSeen();
   }
 
   // The daemon's events, through the ui: /events answers once the
