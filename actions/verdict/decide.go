@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"errors"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -56,7 +57,11 @@ func (m *Module) decide(k Kernel, p Packet) {
 		m.give(k, p, c, rules.Allow, d)
 		return
 	}
-	if r, ok := m.deps.Rules.Match(c, now); ok {
+	r, ok := m.deps.Rules.Match(c, now)
+	if !ok && m.lateNames(&c) {
+		r, ok = m.deps.Rules.Match(c, now)
+	}
+	if ok {
 		m.st.byRule.Add(1)
 		d.By, d.Rule, d.Would = CauseRule, r.ID, r.Action
 		m.give(k, p, c, m.monitored(r.Action), d)
@@ -122,6 +127,30 @@ func (m *Module) attribute(p Packet) (rules.Conn, int) {
 	}
 	c.Exe, c.SHA256 = o.Process.Exe, o.Process.SHA256
 	return c, o.Process.PID
+}
+
+// namesWait bounds how long a connection no rule decides waits for the
+// names of its destination while DNS answers may still be on their way.
+const namesWait = 50 * time.Millisecond
+
+// namesAwaiter is a Names that can wait for names still on their way
+// (*dnsnames.Learner).
+type namesAwaiter interface {
+	Await(a netip.Addr, within time.Duration) []string
+}
+
+// lateNames gives a connection without names the ones its destination
+// gets within namesWait, when the Names source can wait (only while the
+// host's DNS queries are unanswered: the answer is logged before the
+// program reads it, but may reach ifw after its connection); true when it
+// found some.
+func (m *Module) lateNames(c *rules.Conn) bool {
+	w, ok := m.deps.Names.(namesAwaiter)
+	if !ok || len(c.Names) > 0 {
+		return false
+	}
+	c.Names = w.Await(c.Dst, namesWait)
+	return len(c.Names) > 0
 }
 
 // withNames adds the names c's destination is known by.

@@ -85,3 +85,23 @@ func TestWildcardRuleDecides(t *testing.T) {
 	h.send(pkt(2, 1003, "198.51.100.8", 443, 1000))
 	h.openQuestions(1)
 }
+
+// awaitingNames has no names at first; Await gives the late ones.
+type awaitingNames struct {
+	fakeNames
+	late []string
+}
+
+func (f *awaitingNames) Await(netip.Addr, time.Duration) []string { return f.late }
+
+// A connection no rule decides without names is decided again with the
+// names that arrive while it waits for them (its DNS answer was read
+// after it).
+func TestLateNames(t *testing.T) {
+	h := newHarness(t, Config{AskTimeout: time.Minute}, "allow exe=/usr/bin/curl host=*.test.example")
+	h.m.deps.Names = &awaitingNames{fakeNames: fakeNames{names: map[netip.Addr][]string{}}, late: []string{"a.test.example"}}
+	h.send(pkt(1, 1001, "198.51.100.7", 443, 1000))
+	if got := h.verdictOf(1); got != rules.Allow {
+		t.Errorf("%v, want allow by the rule once the name arrived", got)
+	}
+}

@@ -35,8 +35,11 @@ type Stats struct {
 // answers. Its methods are safe for concurrent use.
 type Learner struct {
 	cfg   Config
-	mu    sync.Mutex // guards qs
+	mu    sync.Mutex // guards qs and changed
 	qs    *queries
+	// changed is closed (and replaced) when an answer was handled or
+	// queries expired: Await's wake-up.
+	changed chan struct{}
 	names *namesMap
 	stats Stats
 }
@@ -47,7 +50,8 @@ func NewLearner(cfg Config) (*Learner, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Learner{cfg: cfg, qs: newQueries(cfg.MaxQueries), names: newNamesMap(cfg.MaxAddrs, cfg.MaxNames)}, nil
+	return &Learner{cfg: cfg, qs: newQueries(cfg.MaxQueries), names: newNamesMap(cfg.MaxAddrs, cfg.MaxNames),
+		changed: make(chan struct{})}, nil
 }
 
 // Stats returns the counters.
@@ -69,8 +73,46 @@ func (l *Learner) Addrs() int { return l.names.size() }
 func (l *Learner) Expire(now time.Time) {
 	l.mu.Lock()
 	l.qs.expire(now.UnixNano())
+	l.signal()
 	l.mu.Unlock()
 	l.names.expire(now)
+}
+
+// signal wakes the Await calls; called under mu.
+func (l *Learner) signal() {
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// Await returns the names of a now, waiting up to within while they may
+// still be on their way: the answer to a query is logged before the
+// program can read it, but may be read here after the connection that
+// follows it reaches the outbound module. It returns at once when a has
+// names or no query of the host is unanswered, and nil when the wait is
+// over without names.
+func (l *Learner) Await(a netip.Addr, within time.Duration) []string {
+	var timeout <-chan time.Time
+	for {
+		if names := l.Names(a, time.Now()); len(names) > 0 {
+			return names
+		}
+		l.mu.Lock()
+		waiting, ch := len(l.qs.byKey) > 0, l.changed
+		l.mu.Unlock()
+		if !waiting {
+			return nil
+		}
+		if timeout == nil {
+			t := time.NewTimer(within)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			return nil
+		}
+	}
 }
 
 // Observe takes a packet (from its network header) logged at hook: a
@@ -133,12 +175,18 @@ func (l *Learner) answer(s segment, m Message, now time.Time) {
 	}
 	l.stats.Answers.Add(1)
 	if m.RCode != 0 {
+		l.mu.Lock()
+		l.signal()
+		l.mu.Unlock()
 		return
 	}
 	for _, r := range follow(m) {
 		l.names.add(r.Addr, m.Name, now, now.Add(l.clamp(r.TTL)))
 		l.stats.Learned.Add(1)
 	}
+	l.mu.Lock()
+	l.signal()
+	l.mu.Unlock()
 }
 
 // clamp is a TTL in seconds clamped to [MinTTL, MaxTTL].

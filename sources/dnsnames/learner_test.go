@@ -235,3 +235,25 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestAwait: Await returns at once without an unanswered query, and
+// otherwise when the answer has been read.
+func TestAwait(t *testing.T) {
+	l := newTestLearner(t, Config{MaxTTL: 100000 * time.Hour, MinTTL: 100000 * time.Hour})
+	addr := netip.MustParseAddr("198.51.100.7")
+	if got := l.Await(addr, time.Hour); got != nil {
+		t.Fatalf("no query: %q", got)
+	}
+	l.Observe(HookOut, udpPacket(client, server, wire(7, false, "www.test.example", TypeA)), time.Now())
+	done := make(chan []string)
+	go func() { done <- l.Await(addr, time.Hour) }()
+	l.Observe(HookIn, udpPacket(server, client, wire(7, true, "www.test.example", TypeA,
+		a("www.test.example", "198.51.100.7", 300))), time.Now())
+	if got := <-done; len(got) != 1 {
+		t.Errorf("after the answer: %q", got)
+	}
+	l.Observe(HookOut, udpPacket(client, server, wire(8, false, "other.test.example", TypeA)), time.Now()) // unanswered: the wait is bounded
+	if got := l.Await(netip.MustParseAddr("192.0.2.99"), time.Millisecond); got != nil {
+		t.Errorf("bounded wait: %q", got)
+	}
+}
