@@ -34,14 +34,14 @@ type Stats struct {
 // Learner keeps the outstanding queries and the names learned from their
 // answers. Its methods are safe for concurrent use.
 type Learner struct {
-	cfg   Config
-	mu    sync.Mutex // guards qs and changed
-	qs    *queries
+	cfg Config
+	mu  sync.Mutex // guards qs and changed
+	qs  *queries
 	// changed is closed (and replaced) when an answer was handled or
 	// queries expired: Await's wake-up.
 	changed chan struct{}
-	names *namesMap
-	stats Stats
+	names   *namesMap
+	stats   Stats
 }
 
 // NewLearner checks cfg and returns an empty Learner.
@@ -226,4 +226,22 @@ func follow(m Message) []Record {
 
 func unmapPort(a netip.AddrPort) netip.AddrPort {
 	return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+}
+
+// Snapshot is the Learner's counters at one moment, for the status.
+type Snapshot struct {
+	Queries   uint64 `json:"queries"`
+	Answers   uint64 `json:"answers"`
+	Unmatched uint64 `json:"unmatched"`
+	Learned   uint64 `json:"learned"`
+	Skipped   uint64 `json:"skipped"`
+	Full      uint64 `json:"full"`
+	Addrs     int    `json:"addresses"`
+}
+
+// Snapshot reads the counters.
+func (l *Learner) Snapshot() Snapshot {
+	s := &l.stats
+	return Snapshot{Queries: s.Queries.Load(), Answers: s.Answers.Load(), Unmatched: s.Unmatched.Load(),
+		Learned: s.Learned.Load(), Skipped: s.Skipped.Load(), Full: s.Full.Load(), Addrs: l.Addrs()}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ifw/ifw/alerts/report"
 	"github.com/ifw/ifw/signatures"
 	"github.com/ifw/ifw/sources"
+	"github.com/ifw/ifw/sources/dnsnames"
 )
 
 // The wire types of the control API: what its routes take and answer.
@@ -167,6 +168,9 @@ type OutboundStatus struct {
 	RuleLatency *LatencySummary `json:"rule_latency,omitempty"`
 	// Attribution: how connections were traced to their processes.
 	Attribution procs.Stats `json:"attribution"`
+	// DNS: names learned from DNS answers ([verdict] dns_group); nil when
+	// off.
+	DNS *dnsnames.Snapshot `json:"dns,omitempty"`
 }
 
 // LatencySummary sums up recent latencies.

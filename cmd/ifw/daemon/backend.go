@@ -44,6 +44,10 @@ func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 	st.Actions = d.dispatcher.Stats()
 	if o := d.outbound; o != nil {
 		st.Outbound = &control.OutboundStatus{Stats: o.mod.Stats(), Attribution: o.finder.Stats()}
+		if o.dns != nil {
+			dns := o.dns.learner.Snapshot()
+			st.Outbound.DNS = &dns
+		}
 		if l, ok := o.lat.summary()["rule"]; ok {
 			st.Outbound.RuleLatency = &l
 		}
