@@ -124,6 +124,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	se, ok := s.sess.login(tok)
 	if !ok {
+		if c, err := r.Cookie(s.cookieName()); err == nil {
+			if _, ok := s.sess.get(c.Value); ok { // the URL opened again in the logged-in browser
+				http.Redirect(w, r, "/log", http.StatusSeeOther)
+				return
+			}
+		}
 		http.Error(w, "ifw ui: wrong or used token: run `ifw ui` again", http.StatusForbidden)
 		return
 	}

@@ -42,8 +42,12 @@ func TestLoginAndGuards(t *testing.T) {
 		}
 	}
 	u.cookie = resp.Cookies()[0]
-	if resp, _ := u.get("/login?token=" + u.token); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := u.do("GET", "/login?token="+u.token, nil, map[string]string{"Cookie": ""}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("token used twice: %s", resp.Status)
+	}
+	// The URL opened again in the browser that logged in: back to the Log.
+	if resp, _ := u.get("/login?token=" + u.token); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/log" {
+		t.Errorf("the URL again with the session: %s", resp.Status)
 	}
 
 	resp, page := u.get("/log")
