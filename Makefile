@@ -187,8 +187,12 @@ deps:
 
 # system runs the real tests under test/: network namespaces, firewall
 # rules and traffic. They need root; outside CI they skip without it.
+# Screenshots of the management window (TestUI) and other artifacts of the
+# system tests are kept here.
+IFW_TEST_ARTIFACTS ?= $(CURDIR)/build/test-artifacts
+
 system:
-	$(GO) test -count=1 -v -timeout 30m ./test/ 2>&1 | tee /tmp/ifw-system.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SKIP|\s+\S+_test.go)' ; \
+	IFW_TEST_ARTIFACTS=$(IFW_TEST_ARTIFACTS) $(GO) test -count=1 -v -timeout 30m ./test/ 2>&1 | tee /tmp/ifw-system.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SKIP|\s+\S+_test.go)' ; \
 		exit $${PIPESTATUS[0]}
 
 fuzz-short:
