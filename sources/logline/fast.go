@@ -88,8 +88,9 @@ func fastMAC(c *cursor, pkt *sources.Packet) bool {
 	return c.more()
 }
 
-// fastIPv4 reads "LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF]" (TOS in the
-// kernel's 0x%02X or ulogd2's %02X).
+// fastIPv4 reads "LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF] [OPT (HEX)]"
+// (TOS in the kernel's 0x%02X or ulogd2's %02X; the IP options of
+// --log-ip-options, psad's long line).
 func fastIPv4(c *cursor, pkt *sources.Packet) bool {
 	pkt.Version = 4
 	if !c.lit("LEN=") {
@@ -118,7 +119,7 @@ func fastIPv4(c *cursor, pkt *sources.Packet) bool {
 	if c.lit("MF ") {
 		pkt.IPFlags |= sources.FlagMF
 	}
-	return ok1 && ok2
+	return ok1 && ok2 && fastOptions(c, &pkt.IPOptions)
 }
 
 // fastIPv6 reads "LEN= TC= HOPLIMIT= FLOWLBL=".

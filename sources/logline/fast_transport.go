@@ -99,10 +99,12 @@ func fastTCP(c *cursor, pkt *sources.Packet) bool {
 	}
 	urgp, ok := c.num(65535)
 	pkt.Urgp = uint16(urgp)
-	return ok && fastTCPOptions(c, pkt)
+	return ok && fastOptions(c, &pkt.TCPOptions)
 }
 
-func fastTCPOptions(c *cursor, pkt *sources.Packet) bool {
+// fastOptions reads an optional "OPT (HEX)" into opts: the TCP options
+// after URGP=, the IP options (--log-ip-options) before PROTO=.
+func fastOptions(c *cursor, opts *sources.Options) bool {
 	if !c.lit("OPT (") {
 		return true
 	}
@@ -115,7 +117,7 @@ func fastTCPOptions(c *cursor, pkt *sources.Packet) bool {
 	if !ok || n == 0 {
 		return false
 	}
-	pkt.TCPOptions.Set(buf[:n])
+	opts.Set(buf[:n])
 	return true
 }
 

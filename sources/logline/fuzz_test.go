@@ -78,6 +78,9 @@ func FuzzFastPath(f *testing.F) {
 		}
 	}
 	f.Add([]byte(body4))
+	for _, opt := range []string{"01010101", "440C0501000000000000000000", "", "TRUNCATED", "0", "01010101) OPT (01"} { // --log-ip-options
+		f.Add([]byte("Nov 20 00:00:02 fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:00:1b:21:aa:bb:cc:08:00 SRC=198.51.100.7 DST=203.0.113.5 LEN=44 TOS=0x00 PREC=0x00 TTL=106 ID=12732 DF OPT (" + opt + ") PROTO=TCP SPT=43539 DPT=23 SEQ=3000020564 ACK=0 WINDOW=1024 RES=0x00 SYN URGP=0 OPT (020405B4) "))
+	}
 	addWildSeeds(f)
 	fast, slow := New(Options{}), New(Options{})
 	slow.noFast = true

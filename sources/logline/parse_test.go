@@ -1,8 +1,10 @@
 package logline
 
 import (
+	"bytes"
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,28 @@ func TestNotFirewall(t *testing.T) {
 		if err := p.Parse([]byte(l), &pkt); !errors.Is(err, ErrNotFirewall) {
 			t.Errorf("%q: err = %v, want ErrNotFirewall", l, err)
 		}
+	}
+}
+
+// TestFastPathIPOptions: psad's long line, with the IP options of
+// --log-ip-options before PROTO=, is read by the fast path, as the general
+// decoder reads it.
+func TestFastPathIPOptions(t *testing.T) {
+	body := strings.Replace(body4, "DF PROTO=", "DF OPT (01010101) PROTO=", 1)
+	p := New(Options{})
+	var fast, slow sources.Packet
+	if !p.fastBody([]byte(body), &fast) {
+		t.Fatal("the fast path gave up on IP options")
+	}
+	if got := fast.IPOptions.Bytes(); !bytes.Equal(got, []byte{1, 1, 1, 1}) {
+		t.Errorf("IP options %x", got)
+	}
+	p.noFast = true
+	if err := p.Parse([]byte(body), &slow); err != nil {
+		t.Fatal(err)
+	}
+	fast.Source, fast.Chain = slow.Source, slow.Chain
+	if fast != slow {
+		t.Errorf("fast path\n%+v\ngeneral\n%+v", fast, slow)
 	}
 }
