@@ -16,9 +16,12 @@ import (
 // nc connects, a copy of nc is denied (the SYN is dropped: nc waits its
 // full timeout) and another is rejected (fails at once); a fourth copy has
 // no rule, is held as a question and gets the default (deny) after the ask
-// timeout. Each connection is attributed to its own executable.
+// timeout. Each connection is attributed to its own executable. Every
+// verdict has its line in the verdict log ([verdict] log = file PATH).
 func TestVerdictRules(t *testing.T) {
-	v := newVerdictLab(t, nil, "ask_timeout = 2s\n", nil)
+	dir := t.TempDir()
+	vlog := filepath.Join(dir, "log", "verdicts.log")
+	v := newVerdictLabWith(t, nil, "ask_timeout = 2s\nlog = file "+vlog+"\n", nil, labDaemon{dir: dir})
 	denied, rejected, other := v.copyNC("nc-denied"), v.copyNC("nc-rejected"), v.copyNC("nc-other")
 	v.writeRules(
 		"allow exe="+v.nc+" dst="+victimIP+" port=8080 proto=tcp",
@@ -68,9 +71,32 @@ func TestVerdictRules(t *testing.T) {
 	if a, _ := o["attribution"].(map[string]any); a == nil || a["lookups"].(float64) < 6 || a["pid_reuse"] != 0.0 {
 		t.Errorf("attribution counters %v", o["attribution"])
 	}
-	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") || !strings.Contains(out, "attribution:") {
+	if out, _ := v.ifw("status"); !strings.Contains(out, "Outbound: queue 3") || !strings.Contains(out, "attribution:") ||
+		!strings.Contains(out, "verdict log "+vlog+": ") {
 		t.Errorf("ifw status:\n%s", out)
 	}
+	wantLines := []string{
+		" allow by=rule rule=1 user=root uid=0 pid=", " exe=" + v.nc + " dst=" + victimIP + " port=8080 proto=tcp name=-",
+		" exe=" + v.nc + " dst=" + server6 + " port=8080 proto=tcp",
+		" deny by=rule rule=3 user=root uid=0 pid=", " exe=" + denied + " dst=" + victimIP,
+		" reject by=rule rule=5 ", " exe=" + rejected + " dst=" + server6,
+		" deny by=timeout question=", " exe=" + other + " dst=" + victimIP,
+	}
+	var logged string
+	waitFor(t, "the verdicts logged", time.Minute, func() bool {
+		b, _ := os.ReadFile(vlog)
+		logged = string(b)
+		for _, w := range wantLines {
+			if !strings.Contains(logged, w) {
+				return false
+			}
+		}
+		return true
+	})
+	if fi, err := os.Stat(vlog); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("verdict log %v, %v: want mode 0640", fi, err)
+	}
+	t.Logf("verdict log:\n%s", logged)
 	// The closed question is in the store: the report counts it.
 	out, err := exec.Command(ifwBin, "report", "--config", v.d.conf, "--format", "json", "--socket", v.d.socket).Output()
 	var rep struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/analyze"
 	"github.com/ifw/ifw/cmd/ifw/control"
+	"github.com/ifw/ifw/cmd/ifw/termsafe"
 )
 
 // newStatusCmd is `ifw status`: the daemon's attackers, collectors and
@@ -186,6 +187,10 @@ func writeOutbound(w io.Writer, o *control.OutboundStatus) {
 			a.ProcEventsRead, a.ProcEventsLost, a.ReadAhead, a.ProcDirListings)
 	} else {
 		fmt.Fprintf(w, "  process events: off (no process connector): %d searches listed /proc\n", a.ProcDirListings)
+	}
+	if l := o.Log; l != nil {
+		fmt.Fprintf(w, "  verdict log %s: %d lines written, %d dropped (queue full), %d lost to write errors, %d rotations\n",
+			termsafe.Field(l.Target), l.Written, l.Dropped, l.WriteErrors, l.Rotations)
 	}
 	if l := o.RuleLatency; l != nil {
 		fmt.Fprintf(w, "  verdict by rule p50 %.3f ms p99 %.3f ms (%d samples)\n", l.P50ms, l.P99ms, l.Samples)

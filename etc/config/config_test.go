@@ -127,6 +127,9 @@ reject_mark = 0x20000000
 hash = yes
 workers = 2
 max_questions = 512
+log = file /var/lib/ifw/verdicts.log
+log_max_size = 1M
+log_keep = 5
 `)
 	cfg, err := Load(path, true)
 	if err != nil {
@@ -137,6 +140,9 @@ max_questions = 512
 		m.Mode != verdict.ModeWhitelist || len(m.Exes) != 2 || m.Default != rules.Reject || m.MaxQuestions != 512 ||
 		m.AskTimeout != 10*time.Second || m.RulesFile != "/tmp/ifw-rules" || m.RejectMark != 0x20000000 || m.Workers != 2 {
 		t.Errorf("verdict settings %+v", v)
+	}
+	if l := v.Log; l.File != "/var/lib/ifw/verdicts.log" || l.Syslog || l.MaxSize != 1<<20 || l.Keep != 5 {
+		t.Errorf("verdict log %+v", l)
 	}
 	def := Default().Verdict
 	if def.Enabled || def.Module.FailOpen || def.Module.Mode != verdict.ModeAsk || def.Module.RejectMark != 0x10000000 {
@@ -244,6 +250,10 @@ func TestLoadErrors(t *testing.T) {
 		{"[verdict]\nmode = whitelist\n", ":1: [verdict] executables: mode whitelist needs executables"},
 		{"[verdict]\nworkers = 65\n", ":2: [verdict] workers: workers 65 is not 1-64"},
 		{"[verdict]\nmax_questions = 70000\n", ":2: [verdict] max_questions: max questions 70000 is not 1-65536"},
+		{"[verdict]\nlog = file var/log/v\n", `:2: [verdict] log: file "var/log/v" is not an absolute path`},
+		{"[verdict]\nlog = stdout\n", `:2: [verdict] log: "stdout" is not syslog, file PATH or none`},
+		{"[verdict]\nlog_max_size = 1T\n", `:2: [verdict] log_max_size: "1T" is not a size`},
+		{"[verdict]\nlog_keep = 0\n", ":2: [verdict] log_keep: "},
 		{"[daemon]\nsave_interval = 1m\n\n[daemon]\nsave_interval = 5m\n", ":4: [daemon]: written twice (first at line 1)"},
 		{"[daemon]\nsave_interval = 1m\nsave_interval = 5m\n", ":3: [daemon] save_interval: written twice (first at line 2)"},
 		{"[daemon]\ndatabase = /var/lib/ifw/x\x00.db\n", ":2: NUL byte"},

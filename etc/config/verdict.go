@@ -6,6 +6,7 @@ import (
 	"github.com/ifw/ifw/actions/firewall"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/verdictlog"
 	"github.com/ifw/ifw/sources/dnsnames"
 )
 
@@ -21,6 +22,8 @@ type Verdict struct {
 	// receives, logged by ifw setup to NFLOG group DNS.Group (dns_group;
 	// 0: off).
 	DNS dnsnames.Config
+	// Log is where a line per verdict goes (log, log_max_size, log_keep).
+	Log verdictlog.Config
 }
 
 func defaultVerdict() Verdict {
@@ -73,10 +76,20 @@ var verdictKeys = keys[Verdict]{
 	},
 	"workers":       func(v string, s *Verdict) error { return positive(v, &s.Module.Workers) },
 	"max_questions": func(v string, s *Verdict) error { return positive(v, &s.Module.MaxQuestions) },
+	"log":           func(v string, s *Verdict) error { return s.Log.ParseTarget(v) },
+	"log_max_size": func(v string, s *Verdict) error {
+		n, err := verdictlog.ParseSize(v)
+		s.Log.MaxSize = n
+		return err
+	},
+	"log_keep": func(v string, s *Verdict) error { return intRange(v, 1, verdictlog.MaxKeep, &s.Log.Keep) },
 }
 
 func (s *Verdict) validate() error {
 	if err := s.DNS.Validate(); err != nil {
+		return err
+	}
+	if err := s.Log.Validate(); err != nil {
 		return err
 	}
 	return s.Module.Validate()

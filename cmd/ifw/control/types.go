@@ -10,6 +10,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/verdictlog"
 	"github.com/ifw/ifw/actions/whitelist"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/report"
@@ -171,6 +172,8 @@ type OutboundStatus struct {
 	// DNS: names learned from DNS answers ([verdict] dns_group); nil when
 	// off.
 	DNS *dnsnames.Snapshot `json:"dns,omitempty"`
+	// Log: the verdict log's counters ([verdict] log), nil without one.
+	Log *verdictlog.Stats `json:"log,omitempty"`
 }
 
 // LatencySummary sums up recent latencies.

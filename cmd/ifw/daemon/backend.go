@@ -43,7 +43,7 @@ func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 	}
 	st.Actions = d.dispatcher.Stats()
 	if o := d.outbound; o != nil {
-		st.Outbound = &control.OutboundStatus{Stats: o.mod.Stats(), Attribution: o.finder.Stats()}
+		st.Outbound = &control.OutboundStatus{Stats: o.mod.Stats(), Attribution: o.finder.Stats(), Log: o.logStats()}
 		if o.dns != nil {
 			dns := o.dns.learner.Snapshot()
 			st.Outbound.DNS = &dns

@@ -13,6 +13,7 @@ import (
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/actions/verdictlog"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/etc/config"
@@ -32,10 +33,11 @@ type outbound struct {
 	mod    *verdict.Module
 	set    *rules.Set
 	finder *procs.Finder
-	dns    *dnsWatch     // nil without [verdict] dns_group
-	store  *alerts.Store // closed questions, for reports
-	feed   *control.Feed // told when a question opens or closes
-	lat    *latencies    // packet → verdict by a rule
+	dns    *dnsWatch       // nil without [verdict] dns_group
+	store  *alerts.Store   // closed questions, for reports
+	feed   *control.Feed   // told when a question opens or closes
+	lat    *latencies      // packet → verdict by a rule
+	vlog   *verdictlog.Log // nil without [verdict] log
 	log    *slog.Logger
 	// serveQueue serves the queue (Module.Run, or Options.ServeQueue).
 	serveQueue func(context.Context, *verdict.Module) error
@@ -48,11 +50,15 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed 
 	if _, err := set.Load(cfg.Module.RulesFile); err != nil {
 		return nil, err
 	}
+	vlog, err := verdictlog.New(cfg.Log, log)
+	if err != nil {
+		return nil, err
+	}
 	finder, err := procs.New(procs.Config{Hash: cfg.Hash}, log)
 	if err != nil {
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
-	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, feed: feed, lat: newLatencies(), log: log,
+	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, feed: feed, lat: newLatencies(), log: log, vlog: vlog,
 		serveQueue: func(ctx context.Context, m *verdict.Module) error { return m.Run(ctx) }}
 	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
 		ReserveIDs: o.reserveQuestionIDs, OnAsked: o.asked}
@@ -100,6 +106,7 @@ func (o *outbound) decided(d verdict.Decision) {
 	if d.By == verdict.CauseRule {
 		o.lat.add("rule", d.Took)
 	}
+	o.logDecision(d)
 }
 
 // asked tells the feed that q's owner has a new question.
@@ -129,6 +136,7 @@ func (o *outbound) run(ctx context.Context) error {
 		g.Go(func() error { return o.dns.run(gctx) })
 	}
 	g.Go(func() error { return o.serve(gctx) })
+	g.Go(func() error { return o.runLog(gctx) })
 	return g.Wait()
 }
 
