@@ -14,7 +14,7 @@ import (
 
 // Shards are engines that share one log by source address, so that a
 // caller can run each on its own core: a source's packets all go to one
-// engine (Of), which alone holds its state. Sources are independent in the
+// engine (the one Stamp names), which alone holds its state. Sources are independent in the
 // detection model, but for time: expiry follows the engine's clock, which
 // every packet moves. So one timeline dates the packets in log order
 // (Stamp, in the caller's one reading goroutine) and each engine counts its
@@ -23,8 +23,8 @@ import (
 // Settle, are what that engine reports.
 //
 // Shards starts no goroutine and is not safe for concurrent use as a
-// whole: Stamp and Of from one goroutine, Count(i, …) from one goroutine
-// per i, the rest when those are done.
+// whole: Stamp from one goroutine, Count(i, …) from one goroutine per i,
+// the rest when those are done.
 //
 // The bounds are shared: each engine tracks MaxSources/N sources and holds
 // MaxPortBitmaps/N bitmaps (rounded up), so memory does not grow with N;
@@ -39,9 +39,10 @@ type Shards struct {
 	last    Stamp
 }
 
-// Stamp is one packet's time as the shared timeline saw it, and what the
-// engine that counts it needs of the packets before it: its verdict (the
-// lists are applied in log order too) and how far expiry reached.
+// Stamp is one packet's time as the shared timeline saw it, with what the
+// engine that counts it needs besides: the packet's verdict by the ignore
+// lists and auto_dl (judged once, by Stamp), and how far expiry reached
+// over the packets since that engine's last.
 type Stamp struct {
 	t                    int64
 	latest               int64
