@@ -103,10 +103,22 @@ func TestVerdictRules(t *testing.T) {
 		Outbound *struct {
 			Questions int `json:"questions"`
 			Timed     int `json:"timed_out"`
+			RuleHits  []struct {
+				ID   uint64 `json:"id"`
+				Hits uint64 `json:"hits"`
+			} `json:"rule_hits"`
 		} `json:"outbound"`
 	}
 	if err != nil || json.Unmarshal(out, &rep) != nil || rep.Outbound == nil || rep.Outbound.Questions != 1 || rep.Outbound.Timed != 1 {
 		t.Errorf("ifw report: %v\n%s", err, out)
+	}
+	// Every rule decided connections: the report and ifw rules list show
+	// their hits (the report's from the daemon's rules, over the socket).
+	if rep.Outbound == nil || len(rep.Outbound.RuleHits) != 5 {
+		t.Errorf("ifw report's rule hits: %s", out)
+	}
+	if out, err := v.ifw("rules", "list"); err != nil || !strings.Contains(out, " hits  deny exe="+denied) {
+		t.Errorf("ifw rules list: %v\n%s", err, out)
 	}
 }
 

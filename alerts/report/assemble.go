@@ -62,6 +62,7 @@ func assemble(f facts, o Options) *Report {
 	}
 	if f.withOutbound {
 		r.Outbound = summarizeOutbound(f.questions, f.period, o.Top)
+		r.Outbound.RuleHits = topRules(o.Rules, o.Top)
 	}
 	r.Hourly, r.LevelsOverTime = timeline(timed, f.period, r.BucketHours)
 	if f.compare {

@@ -35,6 +35,10 @@ type Options struct {
 	// enabled: Build then sums up its questions (Report.Outbound), zeros
 	// included; false leaves Report.Outbound nil. FromAnalysis ignores it.
 	Outbound bool
+	// Rules are the outbound rules with their hits, from the daemon (its
+	// status or the control API); nil when not known. With Outbound, the
+	// most hit go in Report.Outbound.RuleHits.
+	Rules []RuleHit
 	// Now is when the report is made (Report.Generated); zero: To.
 	Now time.Time
 }

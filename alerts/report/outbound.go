@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 
 	"github.com/ifw/ifw/alerts"
 )
@@ -28,6 +30,30 @@ type OutboundSummary struct {
 	// Options.Top each.
 	Programs     []NamedCount `json:"programs"`
 	Destinations []NamedCount `json:"destinations"`
+	// RuleHits are the rules that matched most since each was loaded or
+	// added (the daemon's counters, not the period's), most first; those
+	// never hit are left out. At most Options.Top; nil when the daemon's
+	// rules were not known (Options.Rules).
+	RuleHits []RuleHit `json:"rule_hits,omitempty"`
+}
+
+// RuleHit is an outbound rule and how many connections it decided.
+type RuleHit struct {
+	ID   uint64 `json:"id"`
+	Line string `json:"line"` // as in the rules file
+	Hits uint64 `json:"hits"`
+}
+
+// topRules are the top rules of rs by hits, those never hit left out.
+func topRules(rs []RuleHit, top int) []RuleHit {
+	out := slices.DeleteFunc(slices.Clone(rs), func(r RuleHit) bool { return r.Hits == 0 })
+	slices.SortStableFunc(out, func(a, b RuleHit) int {
+		if c := cmp.Compare(b.Hits, a.Hits); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out[:min(len(out), top)]
 }
 
 // summarizeOutbound sums up the questions closed in p.

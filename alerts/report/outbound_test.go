@@ -100,6 +100,29 @@ func TestOutboundTables(t *testing.T) {
 	}
 }
 
+// TestOutboundRuleHits: the daemon's rules, most hit first (ties by id),
+// at most Top, those never hit left out; a table of their own, also when
+// nothing was asked in the period; none when the rules are not known.
+func TestOutboundRuleHits(t *testing.T) {
+	rs := []RuleHit{{1, "allow exe=/usr/bin/ssh port=22", 3}, {2, "deny exe=any", 0},
+		{3, "allow exe=/usr/bin/curl port=443", 40}, {4, "reject exe=unknown", 3}}
+	r, err := Build(t.Context(), fixtureStore(t), Options{From: at(100, 0), To: at(101, 0), Outbound: true, Top: 2, Rules: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RuleHit{{3, "allow exe=/usr/bin/curl port=443", 40}, {1, "allow exe=/usr/bin/ssh port=22", 3}}
+	if !reflect.DeepEqual(r.Outbound.RuleHits, want) {
+		t.Fatalf("rule hits %+v, want %+v", r.Outbound.RuleHits, want)
+	}
+	ts := outboundTables(r.Outbound)
+	if len(ts) != 2 || ts[1].ID != "outbound-rules" || !reflect.DeepEqual(ts[1].Rows[0], []string{"3", want[0].Line, "40"}) {
+		t.Errorf("tables %+v", ts)
+	}
+	if r, err := Build(t.Context(), fixtureStore(t), Options{From: day, To: at(24, 0), Outbound: true}); err != nil || r.Outbound.RuleHits != nil {
+		t.Errorf("rules not known: %+v, %v", r.Outbound, err)
+	}
+}
+
 // failingQuestions is a store whose questions cannot be read.
 type failingQuestions struct{ *alerts.Store }
 

@@ -149,13 +149,28 @@ func outboundTables(o *OutboundSummary) []table {
 	}
 	t.Empty = "No outbound connection was asked about in the period."
 	if o.Questions == 0 {
-		return []table{t}
+		return append([]table{t}, ruleHitsTables(o.RuleHits)...)
 	}
 	t.Note = "Questions closed in the period; each ended allowed or denied. Timed out: the default verdict applied."
 	t.Rows = [][]string{{"Asked", num(o.Questions)}, {"Allowed", num(o.Allowed)},
 		{"Denied or rejected", num(o.Denied)}, {"Timed out", num(o.TimedOut)}, {"Answered with a rule", num(o.Rules)}}
-	return []table{t, namedTable("outbound-programs", "Programs asked about", "Program", o.Programs),
-		namedTable("outbound-destinations", "Destinations asked about", "Destination", o.Destinations)}
+	return append([]table{t, namedTable("outbound-programs", "Programs asked about", "Program", o.Programs),
+		namedTable("outbound-destinations", "Destinations asked about", "Destination", o.Destinations)},
+		ruleHitsTables(o.RuleHits)...)
+}
+
+// ruleHitsTables is the table of the rules most hit, none when there are
+// none (or the daemon's rules were not known).
+func ruleHitsTables(rs []RuleHit) []table {
+	if len(rs) == 0 {
+		return nil
+	}
+	t := table{ID: "outbound-rules", Title: "Rules most hit", Head: []string{"ID", "Rule", "Hits"},
+		Right: []bool{true, false, true}, Note: "Connections each rule decided since it was loaded or added."}
+	for _, r := range rs {
+		t.Rows = append(t.Rows, []string{num(r.ID), orDash(r.Line), num(r.Hits)})
+	}
+	return []table{t}
 }
 
 // namedTable lists counts of questions by name.

@@ -120,5 +120,8 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 	if st, err := control.NewClient(f.socket).Status(ctx); err == nil { // collector health, when the daemon answers
 		opts.Collectors = control.Health(st.Collectors)
 	}
+	if rs, err := control.NewClient(f.socket).Rules(ctx); err == nil && opts.Outbound { // their hits
+		opts.Rules = control.RuleHits(rs)
+	}
 	return report.Build(ctx, store, opts)
 }

@@ -310,6 +310,18 @@ func rulesOf(es []rules.Entry) []Rule {
 	return out
 }
 
+// RuleHits are the rules' part of a report: their hits.
+func RuleHits(rs []Rule) []report.RuleHit {
+	out := make([]report.RuleHit, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, report.RuleHit{ID: r.ID, Line: r.Line, Hits: r.Hits})
+	}
+	return out
+}
+
+// EntryHits is RuleHits of the rule set's entries.
+func EntryHits(es []rules.Entry) []report.RuleHit { return RuleHits(rulesOf(es)) }
+
 // Health is the collectors' part of a report.
 func Health(cs []CollectorStatus) []report.CollectorHealth {
 	out := make([]report.CollectorHealth, 0, len(cs))

@@ -13,8 +13,18 @@ import (
 func (d *Daemon) Report(ctx context.Context, opts report.Options) (*report.Report, error) {
 	opts.Host = d.cfg.Daemon.Host
 	opts.Outbound = d.cfg.Verdict.Enabled
+	opts.Rules = d.ruleHits()
 	if st, err := d.Status(ctx); err == nil {
 		opts.Collectors = control.Health(st.Collectors)
 	}
 	return report.Build(ctx, d.store, opts)
+}
+
+// ruleHits are the outbound rules with their hits, nil without the
+// outbound module.
+func (d *Daemon) ruleHits() []report.RuleHit {
+	if d.outbound == nil {
+		return nil
+	}
+	return control.EntryHits(d.outbound.set.Entries())
 }

@@ -41,7 +41,7 @@ func (d *Daemon) makeReport(ctx context.Context, now time.Time) (*report.Report,
 	}
 	return report.Build(ctx, d.store, report.Options{From: now.Add(-s.Every), To: now, Top: s.Top,
 		Host: d.cfg.Daemon.Host, Collectors: control.Health(cs), Compare: true, Now: now,
-		Outbound: d.cfg.Verdict.Enabled})
+		Outbound: d.cfg.Verdict.Enabled, Rules: d.ruleHits()})
 }
 
 // deliverReport makes the report and hands it over as [report] deliver says.
