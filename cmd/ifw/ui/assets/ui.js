@@ -25,10 +25,20 @@
 
   // A fragment of the page (its #live part) fetched again; the scopes
   // chosen in the questions stay.
-  let fetching = null;
+  let fetching = null, deferred = false;
   function refresh() {
     const live = document.getElementById("live");
     if (!live) return;
+    // Not under the user's fingers: a field being edited (a rule's line,
+    // a duration) waits until the user leaves it.
+    const el = document.activeElement;
+    if (el && live.contains(el) && el.matches("input, select, textarea")) {
+      if (!deferred) {
+        deferred = true;
+        el.addEventListener("blur", function () { deferred = false; refresh(); }, { once: true });
+      }
+      return;
+    }
     if (fetching) fetching.abort();
     fetching = new AbortController();
     const u = new URL(location.href);
