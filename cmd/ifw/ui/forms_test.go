@@ -80,3 +80,22 @@ func TestAnswerOf(t *testing.T) {
 		t.Error("unknown button accepted")
 	}
 }
+
+// FuzzFormFields: ids, cursors and answers either parse to what the
+// daemon takes or are refused; nothing panics.
+func FuzzFormFields(f *testing.F) {
+	for _, s := range []string{"", "1", "0", "-1", "18446744073709551615", "x", "allow_once", "deny_always"} {
+		f.Add(s, "host")
+	}
+	f.Fuzz(func(t *testing.T, s, scope string) {
+		if id, err := parseID(s, "rule"); err == nil && id == 0 {
+			t.Fatalf("%q: id 0 accepted", s)
+		}
+		if n, err := parseCursor(s); err == nil && n < 0 || err != nil && n != 0 {
+			t.Fatalf("%q: cursor %d, %v", s, n, err)
+		}
+		if a, l, err := answerOf(s, scope); err == nil && (a != "allow" && a != "deny" || l != "once" && l != "permanent") {
+			t.Fatalf("%q %q: %q %q", s, scope, a, l)
+		}
+	})
+}
