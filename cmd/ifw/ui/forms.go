@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ifw/ifw/signatures"
 )
 
 // The window's form fields, read with errors in the user's words.
@@ -57,6 +59,18 @@ func parseCursor(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("before %q: want an alert id", s)
+	}
+	return n, nil
+}
+
+// parseLevel reads the Log's ?min= (0 when absent: every level).
+func parseLevel(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > signatures.MaxLevel {
+		return 0, fmt.Errorf("min %q: want a level 0-%d", s, signatures.MaxLevel)
 	}
 	return n, nil
 }

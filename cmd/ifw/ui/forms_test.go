@@ -94,6 +94,9 @@ func FuzzFormFields(f *testing.F) {
 		if n, err := parseCursor(s); err == nil && n < 0 || err != nil && n != 0 {
 			t.Fatalf("%q: cursor %d, %v", s, n, err)
 		}
+		if n, err := parseLevel(s); err == nil && (n < 0 || n > 5) {
+			t.Fatalf("%q: level %d", s, n)
+		}
 		if a, l, err := answerOf(s, scope); err == nil && (a != "allow" && a != "deny" || l != "once" && l != "permanent") {
 			t.Fatalf("%q %q: %q %q", s, scope, a, l)
 		}

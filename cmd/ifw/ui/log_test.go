@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func alertsOf(n int64) []control.AlertRecord {
 
 var (
 	rowIDs   = regexp.MustCompile(`<tr class="alert level[0-9]" data-id="([0-9]+)"`)
-	olderRef = regexp.MustCompile(`<a id="older" href="(/log\?before=[0-9]+)">`)
+	olderRef = regexp.MustCompile(`<a id="older" href="(/log\?before=[0-9]+(?:&amp;min=[0-9])?)">`)
 )
 
 // TestLogPaging: with 100,000 alerts stored, a Log page asks for one
@@ -92,6 +93,22 @@ func TestLogPaging(t *testing.T) {
 		t.Errorf("bad cursor: %s", resp.Status)
 	} else if _, page := u.get("/log?before=-1"); !strings.Contains(page, `class="error"`) {
 		t.Error("a bad cursor is not an error")
+	}
+	// A level filter: the query asks the daemon for those levels only, and
+	// the paging keeps it.
+	_, page = u.get("/log?min=4")
+	ids = rowIDs.FindAllStringSubmatch(page, -1)
+	m = olderRef.FindStringSubmatch(page)
+	if len(ids) != pageSize || !strings.Contains(page, `data-min="4"`) || m == nil || !strings.HasSuffix(m[1], "&amp;min=4") {
+		t.Errorf("min 4: %d rows, older %v", len(ids), m)
+	}
+	for _, id := range ids {
+		if n, _ := strconv.Atoi(id[1]); 1+n%5 < 4 {
+			t.Errorf("min 4: alert %d (level %d) shown", n, 1+n%5)
+		}
+	}
+	if _, page := u.get("/log?min=9"); !strings.Contains(page, `class="error"`) {
+		t.Error("min 9 is not an error")
 	}
 	// The fragment (the page's lists, for a refresh) is the table only.
 	_, frag := u.get("/log?fragment=1")

@@ -139,6 +139,9 @@ type logView struct {
 	Rows  []alertRow
 	Older int64 // the cursor of the next page, 0 when none
 	Paged bool  // an older page: live alerts do not go on it
+	Min   int   // the lowest level shown (0: all)
+	// Levels are the filter's choices.
+	Levels []int
 }
 
 // loadLog is one page of alerts, newest first: pageSize rows before the
@@ -146,13 +149,17 @@ type logView struct {
 // out. Opening the first page marks the alerts seen (the tray stops
 // asking for attention).
 func (s *Server) loadLog(ctx context.Context, r *http.Request, se *session) (any, error) {
-	var v logView
-	before, err := parseCursor(r.URL.Query().Get("before"))
+	v := logView{Levels: []int{0, 2, 3, 4, 5}}
+	q := r.URL.Query()
+	before, err := parseCursor(q.Get("before"))
 	if err != nil {
 		return v, err
 	}
+	if v.Min, err = parseLevel(q.Get("min")); err != nil {
+		return v, err
+	}
 	v.Paged = before > 0
-	list, err := s.cfg.Daemon.Alerts(ctx, control.AlertQuery{Limit: pageSize + 1, Before: before})
+	list, err := s.cfg.Daemon.Alerts(ctx, control.AlertQuery{Limit: pageSize + 1, Before: before, MinLevel: v.Min})
 	if err != nil {
 		return v, fmt.Errorf("alerts: %w", err)
 	}
@@ -165,7 +172,7 @@ func (s *Server) loadLog(ctx context.Context, r *http.Request, se *session) (any
 			v.Rows = append(v.Rows, rowOf(a, se.csrf))
 		}
 	}
-	if !v.Paged && len(list) > 0 && r.URL.Query().Get("fragment") != "1" {
+	if !v.Paged && len(list) > 0 && q.Get("fragment") != "1" {
 		if err := s.cfg.Daemon.MarkSeen(ctx, list[0].ID); err != nil {
 			s.log.Info("marking the alerts seen", "err", err)
 		}

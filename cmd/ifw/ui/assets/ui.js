@@ -94,7 +94,7 @@
     const tpl = document.createElement("template");
     tpl.innerHTML = html.trim();
     const row = tpl.content.firstElementChild;
-    if (!row) return;
+    if (!row || Number(row.dataset.level) < Number(table.dataset.min || 0)) return;
     const tbody = table.tBodies[0];
     if (tbody.querySelector('tr.alert[data-id="' + row.dataset.id + '"]')) return;
     row.classList.add("fresh");
