@@ -23,7 +23,9 @@
 // (signatures.Shards); the report is the one engine's, byte for byte
 // (TestJobsSameReport). The chunks are a fixed pool, and every goroutine
 // ends with its input. A `journalctl -o export` input is cut between
-// entries, so that a message keeps its entry's time and host.
+// entries, so that a message keeps its entry's time and host. A .gz is
+// inflated by the reading goroutine, alongside the parsing (a gzip stream
+// cannot be split).
 //
 // Nothing read is unbounded: a line over 64 KiB is counted as malformed
 // and skipped whole, the attackers kept after their scan window ended are
