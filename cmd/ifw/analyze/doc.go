@@ -25,7 +25,9 @@
 // ends with its input. A `journalctl -o export` input is cut between
 // entries, so that a message keeps its entry's time and host. A .gz is
 // inflated by the reading goroutine, alongside the parsing (a gzip stream
-// cannot be split).
+// cannot be split). Where more attackers ended than Retain keeps
+// (--min-level 0 on a long log), each engine holds up to Retain of them
+// until the report picks the most dangerous: that memory grows with Jobs.
 //
 // Nothing read is unbounded: a line over 64 KiB is counted as malformed
 // and skipped whole, the attackers kept after their scan window ended are
