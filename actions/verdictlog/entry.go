@@ -50,8 +50,8 @@ func FromDecision(d verdict.Decision) Entry {
 //	2026-12-05T18:40:00.123Z allow by=rule rule=12 user=alice uid=1000 pid=4242 exe=/usr/bin/curl dst=203.0.113.5 port=443 proto=tcp name=-
 //
 // A value that is empty is "-"; one with blanks, quotes, '=' or
-// control characters is quoted (Go syntax), so that a line is always one
-// line and its fields split at blanks.
+// control characters is quoted (Go syntax, blanks as \x20), so that a
+// line is always one line and its fields split at blanks.
 func (e Entry) AppendLine(b []byte) []byte {
 	b = e.At.AppendFormat(b, timeLayout)
 	b = append(b, ' ')
@@ -98,7 +98,7 @@ func value(v string) string {
 	if strings.ContainsFunc(v, func(r rune) bool {
 		return unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '"' || r == '=' || r == '\\'
 	}) {
-		return strconv.Quote(v)
+		return strings.ReplaceAll(strconv.Quote(v), " ", `\x20`)
 	}
 	return v
 }

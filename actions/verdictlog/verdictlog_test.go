@@ -29,7 +29,7 @@ func TestLine(t *testing.T) {
 	e = Entry{At: e.At, Verdict: "deny", Would: "allow", By: "timeout", Question: 7, Exe: "/opt/My App/x\n=\"",
 		Proto: "udp", Name: "download.example.org"}
 	got = string(e.AppendLine(nil))
-	want = "2026-12-05T18:40:00.123Z deny would=allow by=timeout question=7 user=- uid=0 exe=\"/opt/My App/x\\n=\\\"\" dst=- port=0 proto=udp name=download.example.org\n"
+	want = "2026-12-05T18:40:00.123Z deny would=allow by=timeout question=7 user=- uid=0 exe=\"/opt/My\\x20App/x\\n=\\\"\" dst=- port=0 proto=udp name=download.example.org\n"
 	if got != want {
 		t.Errorf("line\n%q, want\n%q", got, want)
 	}
