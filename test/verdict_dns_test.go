@@ -25,6 +25,8 @@ const (
 	dnsOtherIP     = "203.0.113.22" // other.example
 	dnsForgedIP    = "203.0.113.30" // what forged answers claim
 	dnsGoodIP      = "203.0.113.31" // what the real answer of the forged test gives
+	dnsUserIP      = "203.0.113.32" // what a local user's own server says
+	localUser      = "64998"        // that user (setpriv)
 	dnsFakeServer  = "203.0.113.53" // the server the hand-made query goes to
 	dnsWrongServer = "203.0.113.66" // an address the query did not go to
 )
@@ -57,16 +59,16 @@ func (d *dnsmasq) stop() {
 // with a wrong id — teach nothing, while the real answer to the same
 // query does.
 func TestVerdictDNSNames(t *testing.T) {
-	require(t, "ip", "iptables", "nc", "dnsmasq")
+	require(t, "ip", "iptables", "nc", "dnsmasq", "setpriv")
 	v := newVerdictLab(t, nil, "ask_timeout = 30s\ndns_group = "+dnsGroup+"\n", nil)
-	for _, ip := range []string{appFirst, appSecond, dnsOtherIP, dnsForgedIP, dnsGoodIP, dnsFakeServer, dnsWrongServer} {
+	for _, ip := range []string{appFirst, appSecond, dnsOtherIP, dnsForgedIP, dnsGoodIP, dnsUserIP, dnsFakeServer, dnsWrongServer} {
 		v.must("ip", "-n", v.victim, "addr", "add", ip+"/24", "dev", v.ifV)
 	}
 	bench, err := connbenchBin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ip := range []string{appFirst, appSecond, dnsOtherIP, dnsGoodIP} {
+	for _, ip := range []string{appFirst, appSecond, dnsOtherIP, dnsGoodIP, dnsUserIP} {
 		background(t, "connbench serve "+ip, exec.Command("ip", "netns", "exec", v.victim, bench, "serve", ip+":8080"))
 	}
 	v.resolvConf()
@@ -135,11 +137,11 @@ func TestVerdictDNSNames(t *testing.T) {
 		}
 	}
 	before := v.dnsStats()
-	sendUDP(t, v.attacker, "", port, dnsFakeServer, "53", filepath.Join(dir, "query"))
-	sendUDP(t, v.victim, dnsWrongServer, "53", attackerIP, port, filepath.Join(dir, "elsewhere"))
-	sendUDP(t, v.victim, dnsFakeServer, "53", attackerIP, port, filepath.Join(dir, "wrongid"))
+	sendUDP(t, v.attacker, "", "", port, dnsFakeServer, "53", filepath.Join(dir, "query"))
+	sendUDP(t, v.victim, "", dnsWrongServer, "53", attackerIP, port, filepath.Join(dir, "elsewhere"))
+	sendUDP(t, v.victim, "", dnsFakeServer, "53", attackerIP, port, filepath.Join(dir, "wrongid"))
 	waitFor(t, "the forged answers read", time.Minute, func() bool { return v.dnsStats()["unmatched"] >= before["unmatched"]+2 })
-	sendUDP(t, v.victim, dnsFakeServer, "53", attackerIP, port, filepath.Join(dir, "real"))
+	sendUDP(t, v.victim, "", dnsFakeServer, "53", attackerIP, port, filepath.Join(dir, "real"))
 	waitFor(t, "the real answer read", time.Minute, func() bool { return v.dnsStats()["learned"] > before["learned"] })
 	if after := v.dnsStats(); after["learned"] != before["learned"]+1 {
 		t.Errorf("learned %v → %v, want exactly the real answer's one name", before["learned"], after["learned"])
@@ -161,6 +163,43 @@ func TestVerdictDNSNames(t *testing.T) {
 	v.answer("deny", q)
 	if outcome(t, ch, time.Minute) {
 		t.Errorf("%s denied: connected", dnsForgedIP)
+	}
+
+	// A local user's query to a server of theirs teaches a name for that
+	// user's connections only.
+	files = map[string][]byte{
+		"userquery":  dnsMessage(id, false, "www.test.example", ""),
+		"useranswer": dnsMessage(id, true, "www.test.example", dnsUserIP),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before = v.dnsStats()
+	sendUDP(t, v.attacker, localUser, "", "40054", dnsFakeServer, "53", filepath.Join(dir, "userquery"))
+	sendUDP(t, v.victim, "", dnsFakeServer, "53", attackerIP, "40054", filepath.Join(dir, "useranswer"))
+	waitFor(t, "the user's answer read", time.Minute, func() bool { return v.dnsStats()["learned"] > before["learned"] })
+	user := exec.Command("ip", "netns", "exec", v.attacker, "setpriv", "--reuid", localUser, "--regid", localUser,
+		"--clear-groups", v.nc, "-z", "-w", "5", dnsUserIP, v.port)
+	if out, err := user.CombinedOutput(); err != nil {
+		t.Errorf("uid %s to %s (www.test.example by its own answer): %v %s, want allowed by host=*.test.example",
+			localUser, dnsUserIP, err, out)
+	}
+	ch = make(chan bool, 1)
+	cmd = exec.Command("ip", "netns", "exec", v.attacker, v.nc, "-z", "-w", "20", dnsUserIP, v.port)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	go func() { ch <- cmd.Wait() == nil }()
+	q = v.question(v.nc, 1)
+	if q["dst"] != dnsUserIP || q["host"] != nil || q["uid"] != 0.0 {
+		t.Errorf("question %v: want root's connection to %s without the name uid %s's answer taught", q, dnsUserIP, localUser)
+	}
+	v.answer("deny", q)
+	if outcome(t, ch, time.Minute) {
+		t.Errorf("%s denied: connected", dnsUserIP)
 	}
 }
 
@@ -203,10 +242,14 @@ func (v *verdictLab) dnsStats() map[string]float64 {
 }
 
 // sendUDP sends file as one datagram from [src]:sport to dst:dport inside
-// namespace ns (openbsd nc).
-func sendUDP(t *testing.T, ns, src, sport, dst, dport, file string) {
+// namespace ns (openbsd nc), as uid (setpriv; "": root).
+func sendUDP(t *testing.T, ns, uid, src, sport, dst, dport, file string) {
 	t.Helper()
-	args := []string{"ip", "netns", "exec", ns, "nc", "-u", "-w", "1", "-p", sport}
+	args := []string{"ip", "netns", "exec", ns}
+	if uid != "" {
+		args = append(args, "setpriv", "--reuid", uid, "--regid", uid, "--clear-groups")
+	}
+	args = append(args, "nc", "-u", "-w", "1", "-p", sport)
 	if src != "" {
 		args = append(args, "-s", src)
 	}

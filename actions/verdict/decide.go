@@ -136,7 +136,7 @@ const namesWait = 50 * time.Millisecond
 // namesAwaiter is a Names that can wait for names still on their way
 // (*dnsnames.Learner).
 type namesAwaiter interface {
-	Await(a netip.Addr, within time.Duration) []string
+	Await(a netip.Addr, uid uint32, within time.Duration) []string
 }
 
 // lateNames gives a connection without names the ones its destination
@@ -149,16 +149,24 @@ func (m *Module) lateNames(c *rules.Conn) bool {
 	if !ok || len(c.Names) > 0 {
 		return false
 	}
-	c.Names = w.Await(c.Dst, namesWait)
+	c.Names = w.Await(c.Dst, connUID(c), namesWait)
 	return len(c.Names) > 0
 }
 
 // withNames adds the names c's destination is known by.
 func (m *Module) withNames(c rules.Conn, now time.Time) rules.Conn {
 	if m.deps.Names != nil {
-		c.Names = m.deps.Names.Names(c.Dst, now)
+		c.Names = m.deps.Names.Names(c.Dst, connUID(&c), now)
 	}
 	return c
+}
+
+// connUID is c's uid for Names.
+func connUID(c *rules.Conn) uint32 {
+	if !c.HasUID {
+		return NoUID
+	}
+	return c.UID
 }
 
 // give hands the kernel p's verdict a and reports the decision.

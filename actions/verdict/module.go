@@ -42,12 +42,16 @@ type Asker interface {
 	Retract(eventID uint64)
 }
 
-// Names tells which names a destination address is known by from the DNS
-// answers the host received, the most recently learned first (a
-// *dnsnames.Learner).
+// Names tells which names a destination address is known by, for a
+// connection of uid (NoUID when unknown), from the DNS answers the host
+// received, the most recently learned first (a *dnsnames.Learner).
 type Names interface {
-	Names(a netip.Addr, now time.Time) []string
+	Names(a netip.Addr, uid uint32, now time.Time) []string
 }
+
+// NoUID is the uid Names gets for a connection whose uid is unknown
+// (dnsnames.NoUID).
+const NoUID = ^uint32(0)
 
 // Deps are what a Module works with. Rules is required; Owners nil means
 // every process is unknown; Asker nil means questions are answered in a

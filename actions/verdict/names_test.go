@@ -16,7 +16,7 @@ type fakeNames struct {
 	names map[netip.Addr][]string
 }
 
-func (f *fakeNames) Names(a netip.Addr, _ time.Time) []string {
+func (f *fakeNames) Names(a netip.Addr, _ uint32, _ time.Time) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.names[a]
@@ -92,7 +92,7 @@ type awaitingNames struct {
 	late []string
 }
 
-func (f *awaitingNames) Await(netip.Addr, time.Duration) []string { return f.late }
+func (f *awaitingNames) Await(netip.Addr, uint32, time.Duration) []string { return f.late }
 
 // A connection no rule decides without names is decided again with the
 // names that arrive while it waits for them (its DNS answer was read

@@ -24,6 +24,10 @@ type Verdict struct {
 	DNS dnsnames.Config
 	// Log is where a line per verdict goes (log, log_max_size, log_keep).
 	Log verdictlog.Config
+	// DNSResolvers are the users (names or uids) whose DNS queries teach
+	// names for every user (dns_resolvers); nil: root and the usual
+	// resolver daemons' users that exist (see the daemon).
+	DNSResolvers []string
 }
 
 func defaultVerdict() Verdict {
@@ -42,6 +46,10 @@ var verdictKeys = keys[Verdict]{
 		return err
 	},
 	"dns_min_ttl": func(v string, s *Verdict) error { return duration(v, &s.DNS.MinTTL) },
+	"dns_resolvers": func(v string, s *Verdict) error {
+		s.DNSResolvers = append([]string{}, words(v)...)
+		return nil
+	},
 	"dns_max_ttl": func(v string, s *Verdict) error { return duration(v, &s.DNS.MaxTTL) },
 	"queue": func(v string, s *Verdict) error {
 		n, err := uintValue(v, 0xffff)

@@ -43,6 +43,11 @@ type Config struct {
 	MaxAddrs, MaxNames int
 	// MinTTL and MaxTTL clamp how long a name is known by an address.
 	MinTTL, MaxTTL time.Duration
+	// Resolvers are the uids whose queries teach names for every user's
+	// connections: root and the system's resolver daemons
+	// (systemd-resolved, dnsmasq, unbound…). A name another uid's query
+	// taught holds for that uid's connections only.
+	Resolvers []uint32
 }
 
 // Validate checks the configuration without touching the system.

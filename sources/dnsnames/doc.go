@@ -31,6 +31,12 @@
 // address is then known by the question name, the name the program asked
 // for. Records about other names are ignored.
 //
+// A name is kept with the uid of the socket that sent the query (NFLOG
+// gives it at OUTPUT) and holds for that uid's connections only, unless
+// that uid is one of Config.Resolvers (root, the resolver daemons): a
+// local user who queries a server of their own fools only their own
+// programs.
+//
 // # Bounds
 //
 // Every size is bounded: the message (64 KiB, as DNS), the records read

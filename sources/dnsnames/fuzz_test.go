@@ -57,7 +57,7 @@ func FuzzObserve(f *testing.F) {
 		if out {
 			hook = HookOut
 		}
-		l.Observe(hook, pkt, t0)
+		l.Observe(hook, 0, pkt, t0)
 		if l.Addrs() != 0 {
 			t.Fatal("learned without a query")
 		}

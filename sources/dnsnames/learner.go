@@ -18,6 +18,11 @@ const (
 	HookOut Hook = 3 // NF_INET_LOCAL_OUT: from this host (queries)
 )
 
+// NoUID stands for "no uid known". A query without a uid teaches names
+// to no one; a connection without one gets only the names the
+// Config.Resolvers' queries taught.
+const NoUID = ^uint32(0)
+
 // MaxChain bounds the CNAME records followed from the question.
 const MaxChain = 8
 
@@ -41,6 +46,7 @@ type Learner struct {
 	// queries expired: Await's wake-up.
 	changed chan struct{}
 	names   *namesMap
+	trusted map[uint32]bool // Config.Resolvers
 	stats   Stats
 }
 
@@ -50,21 +56,25 @@ func NewLearner(cfg Config) (*Learner, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Learner{cfg: cfg, qs: newQueries(cfg.MaxQueries), names: newNamesMap(cfg.MaxAddrs, cfg.MaxNames),
-		changed: make(chan struct{})}, nil
+	l := &Learner{cfg: cfg, qs: newQueries(cfg.MaxQueries), names: newNamesMap(cfg.MaxAddrs, cfg.MaxNames),
+		changed: make(chan struct{}), trusted: map[uint32]bool{}}
+	for _, uid := range cfg.Resolvers {
+		l.trusted[uid] = true
+	}
+	return l, nil
 }
 
 // Stats returns the counters.
 func (l *Learner) Stats() *Stats { return &l.stats }
 
-// Names returns the names address a is known by at now, the most recently
-// learned first; nil when none.
-func (l *Learner) Names(a netip.Addr, now time.Time) []string { return l.names.names(a, now, nil) }
-
-// AppendNames is Names appending to buf.
-func (l *Learner) AppendNames(a netip.Addr, now time.Time, buf []string) []string {
-	return l.names.names(a, now, buf)
+// Names returns the names address a is known by at now for a connection
+// of uid (NoUID: unknown): those uid's own queries taught and those of
+// Config.Resolvers, the most recently learned first; nil when none.
+func (l *Learner) Names(a netip.Addr, uid uint32, now time.Time) []string {
+	return l.names.names(a, uid, l.isTrusted, now, nil)
 }
+
+func (l *Learner) isTrusted(uid uint32) bool { return uid != NoUID && l.trusted[uid] }
 
 // Addrs is the number of addresses with names.
 func (l *Learner) Addrs() int { return l.names.size() }
@@ -90,10 +100,10 @@ func (l *Learner) signal() {
 // follows it reaches the outbound module. It returns at once when a has
 // names or no query of the host is unanswered, and nil when the wait is
 // over without names.
-func (l *Learner) Await(a netip.Addr, within time.Duration) []string {
+func (l *Learner) Await(a netip.Addr, uid uint32, within time.Duration) []string {
 	var timeout <-chan time.Time
 	for {
-		if names := l.Names(a, time.Now()); len(names) > 0 {
+		if names := l.Names(a, uid, time.Now()); len(names) > 0 {
 			return names
 		}
 		l.mu.Lock()
@@ -116,8 +126,9 @@ func (l *Learner) Await(a netip.Addr, within time.Duration) []string {
 }
 
 // Observe takes a packet (from its network header) logged at hook: a
-// query at HookOut, an answer at HookIn; anything else is skipped.
-func (l *Learner) Observe(hook Hook, pkt []byte, now time.Time) {
+// query at HookOut (uid: its socket's owner, NoUID when the kernel gave
+// none), an answer at HookIn; anything else is skipped.
+func (l *Learner) Observe(hook Hook, uid uint32, pkt []byte, now time.Time) {
 	s, ok := decodePacket(pkt)
 	if !ok {
 		l.stats.Skipped.Add(1)
@@ -133,7 +144,7 @@ func (l *Learner) Observe(hook Hook, pkt []byte, now time.Time) {
 		case err != nil:
 			l.stats.Skipped.Add(1)
 		case hook == HookOut && !m.Response && s.dst.Port() == 53:
-			l.query(s, m, now)
+			l.query(s, m, uid, now)
 		case hook == HookIn && m.Response && s.src.Port() == 53:
 			l.answer(s, m, now)
 		default:
@@ -143,13 +154,13 @@ func (l *Learner) Observe(hook Hook, pkt []byte, now time.Time) {
 }
 
 // query records an outstanding query for an address.
-func (l *Learner) query(s segment, m Message, now time.Time) {
+func (l *Learner) query(s segment, m Message, uid uint32, now time.Time) {
 	if m.Class != ClassIN || m.Type != TypeA && m.Type != TypeAAAA {
 		return
 	}
 	k := queryKey{proto: s.proto, client: unmapPort(s.src), server: unmapPort(s.dst), id: m.ID}
 	l.mu.Lock()
-	ok := l.qs.add(k, pending{name: m.Name, typ: m.Type, deadline: nanosAfter(now, l.cfg.QueryTimeout)}, now.UnixNano())
+	ok := l.qs.add(k, pending{name: m.Name, typ: m.Type, uid: uid, deadline: nanosAfter(now, l.cfg.QueryTimeout)}, now.UnixNano())
 	l.mu.Unlock()
 	if ok {
 		l.stats.Queries.Add(1)
@@ -181,7 +192,7 @@ func (l *Learner) answer(s segment, m Message, now time.Time) {
 		return
 	}
 	for _, r := range follow(m) {
-		l.names.add(r.Addr, m.Name, now, now.Add(l.clamp(r.TTL)))
+		l.names.add(r.Addr, m.Name, p.uid, now, now.Add(l.clamp(r.TTL)))
 		l.stats.Learned.Add(1)
 	}
 	l.mu.Lock()

@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// known is one name of an address and when it stops being one.
+// known is one name of an address, the uid whose query taught it, and
+// when it stops being one.
 type known struct {
 	name    string
+	uid     uint32
 	expires int64 // Unix ns
 }
 
@@ -27,7 +29,7 @@ func newNamesMap(maxAddrs, maxNames int) *namesMap {
 
 // add records that a is known as name until expires. Each address's list
 // is kept most recently learned first.
-func (m *namesMap) add(a netip.Addr, name string, now, expires time.Time) {
+func (m *namesMap) add(a netip.Addr, name string, uid uint32, now, expires time.Time) {
 	a = a.Unmap()
 	t, exp := now.UnixNano(), expires.UnixNano()
 	m.mu.Lock()
@@ -37,7 +39,7 @@ func (m *namesMap) add(a netip.Addr, name string, now, expires time.Time) {
 		m.makeRoom(t)
 	}
 	list = live(list, t)
-	if i := slices.IndexFunc(list, func(k known) bool { return k.name == name }); i >= 0 {
+	if i := slices.IndexFunc(list, func(k known) bool { return k.name == name && k.uid == uid }); i >= 0 {
 		exp = max(exp, list[i].expires)
 		list = slices.Delete(list, i, i+1)
 	} else if len(list) >= m.maxNames { // the one expiring first goes
@@ -49,7 +51,7 @@ func (m *namesMap) add(a netip.Addr, name string, now, expires time.Time) {
 		}
 		list = slices.Delete(list, i, i+1)
 	}
-	m.byAddr[a] = slices.Insert(list, 0, known{name: name, expires: exp})
+	m.byAddr[a] = slices.Insert(list, 0, known{name: name, uid: uid, expires: exp})
 }
 
 // makeRoom drops the expired addresses and, if none was, the address whose
@@ -80,14 +82,16 @@ func live(list []known, t int64) []known {
 	return slices.DeleteFunc(list, func(k known) bool { return k.expires <= t })
 }
 
-// names appends to buf the names a has at now, the most recently learned
-// first.
-func (m *namesMap) names(a netip.Addr, now time.Time, buf []string) []string {
+// names appends to buf the names a has at now for uid — those its own
+// queries taught, and those of the uids trusted says — the most recently
+// learned first, each once.
+func (m *namesMap) names(a netip.Addr, uid uint32, trusted func(uint32) bool, now time.Time, buf []string) []string {
 	t := now.UnixNano()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	start := len(buf)
 	for _, k := range m.byAddr[a.Unmap()] {
-		if k.expires > t {
+		if k.expires > t && (k.uid == uid && uid != NoUID || trusted(k.uid)) && !slices.Contains(buf[start:], k.name) {
 			buf = append(buf, k.name)
 		}
 	}

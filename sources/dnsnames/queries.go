@@ -19,7 +19,8 @@ type queryKey struct {
 type pending struct {
 	name     string
 	typ      uint16
-	deadline int64 // Unix ns
+	uid      uint32 // the querying socket's owner; NoUID when unknown
+	deadline int64  // Unix ns
 }
 
 // queries is the table of outstanding queries, bounded. Only the

@@ -60,6 +60,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.learner.stats.Skipped.Add(1)
 			return
 		}
-		w.learner.Observe(Hook(r.Hook), r.Payload, w.now())
+		uid := NoUID
+		if r.HasUID {
+			uid = r.UID
+		}
+		w.learner.Observe(Hook(r.Hook), uid, r.Payload, w.now())
 	})
 }

@@ -11,11 +11,14 @@ import (
 // Raw is one logged packet as the kernel gave it: the packet from its
 // network header (Payload, valid only during the call that gets it) and
 // the netfilter hook it was logged at (HasHook false when the kernel gave
-// none).
+// none), and the uid of its local socket.
 type Raw struct {
 	Payload []byte
 	Hook    uint8
 	HasHook bool
+	// UID of the packet's local socket (HasUID false without one).
+	UID    uint32
+	HasUID bool
 }
 
 // Tap reads one NFLOG group raw, for a reader that needs the packets'
@@ -58,6 +61,9 @@ func (t *Tap) Run(ctx context.Context, fn func(Raw)) error {
 		raw := Raw{Payload: *a.Payload}
 		if a.Hook != nil {
 			raw.Hook, raw.HasHook = *a.Hook, true
+		}
+		if a.UID != nil {
+			raw.UID, raw.HasUID = *a.UID, true
 		}
 		s.stats.Packets.Add(1)
 		fn(raw)

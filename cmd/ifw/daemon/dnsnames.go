@@ -17,11 +17,17 @@ type dnsWatch struct {
 	log     *slog.Logger
 }
 
-// newDNSWatch returns nil when cfg names no group.
-func newDNSWatch(cfg dnsnames.Config, log *slog.Logger) (*dnsWatch, error) {
+// newDNSWatch returns nil when cfg names no group; resolvers are the
+// users whose queries teach names for everyone (nil: the defaults).
+func newDNSWatch(cfg dnsnames.Config, resolvers []string, log *slog.Logger) (*dnsWatch, error) {
 	if cfg.Group == 0 {
 		return nil, nil
 	}
+	uids, err := dnsResolverUIDs(resolvers)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Resolvers = uids
 	l, err := dnsnames.NewLearner(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dns names: %w", err)

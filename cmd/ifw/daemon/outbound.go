@@ -65,7 +65,7 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed 
 	if hub != nil {
 		deps.Asker = hub
 	}
-	if o.dns, err = newDNSWatch(cfg.DNS, log); err != nil {
+	if o.dns, err = newDNSWatch(cfg.DNS, cfg.DNSResolvers, log); err != nil {
 		finder.Close()
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func (o *outbound) logDecision(d verdict.Decision) {
 	}
 	e := verdictlog.FromDecision(d)
 	if o.dns != nil {
-		if names := o.dns.learner.Names(e.Dst, d.At); len(names) > 0 {
+		if names := o.dns.learner.Names(e.Dst, d.UID, d.At); len(names) > 0 {
 			e.Name = names[0]
 		}
 	}
