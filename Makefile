@@ -240,10 +240,10 @@ bench-analyze: build $(BENCH_LOG) $(BENCH_LOG3)
 		jobs=$$(seq 1 $(BENCH_JOBS)); [ $$log = $(BENCH_LOG) ] || jobs="1 $(BENCH_JOBS)"; \
 		for j in $$jobs; do \
 			GOMAXPROCS=$$j /usr/bin/time -o $(BENCH_DIR)/time -f '%e %U %S %M' $(BIN) analyze --jobs $$j --json $$log > $(BENCH_DIR)/jobs-$$j.json 2>/dev/null; \
-			read el us sy rss < $(BENCH_DIR)/time; \
-			awk -v j=$$j -v el=$$el -v us=$$us -v sy=$$sy -v rss=$$rss -v n=$$lines -v g=$$grep_s 'BEGIN { \
-				printf "jobs %2d: %6.2f s wall, %6.2f s cpu, %5.2f M lines/s, %4.1fx grep, peak RSS %3d MiB\n", \
-				j, el, us+sy, n/el/1e6, el*1e6/g, rss/1024 }'; \
+			read el us sy rss < $(BENCH_DIR)/time; [ $$j = 1 ] && el1=$$el; \
+			awk -v j=$$j -v el=$$el -v el1=$$el1 -v us=$$us -v sy=$$sy -v rss=$$rss -v n=$$lines -v g=$$grep_s 'BEGIN { \
+				printf "jobs %2d: %6.2f s wall, %6.2f s cpu, %5.2f M lines/s (%.2fx jobs 1), %4.1fx grep, peak RSS %3d MiB\n", \
+				j, el, us+sy, n/el/1e6, el1/el, el*1e6/g, rss/1024 }'; \
 			cmp -s $(BENCH_DIR)/jobs-1.json $(BENCH_DIR)/jobs-$$j.json || { echo "--jobs $$j: the report differs from --jobs 1"; exit 1; }; \
 		done; \
 	done; \
