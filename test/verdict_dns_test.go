@@ -205,14 +205,17 @@ func TestVerdictDNSNames(t *testing.T) {
 
 // resolvConf points the client's resolver at the server for the test
 // (ip netns exec mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf).
-func (v *verdictLab) resolvConf() {
+func (v *verdictLab) resolvConf() { v.resolvConfAt(victimIP) }
+
+// resolvConfAt points the client's resolver at server.
+func (v *verdictLab) resolvConfAt(server string) {
 	v.t.Helper()
 	dir := filepath.Join("/etc/netns", v.attacker)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		v.t.Fatal(err)
 	}
 	v.t.Cleanup(func() { os.RemoveAll(dir) })
-	conf := "nameserver " + victimIP + "\noptions timeout:2 attempts:2\n"
+	conf := "nameserver " + server + "\noptions timeout:2 attempts:2\n"
 	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(conf), 0o644); err != nil {
 		v.t.Fatal(err)
 	}
@@ -287,4 +290,59 @@ func dnsMessage(id uint16, answer bool, name, addr string) []byte {
 		b = append(b, netip.MustParseAddr(addr).AsSlice()...)
 	}
 	return b
+}
+
+// TestVerdictDNSStub: the client resolves through a local stub on
+// 127.0.0.53 (dnsmasq as nobody, forwarding to the server's dnsmasq, as
+// systemd-resolved would): the stub's answer on loopback teaches the name
+// to the user whose program asked, so host=*.test.example allows that
+// user's nc; root's connection to the same address gets no name (the
+// stub's own upstream query, by nobody, teaches nobody's connections only).
+func TestVerdictDNSStub(t *testing.T) {
+	require(t, "ip", "iptables", "nc", "dnsmasq", "setpriv")
+	v := newVerdictLab(t, nil, "ask_timeout = 30s\ndns_group = "+dnsGroup+"\n", nil)
+	v.must("ip", "-n", v.victim, "addr", "add", appFirst+"/24", "dev", v.ifV)
+	bench, err := connbenchBin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	background(t, "connbench serve", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", appFirst+":8080"))
+	v.writeHosts(appFirst + " app.test.example\n")
+	startDNSMasq(t, v.victim, v.dir, 60)
+	background(t, "stub", exec.Command("ip", "netns", "exec", v.attacker, "dnsmasq", "--keep-in-foreground",
+		"--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--server="+victimIP, "--listen-address=127.0.0.53",
+		"--bind-interfaces", "--user=nobody", "--group=nogroup", "--pid-file="+filepath.Join(v.dir, "stub.pid"),
+		"--log-queries", "--log-facility=-"))
+	v.resolvConfAt("127.0.0.53")
+	v.writeRules("allow port=53 proto=udp", "allow exe="+v.nc+" host=*.test.example port=8080 proto=tcp")
+	v.d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the rules reloaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 2.0 })
+	v.in(v.attacker, ifwBin, "setup", "--config", v.d.conf, "--log", "none", "--queue", verdictQueue)
+	waitFor(t, "the stub", time.Minute, func() bool { // as a third user: root's names stay empty
+		return exec.Command("ip", "netns", "exec", v.attacker, "setpriv", "--reuid", "64997", "--regid", "64997",
+			"--clear-groups", "getent", "hosts", "app.test.example").Run() == nil
+	})
+	user := exec.Command("ip", "netns", "exec", v.attacker, "setpriv", "--reuid", localUser, "--regid", localUser,
+		"--clear-groups", v.nc, "-z", "-w", "5", "app.test.example", v.port)
+	if out, err := user.CombinedOutput(); err != nil {
+		t.Errorf("uid %s to app.test.example through the stub: %v %s, want allowed by host=*.test.example", localUser, err, out)
+	}
+	ch := make(chan bool, 1)
+	cmd := exec.Command("ip", "netns", "exec", v.attacker, v.nc, "-z", "-w", "20", appFirst, v.port)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	go func() { ch <- cmd.Wait() == nil }()
+	q := v.question(v.nc, 1)
+	if q["dst"] != appFirst || q["host"] != nil {
+		t.Errorf("question %v: want root's connection to %s without a name", q, appFirst)
+	}
+	v.answer("deny", q)
+	if outcome(t, ch, time.Minute) {
+		t.Errorf("%s denied: connected", appFirst)
+	}
+	if st := v.dnsStats(); st["learned"] < 2 {
+		t.Errorf("dns counters %v: want the loopback answer and the stub's upstream one learned", st)
+	}
 }
