@@ -27,7 +27,7 @@ func benchListener(b *testing.B) net.Listener {
 }
 
 // dialTuple connects to ln: the connection and its tuple.
-func dialTuple(b *testing.B, ln net.Listener) (*net.TCPConn, Tuple) {
+func dialTuple(b testing.TB, ln net.Listener) (*net.TCPConn, Tuple) {
 	c, err := net.Dial("tcp4", ln.Addr().String())
 	must(b, err)
 	tc := c.(*net.TCPConn)

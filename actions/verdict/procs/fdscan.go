@@ -68,12 +68,17 @@ func (f *Finder) scanPath(pid int, probed, all bool, s *scratch) (int, error) {
 
 // scanDir reads the links of the open fd directory dfd, but for the
 // numbers in s.probes, until one is s.want: that descriptor or -1, and
-// how many links it read.
+// how many links it read. Descriptors 0-2 come last: they are most often
+// the terminal or pipes, and a new process's socket is above them.
 func (s *scratch) scanDir(dfd int) (fd, read int, err error) {
+	var std [3]bool
 	for {
 		n, err := unix.Getdents(dfd, s.dents[:])
 		if err != nil || n == 0 {
-			return -1, read, gone0(err)
+			if err != nil {
+				return -1, read, gone0(err)
+			}
+			return s.scanStd(dfd, std, read)
 		}
 		d := dirents{b: s.dents[:n]}
 		for {
@@ -88,12 +93,30 @@ func (s *scratch) scanDir(dfd int) (fd, read int, err error) {
 			if !ok || slices.Contains(s.probes, int32(fd)) {
 				continue
 			}
+			if fd < len(std) {
+				std[fd] = true
+				continue
+			}
 			read++
 			if s.checkFD(dfd, nameZ, fd) {
 				return fd, read, nil
 			}
 		}
 	}
+}
+
+// scanStd reads the links of descriptors 0-2 that std marks present.
+func (s *scratch) scanStd(dfd int, std [3]bool, read int) (int, int, error) {
+	for fd, present := range std {
+		if !present {
+			continue
+		}
+		read++
+		if s.checkFD(dfd, nameZ(s.name[:], int32(fd)), fd) {
+			return fd, read, nil
+		}
+	}
+	return -1, read, nil
 }
 
 // checkFD reads descriptor link nameZ of the open fd directory dfd: true

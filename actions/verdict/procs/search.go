@@ -112,6 +112,10 @@ func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
 		slices.Reverse(fresh)
 	}
 	s.fresh, s.pids = s.fresh[:0], fresh
+	if len(fresh) == 1 { // nothing to order: no owner to read
+		s.fresh = append(s.fresh, fresh[0])
+		return s.fresh
+	}
 	others := fresh[:0]
 	for _, pid := range fresh {
 		if owner, err := f.proc.owner(pid); err != nil || owner == uid {

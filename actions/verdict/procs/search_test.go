@@ -2,6 +2,7 @@ package procs
 
 import (
 	"errors"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -103,5 +104,27 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out waiting")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestSocketOnStdin: a socket held at descriptor 0 only (inetd style),
+// which scans read last, is found all the same.
+func TestSocketOnStdin(t *testing.T) {
+	for _, cfg := range []Config{{}, {NoEvents: true}} {
+		f := newTestFinder(t, cfg, true)
+		ln := testListener(t)
+		c, tuple := dialTuple(t, ln)
+		file, err := c.File()
+		must(t, err)
+		cmd := exec.Command("sleep", "60")
+		cmd.Stdin = file
+		must(t, cmd.Start())
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		must(t, file.Close())
+		must(t, c.Close())
+		own, err := f.Lookup(tuple)
+		if err != nil || own.Process.PID != cmd.Process.Pid {
+			t.Errorf("events %v: Lookup = %+v, %v; want sleep, pid %d", !cfg.NoEvents, own, err, cmd.Process.Pid)
+		}
 	}
 }
