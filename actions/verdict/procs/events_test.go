@@ -3,8 +3,11 @@ package procs
 import (
 	"io"
 	"net"
+	"os/exec"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // eventsFinder is a Finder with Run going that listens to the process
@@ -142,4 +145,35 @@ func testListener(t *testing.T) net.Listener {
 		}
 	}()
 	return ln
+}
+
+// TestEventsENOBUFS: events the kernel dropped because nothing read the
+// socket in time (a tiny receive buffer, a burst of short programs) are
+// noticed at the next drain: the search lists /proc and still finds the
+// new process, and the loss is counted.
+func TestEventsENOBUFS(t *testing.T) {
+	f := newTestFinder(t, Config{}, false) // no Run: only lookups drain
+	if f.events == nil {
+		t.Skip("no process connector here (root in the host's namespaces needed)")
+	}
+	must(t, f.refresh())
+	must(t, f.events.rc.Control(func(fd uintptr) {
+		must(t, unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, 0)) // the kernel's minimum
+	}))
+	for range 50 {
+		must(t, exec.Command("true").Run())
+	}
+	ln := testListener(t)
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	defer h.stop()
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+	if err != nil || own.Process.PID != h.cmd.Process.Pid {
+		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
+	}
+	if st := f.Stats(); st.ProcEventsLost == 0 || st.ProcDirListings != 1 {
+		t.Errorf("stats %+v: want a loss counted and the search listing /proc", st)
+	}
 }
