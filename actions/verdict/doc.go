@@ -11,12 +11,17 @@
 //  2. finds who sent it: the socket's UID/GID from the queue attribute, the
 //     socket inode by an exact sock_diag lookup and the process that holds
 //     it (package procs);
-//  3. asks the rule set (package rules) for the most specific rule; with
+//  3. adds the names the destination is known by for that uid (Deps.Names,
+//     a sources/dnsnames Learner: from the DNS answers to the host's own
+//     queries), which host= rules match; a connection no rule decides and
+//     without names waits up to 50 ms for names whose answer is still
+//     being read, then is matched again;
+//  4. asks the rule set (package rules) for the most specific rule; with
 //     none, the mode decides: ask the user (ModeAsk), allow only the listed
 //     executables (ModeWhitelist), deny only the listed ones
 //     (ModeBlacklist), or let everything through and only record it
 //     (ModeMonitor);
-//  4. gives the kernel its verdict: accept, drop, or reject (NF_REPEAT with
+//  5. gives the kernel its verdict: accept, drop, or reject (NF_REPEAT with
 //     Config.RejectMark, which the REJECT rules `ifw setup` puts before the
 //     queue rule turn into a TCP reset or ICMP unreachable at once).
 //
@@ -31,8 +36,10 @@
 // and may answer; an applet that starts later still gets it, and a
 // question is put on a desktop once: while one show of it is out, the
 // upkeep tick that looks for unshown questions skips it) and to
-// `ifw queue list`; Answer carries a reply from
-// either: allow or deny, once or as a session, timed or permanent rule.
+// `ifw queue list`, with the destination's name (Question.Host) when it
+// has one; Answer carries a reply from either: allow or deny, once or as
+// a session, timed or permanent rule, which names the host (host=NAME)
+// instead of the address when the question has a name.
 // Without an answer, Config.Default applies after Config.AskTimeout to
 // that question's connections only.
 //
