@@ -148,7 +148,12 @@ func BenchmarkDial(b *testing.B) {
 // mostly the kernel's first look at a new process: its /proc entries are
 // instantiated on first access (about 50 µs here for stat, exe and fd).
 func benchLookupChild(b *testing.B, known bool) {
-	f := newTestFinder(b, Config{}, false)
+	benchChild(b, newTestFinder(b, Config{NoEvents: true}, false), known, false)
+}
+
+// benchChild is benchLookupChild with f; ahead waits for each helper to
+// be read ahead (process events) before it connects.
+func benchChild(b *testing.B, f *Finder, known, ahead bool) {
 	ln := benchListener(b)
 	own, ownTuple := dialTuple(b, ln)
 	defer drop(own)
@@ -159,6 +164,9 @@ func benchLookupChild(b *testing.B, known bool) {
 		h := spawnHolder(b, exe, "wait tcp "+ln.Addr().String())
 		if known {
 			must(b, f.refresh())
+		}
+		for ahead && f.dirs.get(h.cmd.Process.Pid) == nil {
+			time.Sleep(100 * time.Microsecond)
 		}
 		_, err := io.WriteString(h.stdin, "go\n")
 		must(b, err)
@@ -185,8 +193,19 @@ func benchLookupChild(b *testing.B, known bool) {
 }
 
 // BenchmarkLookupNewProcess: the first connection of a process started
-// since the last refresh.
+// since the last refresh, without process events (a listing of /proc).
 func BenchmarkLookupNewProcess(b *testing.B) { benchLookupChild(b, false) }
+
+// BenchmarkLookupNewProcessEvents: the same with the process events, the
+// process read ahead as it ran its program (skipped without the process
+// connector).
+func BenchmarkLookupNewProcessEvents(b *testing.B) {
+	f := newTestFinder(b, Config{}, true)
+	if f.events == nil {
+		b.Skip("no process connector here")
+	}
+	benchChild(b, f, false, true)
+}
 
 // BenchmarkLookupIdleProcess: the first connection of a process the
 // table knows (started before the last refresh).
