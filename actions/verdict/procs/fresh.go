@@ -26,6 +26,7 @@ type freshPIDs struct {
 	pids map[int]uint64 // → seq of the latest event that told of it
 	gap  uint64         // seq of the latest loss
 	prev uint64         // the mark of the refresh before the latest
+	gone uint64         // the processes told of up to this were forgotten
 	lose uint64         // losses counted
 }
 
@@ -89,7 +90,7 @@ func (f *freshPIDs) resync(mark uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	prev := f.prev
-	f.prev = mark
+	f.prev, f.gone = mark, prev
 	for pid, seq := range f.pids {
 		if seq <= prev {
 			delete(f.pids, pid)
@@ -103,7 +104,7 @@ func (f *freshPIDs) resync(mark uint64) {
 func (f *freshPIDs) since(mark uint64, dst []int) ([]int, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.gap >= mark {
+	if f.gap >= mark || mark < f.gone { // a loss since, or a table older than what is kept
 		return dst, false
 	}
 	from := len(dst)

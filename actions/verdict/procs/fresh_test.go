@@ -30,6 +30,13 @@ func TestFreshSince(t *testing.T) {
 	if f.len() != 2 {
 		t.Errorf("%d kept, want 2 (11, 13)", f.len())
 	}
+	if _, ok := f.since(m1, nil); !ok {
+		t.Error("incomplete since the previous refresh's mark")
+	}
+	f.resync(f.mark())
+	if _, ok := f.since(m1, nil); ok {
+		t.Error("complete for a table two refreshes old, whose fresh processes were forgotten")
+	}
 	f.lost()
 	if _, ok := f.since(m2, nil); ok {
 		t.Error("complete after a loss")
