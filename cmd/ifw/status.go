@@ -109,9 +109,24 @@ func writeBlocking(w io.Writer, b *control.BlockingStatus) {
 		b.Active, t.Restored, t.PutBack, t.Expired, t.Lost, t.Refused, b.Lifted, t.Orphans)
 	writeAutoBlock(w, b.Auto)
 	writeBlockCounts(w, b)
+	writeBulkStatus(w, b.Bulk)
 	if wt := b.Watch; wt.SubscribeErrors+wt.RefreshErrors+wt.ResolvConfErrors > 0 {
 		fmt.Fprintf(w, "Never-block list: %d reloads after network changes; %d failed, %d broken netlink subscriptions, %d resolv.conf watch errors (see the log)\n",
 			wt.Refreshes, wt.RefreshErrors, wt.SubscribeErrors, wt.ResolvConfErrors)
+	}
+}
+
+// writeBulkStatus says what the last load of the bulk drop lists did.
+func writeBulkStatus(w io.Writer, b *control.BulkStatus) {
+	if b == nil {
+		return
+	}
+	if !b.Loaded.IsZero() {
+		fmt.Fprintf(w, "Bulk drop lists: %d entries (%d IPv4, %d IPv6 in the sets) from %d files, loaded %s\n",
+			b.Stats.Entries, b.Stats.Loaded4, b.Stats.Loaded6, len(b.Files), b.Loaded.Local().Format(time.DateTime))
+	}
+	if b.Error != "" {
+		fmt.Fprintf(w, "Bulk drop lists: the last reload failed, the lists loaded before stay: %s\n", termsafe.Field(b.Error))
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ifw/ifw/actions/block"
+
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/signatures"
@@ -82,7 +84,9 @@ func TestWriteStatusBlocked(t *testing.T) {
 	st.Blocking = &control.BlockingStatus{Active: 2, ActiveBySource: map[alerts.BlockSource]int{"auto": 1, "manual": 1},
 		Made:    map[alerts.BlockSource]uint64{"auto": 4, "manual": 1},
 		Refused: map[alerts.BlockSource]map[string]uint64{"auto": {"whitelist": 2, "own address": 1}}, AutoRegexSkipped: 3,
-		Auto: control.AutoBlock{On: false, Configured: true, Changed: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local), By: "uid 1000 (al)"}}
+		Auto: control.AutoBlock{On: false, Configured: true, Changed: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local), By: "uid 1000 (al)"},
+		Bulk: &control.BulkStatus{Files: []string{"/etc/ifw/drop.txt"}, Loaded: time.Date(2026, 11, 21, 8, 0, 0, 0, time.Local),
+			Stats: block.BulkStats{Entries: 3, Loaded4: 2, Loaded6: 1}, Error: "/etc/ifw/drop.txt:7: \x1b[31mbad"}}
 	var b bytes.Buffer
 	writeStatus(&b, st)
 	golden(t, "status-blocked.txt", b.String())

@@ -157,8 +157,20 @@ type BlockingStatus struct {
 	// blocked because no log prefix of their source matched
 	// [block] auto_regex since its previous alert.
 	AutoRegexSkipped uint64 `json:"auto_regex_skipped"`
+	// Bulk is the bulk drop lists' last load; absent without lists.
+	Bulk *BulkStatus `json:"bulk,omitempty"`
 	// Auto is the automatic-blocking switch.
 	Auto AutoBlock `json:"auto"`
+}
+
+// BulkStatus is what the last load of the bulk drop lists did. A load
+// that failed (Error) kept the lists of the last good one (Loaded, Stats).
+type BulkStatus struct {
+	Files  []string        `json:"files"`
+	Tried  time.Time       `json:"tried,omitzero"`
+	Loaded time.Time       `json:"loaded,omitzero"`
+	Stats  block.BulkStats `json:"stats"`
+	Error  string          `json:"error,omitempty"`
 }
 
 // OutboundStatus is the outbound module's part of the status.

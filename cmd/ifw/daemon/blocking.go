@@ -34,6 +34,9 @@ type blocking struct {
 	lifted atomic.Int64 // blocks lifted because the never-block list came to cover them
 	counts *blockCounts
 
+	bulkMu sync.Mutex
+	bulk   control.BulkStatus // the bulk lists' last load
+
 	// The automatic-blocking switch (autoswitch.go): its file, and when
 	// and by whom it was set.
 	autoPath string
@@ -91,12 +94,38 @@ func (m *blocking) ReloadBulk(ctx context.Context) (block.BulkStats, error) {
 		return block.BulkStats{}, nil
 	}
 	st, err := m.blocker.LoadBulk(ctx, m.settings.Bulk, m.settings.Widen4, m.settings.Widen6)
+	m.noteBulk(st, err)
 	if err != nil {
 		m.log.Error("bulk lists not loaded; the previous ones stay", "err", err)
 		return st, err
 	}
 	m.log.Info("bulk lists loaded", "stats", st)
 	return st, nil
+}
+
+// noteBulk keeps what the last load of the bulk lists did, for the
+// status: a failed load keeps the previous lists (and their counts).
+func (m *blocking) noteBulk(st block.BulkStats, err error) {
+	m.bulkMu.Lock()
+	defer m.bulkMu.Unlock()
+	m.bulk.Files = m.settings.Bulk
+	m.bulk.Tried = time.Now()
+	if err != nil {
+		m.bulk.Error = err.Error()
+		return
+	}
+	m.bulk.Error, m.bulk.Loaded, m.bulk.Stats = "", m.bulk.Tried, st
+}
+
+// bulkStatus is the bulk lists' part of the status, nil without lists.
+func (m *blocking) bulkStatus() *control.BulkStatus {
+	if len(m.settings.Bulk) == 0 {
+		return nil
+	}
+	m.bulkMu.Lock()
+	defer m.bulkMu.Unlock()
+	b := m.bulk
+	return &b
 }
 
 // run keeps the kernel and the store in agreement and the never-block
@@ -222,6 +251,7 @@ func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
 	st := &control.BlockingStatus{Totals: m.blocker.Totals(), Lifted: m.lifted.Load(), Watch: m.watch.Stats(),
 		ActiveBySource: map[alerts.BlockSource]int{}}
 	st.Made, st.Refused, st.AutoRegexSkipped = m.counts.snapshot()
+	st.Bulk = m.bulkStatus()
 	st.Auto = m.AutoBlock()
 	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
 		st.Active = len(recs)

@@ -293,7 +293,21 @@ func TestDaemonBulkAndSignatures(t *testing.T) {
 	}
 	st, err := r.client.Status(context.Background())
 	if err != nil || st.Signatures.Rules != 1 || st.Signatures.SkippedBad != 1 {
-		t.Errorf("signatures %+v, %v", st.Signatures, err)
+		t.Fatalf("signatures %+v, %v", st.Signatures, err)
+	}
+	if b := st.Blocking.Bulk; b == nil || len(b.Files) != 1 || b.Loaded.IsZero() || b.Stats.Entries != 2 || b.Error != "" {
+		t.Errorf("bulk status %+v", b)
+	}
+	// A list that no longer reads keeps the loaded sets, and says why.
+	if err := os.WriteFile(drop, []byte("198.51.100.0/24\nnot an address\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.client.ReloadBlocks(context.Background()); err == nil {
+		t.Error("a bad list reloaded")
+	}
+	st, err = r.client.Status(context.Background())
+	if b := st.Blocking.Bulk; err != nil || b == nil || b.Stats.Entries != 2 || !strings.Contains(b.Error, "drop.txt:2") {
+		t.Errorf("bulk status after a bad reload %+v, %v", b, err)
 	}
 	r.d.block.afterWatchLoad(context.Background())
 }

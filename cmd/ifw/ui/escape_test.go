@@ -53,7 +53,8 @@ func TestHostileStringsEscaped(t *testing.T) {
 		Actions:  map[string]alerts.ActionStats{hostile: {OK: 3}},
 		Outbound: &control.OutboundStatus{Stats: verdict.Stats{Packets: 9}},
 		Blocking: &control.BlockingStatus{Active: 1, ActiveBySource: map[alerts.BlockSource]int{alerts.BlockAuto: 1},
-			Refused: map[alerts.BlockSource]map[string]uint64{alerts.BlockAuto: {hostile: 2}}}}
+			Refused: map[alerts.BlockSource]map[string]uint64{alerts.BlockAuto: {hostile: 2}},
+			Bulk:    &control.BulkStatus{Files: []string{hostile}, Loaded: now, Error: hostile}}}
 	u := startUI(t, d, 0)
 	u.login()
 	for _, path := range []string{"/log", "/blacklist", "/whitelist", "/outbound", "/status"} {
@@ -62,6 +63,9 @@ func TestHostileStringsEscaped(t *testing.T) {
 		if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Errorf("%s: the hostile string is not shown (escaped): %s", path, page)
 		}
+	}
+	if _, page := u.get("/blacklist"); !strings.Contains(page, `id="bulk-error"`) || !strings.Contains(page, `id="bulk-loaded"`) {
+		t.Errorf("blacklist: the bulk lists' status is not shown: %s", page)
 	}
 	// A hostile flash (the daemon's refusal quoting the input).
 	msg, bad := u.act("/blacklist/block", map[string][]string{"prefix": {hostile}})

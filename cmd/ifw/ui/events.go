@@ -35,9 +35,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			writeEvent(w, "changed", "all")
 		}
 		switch ev.Kind {
-		case "hello":
+		case control.StreamHello:
 			writeEvent(w, "hello", "connected")
-		case "alert":
+		case control.StreamPing: // the daemon's heartbeat: a comment keeps the browser's connection alive
+			io.WriteString(w, ": ping\n\n") //nolint:errcheck // as below
+		case control.StreamAlert:
 			if ev.Alert != nil && !s.sess.ignores(se, ev.Alert.Src) {
 				var b bytes.Buffer
 				if err := s.pages.ExecuteTemplate(&b, "alertrow", rowOf(*ev.Alert, se.csrf)); err != nil {

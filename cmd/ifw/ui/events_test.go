@@ -113,7 +113,7 @@ func TestEventsDeliverAlertRow(t *testing.T) {
 }
 
 // TestEventsLost: when the daemon says the stream lost events, the page
-// is told to fetch all its lists again.
+// is told to fetch all its lists again; a heartbeat tells it nothing.
 func TestEventsLost(t *testing.T) {
 	d := newFakeDaemon(t)
 	d.fakeStream = true
@@ -127,6 +127,8 @@ func TestEventsLost(t *testing.T) {
 	if name, kind := ev.next(); name != "changed" || kind != "queue" {
 		t.Errorf("queue: %q %q", name, kind)
 	}
+	// The daemon's heartbeat is no change: the page fetches nothing.
+	d.send(control.StreamEvent{Kind: control.StreamPing, Dropped: 3})
 	d.send(control.StreamEvent{Kind: "rules", Dropped: 3}) // no more lost
 	if name, kind := ev.next(); name != "changed" || kind != "rules" {
 		t.Errorf("rules: %q %q", name, kind)
