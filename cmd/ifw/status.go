@@ -203,6 +203,10 @@ func writeOutbound(w io.Writer, o *control.OutboundStatus) {
 	} else {
 		fmt.Fprintf(w, "  process events: off (no process connector): %d searches listed /proc\n", a.ProcDirListings)
 	}
+	if d := o.DNS; d != nil {
+		fmt.Fprintf(w, "  dns names: %d addresses named; %d queries, %d answered, %d answers to no query (forged, late, duplicated) ignored, %d names learned, %d queries not tracked (table full)\n",
+			d.Addrs, d.Queries, d.Answers, d.Unmatched, d.Learned, d.Full)
+	}
 	if l := o.Log; l != nil {
 		fmt.Fprintf(w, "  verdict log %s: %d lines written, %d dropped (queue full), %d lost to write errors, %d rotations\n",
 			termsafe.Field(l.Target), l.Written, l.Dropped, l.WriteErrors, l.Rotations)
