@@ -60,11 +60,12 @@
 // runs in another), unless Config.NoEvents or Config.Proc is not the
 // host's /proc. The events are hints, never proof: they tell where to
 // search, and what a search finds is checked as above. They serve three
-// ends. The search's second step takes the processes started since the
-// table's refresh from them instead of listing /proc: a lookup first
-// drains the event socket (one non-blocking receive), so that a process
-// that connected has been told of, since the kernel sends its events
-// before fork or exec returns. A process that exits leaves the hot
+// ends. The search takes the processes started since the table's
+// refresh from them instead of listing /proc, and tries the newest two of
+// the socket's user before the recent holders (see search): a lookup
+// first drains the event socket (one non-blocking receive), so that a
+// process that connected has been told of, since the kernel sends its
+// events before fork or exec returns. A process that exits leaves the hot
 // lists at once. And a process that ran a program is read and pinned
 // ahead, off the verdict path (at most 256 a second), so that its first
 // connection costs the sock_diag request, a scan of its few descriptors

@@ -3,7 +3,9 @@ package procs
 import (
 	"io"
 	"net"
+	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
@@ -175,5 +177,42 @@ func TestEventsENOBUFS(t *testing.T) {
 	}
 	if st := f.Stats(); st.ProcEventsLost == 0 || st.ProcDirListings != 1 {
 		t.Errorf("stats %+v: want a loss counted and the search listing /proc", st)
+	}
+}
+
+// TestEventsFreshFirst: with events, a new process of the socket's user
+// is the first place searched, before the recent holders' descriptors.
+func TestEventsFreshFirst(t *testing.T) {
+	f := eventsFinder(t)
+	ln := testListener(t)
+	own, ownTuple := dialTuple(t, ln) // the test becomes a recent holder
+	defer drop(own)
+	if _, err := f.Lookup(ownTuple); err != nil {
+		t.Fatal(err)
+	}
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	defer h.stop()
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	s := newScratch()
+	first := f.freshFirstPhase(f.table.Load(), uint32(os.Getuid()), s)
+	// The holder is there, unless as many processes of the user started
+	// after it (the machine is shared: they come first, newest first).
+	if !slices.Contains(first, h.cmd.Process.Pid) {
+		f.fresh.mu.Lock()
+		seq, after := f.fresh.pids[h.cmd.Process.Pid], 0
+		for _, pid := range first {
+			if at, ok := f.fresh.pids[pid]; !ok || at > seq { // !ok: exited since
+				after++
+			}
+		}
+		f.fresh.mu.Unlock()
+		if seq == 0 || len(first) != freshFirst || after != freshFirst {
+			t.Errorf("first phase %v lacks the new process %d", first, h.cmd.Process.Pid)
+		}
+	}
+	if got, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()}); err != nil || got.Process.PID != h.cmd.Process.Pid {
+		t.Errorf("Lookup = %+v, %v; want pid %d", got, err, h.cmd.Process.Pid)
 	}
 }

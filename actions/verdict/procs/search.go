@@ -8,6 +8,13 @@ import (
 // created by user uid, trying the likeliest first and stopping at the
 // first that holds it:
 //
+//  0. with process events, the newest two processes of uid they told of
+//     since the table's refresh (the one, whatever its user, when there
+//     is one): a program just started, with few descriptors, is the
+//     likeliest holder of a socket no cache knows, more than the recent
+//     holders, whose hinted descriptors can be many; two at most, so
+//     that a build starting programs by the hundred costs a known
+//     process's new connection little;
 //  1. the descriptor numbers at which the processes that recently held
 //     sockets of uid, most recent first, last had them (see fdHint);
 //  2. processes started since the table's last refresh, of uid or of an
@@ -27,7 +34,7 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 		list   func(*table, uint32, *scratch) []int
 		probes bool // read the hinted descriptors only
 	}{
-		{f.hotPhase, true}, {f.freshPhase, false}, {f.hotPhase, false},
+		{f.freshFirstPhase, false}, {f.hotPhase, true}, {f.freshPhase, false}, {f.hotPhase, false},
 		{userPhase, false}, {unknownPhase, false}, {restPhase, false},
 	}
 	for i, phase := range phases {
@@ -127,6 +134,29 @@ func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
 	s.fresh = append(s.fresh, others...)
 	return s.fresh
 }
+
+// freshFirstPhase lists the newest freshFirst processes of uid the
+// events told of since t's refresh, or the one process they told of;
+// none without events or when they may be incomplete.
+func (f *Finder) freshFirstPhase(t *table, uid uint32, s *scratch) []int {
+	fresh, ok := f.freshEvents(t, s)
+	if !ok || len(fresh) <= 1 {
+		return fresh
+	}
+	s.fresh = s.fresh[:0]
+	for _, pid := range fresh {
+		if owner, err := f.proc.owner(pid); err == nil && owner == uid {
+			if s.fresh = append(s.fresh, pid); len(s.fresh) == freshFirst {
+				break
+			}
+		}
+	}
+	return s.fresh
+}
+
+// freshFirst bounds the new processes searched before the recent
+// holders.
+const freshFirst = 2
 
 // freshEvents lists the processes the events told of since t's refresh,
 // after handling those the socket holds; false if they may not be all
