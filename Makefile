@@ -83,7 +83,8 @@ install: LDFLAGS += -s -w -extldflags '-Wl,-z,relro -Wl,-z,now'
 
 # man: ifw(8) and one page per command, from the command tree (for packaging).
 man: build
-	rm -rf $(BUILDDIR)/man && $(BIN) gen-man $(BUILDDIR)/man
+	$(GO) build -tags manpages $(GOBUILDFLAGS) -ldflags "$(LDFLAGS)" -o $(BUILDDIR)/ifw-man ./cmd/ifw
+	rm -rf $(BUILDDIR)/man && $(BUILDDIR)/ifw-man gen-man $(BUILDDIR)/man
 
 # completion: bash, zsh and fish scripts ($(BUILDDIR)/completion/ifw.bash, _ifw, ifw.fish).
 completion: build

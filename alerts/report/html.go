@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 )
 
 // pageText is the HTML report's template: one self-contained page (inline
@@ -13,8 +14,11 @@ import (
 //go:embed page.html.tmpl
 var pageText string
 
-// page is the template, parsed once; it is never changed after.
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"right": right}).Parse(pageText))
+// page is the template, parsed on the first HTML report (not at start-up:
+// every ifw command links this package); it is never changed after.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{"right": right}).Parse(pageText))
+})
 
 // right reports whether column i is one of numbers.
 func right(flags []bool, i int) bool { return i < len(flags) && flags[i] }
@@ -37,7 +41,7 @@ type card struct {
 // SVG charts (alerts per hour, danger levels over time, top ports), each
 // followed by a table of its numbers, then the report's other sections.
 func HTML(w io.Writer, r *Report) error {
-	if err := page.Execute(w, newPageData(r)); err != nil {
+	if err := page().Execute(w, newPageData(r)); err != nil {
 		return fmt.Errorf("report: write html: %w", err)
 	}
 	return nil

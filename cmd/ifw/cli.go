@@ -46,9 +46,9 @@ ipset blocking, and questions about outbound connections.`
 		newRulesCmd(e),
 		newSetupCmd(e),
 		newVersionCmd(e),
-		newGenManCmd(e),
 		newGenCompletionCmd(e),
 	)
+	root.AddCommand(genManCmds(e)...)
 	return root
 }
 

@@ -9,11 +9,7 @@ import (
 // The hidden commands `make man` and `make completion` run: the man
 // pages and the shell completion scripts come from the same command tree
 // as the help, so they cannot drift from it. Packaging installs them.
-
-// newGenManCmd is `ifw gen-man DIR`: ifw.8 and one page per command.
-func newGenManCmd(e env) *cobra.Command {
-	return newGenCmd(e, "gen-man DIR", "write the man pages (ifw.8, ifw-block-add.8, …) into DIR", gen.Man)
-}
+// gen-man is only in a binary built with the manpages tag (genman.go).
 
 // newGenCompletionCmd is `ifw gen-completion DIR`: ifw.bash, _ifw (zsh)
 // and ifw.fish.

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ifw/ifw/cmd/ifw/gen/man"
 )
 
 // TestVersion: `ifw --version`, `ifw -v` and `ifw version` say the same
@@ -57,12 +60,13 @@ func TestCompletionScripts(t *testing.T) {
 	}
 }
 
-// TestManPages: `ifw gen-man DIR` writes ifw.8 and one page per command
-// a user can name (not help, not the hidden generators).
+// TestManPages: the man page generator (`ifw gen-man DIR` in a binary
+// built with the manpages tag) writes ifw.8 and one page per command a
+// user can name (not help, not the hidden generators).
 func TestManPages(t *testing.T) {
 	dir := t.TempDir()
-	if code, out, errs := runArgs("gen-man", dir); code != exitOK {
-		t.Fatalf("gen-man: exit %d %s%s", code, out, errs)
+	if err := man.Write(newRootCmd(env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}), dir); err != nil {
+		t.Fatal("man pages: ", err)
 	}
 	want := map[string]bool{}
 	for _, path := range commandPaths(t) {
@@ -90,5 +94,20 @@ func TestManPages(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "ifw-block-add.8")); !strings.Contains(string(b), "ADDR|CIDR") || !strings.Contains(string(b), "--for") {
 		t.Errorf("ifw-block-add.8 lacks the usage or the flags:\n%s", b)
+	}
+}
+
+// TestNoManRendererLinked: ifw as built without the manpages tag does not
+// link the man page generator's Markdown renderer, whose package
+// initialisation every start of every command would pay.
+func TestNoManRendererLinked(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Skip("go list: ", err)
+	}
+	for _, pkg := range []string{"github.com/russross/blackfriday/v2", "github.com/spf13/cobra/doc"} {
+		if strings.Contains(string(out), pkg+"\n") {
+			t.Errorf("ifw links %s", pkg)
+		}
 	}
 }

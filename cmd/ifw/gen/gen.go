@@ -6,21 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
-
-	"github.com/ifw/ifw/cmd/ifw/version"
 )
-
-// Man writes ifw.8 and one page per command of root into dir.
-func Man(root *cobra.Command, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	root.InitDefaultCompletionCmd()
-	// The date is SOURCE_DATE_EPOCH's when set (reproducible builds), else today.
-	h := &doc.GenManHeader{Title: "IFW", Section: "8", Manual: "ifw manual", Source: "ifw " + version.Read().Version}
-	return doc.GenManTree(root, h, dir)
-}
 
 // Completion writes the bash, zsh and fish completion scripts of root
 // into dir (ifw.bash, _ifw, ifw.fish).
