@@ -191,13 +191,29 @@ func plainOnly(list []int32, pre []prefilter) []int32 {
 }
 
 // flagLists splits the generic rules by the TCP flags values they accept.
+// The 256 lists share one backing array, counted first (ifw's start-up
+// builds them for every run of ifw analyze).
 func flagLists(rules []*Rule, generic []int32, pre []prefilter) *[2][256][]int32 {
 	var out [2][256][]int32
+	accepts := func(i int32, f int) bool { c := &rules[i].c; return !c.flags.on || c.flags.match(uint8(f)) }
+	total := 0
 	for f := range out[0] {
 		for _, i := range generic {
-			if c := &rules[i].c; !c.flags.on || c.flags.match(uint8(f)) {
-				out[0][f] = append(out[0][f], i)
+			if accepts(i, f) {
+				total++
 			}
+		}
+	}
+	all := make([]int32, 0, total)
+	for f := range out[0] {
+		start := len(all)
+		for _, i := range generic {
+			if accepts(i, f) {
+				all = append(all, i)
+			}
+		}
+		if len(all) > start {
+			out[0][f] = all[start:len(all):len(all)]
 		}
 		out[1][f] = plainOnly(out[0][f], pre)
 	}

@@ -16,7 +16,7 @@ type token struct {
 // tokenize splits an ifw rule line into tokens; # outside quotes starts a
 // comment.
 func tokenize(s string) ([]token, error) {
-	var toks []token
+	toks := make([]token, 0, 8+strings.Count(s, " ")) // most tokens follow a blank: one allocation
 	i := 0
 	for {
 		for i < len(s) && isSpace(s[i]) {
