@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"net/netip"
+	"sync"
 )
 
 // The engine state format: stateMagic, the format version (uvarint), the
@@ -25,7 +26,9 @@ const (
 	stateVersionClocks = 3
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, made on the first save or load, not at
+// every ifw start (most commands never persist an engine).
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // MarshalState returns the engine's state in a versioned binary form for
 // RestoreState: every live source in full (pairs, port sets and their
@@ -65,7 +68,7 @@ func (e *Engine) marshal(v uint64) []byte {
 	for s := e.lru.head; s != nil; s = s.next { // most recently seen first
 		w.source(s, e.latest)
 	}
-	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
+	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli()))
 	return w.b
 }
 
@@ -131,7 +134,7 @@ func openState(b []byte) (*rbuf, error) {
 			Detail: fmt.Sprintf("this build reads versions 1 to %d", stateVersion)}
 	}
 	body := len(b) - 4
-	if r.err == nil && (r.off > body || crc32.Checksum(b[:body], castagnoli) != binary.LittleEndian.Uint32(b[body:])) {
+	if r.err == nil && (r.off > body || crc32.Checksum(b[:body], castagnoli()) != binary.LittleEndian.Uint32(b[body:])) {
 		r.fail("checksum mismatch")
 	}
 	if r.err != nil {
@@ -262,4 +265,4 @@ func (e *Engine) clear() {
 	}
 }
 
-func crc32Castagnoli(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+func crc32Castagnoli(b []byte) uint32 { return crc32.Checksum(b, castagnoli()) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // CommandError is a command that failed: exit status and what it said.
@@ -64,17 +65,19 @@ func (e *SetError) Unwrap() error { return e.Err }
 // Is makes errors.Is match the kind.
 func (e *SetError) Is(target error) bool { return target == e.Kind }
 
+// The patterns of iptables' words about sets, compiled on the first failed
+// command, not at every ifw start.
 var (
-	missingSetRE = regexp.MustCompile(`Set (\S+) doesn't exist`)
-	setFamilyRE  = regexp.MustCompile(`The protocol family of set (\S+) is`)
+	missingSetRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`Set (\S+) doesn't exist`) })
+	setFamilyRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`The protocol family of set (\S+) is`) })
 )
 
 // classify turns iptables' words about a set into a *SetError.
 func classify(tool string, ce *CommandError) error {
-	if m := missingSetRE.FindStringSubmatch(ce.Stderr); m != nil {
+	if m := missingSetRE().FindStringSubmatch(ce.Stderr); m != nil {
 		return &SetError{Set: m[1], Tool: tool, Kind: ErrMissingSet, Err: ce}
 	}
-	if m := setFamilyRE.FindStringSubmatch(ce.Stderr); m != nil {
+	if m := setFamilyRE().FindStringSubmatch(ce.Stderr); m != nil {
 		return &SetError{Set: m[1], Tool: tool, Kind: ErrSetFamily, Err: ce}
 	}
 	return ce
