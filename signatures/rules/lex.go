@@ -13,10 +13,10 @@ type token struct {
 	quoted       bool
 }
 
-// tokenize splits an ifw rule line into tokens; # outside quotes starts a
+// tokenize splits an ifw rule line into tokens, appended to toks (a
+// parser reuses one slice for every line); # outside quotes starts a
 // comment.
-func tokenize(s string) ([]token, error) {
-	toks := make([]token, 0, 8+strings.Count(s, " ")) // most tokens follow a blank: one allocation
+func tokenize(toks []token, s string) ([]token, error) {
 	i := 0
 	for {
 		for i < len(s) && isSpace(s[i]) {

@@ -35,6 +35,7 @@ type ruleParser struct {
 	errs  errorList
 	seen  map[int]int // rule id -> line
 	rules []*Rule
+	toks  []token // the current line's, reused: a rule keeps none of them
 }
 
 var errPsadLine = errors.New("this is a psad signature: psad files are read with ParsePsad")
@@ -43,7 +44,8 @@ func (p *ruleParser) rule(file string, line int, text string) error {
 	if strings.HasPrefix(text, "alert ") {
 		return errPsadLine
 	}
-	toks, err := tokenize(text)
+	toks, err := tokenize(p.toks[:0], text)
+	p.toks = toks
 	if err != nil {
 		return err
 	}
