@@ -196,26 +196,8 @@ func TestAPIPartsOff(t *testing.T) {
 // TestAPIDesktop: the event stream and the clicks: Block blocks the
 // alert's source for an hour, Allow once answers the question.
 func TestAPIDesktop(t *testing.T) {
-	hub, err := notify.NewHub(notify.Config{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	b := controltest.NewBackend()
-	b.Events = hub
-	socket, _ := controltest.Start(t, b)
-	c := control.NewClient(socket)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	events := make(chan control.Event, 8)
-	go c.Events(ctx, func(ev control.Event) { events <- ev })
-	deadline := time.Now().Add(time.Minute)
-	for hub.Subscribers() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no subscription")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	hub, c, events := desktop(t, notify.Config{})
+	ctx := context.Background()
 	src := netip.MustParseAddr("198.51.100.66")
 	if err := hub.Run(ctx, alerts.Alert{ID: 9, Src: src, Level: 3, Trusted: true}); err != nil {
 		t.Fatal(err)
@@ -259,6 +241,32 @@ func hasBlock(list []block.Active, p string) bool {
 		}
 	}
 	return false
+}
+
+// desktop runs a control server whose backend's desktop hub is hub (its
+// config cfg) and subscribes a client to its event stream: it returns the
+// hub, the client and the events, once the subscription is in place.
+func desktop(t *testing.T, cfg notify.Config) (*notify.Hub, *control.Client, <-chan control.Event) {
+	t.Helper()
+	hub, err := notify.NewHub(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(hub.Close)
+	b := controltest.NewBackend()
+	b.Events = hub
+	socket, _ := controltest.Start(t, b)
+	c := control.NewClient(socket)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	events := make(chan control.Event, 8)
+	go c.Events(ctx, func(ev control.Event) { events <- ev })
+	for deadline := time.Now().Add(time.Minute); hub.Subscribers() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no subscription")
+		}
+	}
+	return hub, c, events
 }
 
 // TestClientNoDaemon: a socket nobody listens on is "not running", in

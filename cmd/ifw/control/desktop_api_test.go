@@ -11,7 +11,6 @@ import (
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
-	"github.com/ifw/ifw/cmd/ifw/control/controltest"
 )
 
 // TestAPIDesktopUnblock: an alert of a source blocked already (the fake
@@ -21,32 +20,13 @@ import (
 func TestAPIDesktopUnblock(t *testing.T) {
 	blocked := netip.MustParseAddr("203.0.113.5")
 	until := time.Now().Add(time.Hour)
-	hub, err := notify.NewHub(notify.Config{Blocked: func(_ context.Context, src netip.Addr) *notify.Blocked {
+	hub, c, events := desktop(t, notify.Config{Blocked: func(_ context.Context, src netip.Addr) *notify.Blocked {
 		if src != blocked {
 			return nil
 		}
 		return &notify.Blocked{Prefix: netip.PrefixFrom(src, 32), Auto: true, Until: until}
-	}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	b := controltest.NewBackend()
-	b.Events = hub
-	socket, _ := controltest.Start(t, b)
-	c := control.NewClient(socket)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	events := make(chan control.Event, 8)
-	go c.Events(ctx, func(ev control.Event) { events <- ev })
-	deadline := time.Now().Add(time.Minute)
-	for hub.Subscribers() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no subscription")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-
+	}})
+	ctx := context.Background()
 	if err := hub.Run(ctx, alerts.Alert{ID: 1, Src: blocked, Level: 2, Trusted: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -105,24 +105,8 @@ func TestFeedQueueIsPerUID(t *testing.T) {
 // TestAPIMarkSeen: the peer's own applets hear that the alerts were
 // seen.
 func TestAPIMarkSeen(t *testing.T) {
-	hub, err := notify.NewHub(notify.Config{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	b := controltest.NewBackend()
-	b.Events = hub
-	socket, _ := controltest.Start(t, b)
-	c := control.NewClient(socket)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	events := make(chan control.Event, 8)
-	go c.Events(ctx, func(ev control.Event) { events <- ev })
-	for deadline := time.Now().Add(time.Minute); hub.Subscribers() == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no subscription")
-		}
-	}
+	_, c, events := desktop(t, notify.Config{})
+	ctx := context.Background()
 	if err := c.MarkSeen(ctx, 41); err != nil {
 		t.Fatal(err)
 	}
