@@ -60,13 +60,19 @@ func (s *Source) Run(ctx context.Context, out chan<- *sources.Packet) error {
 	}
 	m := meta{source: s.cfg.Name, names: newIfnames(ns, s.now, s.lookup), now: s.now}
 	r := newReceiver(ctx, out, &s.stats, s.log, m)
+	return s.serve(ctx, nf, r, "nflog: listening")
+}
+
+// serve registers r on nf, logs msg, and receives until ctx ends or r
+// stops (a receive error), then closes nf and returns r's error.
+func (s *Source) serve(ctx context.Context, nf *nflog.Nflog, r *receiver, msg string) error {
 	loop, cancel := context.WithCancel(context.Background())
 	if err := nf.RegisterWithErrorFunc(loop, r.hook, r.onError); err != nil {
 		cancel()
 		_ = nf.Close()
 		return s.bindError(err)
 	}
-	s.log.Info("nflog: listening", "group", s.cfg.Group, "name", s.cfg.Name, "netns", s.cfg.NetNS)
+	s.log.Info(msg, "group", s.cfg.Group, "name", s.cfg.Name, "netns", s.cfg.NetNS)
 	select {
 	case <-ctx.Done():
 	case <-r.done:

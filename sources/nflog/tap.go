@@ -68,21 +68,5 @@ func (t *Tap) Run(ctx context.Context, fn func(Raw)) error {
 		s.stats.Packets.Add(1)
 		fn(raw)
 	}
-	loop, cancel := context.WithCancel(context.Background())
-	if err := nf.RegisterWithErrorFunc(loop, r.hook, r.onError); err != nil {
-		cancel()
-		_ = nf.Close()
-		return s.bindError(err)
-	}
-	s.log.Info("nflog: tap listening", "group", s.cfg.Group, "netns", s.cfg.NetNS)
-	select {
-	case <-ctx.Done():
-	case <-r.done:
-	}
-	r.halt(nf.Con)
-	cancel()
-	if err := nf.Close(); err != nil {
-		s.log.Debug("nflog: close", "err", err)
-	}
-	return r.err
+	return s.serve(ctx, nf, r, "nflog: tap listening")
 }
