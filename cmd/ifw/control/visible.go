@@ -14,44 +14,32 @@ import (
 
 // visibleQuestions filters qs for the request's peer.
 func (s *Server) visibleQuestions(r *http.Request, qs []verdict.Question) []verdict.Question {
-	p := peerOf(r)
-	if p.uid == 0 || len(qs) == 0 || s.gate.seesAll(r) {
-		return qs
-	}
-	out := qs[:0:0]
-	for _, q := range qs {
-		if q.UID == p.uid {
-			out = append(out, q)
-		}
-	}
-	return out
+	return visible(s, r, qs, func(q verdict.Question, uid uint32) bool { return q.UID == uid })
 }
 
 // visibleVerdicts filters vs for the request's peer, as its questions.
 func (s *Server) visibleVerdicts(r *http.Request, vs []verdict.Given) []verdict.Given {
-	p := peerOf(r)
-	if p.uid == 0 || len(vs) == 0 || s.gate.seesAll(r) {
-		return vs
-	}
-	out := vs[:0:0]
-	for _, v := range vs {
-		if v.UID == p.uid {
-			out = append(out, v)
-		}
-	}
-	return out
+	return visible(s, r, vs, func(v verdict.Given, uid uint32) bool { return v.UID == uid })
 }
 
-// visibleRules filters es for the request's peer.
+// visibleRules filters es for the request's peer: its own rules and
+// those for every user.
 func (s *Server) visibleRules(r *http.Request, es []rules.Entry) []rules.Entry {
+	return visible(s, r, es, func(e rules.Entry, uid uint32) bool { return e.User == "" || e.UID == uid })
+}
+
+// visible is the items of list the peer may see: all for root or a peer
+// polkit lets see every user's (asked only when there is something to
+// filter), else those mine says are the peer's.
+func visible[T any](s *Server, r *http.Request, list []T, mine func(T, uint32) bool) []T {
 	p := peerOf(r)
-	if p.uid == 0 || len(es) == 0 || s.gate.seesAll(r) {
-		return es
+	if p.uid == 0 || len(list) == 0 || s.gate.seesAll(r) {
+		return list
 	}
-	out := es[:0:0]
-	for _, e := range es {
-		if e.User == "" || e.UID == p.uid {
-			out = append(out, e)
+	out := list[:0:0]
+	for _, v := range list {
+		if mine(v, p.uid) {
+			out = append(out, v)
 		}
 	}
 	return out
