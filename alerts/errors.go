@@ -21,6 +21,10 @@ var (
 	ErrCorrupt  = errors.New("database is corrupt")
 	ErrBusy     = errors.New("database is locked by another process")
 	ErrIO       = errors.New("disk I/O error")
+	// ErrUnavailable: a database server (PostgreSQL) that cannot be
+	// reached: down, restarting, the network or socket gone. The write
+	// may succeed later; the caller keeps it (the outage spool).
+	ErrUnavailable = errors.New("database is unreachable")
 )
 
 // Errors that are not storage faults.
@@ -44,9 +48,10 @@ const (
 	FaultCorrupt
 	FaultBusy
 	FaultIO
+	FaultUnavailable
 )
 
-var faultErrs = [...]error{nil, ErrFull, ErrReadOnly, ErrClosed, ErrCorrupt, ErrBusy, ErrIO}
+var faultErrs = [...]error{nil, ErrFull, ErrReadOnly, ErrClosed, ErrCorrupt, ErrBusy, ErrIO, ErrUnavailable}
 
 // StorageError is a failure of the database underneath a Store.
 type StorageError struct {
