@@ -24,6 +24,7 @@ type Config struct {
 	// Path is the file read, or DefaultsPath.
 	Path    string
 	Daemon  Daemon
+	Store   Store
 	Detect  Detect
 	Block   Block
 	Report  Report

@@ -28,6 +28,7 @@ var (
 		"block":   section[Block]{keys: blockKeys, field: func(c *Config) *Block { return &c.Block }, check: (*Block).validate},
 		"report":  section[Report]{keys: reportKeys, field: func(c *Config) *Report { return &c.Report }, check: (*Report).validate},
 		"verdict": section[Verdict]{keys: verdictKeys, field: func(c *Config) *Verdict { return &c.Verdict }, check: (*Verdict).validate},
+		"store":   section[Store]{keys: storeKeys, field: func(c *Config) *Store { return &c.Store }, check: (*Store).validate},
 		"metrics": section[Metrics]{keys: metricsKeys, field: func(c *Config) *Metrics { return &c.Metrics }},
 	}
 	typedSections = map[string]reader{
@@ -39,7 +40,7 @@ var (
 )
 
 // knownSections names the sections, for the error about an unknown one.
-const knownSections = "[daemon], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"
+const knownSections = "[daemon], [store], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"
 
 // readSections reads every section of f, in the file's order, into c.
 func readSections(f *file, c *Config) error {

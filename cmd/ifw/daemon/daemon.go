@@ -13,6 +13,7 @@ import (
 	"github.com/ifw/ifw/actions/block"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/alerts"
+	"github.com/ifw/ifw/alerts/fleet"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/polkit"
 	"github.com/ifw/ifw/etc/config"
@@ -26,6 +27,8 @@ type Daemon struct {
 	cfg        *config.Config
 	log        *slog.Logger
 	store      *alerts.Store
+	fleet      *fleet.Fleet        // nil: no shared database ([store] url)
+	health     func() fleet.Health // what the heartbeat says (the outage spool); nil: healthy
 	pipe       *pipeline
 	writer     *alertWriter
 	collectors []*collector
@@ -87,6 +90,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 		}
 	}()
 	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.Daemon.Database, Recover: true}, log); err != nil {
+		return nil, err
+	}
+	if err := d.openFleet(); err != nil {
 		return nil, err
 	}
 	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
@@ -174,6 +180,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(func() error { return d.control.Run(gctx) })
 	g.Go(func() error { return d.saveEvery(gctx) })
 	g.Go(func() error { return d.reloadOnHUP(gctx) })
+	if d.fleet != nil {
+		defer d.fleet.Close()
+		g.Go(func() error { return d.beat(gctx) })
+	}
 	if d.block != nil {
 		defer d.block.close()
 		g.Go(func() error { return d.block.run(gctx) })
@@ -227,6 +237,9 @@ func (d *Daemon) release() {
 	}
 	if d.store != nil {
 		d.store.Close()
+	}
+	if d.fleet != nil {
+		d.fleet.Close()
 	}
 	d.lock.release()
 }

@@ -1,0 +1,43 @@
+package daemon
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ifw/ifw/alerts/fleet"
+	"github.com/ifw/ifw/test/pgtest"
+)
+
+// TestDaemonJoinsFleet: with [store] url the daemon's heartbeat puts it
+// in the fleet's hosts; a database that is down at start does not stop it.
+func TestDaemonJoinsFleet(t *testing.T) {
+	srv := pgtest.Start(t)
+	url := srv.NewDatabase(t)
+	srv.Stop(t)
+	l := newLab(t)
+	r := l.startWith(t, "[store]\nurl = "+url)
+	defer r.stop(t)
+	if _, err := r.client.Status(context.Background()); err != nil {
+		t.Fatalf("status with the database down: %v", err)
+	}
+	srv.Start(t)
+	f, err := fleet.Open(fleet.Config{URL: url, Host: "observer"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		hosts, err := f.Hosts(ctx, 0)
+		if err == nil && len(hosts) == 1 && hosts[0].Host == r.d.cfg.Daemon.Host {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the daemon never joined the fleet: %v, %v", hosts, err)
+		case <-time.After(100 * time.Millisecond): // the next heartbeat is up to 10 s away
+		}
+	}
+}
