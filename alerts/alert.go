@@ -24,7 +24,11 @@ const migrationPorts = `ALTER TABLE alerts ADD COLUMN ports TEXT NOT NULL DEFAUL
 
 // Alert is a detection made durable.
 type Alert struct {
-	ID        int64      `json:"id"` // set by Store.AddAlert
+	ID int64 `json:"id"` // set by Store.AddAlert
+	// UID is the alert's id across hosts and retries (NewUID): AddAlert
+	// makes one when it is empty, before writing, so a failed write sent
+	// again with it is stored once. Alerts stored before schema 6 have none.
+	UID       string     `json:"uid"`
 	Time      time.Time  `json:"time"`
 	Host      string     `json:"host"` // the host that logged the packets
 	Src       netip.Addr `json:"src"`

@@ -36,9 +36,16 @@ func (w RemovedWhy) Valid() bool {
 }
 
 // Block is the record of one address or network blocked in the kernel. A
-// prefix has at most one active block (Removed zero) at a time.
+// prefix has at most one active block (Removed zero) per host at a time.
 type Block struct {
-	ID     int64        `json:"id"` // set by Store.AddBlock
+	ID int64 `json:"id"` // set by Store.AddBlock
+	// Host is the host that decided the block (the Store's Config.Host).
+	Host string `json:"host"`
+	// Scope is ScopeFleet for a block every host of a fleet applies
+	// (alerts/fleet); the blocks a Store keeps leave it "", which means
+	// ScopeHost: its host alone applies them (`ifw block list --json` says
+	// "host").
+	Scope  string       `json:"scope"`
 	Prefix netip.Prefix `json:"prefix"`
 	Family int          `json:"family"` // 4 or 6, from Prefix
 	Reason string       `json:"reason"`
@@ -65,10 +72,15 @@ func (b Block) Due(now time.Time) bool { return !b.Expires.IsZero() && !now.Befo
 
 // BlockQuery selects blocks. Zero fields select everything active.
 type BlockQuery struct {
+	// Host selects the blocks of this host: "" those of the Store's own
+	// host (Config.Host; every host for a store opened without one),
+	// AllHosts every host's.
+	Host           string
 	Since          time.Time    // blocks created at or after Since
 	Prefix         netip.Prefix // blocks of exactly this prefix (invalid: any)
 	IncludeRemoved bool         // ended blocks too, not only the active ones
 	Limit          int          // at most this many, newest first (0: no limit)
+	oldestFirst    bool         // ActiveBlocks' order
 }
 
 // migrationBlocks (schema 2) adds the blocks table. Times are Unix

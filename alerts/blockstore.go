@@ -15,13 +15,14 @@ import (
 // ErrNotBlocked: RemoveBlock of a prefix without an active block.
 var ErrNotBlocked = errors.New("no active block")
 
-// AddBlock records b and returns its id. Re-blocking a prefix that has an
-// active block updates that block (reason, level, source, expiry; its id
-// and creation time stay) instead of adding a second one. A zero
-// b.Created is now. b.Family is taken from b.Prefix.
+// AddBlock records b as a block of the store's host (b.Host is ignored)
+// and returns its id. Re-blocking a prefix that has an active block of
+// this host updates that block (reason, level, source, expiry; its id and
+// creation time stay) instead of adding a second one. A zero b.Created is
+// now. b.Family is taken from b.Prefix.
 func (s *Store) AddBlock(ctx context.Context, b Block) (int64, error) {
 	const op = "add block"
-	w, err := s.writer(op)
+	w, err := s.writer(ctx, op)
 	if err != nil {
 		return 0, err
 	}
@@ -33,13 +34,13 @@ func (s *Store) AddBlock(ctx context.Context, b Block) (int64, error) {
 	}
 	p := b.Prefix.Masked()
 	var id int64
-	err = w.QueryRowContext(ctx, `INSERT INTO blocks(prefix, family, reason, level, source, created, expires)
-		VALUES(?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(prefix) WHERE removed IS NULL DO UPDATE SET
+	err = w.QueryRowContext(ctx, s.d.bind(`INSERT INTO blocks(host, prefix, family, reason, level, source, created, expires)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(host, prefix) WHERE removed IS NULL DO UPDATE SET
 			reason = excluded.reason, level = excluded.level,
 			source = excluded.source, expires = excluded.expires
-		RETURNING id`,
-		p.String(), family(p), b.Reason, b.Level, string(b.Source), b.Created.UnixNano(), nullNanos(b.Expires),
+		RETURNING id`),
+		s.cfg.Host, p.String(), family(p), b.Reason, b.Level, string(b.Source), b.Created.UnixNano(), nullNanos(b.Expires),
 	).Scan(&id)
 	if err != nil {
 		return 0, s.fail(op, err)
@@ -47,11 +48,12 @@ func (s *Store) AddBlock(ctx context.Context, b Block) (int64, error) {
 	return id, nil
 }
 
-// RemoveBlock ends the active block of prefix at at (zero: now), for why.
+// RemoveBlock ends the active block of prefix of the store's host at at
+// (zero: now), for why.
 // A prefix without an active block gives ErrNotBlocked.
 func (s *Store) RemoveBlock(ctx context.Context, prefix netip.Prefix, why RemovedWhy, at time.Time) error {
 	const op = "remove block"
-	w, err := s.writer(op)
+	w, err := s.writer(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -61,8 +63,9 @@ func (s *Store) RemoveBlock(ctx context.Context, prefix netip.Prefix, why Remove
 	if at.IsZero() {
 		at = time.Now()
 	}
-	res, err := w.ExecContext(ctx, `UPDATE blocks SET removed = ?, removed_why = ? WHERE prefix = ? AND removed IS NULL`,
-		at.UnixNano(), string(why), prefix.Masked().String())
+	res, err := w.ExecContext(ctx, s.d.bind(`UPDATE blocks SET removed = ?, removed_why = ?
+		WHERE host = ? AND prefix = ? AND removed IS NULL`),
+		at.UnixNano(), string(why), s.cfg.Host, prefix.Masked().String())
 	if err != nil {
 		return s.fail(op, err)
 	}
@@ -76,44 +79,60 @@ func (s *Store) RemoveBlock(ctx context.Context, prefix netip.Prefix, why Remove
 	return nil
 }
 
-// ActiveBlocks returns every active block, oldest first.
+// ActiveBlocks returns every active block of the store's host (every
+// host's for a store opened without one), oldest first.
 func (s *Store) ActiveBlocks(ctx context.Context) ([]Block, error) {
-	return s.queryBlocks(ctx, "active blocks", blockSelect+` WHERE removed IS NULL ORDER BY created, id`)
+	return s.Blocks(ctx, BlockQuery{oldestFirst: true})
 }
 
 // Blocks returns the blocks q selects, newest first.
 func (s *Store) Blocks(ctx context.Context, q BlockQuery) ([]Block, error) {
-	where, args := q.where()
-	text := blockSelect + where + ` ORDER BY created DESC, id DESC`
+	const op = "query blocks"
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	where, args := q.where(s.hostCond(q.Host, s.version >= schemaHosts))
+	text := s.blockSelect() + where + ` ORDER BY created DESC, id DESC`
+	if q.oldestFirst {
+		text = s.blockSelect() + where + ` ORDER BY created, id`
+	}
 	if q.Limit > 0 {
 		text += ` LIMIT ?`
 		args = append(args, q.Limit)
 	}
-	return s.queryBlocks(ctx, "query blocks", text, args...)
+	return s.queryBlocks(ctx, op, s.d.bind(text), args...)
 }
 
-// BlockCount counts the blocks of exactly prefix created at or after
-// since that have ended: how often it was blocked before. The active block
-// is not an earlier one, and one the kernel refused never took effect.
+// BlockCount counts the blocks of exactly prefix of the store's host
+// created at or after since that have ended: how often it was blocked
+// before. The active block is not an earlier one, and one the kernel
+// refused never took effect.
 func (s *Store) BlockCount(ctx context.Context, prefix netip.Prefix, since time.Time) (int, error) {
 	const op = "count blocks"
-	if err := s.check(op); err != nil {
+	if err := s.check(ctx, op); err != nil {
 		return 0, err
 	}
+	text, args := `SELECT COUNT(*) FROM blocks WHERE prefix = ? AND created >= ?
+		AND removed IS NOT NULL AND removed_why <> 'kernel'`, []any{prefix.Masked().String(), nanos(since)}
+	if cond, arg := s.hostCond("", s.version >= schemaHosts); cond != "" {
+		text, args = text+` AND `+cond, append(args, arg)
+	}
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE prefix = ? AND created >= ?
-		AND removed IS NOT NULL AND removed_why IS NOT 'kernel'`,
-		prefix.Masked().String(), nanos(since)).Scan(&n)
+	err := s.r.QueryRowContext(ctx, s.d.bind(text), args...).Scan(&n)
 	if err != nil {
 		return 0, s.fail(op, err)
 	}
 	return n, nil
 }
 
-// where renders q as a WHERE clause and its arguments.
-func (q BlockQuery) where() (string, []any) {
+// where renders q as a WHERE clause and its arguments, with hostCond's
+// condition on the host.
+func (q BlockQuery) where(hostCond string, host any) (string, []any) {
 	var conds []string
 	var args []any
+	if hostCond != "" {
+		conds, args = append(conds, hostCond), append(args, host)
+	}
 	if !q.IncludeRemoved {
 		conds = append(conds, "removed IS NULL")
 	}
@@ -131,12 +150,12 @@ func (q BlockQuery) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-const blockSelect = `SELECT id, prefix, family, reason, level, source, created, expires, removed, removed_why FROM blocks`
+// blockSelect lists the columns scanBlock reads.
+func (s *Store) blockSelect() string {
+	return `SELECT id, ` + s.hostColumn() + `, prefix, family, reason, level, source, created, expires, removed, removed_why FROM blocks`
+}
 
 func (s *Store) queryBlocks(ctx context.Context, op, text string, args ...any) ([]Block, error) {
-	if err := s.check(op); err != nil {
-		return nil, err
-	}
 	rows, err := s.r.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, s.fail(op, err)
@@ -165,7 +184,7 @@ func scanBlock(row rowScanner) (Block, error) {
 		expires, removed sql.NullInt64
 		why              sql.NullString
 	)
-	if err := row.Scan(&b.ID, &prefix, &b.Family, &b.Reason, &b.Level, &source, &created, &expires, &removed, &why); err != nil {
+	if err := row.Scan(&b.ID, &b.Host, &prefix, &b.Family, &b.Reason, &b.Level, &source, &created, &expires, &removed, &why); err != nil {
 		return Block{}, err
 	}
 	p, err := netip.ParsePrefix(prefix)

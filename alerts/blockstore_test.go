@@ -182,7 +182,7 @@ func TestBlockJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"created", "family", "id", "level", "prefix", "reason", "source"}
+	want := []string{"created", "family", "host", "id", "level", "prefix", "reason", "scope", "source"}
 	var keys []string
 	for k := range m {
 		keys = append(keys, k)

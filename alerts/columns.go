@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -55,23 +56,34 @@ func alertColumns(a *Alert) ([]any, error) {
 	return []any{
 		nanos(a.Time), a.Host, a.Src.String(), a.Level, a.PrevLevel, a.Reasons, a.Packets,
 		nanos(a.FirstSeen), nanos(a.LastSeen), a.DestinationCount, dsts, scans, sigs,
-		a.OS, a.Tool, a.Trusted, a.Collector, ports,
+		a.OS, a.Tool, boolInt(a.Trusted), a.Collector, ports, a.UID,
 	}, nil
+}
+
+// boolInt is b as stored: 1 or 0 (an INTEGER column on both databases).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // alertSelect lists the columns scanRow reads, the outcomes as a JSON array
 // in the order they were added, from a database of schema version v: one
-// older than schemaPorts (opened read-only) has no port list.
-func alertSelect(v int) string {
-	ports := "ports"
+// older than schemaPorts (opened read-only) has no port list, one older
+// than schemaHosts no uid.
+func alertSelect(d dialect, v int) string {
+	ports, uid := "ports", "uid"
 	if v < schemaPorts {
 		ports = "'[]'"
 	}
+	if v < schemaHosts {
+		uid = "NULL"
+	}
 	return `SELECT id, time, host, src, level, prev_level, reasons, packets,
 	first_seen, last_seen, destination_count, destinations, scans, signatures,
-	os, tool, trusted, collector, ` + ports + `,
-	(SELECT json_group_array(json_object('action', action, 'time', time, 'ok', ok, 'error', error) ORDER BY id)
-	   FROM outcomes WHERE alert_id = alerts.id)
+	os, tool, trusted, collector, ` + ports + `, ` + uid + `,
+	` + d.outcomesJSON() + `
 	FROM alerts`
 }
 
@@ -83,13 +95,15 @@ func scanRow(row rowScanner) (Alert, error) {
 		a                                           Alert
 		t, first, last                              int64
 		src, dsts, scans, sigs, ports, outcomesJSON string
+		uid                                         sql.NullString
 	)
 	err := row.Scan(&a.ID, &t, &a.Host, &src, &a.Level, &a.PrevLevel, &a.Reasons, &a.Packets,
 		&first, &last, &a.DestinationCount, &dsts, &scans, &sigs,
-		&a.OS, &a.Tool, &a.Trusted, &a.Collector, &ports, &outcomesJSON)
+		&a.OS, &a.Tool, &a.Trusted, &a.Collector, &ports, &uid, &outcomesJSON)
 	if err != nil {
 		return Alert{}, err
 	}
+	a.UID = uid.String
 	a.Time, a.FirstSeen, a.LastSeen = fromNanos(t), fromNanos(first), fromNanos(last)
 	if a.Src, err = netip.ParseAddr(src); err != nil {
 		return Alert{}, fmt.Errorf("alert %d: src: %w", a.ID, err)

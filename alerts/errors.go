@@ -90,7 +90,17 @@ func (e *SchemaError) Error() string {
 // fail wraps err from op: context errors as they are, the rest as a
 // *StorageError.
 func (s *Store) fail(op string, err error) error {
-	return wrapErr(op, s.cfg.Path, err)
+	if err != nil && s.d.pg {
+		if f, ok := classifyPG(err); ok && !isCtx(err) {
+			return &StorageError{Op: op, Path: s.where, Fault: f, Err: err}
+		}
+	}
+	return wrapErr(op, s.where, err)
+}
+
+// isCtx reports whether err is the context's end.
+func isCtx(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func wrapErr(op, path string, err error) error {

@@ -18,19 +18,27 @@ type Query struct {
 	MinLevel int        // alerts of this level or more
 	Src      netip.Addr // alerts about this source (invalid: any)
 	Limit    int        // at most this many, newest first (0: no limit)
+	// Host selects the alerts of this host: "" those of the Store's own
+	// host (Config.Host; every host for a store opened without one, as the
+	// read-only commands do), AllHosts every host's.
+	Host string
 	// BeforeID pages the newest-first list: only alerts that come after
 	// alert BeforeID in it (older, or as old with a smaller id); 0: from
 	// the newest. An id no longer stored selects nothing.
 	BeforeID int64
 }
 
-// where renders q as a WHERE clause and its arguments.
-func (q Query) where() (string, []any) {
+// where renders q as a WHERE clause and its arguments; host is the host
+// it selects ("": every host).
+func (q Query) where(host string) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
 		conds = append(conds, cond)
 		args = append(args, arg)
+	}
+	if host != "" {
+		add("host = ?", host)
 	}
 	if q.Src.IsValid() {
 		add("src = ?", q.Src.String())
@@ -56,16 +64,16 @@ func (q Query) where() (string, []any) {
 // Alerts returns the alerts q selects, newest first, with their outcomes.
 func (s *Store) Alerts(ctx context.Context, q Query) ([]Alert, error) {
 	const op = "query alerts"
-	if err := s.check(op); err != nil {
+	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
-	where, args := q.where()
-	text := alertSelect(s.version) + where + " ORDER BY time DESC, id DESC"
+	where, args := q.where(s.hostOf(q.Host))
+	text := alertSelect(s.d, s.version) + where + " ORDER BY time DESC, id DESC"
 	if q.Limit > 0 {
 		text += " LIMIT ?"
 		args = append(args, q.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, text, args...)
+	rows, err := s.r.QueryContext(ctx, s.d.bind(text), args...)
 	if err != nil {
 		return nil, s.fail(op, err)
 	}
@@ -99,11 +107,11 @@ func (s *Store) Latest(ctx context.Context, src netip.Addr) (Alert, bool, error)
 // State returns the value stored under key.
 func (s *Store) State(ctx context.Context, key string) ([]byte, bool, error) {
 	const op = "read state"
-	if err := s.check(op); err != nil {
+	if err := s.check(ctx, op); err != nil {
 		return nil, false, err
 	}
 	var v []byte
-	err := s.r.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT value FROM state WHERE key = ?`), key).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, false, nil
@@ -124,21 +132,26 @@ type Counts struct {
 	Latest  time.Time                    `json:"latest"`   // the newest alert's time
 }
 
-// Counts counts the alerts at or after since (zero: all).
+// Counts counts the alerts at or after since (zero: all) of the store's
+// host (every host's for a store opened without one).
 func (s *Store) Counts(ctx context.Context, since time.Time) (Counts, error) {
 	const op = "count alerts"
-	if err := s.check(op); err != nil {
+	if err := s.check(ctx, op); err != nil {
 		return Counts{}, err
 	}
 	var c Counts
 	var latest sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT src), MAX(time) FROM alerts WHERE time >= ?`,
-		nanos(since)).Scan(&c.Total, &c.Sources, &latest)
+	where, args := ` WHERE time >= ?`, []any{nanos(since)}
+	if h := s.hostOf(""); h != "" {
+		where, args = where+` AND host = ?`, append(args, h)
+	}
+	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT COUNT(*), COUNT(DISTINCT src), MAX(time) FROM alerts`+where),
+		args...).Scan(&c.Total, &c.Sources, &latest)
 	if err != nil {
 		return Counts{}, s.fail(op, err)
 	}
 	c.Latest = fromNanos(latest.Int64)
-	rows, err := s.r.QueryContext(ctx, `SELECT level, COUNT(*) FROM alerts WHERE time >= ? GROUP BY level`, nanos(since))
+	rows, err := s.r.QueryContext(ctx, s.d.bind(`SELECT level, COUNT(*) FROM alerts`+where+` GROUP BY level`), args...)
 	if err != nil {
 		return Counts{}, s.fail(op, err)
 	}

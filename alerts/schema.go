@@ -51,6 +51,7 @@ var migrations = []string{
 	migrationQuestions, // 3: closed outbound questions (question.go)
 	migrationWindows,   // 4: attackers' scan windows with their packet counts (window.go)
 	migrationPorts,     // 5: the ports an alert's attacker hit, with their packets (alert.go)
+	migrationHosts,     // 6: a host on every row, a unique id on every alert (hosts.go)
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -63,11 +64,14 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_version (
 
 // migrate brings the database to the current schema, one transaction per
 // step, and returns the version. Each step re-reads the version inside its
-// (immediate) transaction, so two processes opening a new database at once
-// do not apply a step twice.
+// transaction (immediate on SQLite, under an advisory lock on PostgreSQL),
+// so two processes opening a new database at once do not apply a step
+// twice.
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	if _, err := s.w.ExecContext(ctx, createVersionTable); err != nil {
-		return 0, s.fail("create schema", err)
+	if !s.d.pg { // PostgreSQL creates it under the migration lock
+		if _, err := s.w.ExecContext(ctx, createVersionTable); err != nil {
+			return 0, s.fail("create schema", err)
+		}
 	}
 	for {
 		version, done, err := s.step(ctx)
@@ -89,21 +93,33 @@ func (s *Store) step(ctx context.Context) (version int, done bool, err error) {
 		return 0, false, s.fail("migrate schema", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if s.d.pg {
+		if err := s.lockMigrations(ctx, tx); err != nil {
+			return 0, false, s.fail("migrate schema", err)
+		}
+	}
 	var v sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&v); err != nil {
 		return 0, false, s.fail("read schema version", err)
 	}
 	version = int(v.Int64)
 	if version > len(migrations) {
-		return 0, false, &SchemaError{Path: s.cfg.Path, Found: version, Known: len(migrations)}
+		return 0, false, &SchemaError{Path: s.where, Found: version, Known: len(migrations)}
 	}
 	if version == len(migrations) {
 		return version, true, tx.Commit()
 	}
-	if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
-		return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
+	for _, st := range s.d.migration(migrations[version]) {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version(version, applied) VALUES(?, ?)`,
+	if version+1 == schemaHosts {
+		if err := s.adopt(ctx, tx); err != nil {
+			return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.d.bind(`INSERT INTO schema_version(version, applied) VALUES(?, ?)`),
 		version+1, time.Now().UnixNano()); err != nil {
 		return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
 	}

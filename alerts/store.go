@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -21,15 +22,22 @@ import (
 const journalSizeLimit = 64 << 20
 
 // Store keeps alerts, their outcomes, blocks, closed outbound questions
-// and named state blobs in SQLite. It is safe for concurrent use: writes
-// are serialised on one connection, reads run concurrently on their own.
+// and named state blobs in SQLite, or in PostgreSQL (Config.URL). It is
+// safe for concurrent use: writes are serialised on one connection
+// (SQLite; a few on PostgreSQL), reads run concurrently on their own.
 type Store struct {
 	cfg    Config
 	log    *slog.Logger
+	d      dialect
+	where  string  // the file, or the PostgreSQL database, for errors and logs
 	w      *sql.DB // nil when ReadOnly
 	r      *sql.DB
 	stmts  writeStmts
 	closed atomic.Bool
+	// mu guards ready: on PostgreSQL the schema is read (and migrated) on
+	// the first call that reaches the server, which may be after Open.
+	mu    sync.Mutex
+	ready atomic.Bool
 	// version is the database's schema version: older than this build's
 	// when a newer ifw opens an older database read-only (no migration).
 	version int
@@ -47,9 +55,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Store{cfg: cfg.withDefaults(), log: log.With("db", cfg.withDefaults().Path)}
+	s := &Store{cfg: cfg.withDefaults(), d: dialect{pg: cfg.URL != ""}}
+	s.where = s.cfg.Path
+	if s.d.pg {
+		s.where = pgWhere(s.cfg.URL)
+	}
+	s.log = log.With("db", s.where)
 	err := s.open(ctx)
-	if err != nil && cfg.Recover && errors.Is(err, ErrCorrupt) {
+	if err != nil && cfg.Recover && !s.d.pg && errors.Is(err, ErrCorrupt) {
 		s.closeDBs()
 		err = s.recover(ctx, err)
 	}
@@ -61,6 +74,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context) error {
+	if s.d.pg {
+		return s.openPG(ctx)
+	}
+	s.ready.Store(true)
 	if s.cfg.ReadOnly {
 		return s.openReadOnly(ctx)
 	}
@@ -80,7 +97,7 @@ func (s *Store) open(ctx context.Context) error {
 		return err
 	}
 	s.version = version
-	if err := s.stmts.prepare(ctx, w); err != nil {
+	if err := s.stmts.prepare(ctx, w, s.d); err != nil {
 		return s.fail("open", err)
 	}
 	s.r, err = sql.Open("sqlite", s.dsn(true))
@@ -107,7 +124,7 @@ func (s *Store) openReadOnly(ctx context.Context) error {
 		return s.fail("open", err)
 	}
 	if version > len(migrations) {
-		return &SchemaError{Path: s.cfg.Path, Found: version, Known: len(migrations)}
+		return &SchemaError{Path: s.where, Found: version, Known: len(migrations)}
 	}
 	s.version = version
 	s.log.Info("alert store open read-only", "schema", version)
@@ -181,21 +198,22 @@ func (s *Store) closeDBs() error {
 	return err
 }
 
-// check returns ErrClosed, as a *StorageError, once the store is closed.
-func (s *Store) check(op string) error {
+// check returns ErrClosed, as a *StorageError, once the store is closed;
+// on PostgreSQL it first makes the schema ready (prepare).
+func (s *Store) check(ctx context.Context, op string) error {
 	if s.closed.Load() {
-		return &StorageError{Op: op, Path: s.cfg.Path, Fault: FaultClosed, Err: ErrClosed}
+		return &StorageError{Op: op, Path: s.where, Fault: FaultClosed, Err: ErrClosed}
 	}
-	return nil
+	return s.prepare(ctx, op)
 }
 
 // writer returns the write connection pool, or ErrReadOnly.
-func (s *Store) writer(op string) (*sql.DB, error) {
-	if err := s.check(op); err != nil {
-		return nil, err
+func (s *Store) writer(ctx context.Context, op string) (*sql.DB, error) {
+	if s.closed.Load() {
+		return nil, &StorageError{Op: op, Path: s.where, Fault: FaultClosed, Err: ErrClosed}
 	}
 	if s.w == nil {
-		return nil, &StorageError{Op: op, Path: s.cfg.Path, Fault: FaultReadOnly, Err: errors.New("opened read-only")}
+		return nil, &StorageError{Op: op, Path: s.where, Fault: FaultReadOnly, Err: errors.New("opened read-only")}
 	}
-	return s.w, nil
+	return s.w, s.prepare(ctx, op)
 }

@@ -31,7 +31,7 @@ const migrationWindows = `CREATE TABLE windows (
 // packet give ErrInvalid and nothing is stored.
 func (s *Store) PutWindows(ctx context.Context, ws []signatures.Window) error {
 	const op = "put windows"
-	w, err := s.writer(op)
+	w, err := s.writer(ctx, op)
 	if err != nil || len(ws) == 0 {
 		return err
 	}
@@ -45,15 +45,16 @@ func (s *Store) PutWindows(ctx context.Context, ws []signatures.Window) error {
 		return s.fail(op, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	st, err := tx.PrepareContext(ctx, `INSERT INTO windows(src, first_seen, last_seen, packets, level) VALUES(?, ?, ?, ?, ?)
-		ON CONFLICT(src, first_seen) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen),
-			packets = MAX(packets, excluded.packets), level = MAX(level, excluded.level)`)
+	d := s.d
+	st, err := tx.PrepareContext(ctx, d.bind(`INSERT INTO windows(host, src, first_seen, last_seen, packets, level) VALUES(?, ?, ?, ?, ?, ?)
+		ON CONFLICT(host, src, first_seen) DO UPDATE SET last_seen = `+d.greatest("windows.last_seen", "excluded.last_seen")+`,
+			packets = `+d.greatest("windows.packets", "excluded.packets")+`, level = `+d.greatest("windows.level", "excluded.level")))
 	if err != nil {
 		return s.fail(op, err)
 	}
 	defer st.Close()
 	for _, win := range ws {
-		if _, err := st.ExecContext(ctx, win.Src.String(), nanos(win.FirstSeen), nanos(win.LastSeen), win.Packets, win.Level); err != nil {
+		if _, err := st.ExecContext(ctx, s.cfg.Host, win.Src.String(), nanos(win.FirstSeen), nanos(win.LastSeen), win.Packets, win.Level); err != nil {
 			return s.fail(op, err)
 		}
 	}
@@ -72,14 +73,18 @@ const schemaWindows = 4
 // migrated it has none.
 func (s *Store) Windows(ctx context.Context, from, to time.Time) ([]signatures.Window, error) {
 	const op = "query windows"
-	if err := s.check(op); err != nil {
+	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
 	if s.version < schemaWindows {
 		return []signatures.Window{}, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT src, first_seen, last_seen, packets, level FROM windows
-		WHERE last_seen >= ? AND last_seen < ? ORDER BY src, first_seen`, nanos(from), to.UnixNano())
+	text, args := `SELECT src, first_seen, last_seen, packets, level FROM windows
+		WHERE last_seen >= ? AND last_seen < ?`, []any{nanos(from), to.UnixNano()}
+	if cond, arg := s.hostCond("", s.version >= schemaHosts); cond != "" {
+		text, args = text+` AND `+cond, append(args, arg)
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.bind(text+` ORDER BY src, first_seen`), args...)
 	if err != nil {
 		return nil, s.fail(op, err)
 	}
