@@ -16,9 +16,11 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 
 // TestBlockLifecycle: add, re-block (an update, not a second row), remove,
 // block again (a new row), and what every query sees at each step.
-func TestBlockLifecycle(t *testing.T) {
+func TestBlockLifecycle(t *testing.T) { testBlockLifecycle(t, sqliteDriver) }
+
+func testBlockLifecycle(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	p := pfx("198.51.100.7/32")
 	first := Block{Prefix: p, Reason: "syn scan", Level: 5, Source: BlockAuto, Created: t0, Expires: t0.Add(time.Hour)}
 	id, err := s.AddBlock(ctx, first)
@@ -80,9 +82,11 @@ func mustActive(t *testing.T, s *Store, want ...Block) {
 	}
 }
 
-func TestBlockQueries(t *testing.T) {
+func TestBlockQueries(t *testing.T) { testBlockQueries(t, sqliteDriver) }
+
+func testBlockQueries(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	prefixes := []string{"198.51.100.7/32", "203.0.113.0/24", "2001:db8::/64", "198.51.100.7/32"}
 	for i, p := range prefixes {
 		b := Block{Prefix: pfx(p), Reason: "r", Level: 3, Source: BlockManual, Created: t0.Add(time.Duration(i) * time.Minute)}
@@ -127,9 +131,11 @@ func TestBlockQueries(t *testing.T) {
 	}
 }
 
-func TestAddBlockRefuses(t *testing.T) {
+func TestAddBlockRefuses(t *testing.T) { testAddBlockRefuses(t, sqliteDriver) }
+
+func testAddBlockRefuses(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	ok := Block{Prefix: pfx("198.51.100.7/32"), Level: 5, Source: BlockAuto}
 	tests := []struct {
 		name   string
@@ -156,9 +162,11 @@ func TestAddBlockRefuses(t *testing.T) {
 
 // TestAddBlockNormalises: an unmasked prefix is stored masked, a zero
 // creation time is now.
-func TestAddBlockNormalises(t *testing.T) {
+func TestAddBlockNormalises(t *testing.T) { testAddBlockNormalises(t, sqliteDriver) }
+
+func testAddBlockNormalises(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	before := time.Now()
 	if _, err := s.AddBlock(ctx, Block{Prefix: pfx("203.0.113.77/24"), Source: BlockManual}); err != nil {
 		t.Fatal(err)

@@ -106,9 +106,11 @@ func isFault(t *testing.T, what string, err, want error) {
 }
 
 // TestClosedStore: every call after Close fails with ErrClosed.
-func TestClosedStore(t *testing.T) {
+func TestClosedStore(t *testing.T) { testClosedStore(t, sqliteDriver) }
+
+func testClosedStore(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	a := sample(t, "198.51.100.7", t0)
 	if _, err := s.AddAlert(ctx, &a); err != nil {
 		t.Fatal(err)

@@ -98,7 +98,7 @@ func (s *Store) hostCond(h string, hasHost bool) (string, any) {
 	return "host = ?", h
 }
 
-// hostColumn is the host column of a table in a select: NULL-free ''
+// hostColumn is the host column of a table in a select: NULL-free ”
 // before schemaHosts.
 func (s *Store) hostColumn() string {
 	if s.version < schemaHosts {

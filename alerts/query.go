@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -18,9 +19,10 @@ type Query struct {
 	MinLevel int        // alerts of this level or more
 	Src      netip.Addr // alerts about this source (invalid: any)
 	Limit    int        // at most this many, newest first (0: no limit)
-	// Host selects the alerts of this host: "" those of the Store's own
-	// host (Config.Host; every host for a store opened without one, as the
-	// read-only commands do), AllHosts every host's.
+	// Host selects the alerts of this host; "" (or AllHosts) every host's.
+	// Alerts carry the host that logged the packets, which in log-server
+	// mode is not the Store's own: unlike blocks, alerts are not read for
+	// the Store's host alone.
 	Host string
 	// BeforeID pages the newest-first list: only alerts that come after
 	// alert BeforeID in it (older, or as old with a smaller id); 0: from
@@ -67,7 +69,7 @@ func (s *Store) Alerts(ctx context.Context, q Query) ([]Alert, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
-	where, args := q.where(s.hostOf(q.Host))
+	where, args := q.where(s.hostOf(cmp.Or(q.Host, AllHosts)))
 	text := alertSelect(s.d, s.version) + where + " ORDER BY time DESC, id DESC"
 	if q.Limit > 0 {
 		text += " LIMIT ?"
@@ -132,8 +134,7 @@ type Counts struct {
 	Latest  time.Time                    `json:"latest"`   // the newest alert's time
 }
 
-// Counts counts the alerts at or after since (zero: all) of the store's
-// host (every host's for a store opened without one).
+// Counts counts the alerts at or after since (zero: all), of every host.
 func (s *Store) Counts(ctx context.Context, since time.Time) (Counts, error) {
 	const op = "count alerts"
 	if err := s.check(ctx, op); err != nil {
@@ -142,9 +143,6 @@ func (s *Store) Counts(ctx context.Context, since time.Time) (Counts, error) {
 	var c Counts
 	var latest sql.NullInt64
 	where, args := ` WHERE time >= ?`, []any{nanos(since)}
-	if h := s.hostOf(""); h != "" {
-		where, args = where+` AND host = ?`, append(args, h)
-	}
 	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT COUNT(*), COUNT(DISTINCT src), MAX(time) FROM alerts`+where),
 		args...).Scan(&c.Total, &c.Sources, &latest)
 	if err != nil {

@@ -35,7 +35,7 @@ const (
 // program to one destination that no rule decided, held while the user
 // was asked, and how that ended.
 type Question struct {
-	ID          int64      `json:"id"`   // store row id, set by Store.AddQuestion
+	ID          int64      `json:"id"`             // store row id, set by Store.AddQuestion
 	Host        string     `json:"host,omitempty"` // the host that asked (the Store's Config.Host)
 	Asked       time.Time  `json:"asked"`
 	Closed      time.Time  `json:"closed"`

@@ -21,9 +21,11 @@ func question(exe string, asked time.Time) Question {
 }
 
 // TestQuestionRoundTrip: every kind of closing comes back as stored.
-func TestQuestionRoundTrip(t *testing.T) {
+func TestQuestionRoundTrip(t *testing.T) { testQuestionRoundTrip(t, sqliteDriver) }
+
+func testQuestionRoundTrip(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	v6 := question("", t0.Add(time.Minute))
 	v6.Dst, v6.Port, v6.Proto, v6.UID, v6.User = netip.MustParseAddr("2001:db8::53"), 53, "udp", 4294967295, ""
 	v6.Verdict, v6.By, v6.Lifetime = VerdictReject, ClosedByTimeout, ""
@@ -61,9 +63,11 @@ func TestQuestionRoundTrip(t *testing.T) {
 
 // TestQuestionsPeriod: the questions closed in [from, to), oldest first,
 // whenever they were asked.
-func TestQuestionsPeriod(t *testing.T) {
+func TestQuestionsPeriod(t *testing.T) { testQuestionsPeriod(t, sqliteDriver) }
+
+func testQuestionsPeriod(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	closed := []time.Duration{0, time.Hour, 2 * time.Hour, time.Hour, 3 * time.Hour} // out of order
 	for i, c := range closed {
 		q := question("/usr/bin/app", t0.Add(-48*time.Hour))
@@ -100,9 +104,11 @@ func TestQuestionsPeriod(t *testing.T) {
 	}
 }
 
-func TestAddQuestionRefuses(t *testing.T) {
+func TestAddQuestionRefuses(t *testing.T) { testAddQuestionRefuses(t, sqliteDriver) }
+
+func testAddQuestionRefuses(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	tests := []struct {
 		name   string
 		change func(*Question)
@@ -131,9 +137,11 @@ func TestAddQuestionRefuses(t *testing.T) {
 }
 
 // TestAddQuestionNow: a zero closing time is now.
-func TestAddQuestionNow(t *testing.T) {
+func TestAddQuestionNow(t *testing.T) { testAddQuestionNow(t, sqliteDriver) }
+
+func testAddQuestionNow(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	before := time.Now()
 	q := question("/usr/bin/curl", t0)
 	q.Closed = time.Time{}

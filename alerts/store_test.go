@@ -13,9 +13,11 @@ import (
 
 // TestStoreRoundTrip: what AddAlert stores, Alerts returns, outcomes
 // included, with increasing IDs.
-func TestStoreRoundTrip(t *testing.T) {
+func TestStoreRoundTrip(t *testing.T) { testStoreRoundTrip(t, sqliteDriver) }
+
+func testStoreRoundTrip(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	plain := sample(t, "198.51.100.7", t0)
 	withOutcomes := sample(t, "198.51.100.8", t0.Add(time.Second))
 	withOutcomes.Outcomes = []Outcome{
@@ -51,9 +53,11 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 }
 
-func TestAddRefuses(t *testing.T) {
+func TestAddRefuses(t *testing.T) { testAddRefuses(t, sqliteDriver) }
+
+func testAddRefuses(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	a := sample(t, "198.51.100.7", t0)
 	tests := []struct {
 		name string
@@ -75,9 +79,11 @@ func TestAddRefuses(t *testing.T) {
 	}
 }
 
-func TestAlertsQuery(t *testing.T) {
+func TestAlertsQuery(t *testing.T) { testAlertsQuery(t, sqliteDriver) }
+
+func testAlertsQuery(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	all := addN(t, s, 20) // alert i: t0+i s, level 1+i%5, source 198.51.100.(i+1)
 	ids := func(as []Alert) []int64 {
 		out := []int64{}
@@ -118,9 +124,11 @@ func TestAlertsQuery(t *testing.T) {
 
 // TestAlertsPagesTies: alerts of the same time are paged by id, so that
 // paging through the list meets each alert once.
-func TestAlertsPagesTies(t *testing.T) {
+func TestAlertsPagesTies(t *testing.T) { testAlertsPagesTies(t, sqliteDriver) }
+
+func testAlertsPagesTies(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	for i := range 7 {
 		a := Alert{Time: t0.Add(time.Duration(i/3) * time.Second), Src: netip.MustParseAddr("198.51.100.9"), Level: 2}
 		if _, err := s.AddAlert(ctx, &a); err != nil {
@@ -155,9 +163,11 @@ func reverse(as []Alert) []Alert {
 	return out
 }
 
-func TestCounts(t *testing.T) {
+func TestCounts(t *testing.T) { testCounts(t, sqliteDriver) }
+
+func testCounts(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	if c, err := s.Counts(ctx, time.Time{}); err != nil || c.Total != 0 || !c.Latest.IsZero() {
 		t.Fatalf("empty: %+v %v", c, err)
 	}
@@ -183,9 +193,11 @@ func TestCounts(t *testing.T) {
 	}
 }
 
-func TestState(t *testing.T) {
+func TestState(t *testing.T) { testState(t, sqliteDriver) }
+
+func testState(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	big := bytes.Repeat([]byte{1, 2, 3, 0}, 1<<20)
 	steps := []struct {
 		key   string
@@ -215,9 +227,11 @@ func TestState(t *testing.T) {
 
 // TestReadWhileWriting: readers see only whole alerts while one goroutine
 // writes (run with -race).
-func TestReadWhileWriting(t *testing.T) {
+func TestReadWhileWriting(t *testing.T) { testReadWhileWriting(t, sqliteDriver) }
+
+func testReadWhileWriting(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	a := sample(t, "198.51.100.7", t0)
 	a.Outcomes = []Outcome{{Action: "notify", Time: t0, OK: true}}
 	var wg sync.WaitGroup

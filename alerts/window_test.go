@@ -78,9 +78,11 @@ func TestOldDatabase(t *testing.T) {
 // TestPutWindows: a window stored again keeps its largest count and
 // latest packet; Windows gives those whose last packet falls in the
 // period; bad windows store nothing.
-func TestPutWindows(t *testing.T) {
+func TestPutWindows(t *testing.T) { testPutWindows(t, sqliteDriver) }
+
+func testPutWindows(t *testing.T, db dbKind) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := db.open(t)
 	a, b := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("2001:db8::66")
 	win := func(src netip.Addr, first, last time.Duration, packets, level int) signatures.Window {
 		return signatures.Window{Src: src, FirstSeen: t0.Add(first), LastSeen: t0.Add(last), Packets: packets, Level: level}

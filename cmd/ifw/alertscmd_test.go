@@ -104,7 +104,7 @@ func TestAlertsCommand(t *testing.T) {
 		t.Fatalf("%v %q", err, out)
 	}
 	keys := strings.Join(slices.Sorted(maps.Keys(raw[0])), " ")
-	if want := "block collector destination_count destinations first_seen host id last_seen level os outcomes packets ports prev_level reasons scans signatures src time tool trusted"; keys != want {
+	if want := "block collector destination_count destinations first_seen host id last_seen level os outcomes packets ports prev_level reasons scans signatures src time tool trusted uid"; keys != want {
 		t.Errorf("alert keys %q, want %q", keys, want)
 	}
 	outcome, _ := raw[0]["outcomes"].([]any)[0].(map[string]any)
