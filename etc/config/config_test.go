@@ -193,7 +193,7 @@ func TestShippedConfig(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ conf, want string }{
 		{"[daemon]\nsave_interval = 60\n", `:2: [daemon] save_interval: "60" needs a unit (e.g. 60s)`},
-		{"[daemon]\nbogus = 1\n", ":2: [daemon] bogus: unknown key; known: database, host, log_level, save_interval, socket, socket_group"},
+		{"[daemon]\nbogus = 1\n", ":2: [daemon] bogus: unknown key; known: database, host, log_level, log_server, log_server_sensors, save_interval, socket, socket_group"},
 		{"[daemon]\nlog_level = loud\n", `:2: [daemon] log_level: slog: level string "loud": unknown name`},
 		{"[daemon]\nsocket =\n", ":2: [daemon] socket: needs a value"},
 		{"[daemon]\ndatabase = :memory:\n", `:2: [daemon] database: ":memory:" is not a file path`},

@@ -21,11 +21,23 @@ type Daemon struct {
 	// Host names this machine in alerts and reports (the host name).
 	Host     string
 	LogLevel slog.Level
+	// LogServer keys detection by the syslog host of each packet (psad's
+	// --log-server): a central ifw reading the forwarded firewall logs of
+	// many hosts judges each host's packets apart and stores their
+	// alerts under that host's name. Sensors bounds the hosts kept apart.
+	LogServer bool
+	Sensors   int
 }
+
+// DefaultSensors is how many hosts a log server keeps apart by default.
+const DefaultSensors = 256
+
+// MaxSensors bounds [daemon] log_server_sensors.
+const MaxSensors = 4096
 
 func defaultDaemon(host string) Daemon {
 	return Daemon{Database: alerts.DefaultPath, Socket: DefaultSocket, SocketGroup: "ifw",
-		SaveInterval: time.Minute, Host: host, LogLevel: slog.LevelInfo}
+		SaveInterval: time.Minute, Host: host, LogLevel: slog.LevelInfo, Sensors: DefaultSensors}
 }
 
 var daemonKeys = keys[Daemon]{
@@ -35,6 +47,10 @@ var daemonKeys = keys[Daemon]{
 	"save_interval": func(v string, d *Daemon) error { return duration(v, &d.SaveInterval) },
 	"host":          func(v string, d *Daemon) error { return text(v, &d.Host) },
 	"log_level":     func(v string, d *Daemon) error { return d.LogLevel.UnmarshalText([]byte(v)) },
+	"log_server":    func(v string, d *Daemon) error { return yesNo(v, &d.LogServer) },
+	"log_server_sensors": func(v string, d *Daemon) error {
+		return intRange(v, 1, MaxSensors, &d.Sensors)
+	},
 }
 
 func (d *Daemon) validate() error {

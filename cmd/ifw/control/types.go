@@ -60,6 +60,46 @@ type Status struct {
 	Outbound   *OutboundStatus               `json:"outbound,omitempty"`
 	Blocking   *BlockingStatus               `json:"blocking,omitempty"`
 	Control    ControlStatus                 `json:"control"`
+	// Hosts are, on a log server ([daemon] log_server), the daemon's own
+	// host and each sensor, with what each saw; Attackers then lists
+	// each sensor's attackers apart, each naming its host. Absent on a
+	// daemon that is not a log server.
+	Hosts     []HostStatus     `json:"hosts,omitempty"`
+	LogServer *LogServerStatus `json:"log_server,omitempty"`
+}
+
+// Scopes of an attacker: seen by one host, or by the fleet as a whole.
+const (
+	ScopeHost  = "host"
+	ScopeFleet = "fleet"
+)
+
+// HostStatus is one host of a log server: the daemon's own, or a sensor
+// (the syslog host of the lines it forwards).
+type HostStatus struct {
+	Host string `json:"host"`
+	// LastSeen is when its latest packet was judged (absent: none since
+	// the start).
+	LastSeen time.Time `json:"last_seen,omitzero"`
+	// Degraded: its part of the store is not current (a fleet's host
+	// whose writes wait); a sensor's never is.
+	Degraded  bool   `json:"degraded"`
+	Sensor    bool   `json:"sensor"` // false: the daemon's own host
+	Packets   uint64 `json:"packets"`
+	Sources   int    `json:"sources"`   // tracked now
+	Attackers int    `json:"attackers"` // at danger level 1 or above
+}
+
+// LogServerStatus is what keeping sensors apart did since the start.
+type LogServerStatus struct {
+	MaxSensors int `json:"max_sensors"`
+	Sensors    int `json:"sensors"`
+	// Refused counts packets of a new host past MaxSensors, Invalid those
+	// whose host field is no host name: both judged as the daemon's own
+	// host's. Expired counts idle sensors forgotten to make room.
+	Refused uint64 `json:"refused"`
+	Invalid uint64 `json:"invalid"`
+	Expired uint64 `json:"expired"`
 }
 
 // AttackerStatus is an attacker as the status shows it: the engine's
@@ -69,6 +109,11 @@ type AttackerStatus struct {
 	signatures.Attacker
 	// Blocked is absent when no active block covers the attacker.
 	Blocked *BlockMark `json:"blocked,omitempty"`
+	// Hosts name the hosts whose detection this is (on a log server: the
+	// one sensor), Scope whether one host (ScopeHost) or the fleet saw it;
+	// both absent on a daemon that is not a log server.
+	Hosts []string `json:"hosts,omitempty"`
+	Scope string   `json:"scope,omitempty"`
 }
 
 // BlockMark is the active block covering an attacker: its own address

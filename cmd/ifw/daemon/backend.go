@@ -8,7 +8,6 @@ import (
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/rules"
 	"github.com/ifw/ifw/cmd/ifw/control"
-	"github.com/ifw/ifw/signatures"
 )
 
 // The daemon is the control API's backend (control.Backend).
@@ -18,21 +17,9 @@ import (
 func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 	st := &control.Status{Host: d.cfg.Daemon.Host, Config: d.cfg.Path, Started: d.started,
 		UptimeSec: time.Since(d.started).Seconds()}
-	var attackers []signatures.Attacker
-	err := d.pipe.do(ctx, func(e *signatures.Engine) {
-		st.Engine = e.Stats()
-		st.Signatures = control.CountSignatures(e.Signatures())
-		attackers = e.Attackers(1)
-	})
-	if err != nil {
+	if err := d.engineStatus(ctx, st); err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	attackers = d.recovered.merge(attackers, 1, now)
-	if len(attackers) > control.StatusLimit {
-		attackers = attackers[:control.StatusLimit]
-	}
-	st.Attackers = d.markBlocked(ctx, attackers, now)
 	lat := d.writer.latency.summary()
 	for _, c := range d.collectors {
 		cs := control.CollectorStatus{Name: c.src.Name(), Type: c.kind, Stats: c.src.Stats().Snapshot()}

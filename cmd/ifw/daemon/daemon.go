@@ -96,7 +96,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 		return nil, err
 	}
 	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
-	d.recovered = d.recoverAttackers(ctx, engine, d.restoreEngine(ctx, engine))
+	restored := d.restoreEngine(ctx, engine)
+	if cfg.Daemon.LogServer {
+		d.pipe.sensors = newSensors(cfg.Daemon.Host, cfg.Daemon.Sensors, cfg.Detect.Engine, set, log)
+		d.restoreSensors(ctx)
+	}
+	d.recovered = d.recoverAttackers(ctx, restored)
 	if err := d.startBlocking(ctx); err != nil {
 		return nil, err
 	}
@@ -221,9 +226,10 @@ func (d *Daemon) finish() {
 	defer cancel()
 	positions := d.positions()
 	lastID := d.writer.lastID.Load()
-	blob, err := d.pipe.engine.MarshalState()
-	d.saveState(ctx, blob, err, positions, lastID)
-	d.saveWindows(ctx, d.pipe.engine.Windows(d.windowsWithin()))
+	own, sensors, windows := snapshot(d.pipe.engines(), d.windowsOf)
+	d.saveState(ctx, own.blob, own.err, positions, lastID)
+	d.saveSensors(ctx, sensors)
+	d.saveWindows(ctx, windows)
 	d.log.Info("ifw daemon stopped; state saved")
 }
 

@@ -16,9 +16,12 @@ import (
 // the engine needs no lock. Detections go to the store goroutine, which
 // writes each alert before anything else sees it.
 type pipeline struct {
-	engine  *signatures.Engine
+	engine *signatures.Engine // the daemon's own host's
+	// sensors are a log server's other hosts, each with its engine
+	// (sensor.go); nil: every packet is the daemon's own host's.
+	sensors *sensors
 	in      chan *sources.Packet
-	calls   chan func(*signatures.Engine)
+	calls   chan func()
 	pending chan pendingAlert
 	log     *slog.Logger
 	host    string
@@ -52,7 +55,7 @@ const (
 func newPipeline(e *signatures.Engine, host string, log *slog.Logger) *pipeline {
 	return &pipeline{engine: e, host: host, log: log,
 		in:      make(chan *sources.Packet, packetQueue),
-		calls:   make(chan func(*signatures.Engine)),
+		calls:   make(chan func()),
 		pending: make(chan pendingAlert, alertQueue)}
 }
 
@@ -64,7 +67,7 @@ func (p *pipeline) run(ctx context.Context) error {
 			p.observe(ctx, pkt)
 		case f := <-p.calls:
 			p.drain(ctx)
-			f(p.engine)
+			f()
 		case <-ctx.Done():
 			p.drain(context.Background())
 			close(p.pending)
@@ -103,10 +106,15 @@ func (p *pipeline) observe(ctx context.Context, pkt *sources.Packet) {
 // has its log prefix matched against auto_regex first.
 func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 	p.counts.observed.Add(1)
-	p.engine.SetNow(time.Now()) // live sources: no packet may run ahead of the host
-	counted := p.engine.Counted()
-	d, ok := p.engine.Observe(pkt)
-	if p.prefixes != nil && p.engine.Counted() != counted {
+	now := time.Now()
+	e, host := p.engine, p.host
+	if sn := p.sensors.of(pkt, now); sn != nil {
+		e, host = sn.engine, sn.host
+	}
+	e.SetNow(now) // live sources: no packet may run ahead of the host
+	counted := e.Counted()
+	d, ok := e.Observe(pkt)
+	if p.prefixes != nil && e.Counted() != counted {
 		p.prefixes.note(pkt)
 	}
 	if !ok {
@@ -117,15 +125,44 @@ func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 		p.counts.throttled.Add(1)
 		return pendingAlert{}, false
 	}
-	a := alerts.FromDetection(d, p.host, pkt.Source)
+	a := alerts.FromDetection(d, host, pkt.Source)
 	return pendingAlert{alert: a, received: time.Now(), prefixMatched: p.prefixes.take(a.Src)}, true
 }
 
-// do runs f on the engine goroutine and waits for it.
+// do runs f on the daemon's own engine, on the engine goroutine, and
+// waits for it.
 func (p *pipeline) do(ctx context.Context, f func(*signatures.Engine)) error {
+	return p.call(ctx, func() { f(p.engine) })
+}
+
+// hostEngine is one host's engine: the daemon's own, or a sensor's.
+type hostEngine struct {
+	host     string
+	engine   *signatures.Engine
+	sensor   bool      // a log server's sensor, not the daemon's own host
+	lastSeen time.Time // a sensor's latest packet
+}
+
+// doAll runs f with every engine, the daemon's own first, then the
+// sensors by name, on the engine goroutine, and waits for it.
+func (p *pipeline) doAll(ctx context.Context, f func([]hostEngine)) error {
+	return p.call(ctx, func() { f(p.engines()) })
+}
+
+// engines lists every engine; on the engine goroutine only.
+func (p *pipeline) engines() []hostEngine {
+	out := []hostEngine{{host: p.host, engine: p.engine}}
+	for _, sn := range p.sensors.list() {
+		out = append(out, hostEngine{host: sn.host, engine: sn.engine, sensor: true, lastSeen: sn.lastSeen})
+	}
+	return out
+}
+
+// call runs f on the engine goroutine and waits for it.
+func (p *pipeline) call(ctx context.Context, f func()) error {
 	done := make(chan struct{})
 	select {
-	case p.calls <- func(e *signatures.Engine) { f(e); close(done) }:
+	case p.calls <- func() { f(); close(done) }:
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -25,15 +25,28 @@ const maxRecovered = 10000
 // their latest alert, until the engine sees them again or their scan
 // window ends. Read-only after the start.
 type recovered struct {
-	list    []signatures.Attacker
+	list    []recoveredAttacker
 	timeout time.Duration // the engine's ScanTimeout
+}
+
+// recoveredAttacker is an attacker recovered with the host that saw it:
+// the daemon's own, or on a log server the sensor its alert names.
+type recoveredAttacker struct {
+	host string
+	signatures.Attacker
+}
+
+// hostSrc is an attacker as one host sees it.
+type hostSrc struct {
+	host string
+	src  netip.Addr
 }
 
 // recoverAttackers reads the alerts stored after the saved state (all of
 // them when no state was restored), within the scan window, of sources the
 // engine does not know.
-func (d *Daemon) recoverAttackers(ctx context.Context, e *signatures.Engine, restored bool) *recovered {
-	r := &recovered{timeout: e.Config().ScanTimeout}
+func (d *Daemon) recoverAttackers(ctx context.Context, restored bool) *recovered {
+	r := &recovered{timeout: d.pipe.engine.Config().ScanTimeout}
 	after := int64(0)
 	if b, ok, err := d.store.State(ctx, stateAlertID); restored && err == nil && ok {
 		after, _ = strconv.ParseInt(string(b), 10, 64)
@@ -43,16 +56,19 @@ func (d *Daemon) recoverAttackers(ctx context.Context, e *signatures.Engine, res
 		d.log.Warn("alerts after the saved state not read", "err", err)
 		return r
 	}
-	known := make(map[netip.Addr]bool)
-	for _, a := range e.Attackers(0) {
-		known[a.Src] = true
+	known := make(map[hostSrc]bool)
+	for _, he := range d.pipe.engines() { // before Run: no engine goroutine yet
+		for _, a := range he.engine.Attackers(0) {
+			known[hostSrc{he.host, a.Src}] = true
+		}
 	}
 	for _, a := range list { // newest first: each source's latest alert
-		if a.ID <= after || known[a.Src] {
+		k := hostSrc{d.pipe.hostOf(a.Host), a.Src}
+		if a.ID <= after || known[k] {
 			continue
 		}
-		known[a.Src] = true
-		r.list = append(r.list, attackerOf(a))
+		known[k] = true
+		r.list = append(r.list, recoveredAttacker{host: k.host, Attacker: attackerOf(a)})
 	}
 	if len(r.list) > 0 {
 		d.log.Info("attackers recovered from alerts stored after the saved state", "attackers", len(r.list), "after_alert", after)
@@ -67,10 +83,10 @@ func attackerOf(a alerts.Alert) signatures.Attacker {
 		OS: a.OS, Tool: a.Tool, Trusted: a.Trusted}
 }
 
-// merge adds to the engine's attackers (at level min or more) the
-// recovered ones it does not list and whose window is still open at now,
-// in the engine's order.
-func (r *recovered) merge(list []signatures.Attacker, min int, now time.Time) []signatures.Attacker {
+// merge adds to host's engine's attackers (at level min or more) the
+// recovered ones of host it does not list and whose window is still open
+// at now, in the engine's order.
+func (r *recovered) merge(host string, list []signatures.Attacker, min int, now time.Time) []signatures.Attacker {
 	if r == nil || len(r.list) == 0 {
 		return list
 	}
@@ -80,8 +96,8 @@ func (r *recovered) merge(list []signatures.Attacker, min int, now time.Time) []
 	}
 	added := false
 	for _, a := range r.list {
-		if !have[a.Src] && a.Level >= min && now.Sub(a.LastSeen) <= r.timeout {
-			list = append(list, a)
+		if a.host == host && !have[a.Src] && a.Level >= min && now.Sub(a.LastSeen) <= r.timeout {
+			list = append(list, a.Attacker)
 			added = true
 		}
 	}

@@ -41,7 +41,11 @@ func (d *Daemon) reload(ctx context.Context) error {
 	}
 	config.LogSkipped(d.log, set)
 	var rerr error
-	if err := d.pipe.do(ctx, func(e *signatures.Engine) { rerr = e.Reconfigure(cfg.Detect.Engine, set) }); err != nil {
+	if err := d.pipe.do(ctx, func(e *signatures.Engine) {
+		if rerr = e.Reconfigure(cfg.Detect.Engine, set); rerr == nil {
+			rerr = d.pipe.sensors.reconfigure(cfg.Detect.Engine, set) // every sensor's engine too
+		}
+	}); err != nil {
 		return err
 	}
 	if rerr != nil {

@@ -54,21 +54,26 @@ func (d *Daemon) positions() map[string][]byte {
 func (d *Daemon) save(ctx context.Context) error {
 	positions := d.positions()
 	lastID := d.writer.lastID.Load() // stored before the engine's picture is taken: in it
-	var blob []byte
-	var merr error
+	var own engineState
+	var sensors []engineState
 	var windows []signatures.Window
-	if err := d.pipe.do(ctx, func(e *signatures.Engine) {
-		blob, merr = e.MarshalState()
-		windows = e.Windows(d.windowsWithin())
+	if err := d.pipe.doAll(ctx, func(list []hostEngine) {
+		own, sensors, windows = snapshot(list, d.windowsOf)
 	}); err != nil {
 		return err
 	}
 	if err := d.pipe.barrier(ctx); err != nil {
 		return err
 	}
-	d.saveState(ctx, blob, merr, positions, lastID)
+	d.saveState(ctx, own.blob, own.err, positions, lastID)
+	d.saveSensors(ctx, sensors)
 	d.saveWindows(ctx, windows)
 	return nil
+}
+
+// windowsOf is e's attackers' windows that save writes.
+func (d *Daemon) windowsOf(e *signatures.Engine) []signatures.Window {
+	return e.Windows(d.windowsWithin())
 }
 
 // windowsWithin is how far back from the latest packet save writes the
