@@ -105,6 +105,8 @@ func testAlertsQuery(t *testing.T, db dbKind) {
 		{"min level", Query{MinLevel: 5}, []int64{20, 15, 10, 5}},
 		{"source", Query{Src: all[3].Src}, []int64{4}},
 		{"source and level", Query{Src: all[3].Src, MinLevel: 5}, []int64{}},
+		{"host", Query{Host: all[0].Host, Limit: 2}, []int64{20, 19}},
+		{"another host", Query{Host: "sensor-b"}, []int64{}},
 		{"everything", Query{Since: t0, Until: t0.Add(time.Hour), MinLevel: 4, Limit: 2}, []int64{20, 19}},
 		{"page", Query{BeforeID: 18, Limit: 3}, []int64{17, 16, 15}},
 		{"page and level", Query{BeforeID: 15, MinLevel: 5}, []int64{10, 5}},

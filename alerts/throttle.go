@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"hash/maphash"
+	"net/netip"
 	"slices"
 	"strconv"
 	"time"
@@ -34,23 +35,32 @@ type told struct {
 	sigs  []uint64  // hashes of the signatures (id, name)
 }
 
-// throttle decides, per source, which alerts an action gets: those that
+// throttleKey is whom an action was told about: a source as one host saw
+// it (on a log server, each sensor's detections are apart).
+type throttleKey struct {
+	src  netip.Addr
+	host string
+}
+
+func keyOf(a *Alert) throttleKey { return throttleKey{a.Src, a.Host} }
+
+// throttle decides, per source and host, which alerts an action gets: those that
 // tell it something new, and otherwise one per interval. Not safe for
 // concurrent use.
 type throttle struct {
 	interval time.Duration
-	seen     *SourceLRU[*told]
+	seen     *LRU[throttleKey, *told]
 	seed     maphash.Seed
 }
 
 func newThrottle(interval time.Duration, remember int) *throttle {
-	return &throttle{interval: interval, seen: NewSourceLRU[*told](remember), seed: maphash.MakeSeed()}
+	return &throttle{interval: interval, seen: NewLRU[throttleKey, *told](remember), seed: maphash.MakeSeed()}
 }
 
 // check says why a at now should reach the action, or reasonNone. It
 // changes nothing: note does, once the alert is queued.
 func (t *throttle) check(a *Alert, now time.Time) reason {
-	m, ok := t.seen.Get(a.Src)
+	m, ok := t.seen.Get(keyOf(a))
 	switch {
 	case !ok:
 		return reasonFirst
@@ -68,10 +78,10 @@ func (t *throttle) check(a *Alert, now time.Time) reason {
 
 // note remembers that the action was told a at now.
 func (t *throttle) note(a *Alert, now time.Time) {
-	m, ok := t.seen.Get(a.Src)
+	m, ok := t.seen.Get(keyOf(a))
 	if !ok {
 		m = &told{}
-		t.seen.Put(a.Src, m)
+		t.seen.Put(keyOf(a), m)
 	}
 	m.level, m.last = a.Level, now
 	for i := range a.Scans {

@@ -103,3 +103,23 @@ func TestAddKeyBounded(t *testing.T) {
 		t.Fatalf("%d keys from %d to %d; want the newest %d", len(keys), keys[0], keys[len(keys)-1], maxKeys)
 	}
 }
+
+// TestThrottleHostsApart: on a log server, one source seen by two
+// sensors is two attackers for the throttle: each sensor's first alert
+// passes, and one sensor's alerts do not throttle the other's.
+func TestThrottleHostsApart(t *testing.T) {
+	thr := newThrottle(DefaultInterval, DefaultRemember)
+	a := alertOf(src4(1), 3, []string{"syn/tcp"}, nil)
+	for i, host := range []string{"sensor-a", "sensor-b"} {
+		a.Host = host
+		now := t0.Add(time.Duration(i) * time.Second)
+		if got := thr.check(&a, now); got != reasonFirst {
+			t.Fatalf("%s: %v, want %v", host, got, reasonFirst)
+		}
+		thr.note(&a, now)
+	}
+	a.Host = "sensor-a"
+	if got := thr.check(&a, t0.Add(2*time.Second)); got != reasonNone {
+		t.Fatalf("sensor-a again: %v, want %v", got, reasonNone)
+	}
+}

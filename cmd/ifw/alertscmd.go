@@ -28,6 +28,7 @@ throttled have no outcome for it; ifw status and the metrics count those.`,
 	since := cmd.Flags().Duration("since", 0, "only alerts of the last D (e.g. 24h, 30m)")
 	minLevel := cmd.Flags().Int("min-level", 0, "only alerts of this danger level or more (1-5)")
 	src := cmd.Flags().String("src", "", "only alerts about this address")
+	host := cmd.Flags().String("host", "", "only alerts of this host (on a log server: the sensor, the syslog host that logged them)")
 	limit := cmd.Flags().Int("limit", control.DefaultAlertLimit, fmt.Sprintf("at most N alerts, the newest (1-%d)", control.MaxAlertLimit))
 	asJSON := jsonFlag(cmd, "print the alerts as JSON")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -37,7 +38,7 @@ throttled have no outcome for it; ifw status and the metrics count those.`,
 		if *limit < 1 || *limit > control.MaxAlertLimit {
 			return failed(e, cmd, fmt.Errorf("--limit %d: want 1-%d", *limit, control.MaxAlertLimit))
 		}
-		q := control.AlertQuery{MinLevel: *minLevel, Src: *src, Limit: *limit}
+		q := control.AlertQuery{MinLevel: *minLevel, Src: *src, Host: *host, Limit: *limit}
 		now := time.Now()
 		if *since > 0 {
 			q.Since = now.Add(-*since)

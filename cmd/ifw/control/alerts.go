@@ -18,6 +18,9 @@ const (
 	MaxAlertLimit     = 10000
 )
 
+// maxHostQuery bounds GET /v1/alerts' host (a host name's length).
+const maxHostQuery = 255
+
 // AlertQuery is what GET /v1/alerts selects: alerts at or after Since
 // (zero: any), of MinLevel or more, about Src (invalid: any), the newest
 // Limit of them (0: DefaultAlertLimit).
@@ -25,6 +28,7 @@ type AlertQuery struct {
 	Since    time.Time
 	MinLevel int
 	Src      string
+	Host     string // the host that saw it (a log server's sensor); "": any
 	Limit    int
 	// Before pages the list: the alerts after alert Before in it (the
 	// last id of the previous page); 0: from the newest.
@@ -42,6 +46,9 @@ func (q AlertQuery) values() url.Values {
 	}
 	if q.Src != "" {
 		v.Set("src", q.Src)
+	}
+	if q.Host != "" {
+		v.Set("host", q.Host)
 	}
 	if q.Limit > 0 {
 		v.Set("limit", strconv.Itoa(q.Limit))
@@ -76,6 +83,12 @@ func parseAlertQuery(v url.Values) (alerts.Query, error) {
 			return q, fmt.Errorf("src %q: want one IP address", s)
 		}
 		q.Src = p.Addr()
+	}
+	if s := v.Get("host"); s != "" {
+		if len(s) > maxHostQuery {
+			return q, fmt.Errorf("host %q…: longer than %d bytes", s[:32], maxHostQuery)
+		}
+		q.Host = s
 	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
