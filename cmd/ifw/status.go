@@ -59,15 +59,56 @@ func writeStatus(w io.Writer, st *control.Status) {
 	writeOutbound(w, st.Outbound)
 	writeBlocking(w, st.Blocking)
 	writeControl(w, st.Control)
+	if st.LogServer != nil {
+		writeSensors(w, st)
+		return
+	}
+	writeAttackers(w, "Attackers at danger level 1 or above", st.Attackers)
+}
+
+// writeAttackers writes a heading with how many attackers it has and how
+// many of them are blocked, then each.
+func writeAttackers(w io.Writer, heading string, list []control.AttackerStatus) {
 	blocked := 0
-	for _, a := range st.Attackers {
+	for _, a := range list {
 		if a.Blocked != nil {
 			blocked++
 		}
 	}
-	fmt.Fprintf(w, "\nAttackers at danger level 1 or above: %d (%d blocked)\n", len(st.Attackers), blocked)
-	for i := range st.Attackers {
-		writeAttacker(w, &st.Attackers[i])
+	fmt.Fprintf(w, "\n%s: %d (%d blocked)\n", heading, len(list), blocked)
+	for i := range list {
+		writeAttacker(w, &list[i])
+	}
+}
+
+// writeSensors writes a log server's hosts, then each host's attackers
+// apart.
+func writeSensors(w io.Writer, st *control.Status) {
+	l := st.LogServer
+	fmt.Fprintf(w, "\nLog server: %d sensors (at most %d); packets judged as this host's: %d of a host past the bound, %d with no host name; %d idle sensors forgotten\n",
+		l.Sensors, l.MaxSensors, l.Refused, l.Invalid, l.Expired)
+	byHost := map[string][]control.AttackerStatus{}
+	for _, a := range st.Attackers {
+		for _, h := range a.Hosts {
+			byHost[h] = append(byHost[h], a)
+		}
+	}
+	for _, h := range st.Hosts {
+		what := "sensor"
+		if !h.Sensor {
+			what = "this host"
+		}
+		seen := "no packet since the start"
+		if !h.LastSeen.IsZero() {
+			seen = "last packet " + h.LastSeen.Format(time.DateTime)
+		}
+		fmt.Fprintf(w, "  %-24s %-9s packets %d  sources %d  attackers %d  %s\n",
+			termsafe.Field(h.Host), what, h.Packets, h.Sources, h.Attackers, seen)
+	}
+	for _, h := range st.Hosts {
+		if list := byHost[h.Host]; len(list) > 0 {
+			writeAttackers(w, "Attackers seen by "+termsafe.Field(h.Host)+" at danger level 1 or above", list)
+		}
 	}
 }
 

@@ -112,3 +112,43 @@ func TestWriteStatusBlocked(t *testing.T) {
 		t.Errorf("an unblocked attacker has a mark: %s", raw)
 	}
 }
+
+// TestWriteStatusLogServer: a log server's status lists its hosts, then
+// each sensor's attackers under that sensor, one attacker seen by two
+// sensors under each.
+func TestWriteStatusLogServer(t *testing.T) {
+	st := sampleStatus()
+	seen := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	st.LogServer = &control.LogServerStatus{MaxSensors: 256, Sensors: 2, Refused: 3, Invalid: 1}
+	st.Hosts = []control.HostStatus{{Host: "fw", Packets: 5},
+		{Host: "sensor-a", Sensor: true, LastSeen: seen, Packets: 40, Sources: 1, Attackers: 1},
+		{Host: "sensor-b", Sensor: true, LastSeen: seen, Packets: 30, Sources: 1, Attackers: 1}}
+	at := func(host string, level int) control.AttackerStatus {
+		return control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("203.0.113.9"), Level: level, Packets: 30},
+			Hosts: []string{host}, Scope: control.ScopeHost}
+	}
+	st.Attackers = []control.AttackerStatus{at("sensor-a", 2), at("sensor-b", 1)}
+	var b bytes.Buffer
+	writeStatus(&b, st)
+	out := b.String()
+	for _, want := range []string{"Log server: 2 sensors (at most 256)", "3 of a host past the bound, 1 with no host name",
+		"sensor-a                 sensor    packets 40", "fw                       this host", "no packet since the start",
+		"Attackers seen by sensor-a at danger level 1 or above: 1 (0 blocked)", "Attackers seen by sensor-b at danger level 1 or above: 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	a, bb := strings.Index(out, "seen by sensor-a"), strings.Index(out, "seen by sensor-b")
+	if a < 0 || bb < a || !strings.Contains(out[a:bb], "danger level 2") || !strings.Contains(out[bb:], "danger level 1") {
+		t.Errorf("each sensor's attacker not under it:\n%s", out)
+	}
+	js, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"hosts":[{"host":"fw","degraded":false,"sensor":false`, `"hosts":["sensor-a"],"scope":"host"`, `"log_server":{"max_sensors":256`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON lacks %s: %s", want, js)
+		}
+	}
+}

@@ -33,9 +33,10 @@ import (
 
 // feed is a collector the test writes LOG lines into.
 type feed struct {
-	name  string
-	lines chan string
-	stats sources.Stats
+	untrusted bool // set before Run: packets as a syslog file's
+	name      string
+	lines     chan string
+	stats     sources.Stats
 }
 
 func newFeed() *feed { return &feed{name: "feed", lines: make(chan string, 1024)} }
@@ -57,7 +58,7 @@ func (f *feed) Run(ctx context.Context, out chan<- *sources.Packet) error {
 				f.stats.Malformed.Add(1)
 				continue
 			}
-			pkt.Trusted = true
+			pkt.Trusted = !f.untrusted
 			select {
 			case out <- pkt:
 				f.stats.Packets.Add(1)
@@ -203,6 +204,8 @@ func (s *syslogSink) await(t *testing.T, want string) string {
 type lab struct {
 	dir, conf, socket string
 	blockExtra        string // more [block] keys
+	daemonExtra       string // more [daemon] keys
+	untrusted         bool   // the feed's packets are untrusted (a syslog file's)
 	kernel            *fakeKernel
 	sink              *syslogSink
 }
@@ -243,6 +246,7 @@ database = %[1]s/ifw.db
 socket = %[2]s
 socket_group = %[3]s
 save_interval = 1h
+%[7]s
 
 [source kmsg]
 type = kmsg
@@ -268,7 +272,7 @@ min_level = 1
 %[4]s
 
 %[5]s
-`, l.dir, l.socket, g.Name, detect, strings.Join(sections, "\n\n"), l.blockExtra)
+`, l.dir, l.socket, g.Name, detect, strings.Join(sections, "\n\n"), l.blockExtra, l.daemonExtra)
 	if err := os.WriteFile(l.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -292,6 +296,7 @@ func (l *lab) start(t *testing.T) *running {
 		t.Fatal(err)
 	}
 	r := &running{feed: newFeed(), client: control.NewClient(l.socket), done: make(chan error, 1)}
+	r.feed.untrusted = l.untrusted
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))

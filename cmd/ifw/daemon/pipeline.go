@@ -25,6 +25,7 @@ type pipeline struct {
 	pending chan pendingAlert
 	log     *slog.Logger
 	host    string
+	seen    time.Time // when a packet of the daemon's own host was last judged
 	counts  pipelineCounts
 	// prefixes follows which sources' log prefixes matched [block]
 	// auto_regex; nil without one.
@@ -110,6 +111,8 @@ func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 	e, host := p.engine, p.host
 	if sn := p.sensors.of(pkt, now); sn != nil {
 		e, host = sn.engine, sn.host
+	} else {
+		p.seen = now
 	}
 	e.SetNow(now) // live sources: no packet may run ahead of the host
 	counted := e.Counted()
@@ -151,7 +154,7 @@ func (p *pipeline) doAll(ctx context.Context, f func([]hostEngine)) error {
 
 // engines lists every engine; on the engine goroutine only.
 func (p *pipeline) engines() []hostEngine {
-	out := []hostEngine{{host: p.host, engine: p.engine}}
+	out := []hostEngine{{host: p.host, engine: p.engine, lastSeen: p.seen}}
 	for _, sn := range p.sensors.list() {
 		out = append(out, hostEngine{host: sn.host, engine: sn.engine, sensor: true, lastSeen: sn.lastSeen})
 	}

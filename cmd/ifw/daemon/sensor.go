@@ -137,14 +137,16 @@ func (s *sensors) add(host string, now time.Time) *sensor {
 // so that a flood of new names costs one search a second.
 const sweepEvery = time.Second
 
-// sweep forgets the sensors idle for a scan window that hold no attacker.
+// sweep forgets the sensors idle for longer than a scan window: every
+// attacker window of theirs is over (their alerts stay stored; with
+// [detect] retain, the ended attackers they kept for the status go).
 func (s *sensors) sweep(now time.Time) {
 	if now.Sub(s.swept) < sweepEvery {
 		return
 	}
 	s.swept = now
 	for host, sn := range s.byHost {
-		if now.Sub(sn.lastSeen) > sn.engine.Config().ScanTimeout && len(sn.engine.Attackers(0)) == 0 {
+		if now.Sub(sn.lastSeen) > sn.engine.Config().ScanTimeout {
 			delete(s.byHost, host)
 			s.counts.Expired++
 		}
