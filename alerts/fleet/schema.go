@@ -11,7 +11,8 @@ import (
 // migrations[i] brings the fleet's tables from version i to i+1. Append
 // only. Times are Unix nanoseconds, as in the alert store.
 var migrations = []string{
-	migrationHosts, // 1: hosts.go
+	migrationHosts,  // 1: hosts.go
+	migrationBlocks, // 2: blocks.go
 }
 
 // migrationLock is the advisory lock key that serialises migrations of
