@@ -25,12 +25,33 @@ type Block struct {
 	// whose log prefixes matched it (psad's ENABLE_AUTO_IDS_REGEX and
 	// AUTO_BLOCK_REGEX); nil: blocking by level alone.
 	AutoRegex *regexp.Regexp
+	// Share is ShareLocal (this host's blocks stay here) or ShareFleet
+	// (every block decided here is applied on every host of the fleet,
+	// and theirs here; needs [store] url).
+	Share string
 }
+
+// Where blocks are shared ([block] share).
+const (
+	ShareLocal = "local"
+	ShareFleet = "fleet"
+)
 
 // maxAutoRegex bounds the auto_regex pattern.
 const maxAutoRegex = 1024
 
-func defaultBlock() Block { return Block{Enabled: true, Whitelist: "/etc/ifw/whitelist"} }
+func defaultBlock() Block {
+	return Block{Enabled: true, Whitelist: "/etc/ifw/whitelist", Share: ShareLocal}
+}
+
+// checkShare: blocks are shared through the fleet's database, so share =
+// fleet needs [store] url.
+func checkShare(f *file, c *Config) error {
+	if c.Block.Share == ShareFleet && c.Store.URL == "" {
+		return f.errorf("block", "share", "fleet shares blocks through the fleet's database: set [store] url")
+	}
+	return nil
+}
 
 var blockKeys = keys[Block]{
 	"enabled":       func(v string, b *Block) error { return yesNo(v, &b.Enabled) },
@@ -45,6 +66,7 @@ var blockKeys = keys[Block]{
 	"bulk_widen4":   func(v string, b *Block) error { return whole(v, &b.Widen4) },
 	"bulk_widen6":   func(v string, b *Block) error { return whole(v, &b.Widen6) },
 	"auto_regex":    func(v string, b *Block) error { return autoRegex(v, &b.AutoRegex) },
+	"share":         func(v string, b *Block) error { return oneOf(v, &b.Share, ShareLocal, ShareFleet) },
 }
 
 // autoRegex compiles the auto-block regex (Go's RE2 syntax, unanchored

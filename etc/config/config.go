@@ -70,6 +70,9 @@ func Load(path string, explicit bool) (*Config, error) {
 	if err := readSections(f, cfg); err != nil {
 		return nil, err
 	}
+	if err := checkShare(f, cfg); err != nil {
+		return nil, err
+	}
 	if len(cfg.Sources) == 0 {
 		cfg.Sources = defaultSources
 	}
