@@ -29,6 +29,7 @@ type blocking struct {
 	settings config.Block
 	store    *alerts.Store
 	log      *slog.Logger
+	shared   *fleetRecords // the blocker's records; shares them with the fleet ([block] share, fleetblocks.go)
 
 	liftMu sync.Mutex   // one liftCovered at a time
 	lifted atomic.Int64 // blocks lifted because the never-block list came to cover them
@@ -69,7 +70,8 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, f
 		m.close()
 		return nil, err
 	}
-	if m.blocker, err = block.New(cfg.Block.Policy, sets, feedRecords{store, feed}, guard, log); err != nil {
+	m.shared = &fleetRecords{Records: feedRecords{store, feed}}
+	if m.blocker, err = block.New(cfg.Block.Policy, sets, m.shared, guard, log); err != nil {
 		m.close()
 		return nil, err
 	}
@@ -134,6 +136,9 @@ func (m *blocking) run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return m.blocker.Run(gctx) })
 	g.Go(func() error { return m.watch.Run(gctx) })
+	if w := m.shared.worker.Load(); w != nil {
+		g.Go(func() error { return w.run(gctx) })
+	}
 	return g.Wait()
 }
 

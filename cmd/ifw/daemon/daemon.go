@@ -266,6 +266,7 @@ func (d *Daemon) startBlocking(ctx context.Context) error {
 		d.log.Error("blocking disabled", "err", err)
 		return nil
 	}
+	m.shareWith(d.fleet)
 	d.block = m
 	return nil
 }
