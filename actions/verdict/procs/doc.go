@@ -67,10 +67,19 @@
 // process that connected has been told of, since the kernel sends its
 // events before fork or exec returns. A process that exits leaves the hot
 // lists at once. And a process that ran a program is read and pinned
-// ahead, off the verdict path (at most 256 a second), so that its first
-// connection costs the sock_diag request, a scan of its few descriptors
-// and the reads of a pinned process. The events are bounded: they keep
-// at most 4096 processes between two refreshes, and a flood beyond, or
+// ahead, off the verdict path (at most 256 a second), with the entry of
+// its descriptor directory made, so that its first connection costs the
+// sock_diag request, a few descriptor links read through its pin and
+// the reads of a pinned process. A new process's descriptors are read
+// without listing its descriptor directory first (a listing makes procfs
+// build an entry for each): the number at which the last new process
+// running the same executable had its first socket, then the low
+// numbers (3-8), then, only if none is the socket, the rest. Like every
+// hint, they order the reads and prove nothing. A pinned process's
+// descriptors are always read through its pin (its descriptor directory
+// is opened relative to it, bound to the same process), so what is
+// found there needs no second check against PID reuse. The events are
+// bounded: they keep at most 4096 processes between two refreshes, and a flood beyond, or
 // events the kernel dropped (ENOBUFS), make the search list /proc as
 // without events until a refresh that started after the loss rebuilt the
 // table (Stats: ProcEventsLost, ProcDirListings). Without the connector

@@ -11,27 +11,63 @@ import (
 
 // scanFDs reads the descriptor links of pid until one is s.want and
 // returns that descriptor, or -1: first the numbers in s.probes, then,
-// if all, the others in directory order. The probes are read through
-// d, pid's pinned directory if not nil, which then tells whether the
-// process it pins holds the socket (pinned); the rest by path. Every
-// socket met on the way is appended to s.seen. A process that is gone
-// or not readable is not an error.
+// if all, the others in directory order. When d, pid's pinned
+// directory, is not nil, they are read through it, which then tells
+// whether the process it pins holds the socket (pinned); else, or when
+// that process is gone, by path. Every socket met on the way is
+// appended to s.seen. A process that is gone or not readable is not an
+// error.
 func (f *Finder) scanFDs(pid int, d *procDir, all bool, s *scratch) (fd int, pinned bool, err error) {
-	if d != nil && len(s.probes) > 0 {
-		fd, read, res := s.probeDir(d, s.probes)
-		f.stats.fdsRead.Add(uint64(read))
-		if res != probeGone {
-			f.stats.fdScans.Add(1)
-			if res == probeHit || !all {
-				return fd, res == probeHit, nil
-			}
-			fd, err := f.scanPath(pid, true, true, s)
-			return fd, false, err
+	if d != nil {
+		fd, res, err := f.scanPinned(d, all, s)
+		if res != probeGone || err != nil {
+			return fd, res == probeHit, err
 		}
 		f.dirs.remove(pid, d)
 	}
 	fd, err = f.scanPath(pid, false, all, s)
 	return fd, false, err
+}
+
+// scanPinned reads the descriptor links of the process d pins, the
+// numbers in s.probes first, then, if all, the others: probeGone when
+// that process is gone (or d was closed), and the links must be read by
+// path.
+func (f *Finder) scanPinned(d *procDir, all bool, s *scratch) (int, probeResult, error) {
+	probed := len(s.probes) > 0
+	if probed {
+		fd, read, res := s.probeDir(d, s.probes)
+		f.stats.fdsRead.Add(uint64(read))
+		if res != probeGone {
+			f.stats.fdScans.Add(1)
+		}
+		if res != probeMiss || !all {
+			return fd, res, nil
+		}
+	}
+	if !all {
+		return -1, probeMiss, nil
+	}
+	dfd, err := d.openFDs()
+	if err != nil {
+		if err == errDirClosed || err == errGone || err == unix.EACCES {
+			return -1, probeGone, nil
+		}
+		return -1, probeMiss, fmt.Errorf("procs: open fd directory of pinned process: %w", err)
+	}
+	defer unix.Close(dfd)
+	if !probed {
+		f.stats.fdScans.Add(1)
+	}
+	fd, n, err := s.scanDir(dfd)
+	f.stats.fdsRead.Add(uint64(n))
+	switch {
+	case err != nil:
+		return -1, probeMiss, err
+	case fd >= 0:
+		return fd, probeHit, nil
+	}
+	return -1, probeMiss, nil
 }
 
 // scanPath reads the descriptor links of pid by path until one is

@@ -24,6 +24,7 @@ type Finder struct {
 	dirs   *procDirs
 	hot    *hotPIDs
 	hints  *fdHints
+	exes   *exeHints
 	hash   *hasher    // nil unless Config.Hash
 	events *evConn    // nil without process events
 	fresh  *freshPIDs // what the events told; nil without them
@@ -65,7 +66,7 @@ func New(cfg Config, log *slog.Logger) (*Finder, error) {
 	f := &Finder{
 		cfg: cfg, log: log, pool: pool, proc: proc,
 		inodes: newInodeCache(cfg.MaxInodes), procs: newProcCache(maxProcs),
-		dirs: newProcDirs(procDirLimit()), hot: newHotPIDs(), hints: newFDHints(),
+		dirs: newProcDirs(procDirLimit()), hot: newHotPIDs(), hints: newFDHints(), exes: newExeHints(),
 		epoch: time.Now(),
 	}
 	f.bufs.New = func() any { return newScratch() }

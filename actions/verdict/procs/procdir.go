@@ -68,6 +68,22 @@ func (d *procDir) readlink(nameZ, buf []byte) ([]byte, error) {
 	return buf[:n], nil
 }
 
+// openFDs opens the process's descriptor directory: bound to the same
+// process as the pin, so links read through it are that process's, and
+// it reads as gone once that process is reaped, whoever has the PID.
+func (d *procDir) openFDs() (int, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.dir < 0 {
+		return -1, errDirClosed
+	}
+	fd, err := unix.Openat(d.dir, "fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, gone(err)
+	}
+	return fd, nil
+}
+
 // readComm reads the process's name, without the newline procfs ends it
 // with, into buf: errGone once the process is gone.
 func (d *procDir) readComm(buf []byte) ([]byte, error) {

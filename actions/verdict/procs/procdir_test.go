@@ -43,7 +43,13 @@ func TestProcDirExited(t *testing.T) {
 	if _, err := d.readComm(s.file[:]); !errors.Is(err, errGone) || d.alive(s.file[:]) {
 		t.Errorf("name of an exited process: %v, want errGone", err)
 	}
+	if fd, err := d.openFDs(); !errors.Is(err, errGone) {
+		t.Errorf("fd directory of an exited process: %d, %v; want errGone", fd, err)
+	}
 	d.close()
+	if _, err := d.openFDs(); !errors.Is(err, errDirClosed) {
+		t.Errorf("fd directory after close: %v, want errDirClosed", err)
+	}
 	if _, err := d.readlink(exeZ, s.link[:]); !errors.Is(err, errDirClosed) || d.alive(s.file[:]) {
 		t.Errorf("exe after close: %v, want errDirClosed", err)
 	}
@@ -62,7 +68,11 @@ func pinReads(d *procDir, s *scratch) error {
 	if _, err := d.readComm(s.file[:]); err != nil {
 		return fmt.Errorf("comm: %w", err)
 	}
-	return nil
+	fd, err := d.openFDs()
+	if err != nil {
+		return fmt.Errorf("fd directory: %w", err)
+	}
+	return unix.Close(fd)
 }
 
 func TestProcDirPIDReuse(t *testing.T) {
@@ -96,7 +106,7 @@ func pidReuse(dir string) int {
 	if err == nil {
 		proc, err = openProcFS(dir)
 	}
-	for _, check := range []func(*procFS, string) (bool, error){reusePID, finderReuse} {
+	for _, check := range []func(*procFS, string) (bool, error){reusePID, finderReuse, finderReuseSearch} {
 		if err == nil {
 			err = retryReuse(proc, dir, check)
 		}

@@ -13,7 +13,15 @@ import (
 // pin, the cache entry of the old helper, and this process, which holds
 // the socket too until the new helper got it. false if another process
 // took the PID first.
-func finderReuse(_ *procFS, dir string) (bool, error) {
+func finderReuse(_ *procFS, dir string) (bool, error) { return finderReused(dir, false) }
+
+// finderReuseSearch is finderReuse with the socket's cache entry
+// forgotten before the second lookup: the search meets the dead pin
+// (its descriptor directory reads as gone) and must read the new helper
+// by path.
+func finderReuseSearch(_ *procFS, dir string) (bool, error) { return finderReused(dir, true) }
+
+func finderReused(dir string, search bool) (bool, error) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		return false, err
@@ -44,6 +52,9 @@ func finderReuse(_ *procFS, dir string) (bool, error) {
 		next, err := reuseNext(dir, pid, file)
 		if next != nil {
 			err = file.Close() // the new helper's is the only one left
+		}
+		if search {
+			f.inodes.filter(func(uint64, ownerRef) bool { return false })
 		}
 		return next, err
 	})

@@ -31,17 +31,17 @@ import (
 func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 	t := f.table.Load()
 	phases := [...]struct {
-		list   func(*table, uint32, *scratch) []int
-		probes bool // read the hinted descriptors only
+		list func(*table, uint32, *scratch) []int
+		how  scanHow
 	}{
-		{f.freshFirstPhase, false}, {f.hotPhase, true}, {f.freshPhase, false}, {f.hotPhase, false},
-		{userPhase, false}, {unknownPhase, false}, {restPhase, false},
+		{f.freshFirstPhase, scanNew}, {f.hotPhase, scanHinted}, {f.freshPhase, scanNew}, {f.hotPhase, scanAll},
+		{userPhase, scanAll}, {unknownPhase, scanAll}, {restPhase, scanAll},
 	}
 	for i, phase := range phases {
 		if i == len(phases)-1 {
 			f.stats.fullScans.Add(1)
 		}
-		p, err := f.tryAll(phase.list(t, uid, s), phase.probes, t, s)
+		p, err := f.tryAll(phase.list(t, uid, s), phase.how, t, s)
 		if p.PID != 0 || err != nil {
 			return p, err
 		}
@@ -49,17 +49,46 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 	return Process{}, nil
 }
 
-// tryAll scans the processes of pids not scanned yet; with probes, only
-// their hinted descriptors.
-func (f *Finder) tryAll(pids []int, probes bool, t *table, s *scratch) (Process, error) {
+// scanHow says which descriptors of a process a search phase reads.
+type scanHow int
+
+const (
+	scanAll    scanHow = iota // all, the hinted ones first
+	scanHinted                // the hinted ones only
+	scanNew                   // all, the hinted or else the low ones first (firstNewFD)
+)
+
+// A process started since the table's refresh that has no hint has
+// descriptors firstNewFD up to firstNewFD+newFDProbes-1 read first: the
+// kernel gives the lowest free number, so a new program's first socket
+// is most often just above its standard streams. Reading them by name
+// spares listing its descriptor directory, which instantiates an entry
+// for every descriptor of a process procfs has not shown before.
+const (
+	firstNewFD  = 3
+	newFDProbes = 6
+)
+
+// appendNewFDs appends the numbers firstNewFD.. not in dst.
+func appendNewFDs(dst []int32) []int32 {
+	for fd := range int32(newFDProbes) {
+		if !slices.Contains(dst, firstNewFD+fd) {
+			dst = append(dst, firstNewFD+fd)
+		}
+	}
+	return dst
+}
+
+// tryAll scans the processes of pids not scanned yet, as how says.
+func (f *Finder) tryAll(pids []int, how scanHow, t *table, s *scratch) (Process, error) {
 	for _, pid := range pids {
 		if _, done := s.tried[pid]; done {
 			continue
 		}
-		if !probes {
+		if how != scanHinted {
 			s.tried[pid] = struct{}{}
 		}
-		p, err := f.try(pid, probes, t, s)
+		p, err := f.try(pid, how, t, s)
 		if p.PID != 0 || err != nil {
 			return p, err
 		}
@@ -67,17 +96,24 @@ func (f *Finder) tryAll(pids []int, probes bool, t *table, s *scratch) (Process,
 	return Process{}, nil
 }
 
-// try scans pid (with probes, its hinted descriptors only): its Process
-// if it holds s.want. The sockets met are recorded with pid's start time
-// from the table, if there.
-func (f *Finder) try(pid int, probes bool, t *table, s *scratch) (Process, error) {
+// try scans pid as how says: its Process if it holds s.want. The
+// sockets met are recorded with pid's start time from the table, if
+// there.
+func (f *Finder) try(pid int, how scanHow, t *table, s *scratch) (Process, error) {
 	s.seen = s.seen[:0]
 	s.probes = f.hints.probes(pid, s.probes[:0])
-	if probes && len(s.probes) == 0 {
+	switch {
+	case how == scanHinted && len(s.probes) == 0:
 		return Process{}, nil
 	}
 	d := f.dirs.get(pid)
-	fd, pinned, err := f.scanFDs(pid, d, !probes, s)
+	if how == scanNew && len(s.probes) == 0 {
+		if pi := f.pinnedInfo(pid, d); pi != nil {
+			s.probes = f.exes.probes(pi.p.Exe, s.probes)
+		}
+		s.probes = appendNewFDs(s.probes)
+	}
+	fd, pinned, err := f.scanFDs(pid, d, how != scanHinted, s)
 	f.inodes.putSeen(pid, t.pids[pid].start, s.seen)
 	if err != nil || fd < 0 {
 		return Process{}, err
@@ -93,6 +129,9 @@ func (f *Finder) try(pid int, probes bool, t *table, s *scratch) (Process, error
 	}
 	f.inodes.put(s.inode, ownerRef{pid: int32(pid), fd: int32(fd), start: p.Start})
 	f.hints.found(pid, fd)
+	if how == scanNew {
+		f.exes.found(p.Exe, fd)
+	}
 	return p, nil
 }
 
@@ -125,7 +164,7 @@ func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
 	}
 	others := fresh[:0]
 	for _, pid := range fresh {
-		if owner, err := f.proc.owner(pid); err != nil || owner == uid {
+		if owner, err := f.ownerUID(pid); err != nil || owner == uid {
 			s.fresh = append(s.fresh, pid)
 		} else {
 			others = append(others, pid)
@@ -145,13 +184,33 @@ func (f *Finder) freshFirstPhase(t *table, uid uint32, s *scratch) []int {
 	}
 	s.fresh = s.fresh[:0]
 	for _, pid := range fresh {
-		if owner, err := f.proc.owner(pid); err == nil && owner == uid {
+		if owner, err := f.ownerUID(pid); err == nil && owner == uid {
 			if s.fresh = append(s.fresh, pid); len(s.fresh) == freshFirst {
 				break
 			}
 		}
 	}
 	return s.fresh
+}
+
+// pinnedInfo is what was read of the process d pins, pid's (a read
+// ahead, most often, for a new process): nil if d is nil or nothing was.
+func (f *Finder) pinnedInfo(pid int, d *procDir) *procInfo {
+	if d == nil {
+		return nil
+	}
+	return f.procs.get(procKey{pid, d.start})
+}
+
+// ownerUID is the user of process pid, to order the search by: the one
+// read of it before if it is pinned, else its /proc directory's owner.
+// Either may be stale or another's (PID reuse): it only orders the
+// reads.
+func (f *Finder) ownerUID(pid int) (uint32, error) {
+	if pi := f.pinnedInfo(pid, f.dirs.get(pid)); pi != nil {
+		return pi.p.UID, nil
+	}
+	return f.proc.owner(pid)
 }
 
 // freshFirst bounds the new processes searched before the recent

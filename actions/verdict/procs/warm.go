@@ -53,7 +53,8 @@ func (w *warmer) run(ctx context.Context, read func(pid int)) {
 	}
 }
 
-// prewarm reads and pins process pid, as a lookup would.
+// prewarm reads and pins process pid, as a lookup would, and has procfs
+// make the entry of its descriptor directory.
 func (f *Finder) prewarm(pid int) {
 	if !f.enter() {
 		return
@@ -64,6 +65,11 @@ func (f *Finder) prewarm(pid int) {
 	defer func() { s.ahead = false; f.bufs.Put(s) }()
 	if _, err := f.readProcess(pid, -1, s); err != nil {
 		return // gone already, most often: its lookup reads it if need be
+	}
+	if d := f.dirs.get(pid); d != nil {
+		// Procfs makes the descriptor directory's entry on first use:
+		// made now, the first lookup reads the socket's link only.
+		_, _ = d.readlink(fdNameZ(s.name[:], 0), s.fdl[:])
 	}
 	f.stats.prewarmed.Add(1)
 }
