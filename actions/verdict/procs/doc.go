@@ -62,10 +62,11 @@
 // search, and what a search finds is checked as above. They serve three
 // ends. The search takes the processes started since the table's
 // refresh from them instead of listing /proc, and tries the newest two of
-// the socket's user before the recent holders (see search): a lookup
-// first drains the event socket (one non-blocking receive), so that a
-// process that connected has been told of, since the kernel sends its
-// events before fork or exec returns. A process that exits leaves the hot
+// the socket's user before the recent holders (see search), as the
+// event reader told of them; before it takes them as all the new
+// processes, the search drains the event socket (one non-blocking
+// receive), so that a process that connected has been told of, since
+// the kernel sends its events before fork or exec returns. A process that exits leaves the hot
 // lists at once. And a process that ran a program is read and pinned
 // ahead, off the verdict path (at most 256 a second), with the entry of
 // its descriptor directory made, so that its first connection costs the

@@ -195,6 +195,7 @@ func TestEventsFreshFirst(t *testing.T) {
 	_, err := io.WriteString(h.stdin, "go\n")
 	must(t, err)
 	h.connected(t)
+	must(t, f.events.drain(f.sink)) // what the reader may not have handled yet
 	s := newScratch()
 	first := f.freshFirstPhase(f.table.Load(), uint32(os.Getuid()), s)
 	// The holder is there, unless as many processes of the user started

@@ -176,9 +176,16 @@ func (f *Finder) freshPhase(t *table, uid uint32, s *scratch) []int {
 
 // freshFirstPhase lists the newest freshFirst processes of uid the
 // events told of since t's refresh, or the one process they told of;
-// none without events or when they may be incomplete.
+// none without events or when they may be incomplete. It takes the
+// events the reader handled: this phase only orders the search, and a
+// process has been told of long before it connects (its program ran
+// since), so the event socket is drained only for freshPhase, whose
+// list must be complete.
 func (f *Finder) freshFirstPhase(t *table, uid uint32, s *scratch) []int {
-	fresh, ok := f.freshEvents(t, s)
+	if f.fresh == nil {
+		return nil
+	}
+	fresh, ok := f.fresh.since(t.mark, s.pids[:0])
 	if !ok || len(fresh) <= 1 {
 		return fresh
 	}
