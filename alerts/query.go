@@ -18,7 +18,6 @@ type Query struct {
 	Until    time.Time  // alerts before Until
 	MinLevel int        // alerts of this level or more
 	Src      netip.Addr // alerts about this source (invalid: any)
-	Host     string     // alerts of this host (a log server's sensor; "": any)
 	Limit    int        // at most this many, newest first (0: no limit)
 	// Host selects the alerts of this host; "" (or AllHosts) every host's.
 	// Alerts carry the host that logged the packets, which in log-server
@@ -45,9 +44,6 @@ func (q Query) where(host string) (string, []any) {
 	}
 	if q.Src.IsValid() {
 		add("src = ?", q.Src.String())
-	}
-	if q.Host != "" {
-		add("host = ?", q.Host)
 	}
 	if !q.Since.IsZero() {
 		add("time >= ?", q.Since.UnixNano())
