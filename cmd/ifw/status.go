@@ -263,9 +263,43 @@ func writeStoreStatus(w io.Writer, s control.StoreStatus) {
 	if s.CorruptMovedTo != "" {
 		fmt.Fprintf(w, "Store: the database was corrupt at start; kept as %s, a new one started\n", s.CorruptMovedTo)
 	}
+	if sp := s.Spool; sp != nil {
+		writeSpoolStatus(w, s, sp)
+		return
+	}
 	if s.Degraded {
 		fmt.Fprintf(w, "Store: DEGRADED: %d alerts waiting to be stored (acted on all the same), %d given up; last error: %s\n",
 			s.Unstored, s.Dropped, s.LastError)
+	}
+}
+
+// writeSpoolStatus is the store line of a shared database (PostgreSQL):
+// whether it is reachable, and what waits in the outage spool.
+func writeSpoolStatus(w io.Writer, s control.StoreStatus, sp *control.SpoolStatus) {
+	switch {
+	case sp.Down:
+		fmt.Fprintf(w, "Store: %s DEGRADED: the database is unreachable; detecting and blocking go on; %d writes queued in %s (%d bytes), delivered in order when it is back",
+			s.Kind, sp.Queued, sp.Dir, sp.Bytes)
+	case sp.Queued > 0:
+		fmt.Fprintf(w, "Store: %s DEGRADED: delivering %d queued writes from %s", s.Kind, sp.Queued, sp.Dir)
+	default:
+		fmt.Fprintf(w, "Store: %s ok", s.Kind)
+	}
+	if sp.Dropped+sp.Lost > 0 {
+		fmt.Fprintf(w, "; %d writes given up (spool full: oldest first) and %d lost", sp.Dropped, sp.Lost)
+	}
+	if sp.Rejected+sp.Damaged > 0 {
+		fmt.Fprintf(w, "; %d refused by the database, %d damaged spans in the spool (see the log)", sp.Rejected, sp.Damaged)
+	}
+	if sp.Outages > 0 {
+		fmt.Fprintf(w, "; %d outages, %d writes delivered from the spool", sp.Outages, sp.Delivered)
+	}
+	if s.LastError != "" && (sp.Down || s.Unstored > 0) {
+		fmt.Fprintf(w, "; last error: %s", s.LastError)
+	}
+	fmt.Fprintln(w)
+	if s.Unstored > 0 {
+		fmt.Fprintf(w, "Store: %d alerts waiting to be stored (acted on all the same), %d given up\n", s.Unstored, s.Dropped)
 	}
 }
 

@@ -267,6 +267,31 @@ type StoreStatus struct {
 	Dropped        uint64 `json:"alerts_given_up"`
 	LastError      string `json:"last_error,omitempty"`
 	CorruptMovedTo string `json:"corrupt_database_moved_to,omitempty"`
+	// Kind is "sqlite" or "postgresql" ([store] url).
+	Kind string `json:"kind"`
+	// Queued: writes waiting in the outage spool for the database.
+	Queued int `json:"queued"`
+	// SpoolDropped: writes the outage spool gave up (full: the oldest
+	// go first) or could not keep.
+	SpoolDropped uint64       `json:"dropped"`
+	Spool        *SpoolStatus `json:"spool,omitempty"` // nil: no outage spool (SQLite)
+}
+
+// SpoolStatus is the outage spool of a shared database (PostgreSQL):
+// writes kept on local disk while the database is unreachable.
+type SpoolStatus struct {
+	Dir       string `json:"dir"`
+	Down      bool   `json:"down"` // the database is unreachable (or the spool not yet delivered)
+	Queued    int    `json:"queued"`
+	Bytes     int64  `json:"bytes"`
+	Segments  int    `json:"segments"`
+	Spooled   uint64 `json:"spooled"`   // writes appended since the start
+	Delivered uint64 `json:"delivered"` // delivered from the spool since the start
+	Dropped   uint64 `json:"dropped"`   // given up: the spool was full (oldest first)
+	Lost      uint64 `json:"lost"`      // neither stored nor spooled (the spool's disk failed)
+	Rejected  uint64 `json:"rejected"`  // delivered, refused by the database for good (logged)
+	Damaged   uint64 `json:"damaged"`   // damaged spans found in the spool's files (logged with file:offset)
+	Outages   uint64 `json:"outages"`   // times the database became unreachable
 }
 
 // BlockRequest is POST /v1/blocks.

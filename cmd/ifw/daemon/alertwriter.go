@@ -25,12 +25,17 @@ const (
 	retryEvery  = 10 * time.Second
 )
 
+// alertStore is where the writer stores alerts.
+type alertStore interface {
+	AddAlert(ctx context.Context, a *alerts.Alert) (int64, error)
+}
+
 // alertWriter stores alerts in order, then hands each to what acts on it.
 // Acting never depends on the store: an alert the store refuses (a full
 // disk, an I/O error) is acted on all the same, kept in a bounded queue and
 // stored when the store takes writes again.
 type alertWriter struct {
-	store   *alerts.Store
+	store   alertStore // the store, or the outage spool in front of it
 	log     *slog.Logger
 	latency *latencies
 	stored  atomic.Uint64
@@ -79,7 +84,9 @@ func (w *alertWriter) write(pa pendingAlert) {
 			"src", pa.alert.Src, "level", pa.alert.Level, "err", err)
 	} else {
 		w.stored.Add(1)
-		w.lastID.Store(pa.alert.ID)
+		if pa.alert.ID > 0 { // not a provisional id of the outage spool
+			w.lastID.Store(pa.alert.ID)
+		}
 		w.latency.add(pa.alert.Collector, time.Since(pa.alert.Time))
 	}
 	if w.after != nil {
@@ -129,7 +136,9 @@ func (w *alertWriter) retry() {
 			w.lastErr = err.Error()
 			return
 		}
-		w.lastID.Store(w.unstored[0].ID)
+		if w.unstored[0].ID > 0 {
+			w.lastID.Store(w.unstored[0].ID)
+		}
 		w.unstored[0] = alerts.Alert{}
 		w.unstored = w.unstored[1:]
 		w.stored.Add(1)

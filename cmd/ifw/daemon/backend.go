@@ -48,6 +48,10 @@ func (d *Daemon) Status(ctx context.Context) (*control.Status, error) {
 		Queued: len(d.pipe.in)}
 	st.Store = d.writer.status()
 	st.Store.Path, st.Store.CorruptMovedTo = d.cfg.Daemon.Database, d.store.Recovered()
+	st.Store.Kind = d.storeKind()
+	if d.spool != nil {
+		d.spool.status(&st.Store)
+	}
 	return st, nil
 }
 

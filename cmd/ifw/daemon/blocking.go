@@ -28,6 +28,7 @@ type blocking struct {
 	blocker  *block.Blocker
 	settings config.Block
 	store    *alerts.Store
+	outcomes alerts.Recorder // the store, or the outage spool in front of it
 	log      *slog.Logger
 	shared   *fleetRecords // the blocker's records; shares them with the fleet ([block] share, fleetblocks.go)
 
@@ -48,7 +49,7 @@ type blocking struct {
 // newBlocking loads the whitelist, makes sure the sets exist, and restores
 // the blocks still due. The guard is loaded first: one that is not loaded
 // refuses everything.
-func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, feed *control.Feed, open SetsOpener, log *slog.Logger) (*blocking, error) {
+func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, w *spooler, feed *control.Feed, open SetsOpener, log *slog.Logger) (*blocking, error) {
 	log = log.With("module", "block")
 	guard, err := whitelist.New(whitelist.Config{File: cfg.Block.Whitelist, HomeNet: cfg.Detect.Engine.HomeNet}, log)
 	if err != nil {
@@ -64,13 +65,16 @@ func newBlocking(ctx context.Context, cfg *config.Config, store *alerts.Store, f
 	if err != nil {
 		return nil, err
 	}
-	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, log: log, counts: newBlockCounts(),
+	m := &blocking{guard: guard, sets: sets, settings: cfg.Block, store: store, outcomes: store, log: log, counts: newBlockCounts(),
 		autoPath: autoStatePath(cfg.Daemon.Database)}
+	if w != nil {
+		m.outcomes = w
+	}
 	if err := sets.Ensure(ctx); err != nil {
 		m.close()
 		return nil, err
 	}
-	m.shared = &fleetRecords{Records: feedRecords{store, feed}}
+	m.shared = &fleetRecords{Records: recordsOf(store, w, feed)}
 	if m.blocker, err = block.New(cfg.Block.Policy, sets, m.shared, guard, log); err != nil {
 		m.close()
 		return nil, err
@@ -224,7 +228,7 @@ func (m *blocking) auto(a alerts.Alert, prefixMatched bool) (o alerts.Outcome, b
 	} else {
 		blk = &made
 	}
-	if err := m.store.AddOutcome(ctx, a.ID, o); err != nil {
+	if err := m.outcomes.AddOutcome(ctx, a.ID, o); err != nil {
 		m.log.Error("block outcome not stored", "alert", a.ID, "err", err)
 	}
 	return o, blk, true

@@ -29,6 +29,7 @@ type Daemon struct {
 	store      *alerts.Store
 	fleet      *fleet.Fleet        // nil: no shared database ([store] url)
 	health     func() fleet.Health // what the heartbeat says (the outage spool); nil: healthy
+	spool      *spooler            // nil: the store is local (SQLite)
 	pipe       *pipeline
 	writer     *alertWriter
 	collectors []*collector
@@ -95,7 +96,10 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 	if err := d.openFleet(); err != nil {
 		return nil, err
 	}
-	d.writer = &alertWriter{store: d.store, log: log, latency: newLatencies()}
+	if err := d.openSpool(); err != nil {
+		return nil, err
+	}
+	d.writer = &alertWriter{store: d.writes(), log: log, latency: newLatencies()}
 	restored := d.restoreEngine(ctx, engine)
 	if cfg.Daemon.LogServer {
 		d.pipe.sensors = newSensors(cfg.Daemon.Host, cfg.Daemon.Sensors, cfg.Detect.Engine, set, log)
@@ -133,7 +137,7 @@ func (d *Daemon) buildActions() error {
 	if err != nil {
 		return err
 	}
-	if d.dispatcher, err = alerts.NewDispatcher(acts.routes, d.store, d.log); err != nil {
+	if d.dispatcher, err = alerts.NewDispatcher(acts.routes, d.writes(), d.log); err != nil {
 		acts.closeAll()
 		return err
 	}
@@ -167,6 +171,7 @@ func (d *Daemon) afterStored(a alerts.Alert, prefixMatched bool) {
 func (d *Daemon) Run(ctx context.Context) error {
 	defer d.lock.release()
 	defer d.store.Close()
+	defer d.closeSpool()
 	if d.polkit != nil {
 		defer d.polkit.Close()
 	}
@@ -188,6 +193,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.fleet != nil {
 		defer d.fleet.Close()
 		g.Go(func() error { return d.beat(gctx) })
+	}
+	if d.spool != nil {
+		g.Go(func() error { return d.spool.run(gctx) })
 	}
 	if d.block != nil {
 		defer d.block.close()
@@ -247,6 +255,7 @@ func (d *Daemon) release() {
 	if d.fleet != nil {
 		d.fleet.Close()
 	}
+	d.closeSpool()
 	d.lock.release()
 }
 
@@ -258,7 +267,7 @@ func (d *Daemon) startBlocking(ctx context.Context) error {
 	if !d.cfg.Block.Enabled {
 		return nil
 	}
-	m, err := newBlocking(ctx, d.cfg, d.store, d.feed, d.opts.OpenSets, d.log)
+	m, err := newBlocking(ctx, d.cfg, d.store, d.spool, d.feed, d.opts.OpenSets, d.log)
 	if errors.Is(err, block.ErrInUse) {
 		return err
 	}

@@ -33,12 +33,17 @@ type outbound struct {
 	mod    *verdict.Module
 	set    *rules.Set
 	finder *procs.Finder
-	dns    *dnsWatch       // nil without [verdict] dns_group
-	store  *alerts.Store   // closed questions, for reports
-	feed   *control.Feed   // told when a question opens or closes
-	lat    *latencies      // packet → verdict by a rule
-	vlog   *verdictlog.Log // nil without [verdict] log
-	log    *slog.Logger
+	dns    *dnsWatch     // nil without [verdict] dns_group
+	store  *alerts.Store // closed questions, for reports
+	// questions is where closed questions are written: the store, or the
+	// outage spool in front of it.
+	questions interface {
+		AddQuestion(ctx context.Context, q alerts.Question) (int64, error)
+	}
+	feed *control.Feed   // told when a question opens or closes
+	lat  *latencies      // packet → verdict by a rule
+	vlog *verdictlog.Log // nil without [verdict] log
+	log  *slog.Logger
 	// serveQueue serves the queue (Module.Run, or Options.ServeQueue).
 	serveQueue func(context.Context, *verdict.Module) error
 }
@@ -58,7 +63,7 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed 
 	if err != nil {
 		return nil, fmt.Errorf("process finder: %w", err)
 	}
-	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, feed: feed, lat: newLatencies(), log: log, vlog: vlog,
+	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, questions: store, feed: feed, lat: newLatencies(), log: log, vlog: vlog,
 		serveQueue: func(ctx context.Context, m *verdict.Module) error { return m.Run(ctx) }}
 	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
 		ReserveIDs: o.reserveQuestionIDs, OnAsked: o.asked}
@@ -120,7 +125,7 @@ func (o *outbound) closed(c verdict.Closed) {
 		By: string(c.By), Lifetime: c.Lifetime}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := o.store.AddQuestion(ctx, q); err != nil {
+	if _, err := o.questions.AddQuestion(ctx, q); err != nil {
 		o.log.Warn("closed question not stored", "question", c.ID, "err", err)
 	}
 }
@@ -212,5 +217,6 @@ func (d *Daemon) startOutbound() {
 	if d.opts.ServeQueue != nil {
 		o.serveQueue = d.opts.ServeQueue
 	}
+	o.questions = d.writes()
 	d.outbound = o
 }
