@@ -210,3 +210,58 @@ func BenchmarkLookupNewProcessEvents(b *testing.B) {
 // BenchmarkLookupIdleProcess: the first connection of a process the
 // table knows (started before the last refresh).
 func BenchmarkLookupIdleProcess(b *testing.B) { benchLookupChild(b, true) }
+
+// benchScanNew times the scan of a new helper process's descriptors
+// for its socket, the helper read ahead (pinned) as it ran its program:
+// with how scanNew (the descriptor its executable's last new process
+// used, then the low ones, by name), or scanAll (a listing of the
+// descriptor directory, which makes procfs build an entry for each).
+// scan-ns/op is the scan alone. Skipped without the process connector.
+func benchScanNew(b *testing.B, how scanHow) {
+	f := newTestFinder(b, Config{}, true)
+	if f.events == nil {
+		b.Skip("no process connector here")
+	}
+	ln := benchListener(b)
+	own, ownTuple := dialTuple(b, ln)
+	defer drop(own)
+	exe := selfExe(b)
+	var took time.Duration
+	var n, fds uint64
+	for b.Loop() {
+		h := spawnHolder(b, exe, "wait tcp "+ln.Addr().String())
+		pid := h.cmd.Process.Pid
+		for f.dirs.get(pid) == nil {
+			time.Sleep(100 * time.Microsecond)
+		}
+		_, err := io.WriteString(h.stdin, "go\n")
+		must(b, err)
+		h.connected(b)
+		m, err := f.socketOf(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+		must(b, err)
+		for range 20 { // a warm CPU, as a busy verdict path has (see benchLookupChild)
+			_, _ = f.Lookup(ownTuple)
+		}
+		s := newScratch()
+		s.reset(uint64(m.Inode))
+		before := f.Stats().FDsRead
+		start := time.Now()
+		p, err := f.try(pid, how, f.table.Load(), s)
+		took += time.Since(start)
+		if err != nil || p.PID != pid {
+			b.Fatalf("try = %+v, %v; want pid %d", p, err, pid)
+		}
+		n++
+		fds += f.Stats().FDsRead - before
+		h.stop()
+	}
+	b.ReportMetric(float64(took.Nanoseconds())/float64(n), "scan-ns/op")
+	b.ReportMetric(float64(fds)/float64(n), "fds/op")
+}
+
+// BenchmarkScanNewProcess: a new process's descriptors read by name.
+func BenchmarkScanNewProcess(b *testing.B) { benchScanNew(b, scanNew) }
+
+// BenchmarkScanNewProcessListing: the same process's descriptor
+// directory listed, as before a new process's were read by name.
+func BenchmarkScanNewProcessListing(b *testing.B) { benchScanNew(b, scanAll) }
