@@ -51,7 +51,11 @@ func (d *Daemon) recoverAttackers(ctx context.Context, restored bool) *recovered
 	if b, ok, err := d.store.State(ctx, stateAlertID); restored && err == nil && ok {
 		after, _ = strconv.ParseInt(string(b), 10, 64)
 	}
-	list, err := d.store.Alerts(ctx, alerts.Query{Since: time.Now().Add(-r.timeout), Limit: maxRecovered})
+	q := alerts.Query{Since: time.Now().Add(-r.timeout), Limit: maxRecovered}
+	if d.pipe.sensors == nil {
+		q.Host = d.pipe.host // a shared store holds other hosts' alerts; a log server's sensors are its own
+	}
+	list, err := d.store.Alerts(ctx, q)
 	if err != nil {
 		d.log.Warn("alerts after the saved state not read", "err", err)
 		return r
