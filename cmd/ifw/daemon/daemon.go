@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 			d.release()
 		}
 	}()
-	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.Daemon.Database, Recover: true}, log); err != nil {
+	if d.store, err = alerts.Open(ctx, alerts.Config{Path: cfg.Daemon.Database, URL: cfg.Store.URL, Host: cfg.Daemon.Host, Recover: true}, log); err != nil {
 		return nil, err
 	}
 	if err := d.openFleet(); err != nil {
