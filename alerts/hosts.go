@@ -1,9 +1,6 @@
 package alerts
 
-import (
-	"context"
-	"database/sql"
-)
+import "context"
 
 // AllHosts, as the Host of a Query or BlockQuery, selects every host's rows
 // whatever host the Store was opened with.
@@ -23,13 +20,14 @@ const (
 const schemaHosts = 6
 
 // migrationHosts (schema 6) lets several hosts share one database (fleet
-// mode on PostgreSQL): blocks, questions and windows gain the host that
-// made them, a prefix has at most one active block per host, and alerts
-// gain uid, the id their writer gave them, unique, so that a write retried
-// after an outage stores the alert once. Alerts stored before have none
-// (NULL: the unique index allows any number). The rows already there get
-// the host of the daemon that migrates (adoptHosts): the database had only
-// that one. The windows table is made anew because its key gains the host.
+// mode on PostgreSQL): blocks, questions, windows and state blobs gain the
+// host that made them, a prefix has at most one active block per host,
+// and alerts gain uid, the id their writer gave them, unique, so that a
+// write retried after an outage stores the alert once. Alerts stored
+// before have none (NULL: the unique index allows any number). The rows
+// already there have host ” until their daemon opens the database
+// (adopt). The windows and state tables are made anew because their keys
+// gain the host.
 const migrationHosts = `ALTER TABLE alerts ADD COLUMN uid TEXT;
 	CREATE UNIQUE INDEX alerts_uid ON alerts(uid);
 	CREATE INDEX alerts_host_time ON alerts(host, time);
@@ -50,27 +48,49 @@ const migrationHosts = `ALTER TABLE alerts ADD COLUMN uid TEXT;
 		SELECT '', src, first_seen, last_seen, packets, level FROM windows;
 	DROP TABLE windows;
 	ALTER TABLE windows_hosts RENAME TO windows;
-	CREATE INDEX windows_last ON windows(last_seen);`
+	CREATE INDEX windows_last ON windows(last_seen);
+	CREATE TABLE state_hosts (
+		host    TEXT    NOT NULL,
+		key     TEXT    NOT NULL,
+		value   BLOB    NOT NULL,
+		updated INTEGER NOT NULL,
+		PRIMARY KEY (host, key)
+	);
+	INSERT INTO state_hosts(host, key, value, updated) SELECT '', key, value, updated FROM state;
+	DROP TABLE state;
+	ALTER TABLE state_hosts RENAME TO state;`
 
-// adoptHosts gives the rows migrationHosts found the migrating store's
-// host.
+// adoptHosts gives the rows of other hosts the opening store's host, in
+// a SQLite database: that is one machine's, whose daemon migrated it
+// (rows of host ”) or whose host name changed. An active block of a
+// prefix the host has an active block of already, and a window or state
+// blob the host has already, stay as they are.
 var adoptHosts = []string{
-	`UPDATE blocks SET host = ? WHERE host = ''`,
-	`UPDATE questions SET host = ? WHERE host = ''`,
-	`UPDATE windows SET host = ? WHERE host = ''`,
+	`UPDATE blocks SET host = ?1 WHERE host <> ?1 AND (removed IS NOT NULL OR
+		prefix NOT IN (SELECT prefix FROM blocks WHERE host = ?1 AND removed IS NULL))`,
+	`UPDATE questions SET host = ?1 WHERE host <> ?1`,
+	`UPDATE OR IGNORE windows SET host = ?1 WHERE host <> ?1`,
+	`UPDATE OR IGNORE state SET host = ?1 WHERE host <> ?1`,
 }
 
-// adopt runs adoptHosts in tx, right after migrationHosts.
-func (s *Store) adopt(ctx context.Context, tx *sql.Tx) error {
-	if s.cfg.Host == "" {
+// adopt runs adoptHosts, in one transaction, when a SQLite database is
+// opened for writing by a store with a host. A PostgreSQL database is a
+// fleet's: each host's rows stay its own.
+func (s *Store) adopt(ctx context.Context) error {
+	if s.d.pg || s.cfg.ReadOnly || s.cfg.Host == "" {
 		return nil
 	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	for _, q := range adoptHosts {
-		if _, err := tx.ExecContext(ctx, s.d.bind(q), s.cfg.Host); err != nil {
+		if _, err := tx.ExecContext(ctx, q, s.cfg.Host); err != nil {
 			return err
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 // hostOf is the host a query of host h reads: h itself, or the store's

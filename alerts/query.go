@@ -106,14 +106,14 @@ func (s *Store) Latest(ctx context.Context, src netip.Addr) (Alert, bool, error)
 	return as[0], true, nil
 }
 
-// State returns the value stored under key.
+// State returns the value stored under key for the store's host.
 func (s *Store) State(ctx context.Context, key string) ([]byte, bool, error) {
 	const op = "read state"
 	if err := s.check(ctx, op); err != nil {
 		return nil, false, err
 	}
 	var v []byte
-	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT value FROM state WHERE key = ?`), key).Scan(&v)
+	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT value FROM state WHERE host = ? AND key = ?`), s.cfg.Host, key).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, false, nil

@@ -114,11 +114,6 @@ func (s *Store) step(ctx context.Context) (version int, done bool, err error) {
 			return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
 		}
 	}
-	if version+1 == schemaHosts {
-		if err := s.adopt(ctx, tx); err != nil {
-			return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)
-		}
-	}
 	if _, err := tx.ExecContext(ctx, s.d.bind(`INSERT INTO schema_version(version, applied) VALUES(?, ?)`),
 		version+1, time.Now().UnixNano()); err != nil {
 		return 0, false, s.fail(fmt.Sprintf("migrate to schema %d", version+1), err)

@@ -97,6 +97,9 @@ func (s *Store) open(ctx context.Context) error {
 		return err
 	}
 	s.version = version
+	if err := s.adopt(ctx); err != nil {
+		return s.fail("adopt rows of an older host name", err)
+	}
 	if err := s.stmts.prepare(ctx, w, s.d); err != nil {
 		return s.fail("open", err)
 	}

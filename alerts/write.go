@@ -32,8 +32,8 @@ const (
 	insertOutcomeOnce = `INSERT INTO outcomes(alert_id, action, time, ok, error)
 			SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT)
 			WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE alert_id = ? AND action = ? AND time = ?)`
-	putState = `INSERT INTO state(key, value, updated) VALUES(?,?,?)
-			ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated = excluded.updated`
+	putState = `INSERT INTO state(host, key, value, updated) VALUES(?,?,?,?)
+			ON CONFLICT(host, key) DO UPDATE SET value = excluded.value, updated = excluded.updated`
 )
 
 func (ws *writeStmts) prepare(ctx context.Context, w *sql.DB, d dialect) error {
@@ -164,8 +164,8 @@ func (s *Store) AddOutcome(ctx context.Context, alertID int64, o Outcome) error 
 	return nil
 }
 
-// PutState stores value under key, replacing what was there, in one
-// transaction: a failed write leaves the previous value.
+// PutState stores value under key for the store's host, replacing what
+// was there, in one transaction: a failed write leaves the previous value.
 func (s *Store) PutState(ctx context.Context, key string, value []byte) error {
 	const op = "put state"
 	if _, err := s.writer(ctx, op); err != nil {
@@ -177,7 +177,7 @@ func (s *Store) PutState(ctx context.Context, key string, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	if _, err := s.stmts.state.ExecContext(ctx, key, value, time.Now().UnixNano()); err != nil {
+	if _, err := s.stmts.state.ExecContext(ctx, s.cfg.Host, key, value, time.Now().UnixNano()); err != nil {
 		return s.fail(op+" "+key, err)
 	}
 	return nil

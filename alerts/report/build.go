@@ -37,7 +37,7 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	f := facts{origin: OriginStore, period: Period{From: opts.From, To: opts.To}, withBlocks: true,
 		compare: opts.Compare, withOutbound: opts.Outbound}
 	var err error
-	if f.alerts, err = readAlerts(ctx, src, f.period); err != nil {
+	if f.alerts, err = readAlerts(ctx, src, f.period, opts.OnlyHost); err != nil {
 		return nil, err
 	}
 	if f.windows, err = src.Windows(ctx, f.period.From, f.period.To); err != nil {
@@ -45,7 +45,7 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	}
 	if f.compare {
 		prev := previousPeriod(f.period)
-		if f.previous, err = readAlerts(ctx, src, prev); err != nil {
+		if f.previous, err = readAlerts(ctx, src, prev, opts.OnlyHost); err != nil {
 			return nil, err
 		}
 		if f.previousWindows, err = src.Windows(ctx, prev.From, prev.To); err != nil {
@@ -54,7 +54,7 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 	}
 	// Blocks made before the period count too when they end in it or are
 	// still in force: read them all, ended ones included.
-	if f.blocks, err = src.Blocks(ctx, alerts.BlockQuery{IncludeRemoved: true}); err != nil {
+	if f.blocks, err = src.Blocks(ctx, alerts.BlockQuery{IncludeRemoved: true, Host: opts.OnlyHost}); err != nil {
 		return nil, fmt.Errorf("report: read blocks: %w", err)
 	}
 	if f.withOutbound {
@@ -70,14 +70,15 @@ func Build(ctx context.Context, src Source, opts Options) (*Report, error) {
 // connections (alerts.DefaultMaxReaders).
 const readSlices = 4
 
-// readAlerts reads the alerts of p, in readSlices parts read concurrently.
-func readAlerts(ctx context.Context, src Source, p Period) ([]alerts.Alert, error) {
+// readAlerts reads the alerts of p of host ("": every host), in
+// readSlices parts read concurrently.
+func readAlerts(ctx context.Context, src Source, p Period, host string) ([]alerts.Alert, error) {
 	parts := make([][]alerts.Alert, readSlices)
 	errs := make([]error, readSlices)
 	var wg sync.WaitGroup
 	for i, part := range split(p, readSlices) {
 		wg.Go(func() {
-			parts[i], errs[i] = src.Alerts(ctx, alerts.Query{Since: part.From, Until: part.To})
+			parts[i], errs[i] = src.Alerts(ctx, alerts.Query{Since: part.From, Until: part.To, Host: host})
 		})
 	}
 	wg.Wait()

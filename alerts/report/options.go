@@ -26,6 +26,11 @@ type Options struct {
 	Top int
 	// Host names the machine the report is about.
 	Host string
+	// OnlyHost restricts Build to the alerts and blocks of this host ("":
+	// the alerts of every host in the store, the blocks of the store's
+	// own). The outbound questions and the windows are those of the
+	// store's host (alerts.Config.Host: open the store with it).
+	OnlyHost string
 	// Collectors is the collectors' health from the daemon's status; it
 	// may be empty (no daemon, or none reported).
 	Collectors []CollectorHealth

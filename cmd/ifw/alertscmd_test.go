@@ -93,6 +93,8 @@ func TestAlertsCommand(t *testing.T) {
 		{[]string{"--src", "2001:db8::5"}, "2001:db8::5"},
 		{[]string{"--limit", "1"}, "198.51.100.7"},
 		{[]string{"--since", "90m"}, "198.51.100.7 203.0.113.9"},
+		{[]string{"--host", "fw"}, "198.51.100.7 203.0.113.9 2001:db8::5 192.0.2.3"},
+		{[]string{"--host", "other"}, ""},
 	} {
 		if got := ids(tt.args...); got != tt.want {
 			t.Errorf("ifw alerts %v: %q, want %q", tt.args, got, tt.want)

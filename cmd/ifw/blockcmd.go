@@ -27,6 +27,7 @@ func newBlockCmd(e env) *cobra.Command {
 	addJSON := jsonFlag(add, "print the block as JSON")
 	add.RunE = func(cmd *cobra.Command, args []string) error {
 		b, err := client().Block(cmd.Context(), control.BlockRequest{Prefix: args[0], For: *dur, Reason: *reason})
+		b.Scope = scope(b.Scope)
 		return printOr(e, cmd, *addJSON, b, err, func(b alerts.Block) { writeBlocked(e.stdout, b, time.Now()) })
 	}
 
@@ -43,6 +44,9 @@ func newBlockCmd(e env) *cobra.Command {
 	listJSON := jsonFlag(list, "print the blocks as JSON")
 	list.RunE = func(cmd *cobra.Command, _ []string) error {
 		l, err := client().Blocks(cmd.Context())
+		for i := range l {
+			l[i].Scope = scope(l[i].Scope)
+		}
 		return printOr(e, cmd, *listJSON, l, err, func(l []block.Active) { writeBlocks(e.stdout, l) })
 	}
 
@@ -85,6 +89,15 @@ terminal; a script says --yes.`,
 		})
 	}
 	return flush
+}
+
+// scope is a block's scope as the JSON says it: a record of the host's
+// own store has none, which is "host".
+func scope(s string) string {
+	if s == "" {
+		return alerts.ScopeHost
+	}
+	return s
 }
 
 // writeBlocked says what `ifw block add` did.

@@ -23,6 +23,7 @@ type reportFlags struct {
 	since, from, to string
 	format, out     string
 	config, db      string
+	host            string
 	socket          string
 	top             int
 	fromLogs        bool
@@ -42,7 +43,8 @@ func newReportCmd(e env) *cobra.Command {
 	fs.StringVar(&f.format, "format", "text", "text, markdown, json or html")
 	fs.StringVar(&f.out, "out", "", "write to this file instead of standard output")
 	fs.StringVar(&f.config, "config", config.DefaultPath, "configuration file (the database path)")
-	fs.StringVar(&f.db, "db", "", "alert database (default: [daemon] database)")
+	fs.StringVar(&f.db, "db", "", "alert database file (default: [store] url, else [daemon] database)")
+	fs.StringVar(&f.host, "host", "", "only what this host saw and did (default: every host in the database)")
 	fs.StringVar(&f.socket, "socket", control.DefaultSocket, "the daemon's control socket, for collector health")
 	fs.IntVar(&f.top, "top", 10, "entries in each top list")
 	fs.BoolVar(&f.fromLogs, "log", false, "build the report from firewall log FILEs (as ifw analyze), without a daemon")
@@ -98,7 +100,10 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	opts := report.Options{From: from, To: to, Top: f.top, Host: host, Compare: true, Now: now}
+	if f.host != "" {
+		host = f.host
+	}
+	opts := report.Options{From: from, To: to, Top: f.top, Host: host, OnlyHost: f.host, Compare: true, Now: now}
 	if f.fromLogs {
 		return analyze.Report(files, e.stdin, opts)
 	}
@@ -107,12 +112,15 @@ func (f *reportFlags) build(e env, files []string, now time.Time) (*report.Repor
 		return nil, err
 	}
 	opts.Outbound = cfg.Verdict.Enabled
-	db := cfg.Daemon.Database
+	sc := alerts.Config{Path: cfg.Daemon.Database, URL: cfg.Store.URL, Host: f.host, ReadOnly: true}
 	if f.db != "" {
-		db = f.db
+		sc.Path, sc.URL = f.db, ""
+	}
+	if sc.URL != "" && f.host == "" {
+		opts.Host = "every host"
 	}
 	ctx := context.Background()
-	store, err := alerts.Open(ctx, alerts.Config{Path: db, ReadOnly: true}, slog.New(slog.DiscardHandler))
+	store, err := alerts.Open(ctx, sc, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
 	}

@@ -44,12 +44,21 @@ func TestReportFromStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	other := alerts.Alert{Time: now.Add(-time.Hour), Host: "other", Src: netip.MustParseAddr("203.0.113.67"), Level: 3, Packets: 5}
+	if _, err := s.AddAlert(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	out := filepath.Join(t.TempDir(), "r.json")
 	code, _, errs := runCmd(t, "", "report", "--db", db, "--config", "/nonexistent/ifw.conf", "--since", "24h", "--format", "json", "--out", out, "--socket", "/nonexistent.sock")
 	b, _ := os.ReadFile(out)
-	if code != exitOK || !strings.Contains(string(b), "203.0.113.66") || !strings.Contains(string(b), `"alerts": 3`) {
-		t.Errorf("exit %d %s: %s", code, errs, b)
+	if code != exitOK || !strings.Contains(string(b), "203.0.113.66") || !strings.Contains(string(b), `"alerts": 4`) {
+		t.Errorf("every host: exit %d %s: %s", code, errs, b)
+	}
+	code, _, errs = runCmd(t, "", "report", "--db", db, "--host", "fw", "--config", "/nonexistent/ifw.conf", "--since", "24h", "--format", "json", "--out", out, "--socket", "/nonexistent.sock")
+	b, _ = os.ReadFile(out)
+	if code != exitOK || strings.Contains(string(b), "203.0.113.67") || !strings.Contains(string(b), `"alerts": 3`) || !strings.Contains(string(b), `"host": "fw"`) {
+		t.Errorf("--host fw: exit %d %s: %s", code, errs, b)
 	}
 	if code, _, errs := runCmd(t, "", "report", "--db", db, "--format", "pdf"); code != exitFail || !strings.Contains(errs, "--format") {
 		t.Errorf("bad format: exit %d %s", code, errs)

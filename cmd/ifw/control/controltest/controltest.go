@@ -143,7 +143,7 @@ func (b *Backend) Alerts(_ context.Context, q alerts.Query) ([]control.AlertReco
 		case q.Limit > 0 && len(out) == q.Limit:
 			return out, nil
 		case !q.Since.IsZero() && a.Time.Before(q.Since), a.Level < q.MinLevel, q.Src.IsValid() && a.Src != q.Src,
-			q.BeforeID > 0 && a.ID >= q.BeforeID:
+			q.BeforeID > 0 && a.ID >= q.BeforeID, q.Host != "" && a.Host != q.Host:
 			continue
 		}
 		out = append(out, a)
