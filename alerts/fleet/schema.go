@@ -11,8 +11,9 @@ import (
 // migrations[i] brings the fleet's tables from version i to i+1. Append
 // only. Times are Unix nanoseconds, as in the alert store.
 var migrations = []string{
-	migrationHosts,  // 1: hosts.go
-	migrationBlocks, // 2: blocks.go
+	migrationHosts,     // 1: hosts.go
+	migrationBlocks,    // 2: blocks.go
+	migrationSightings, // 3: sightings.go
 }
 
 // migrationLock is the advisory lock key that serialises migrations of

@@ -25,6 +25,7 @@ type Config struct {
 	Path    string
 	Daemon  Daemon
 	Store   Store
+	Fleet   Fleet
 	Detect  Detect
 	Block   Block
 	Report  Report
@@ -44,6 +45,7 @@ func Default() *Config {
 	return &Config{
 		Path:    DefaultsPath,
 		Daemon:  defaultDaemon(host),
+		Fleet:   defaultFleet(),
 		Detect:  defaultDetect(),
 		Block:   defaultBlock(),
 		Report:  defaultReport(),

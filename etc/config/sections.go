@@ -29,6 +29,7 @@ var (
 		"report":  section[Report]{keys: reportKeys, field: func(c *Config) *Report { return &c.Report }, check: (*Report).validate},
 		"verdict": section[Verdict]{keys: verdictKeys, field: func(c *Config) *Verdict { return &c.Verdict }, check: (*Verdict).validate},
 		"store":   section[Store]{keys: storeKeys, field: func(c *Config) *Store { return &c.Store }, check: (*Store).validate},
+		"fleet":   section[Fleet]{keys: fleetKeys, field: func(c *Config) *Fleet { return &c.Fleet }, check: (*Fleet).validate},
 		"metrics": section[Metrics]{keys: metricsKeys, field: func(c *Config) *Metrics { return &c.Metrics }},
 	}
 	typedSections = map[string]reader{
@@ -40,7 +41,7 @@ var (
 )
 
 // knownSections names the sections, for the error about an unknown one.
-const knownSections = "[daemon], [store], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"
+const knownSections = "[daemon], [store], [fleet], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"
 
 // readSections reads every section of f, in the file's order, into c.
 func readSections(f *file, c *Config) error {
