@@ -22,6 +22,7 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		{pattern: "GET /v1/status", need: actNone, handle: s.status},
+		{pattern: "GET /v1/status/fleet", need: actNone, handle: s.fleetStatus},
 		{pattern: "GET /v1/alerts", need: actNone, handle: s.listAlerts},
 		{pattern: "POST /v1/alerts/seen", need: actNone, handle: s.markSeen},
 		{pattern: "GET /v1/report", need: actNone, stream: s.report},

@@ -99,6 +99,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options, log *slog.Logger
 	if err := d.openSpool(); err != nil {
 		return nil, err
 	}
+	d.startFleetScan()
 	d.writer = &alertWriter{store: d.writes(), log: log, latency: newLatencies()}
 	restored := d.restoreEngine(ctx, engine)
 	if cfg.Daemon.LogServer {
@@ -193,6 +194,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.fleet != nil {
 		defer d.fleet.Close()
 		g.Go(func() error { return d.beat(gctx) })
+		g.Go(func() error { return d.pipe.scan.run(gctx) })
 	}
 	if d.spool != nil {
 		g.Go(func() error { return d.spool.run(gctx) })

@@ -30,6 +30,9 @@ type pipeline struct {
 	// prefixes follows which sources' log prefixes matched [block]
 	// auto_regex; nil without one.
 	prefixes *prefixMatches
+	// scan notes every counted packet for fleet-wide scans (fleetscan.go);
+	// nil outside a fleet.
+	scan *fleetScan
 }
 
 // pendingAlert is a detection on its way to the store, with when the
@@ -119,6 +122,9 @@ func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 	d, ok := e.Observe(pkt)
 	if p.prefixes != nil && e.Counted() != counted {
 		p.prefixes.note(pkt)
+	}
+	if p.scan != nil && p.engine.Counted() != counted {
+		p.scan.note(pkt, time.Now())
 	}
 	if !ok {
 		return pendingAlert{}, false
