@@ -24,7 +24,12 @@ func newStatusCmd(e env) *cobra.Command {
 		Args: cobra.NoArgs, ValidArgsFunction: cobra.NoFileCompletions}
 	socket := socketFlag(cmd)
 	asJSON := jsonFlag(cmd, "print the daemon's status as JSON")
+	fleet := cmd.Flags().Bool("fleet", false, "show the fleet: its hosts, and the attackers several hosts saw ([store] url)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *fleet {
+			st, err := control.NewClient(*socket).FleetStatus(cmd.Context())
+			return printOr(e, cmd, *asJSON, st, err, func(st *control.FleetStatus) { writeFleetStatus(e.stdout, st) })
+		}
 		st, err := control.NewClient(*socket).Status(cmd.Context())
 		return printOr(e, cmd, *asJSON, st, err, func(st *control.Status) { writeStatus(e.stdout, st) })
 	}

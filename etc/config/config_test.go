@@ -201,7 +201,7 @@ func TestLoadErrors(t *testing.T) {
 		{"[store]\nurl = postgres://u:s3cret@h:notaport/db\n", ":2: [store] url: cannot parse `postgres://u:xxxxx@h:notaport/db`: invalid port"},
 		{"[block]\nshare = everyone\n", `:2: [block] share: "everyone": want one of local, fleet`},
 		{"[block]\nshare = fleet\n", ":2: [block] share: fleet shares blocks through the fleet's database: set [store] url"},
-		{"[colour]\n", ":1: [colour]: unknown section; known: [daemon], [store], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"},
+		{"[colour]\n", ":1: [colour]: unknown section; known: [daemon], [store], [fleet], [detect], [block], [report], [verdict], [metrics], [source NAME], [action NAME]"},
 		{"host = x\n", ":1: host: outside any section"},
 		{"[source x]\ntype = carrier-pigeon\n", `:2: [source x] type: "carrier-pigeon": want one of file, journal, kmsg, nflog`},
 		{"[source x]\npath = /x\n", `:1: [source x] type: "": want one of file, journal, kmsg, nflog`},
