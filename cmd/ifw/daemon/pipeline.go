@@ -30,8 +30,8 @@ type pipeline struct {
 	// prefixes follows which sources' log prefixes matched [block]
 	// auto_regex; nil without one.
 	prefixes *prefixMatches
-	// scan notes every counted packet for fleet-wide scans (fleetscan.go);
-	// nil outside a fleet.
+	// scan notes every counted packet of the daemon's own host for
+	// fleet-wide scans (fleetscan.go); nil outside a fleet.
 	scan *fleetScan
 }
 
@@ -123,8 +123,8 @@ func (p *pipeline) alertFor(pkt *sources.Packet) (pendingAlert, bool) {
 	if p.prefixes != nil && e.Counted() != counted {
 		p.prefixes.note(pkt)
 	}
-	if p.scan != nil && p.engine.Counted() != counted {
-		p.scan.note(pkt, time.Now())
+	if p.scan != nil && e == p.engine && e.Counted() != counted { // a sensor's packets are not this host's sightings
+		p.scan.note(pkt, now)
 	}
 	if !ok {
 		return pendingAlert{}, false
