@@ -303,11 +303,24 @@ func testOutage(t *testing.T, srv *pgtest.Server) {
 	_, err = late.AddAlert(ctx, &b)
 	isFault(t, "AddAlert, opened while down", err, ErrUnavailable)
 	srv.Start(t)
+	b.Outcomes = []Outcome{{Action: "notify", Time: t0, OK: true}} // in a transaction
 	if _, err := s.AddAlert(ctx, &b); err != nil { // the retry: b kept its uid
 		t.Fatalf("AddAlert after the server is back: %v", err)
 	}
-	if got, err := s.Alerts(ctx, Query{}); err != nil || len(got) != 2 {
+	if got, err := s.Alerts(ctx, Query{}); err != nil || len(got) != 2 || len(got[0].Outcomes)+len(got[1].Outcomes) != 1 {
 		t.Errorf("after the outage: %d alerts, %v", len(got), err)
+	}
+	// The server restarts under connections used a moment ago: the next
+	// write and read go through all the same.
+	srv.Stop(t)
+	srv.Start(t)
+	c := sample(t, "198.51.100.9", t0)
+	c.Outcomes = []Outcome{{Action: "notify", Time: t0, OK: true}}
+	if _, err := s.AddAlert(ctx, &c); err != nil {
+		t.Fatalf("AddAlert after a restart: %v", err)
+	}
+	if got, err := s.Alerts(ctx, Query{}); err != nil || len(got) != 3 {
+		t.Errorf("after a restart: %d alerts, %v", len(got), err)
 	}
 	if _, err := late.AddAlert(ctx, &b); err != nil {
 		t.Fatalf("store opened while down, after the server is back: %v", err)

@@ -91,7 +91,9 @@ func (e *SchemaError) Error() string {
 // *StorageError.
 func (s *Store) fail(op string, err error) error {
 	if err != nil && s.d.pg {
-		if f, ok := classifyPG(err); ok && !isCtx(err) {
+		// A deadline met while the server could not be reached (a connect
+		// that timed out) is ErrUnavailable, and still the context's error.
+		if f, ok := classifyPG(err); ok && (f == FaultUnavailable || !isCtx(err)) {
 			return &StorageError{Op: op, Path: s.where, Fault: f, Err: err}
 		}
 	}

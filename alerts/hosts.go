@@ -80,7 +80,7 @@ func (s *Store) adopt(ctx context.Context) error {
 	if s.d.pg || s.cfg.ReadOnly || s.cfg.Host == "" {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := begin(ctx, s.w)
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,19 @@ func (s *Store) readyPG(ctx context.Context) (int, error) {
 	return version, nil
 }
 
+// begin starts a transaction on db. A BEGIN that never reached the
+// server (a pooled PostgreSQL connection it dropped while restarting, used
+// again within a second, before database/sql's idle check pings it) is
+// tried once more: that connection is closed by then, so the pool gives
+// another.
+func begin(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil && pgconn.SafeToRetry(err) {
+		tx, err = db.BeginTx(ctx, nil)
+	}
+	return tx, err
+}
+
 // lockMigrations takes the advisory lock that serialises migrations for
 // the rest of tx, and creates the version table under it.
 func (s *Store) lockMigrations(ctx context.Context, tx *sql.Tx) error {

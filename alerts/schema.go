@@ -88,7 +88,7 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 // step applies the next migration, if any, and returns the version after
 // it; done when there was none.
 func (s *Store) step(ctx context.Context) (version int, done bool, err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := begin(ctx, s.w)
 	if err != nil {
 		return 0, false, s.fail("migrate schema", err)
 	}

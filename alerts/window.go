@@ -40,7 +40,7 @@ func (s *Store) PutWindows(ctx context.Context, ws []signatures.Window) error {
 			return fmt.Errorf("alerts: %s: source %v, first seen %v, %d packets: %w", op, win.Src, win.FirstSeen, win.Packets, ErrInvalid)
 		}
 	}
-	tx, err := w.BeginTx(ctx, nil)
+	tx, err := begin(ctx, w)
 	if err != nil {
 		return s.fail(op, err)
 	}

@@ -119,7 +119,7 @@ func insertOrFind(ctx context.Context, insert, existing *sql.Stmt, cols []any, u
 }
 
 func (s *Store) addWithOutcomes(ctx context.Context, w *sql.DB, cols []any, uid string, outs []Outcome) (int64, error) {
-	tx, err := w.BeginTx(ctx, nil)
+	tx, err := begin(ctx, w)
 	if err != nil {
 		return 0, err
 	}
