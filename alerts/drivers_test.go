@@ -303,8 +303,9 @@ func testOutage(t *testing.T, srv *pgtest.Server) {
 	_, err = late.AddAlert(ctx, &b)
 	isFault(t, "AddAlert, opened while down", err, ErrUnavailable)
 	srv.Start(t)
-	b.Outcomes = []Outcome{{Action: "notify", Time: t0, OK: true}} // in a transaction
-	if _, err := s.AddAlert(ctx, &b); err != nil {                 // the retry: b kept its uid
+	// the retry (b kept its uid), with an outcome: in a transaction
+	b.Outcomes = []Outcome{{Action: "notify", Time: t0, OK: true}}
+	if _, err := s.AddAlert(ctx, &b); err != nil {
 		t.Fatalf("AddAlert after the server is back: %v", err)
 	}
 	if got, err := s.Alerts(ctx, Query{}); err != nil || len(got) != 2 || len(got[0].Outcomes)+len(got[1].Outcomes) != 1 {
