@@ -277,7 +277,10 @@ func (m *blocking) close() {
 
 // The blocking module as the control API drives it (control.Blocking).
 
-func (m *blocking) List(ctx context.Context) ([]block.Active, error) { return m.blocker.List(ctx) }
+func (m *blocking) List(ctx context.Context) ([]block.Active, error) {
+	l, err := m.blocker.List(ctx)
+	return m.scoped(l), err
+}
 func (m *blocking) Block(ctx context.Context, r block.Request) (alerts.Block, error) {
 	b, err := m.blocker.Block(ctx, r)
 	m.counts.add(r.Source, err)

@@ -61,10 +61,7 @@ type fleetRecords struct {
 }
 
 func (r *fleetRecords) AddBlock(ctx context.Context, b alerts.Block) (int64, error) {
-	origin, applied := fleetOriginOf(ctx)
-	if applied {
-		markFleet(&b, origin)
-	}
+	_, applied := fleetOriginOf(ctx)
 	id, err := r.Records.AddBlock(ctx, b)
 	if w := r.worker.Load(); err == nil && w != nil && !applied {
 		w.local(b.Prefix, localChange{add: true})
@@ -80,13 +77,6 @@ func (r *fleetRecords) RemoveBlock(ctx context.Context, p netip.Prefix, why aler
 		}
 	}
 	return err
-}
-
-// markFleet marks a block record as applied from the fleet, decided on
-// origin.
-func markFleet(b *alerts.Block, origin string) {
-	_ = origin
-	_ = b
 }
 
 // localChange is a change of a block decided on this host, not yet
@@ -112,6 +102,55 @@ type fleetBlocks struct {
 
 	applied atomic.Int64 // fleet blocks applied here
 	refused atomic.Int64 // fleet blocks this host's guard refused
+
+	originMu sync.Mutex
+	origins  map[netip.Prefix]string // the blocks here the fleet shares, and the host that decided each
+}
+
+// setOrigin notes that the block of p here is the fleet's, decided on
+// origin ("": it is not, or no longer).
+func (w *fleetBlocks) setOrigin(p netip.Prefix, origin string) {
+	w.originMu.Lock()
+	defer w.originMu.Unlock()
+	if origin == "" {
+		delete(w.origins, p)
+		return
+	}
+	w.origins[p] = origin
+}
+
+// origin is the host that decided the fleet's block of p.
+func (w *fleetBlocks) origin(p netip.Prefix) (string, bool) {
+	w.originMu.Lock()
+	defer w.originMu.Unlock()
+	o, ok := w.origins[p]
+	return o, ok
+}
+
+// fleetReason starts the reason of a block applied from the fleet.
+const fleetReason = "fleet: decided on "
+
+// scoped says, in fleet mode, which of list the fleet shares (scope
+// fleet, host: where it was decided) and which are this host's alone
+// (scope host). Until the first reconcile after a start, the blocks
+// applied from the fleet are known by their reason.
+func (m *blocking) scoped(list []block.Active) []block.Active {
+	w := m.shared.worker.Load()
+	if w == nil {
+		return list
+	}
+	for i := range list {
+		b := &list[i].Block
+		b.Scope = alerts.ScopeHost
+		if o, ok := w.origin(b.Prefix); ok {
+			b.Scope, b.Host = alerts.ScopeFleet, o
+		} else if rest, ok := strings.CutPrefix(b.Reason, fleetReason); ok {
+			if o, _, ok := strings.Cut(rest, ": "); ok {
+				b.Scope, b.Host = alerts.ScopeFleet, o
+			}
+		}
+	}
+	return list
 }
 
 // shareWith starts sharing the blocks with the fleet when [block] share
@@ -121,7 +160,8 @@ func (m *blocking) shareWith(f *fleet.Fleet) {
 		return
 	}
 	w := &fleetBlocks{fleet: f, m: m, log: m.log.With("part", "fleet blocks"), wake: make(chan struct{}, 1),
-		changes: map[netip.Prefix]localChange{}, news: map[netip.Prefix]bool{}, full: true}
+		changes: map[netip.Prefix]localChange{}, news: map[netip.Prefix]bool{}, full: true,
+		origins: map[netip.Prefix]string{}}
 	m.shared.worker.Store(w)
 }
 

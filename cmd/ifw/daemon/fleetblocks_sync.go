@@ -31,6 +31,9 @@ func (w *fleetBlocks) pushOne(ctx context.Context, p netip.Prefix, c localChange
 			return err // ended meanwhile: its end is pushed too
 		}
 		row, changed, err := w.fleet.PublishBlock(ctx, loc)
+		if err == nil {
+			w.setOrigin(p, row.Origin)
+		}
 		if err == nil && changed {
 			w.log.Info("block shared with the fleet", "prefix", p, "fleet_id", row.ID)
 		}
@@ -46,6 +49,7 @@ func (w *fleetBlocks) pushOne(ctx context.Context, p netip.Prefix, c localChange
 		return w.recordActive(ctx, p, fleet.StateRefused, w.m.guard.Check(p, true).Error())
 	}
 	removed, err := w.fleet.RemoveBlock(ctx, p, c.why, c.at)
+	w.setOrigin(p, "")
 	if err == nil && removed {
 		w.log.Info("unblock shared with the fleet", "prefix", p)
 	}
@@ -142,12 +146,14 @@ func (w *fleetBlocks) follow(ctx context.Context, row fleet.Block, rec fleet.Hos
 			return nil
 		}
 		w.refused.Add(1)
+		w.setOrigin(row.Prefix, "")
 		w.log.Warn("fleet block refused by this host's never-block list", "prefix", row.Prefix, "origin", row.Origin, "why", why)
 		return w.fleet.RecordBlockHost(ctx, row.ID, fleet.StateRefused, why.Error())
 	}
 	switch {
 	case here && lasts(loc.Expires, row.Expires):
 		// Blocked here at least as long (decided here too, or applied).
+		w.setOrigin(row.Prefix, row.Origin)
 		if !lasts(row.Expires, loc.Expires) {
 			_, _, err := w.fleet.PublishBlock(ctx, loc)
 			return err
@@ -183,7 +189,7 @@ func (w *fleetBlocks) lastLocal(ctx context.Context, p netip.Prefix) (alerts.Blo
 // apply blocks row here until its expiry (absolute: every host's kernel
 // lets it go at the same time) and records what happened.
 func (w *fleetBlocks) apply(ctx context.Context, row fleet.Block) error {
-	r := block.Request{Prefix: row.Prefix, Reason: fmt.Sprintf("fleet: decided on %s: %s", row.Origin, row.Reason),
+	r := block.Request{Prefix: row.Prefix, Reason: fmt.Sprintf("%s%s: %s", fleetReason, row.Origin, row.Reason),
 		Level: row.Level, Source: row.Source, Trusted: true, For: block.Forever}
 	if r.Source != alerts.BlockAuto {
 		r.Source = alerts.BlockManual
@@ -198,6 +204,7 @@ func (w *fleetBlocks) apply(ctx context.Context, row fleet.Block) error {
 	switch {
 	case err == nil:
 		w.applied.Add(1)
+		w.setOrigin(row.Prefix, row.Origin)
 		w.log.Info("fleet block applied", "prefix", row.Prefix, "origin", row.Origin, "fleet_id", row.ID)
 	case errors.Is(err, whitelist.ErrRefused):
 		w.refused.Add(1)
@@ -220,6 +227,7 @@ func (w *fleetBlocks) orphan(ctx context.Context, loc alerts.Block, rec fleet.Ho
 	case ended && rec.Block.RemovedWhy == alerts.RemovedExpired && !lasts(loc.Expires, rec.Block.Expires.Add(fleetSlack)):
 		return nil // expires here too, by itself
 	case ended:
+		w.setOrigin(loc.Prefix, "")
 		err := w.m.blocker.Unblock(fromFleet(ctx, rec.Block.RemovedBy), loc.Prefix)
 		if err != nil && !errors.Is(err, block.ErrNotBlocked) {
 			return err
@@ -230,6 +238,7 @@ func (w *fleetBlocks) orphan(ctx context.Context, loc alerts.Block, rec fleet.Ho
 	}
 	row, _, err := w.fleet.PublishBlock(ctx, loc)
 	if err == nil {
+		w.setOrigin(loc.Prefix, row.Origin)
 		w.log.Info("block shared with the fleet", "prefix", loc.Prefix, "fleet_id", row.ID)
 	}
 	return err

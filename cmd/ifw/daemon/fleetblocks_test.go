@@ -57,8 +57,17 @@ func TestDaemonFleetBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "b applies a's block", func() bool { return lb.kernel.has("198.51.100.7/32") })
-	if recs := blocksOf(t, b, "198.51.100.7/32"); len(recs) != 1 || !strings.Contains(recs[0].Reason, "decided on a") {
+	if recs := blocksOf(t, b, "198.51.100.7/32"); len(recs) != 1 || !strings.Contains(recs[0].Reason, "decided on a") ||
+		recs[0].Scope != alerts.ScopeFleet || recs[0].Host != "a" {
 		t.Fatalf("b's record %+v", recs)
+	}
+	eventually(t, "a lists its block as shared", func() bool {
+		recs := blocksOf(t, a, "198.51.100.7/32")
+		return len(recs) == 1 && recs[0].Scope == alerts.ScopeFleet && recs[0].Host == "a"
+	})
+	// Expiry is absolute: b's kernel lets it go when a's does.
+	if ta, tb := la.kernel.ttl("198.51.100.7/32"), lb.kernel.ttl("198.51.100.7/32"); ta < 59*time.Minute || (ta-tb).Abs() > 5*time.Second {
+		t.Fatalf("kernel timeouts: a %s, b %s", ta, tb)
 	}
 	if _, err := b.client.Unblock(ctx, "198.51.100.7"); err != nil {
 		t.Fatal(err)
@@ -100,6 +109,13 @@ func TestDaemonFleetBlocks(t *testing.T) {
 	srv.Start(t)
 	eventually(t, "b applies the block made during the outage", func() bool { return lb.kernel.has("2001:db8::66/128") })
 	eventually(t, "a applies the unblock made during the outage", func() bool { return !la.kernel.has("203.0.113.5/32") })
+}
+
+// ttl is the timeout k's entry of p was given.
+func (k *fakeKernel) ttl(p string) time.Duration {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.entries[netip.MustParsePrefix(p)]
 }
 
 // blocksOf is r's active blocks of prefix.
