@@ -82,18 +82,45 @@ func TestFleetBlocks(t *testing.T) {
 	if !strings.Contains(rec.Detail, "gateway") || rec.Block.Origin != "a" {
 		t.Errorf("b's record of its gateway's block: %+v", rec)
 	}
+	// What b refused is in its view of the fleet's blocks.
+	var views []fleetView
+	if err := json.Unmarshal([]byte(b.ifw("block", "list", "--fleet", "--json", "--config", b.d.conf)), &views); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(views, func(v fleetView) bool {
+		return v.Prefix == gw.String() && v.Origin == "a" &&
+			slices.ContainsFunc(v.Hosts, func(h fleetViewHost) bool { return h.Host == "b" && h.State == "refused" })
+	}) {
+		t.Errorf("ifw block list --fleet on b does not show its refusal: %+v", views)
+	}
+	t.Logf("ifw block list --fleet on b:\n%s", b.ifw("block", "list", "--fleet", "--config", b.d.conf))
 	if b.inSet(b.gateway) || !a.inSet(b.gateway) {
 		t.Errorf("b's gateway: in b's set %v (want false), in a's %v (want true)", b.inSet(b.gateway), a.inSet(b.gateway))
 	}
 }
 
+// fleetView is an entry of `ifw block list --fleet --json`.
+type fleetView struct {
+	Prefix string          `json:"prefix"`
+	Origin string          `json:"origin"`
+	Hosts  []fleetViewHost `json:"hosts"`
+}
+
+type fleetViewHost struct {
+	Host   string `json:"host"`
+	State  string `json:"state"`
+	Detail string `json:"detail"`
+}
+
 // blockTimes is h's active blocks' creation times by prefix (`ifw block
-// list --json`).
+// list --json`); every one must be the fleet's, decided on a.
 func blockTimes(t *testing.T, h *fleetHost) map[string]time.Time {
 	t.Helper()
 	var list []struct {
 		Prefix  string    `json:"prefix"`
 		Created time.Time `json:"created"`
+		Host    string    `json:"host"`
+		Scope   string    `json:"scope"`
 	}
 	if err := json.Unmarshal([]byte(h.ifw("block", "list", "--json")), &list); err != nil {
 		t.Fatal(err)
@@ -101,6 +128,9 @@ func blockTimes(t *testing.T, h *fleetHost) map[string]time.Time {
 	out := map[string]time.Time{}
 	for _, b := range list {
 		out[b.Prefix] = b.Created
+		if b.Scope != "fleet" || b.Host != "a" {
+			t.Errorf("%s: block list entry %s: scope %q host %q, want the fleet's, decided on a", h.name, b.Prefix, b.Scope, b.Host)
+		}
 	}
 	return out
 }

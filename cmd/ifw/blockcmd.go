@@ -11,6 +11,7 @@ import (
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/cmd/ifw/control"
 	"github.com/ifw/ifw/cmd/ifw/termsafe"
+	"github.com/ifw/ifw/etc/config"
 )
 
 // newBlockCmd is `ifw block add|del|list|flush|reload|auto`, over the control
@@ -42,7 +43,12 @@ func newBlockCmd(e env) *cobra.Command {
 	list := &cobra.Command{Use: "list", Short: "list the active blocks", Args: cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions}
 	listJSON := jsonFlag(list, "print the blocks as JSON")
+	listFleet := list.Flags().Bool("fleet", false, "the fleet's shared blocks and what each host did with them (applied, refused), from [store] url")
+	listConf := list.Flags().String("config", config.DefaultPath, "configuration file (with --fleet: [store] url)")
 	list.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *listFleet {
+			return runFleetBlocks(e, cmd, *listConf, *listJSON)
+		}
 		l, err := client().Blocks(cmd.Context())
 		for i := range l {
 			l[i].Scope = scope(l[i].Scope)
