@@ -127,8 +127,8 @@ func (w *fleetBlocks) origin(p netip.Prefix) (string, bool) {
 	return o, ok
 }
 
-// fleetReason starts the reason of a block applied from the fleet.
-const fleetReason = "fleet: decided on "
+// fleetBlockReason starts the reason of a block applied from the fleet.
+const fleetBlockReason = "fleet: decided on "
 
 // scoped says, in fleet mode, which of list the fleet shares (scope
 // fleet, host: where it was decided) and which are this host's alone
@@ -144,7 +144,7 @@ func (m *blocking) scoped(list []block.Active) []block.Active {
 		b.Scope = alerts.ScopeHost
 		if o, ok := w.origin(b.Prefix); ok {
 			b.Scope, b.Host = alerts.ScopeFleet, o
-		} else if rest, ok := strings.CutPrefix(b.Reason, fleetReason); ok {
+		} else if rest, ok := strings.CutPrefix(b.Reason, fleetBlockReason); ok {
 			if o, _, ok := strings.Cut(rest, ": "); ok {
 				b.Scope, b.Host = alerts.ScopeFleet, o
 			}

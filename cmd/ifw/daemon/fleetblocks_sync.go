@@ -189,7 +189,7 @@ func (w *fleetBlocks) lastLocal(ctx context.Context, p netip.Prefix) (alerts.Blo
 // apply blocks row here until its expiry (absolute: every host's kernel
 // lets it go at the same time) and records what happened.
 func (w *fleetBlocks) apply(ctx context.Context, row fleet.Block) error {
-	r := block.Request{Prefix: row.Prefix, Reason: fmt.Sprintf("%s%s: %s", fleetReason, row.Origin, row.Reason),
+	r := block.Request{Prefix: row.Prefix, Reason: fmt.Sprintf("%s%s: %s", fleetBlockReason, row.Origin, row.Reason),
 		Level: row.Level, Source: row.Source, Trusted: true, For: block.Forever}
 	if r.Source != alerts.BlockAuto {
 		r.Source = alerts.BlockManual
