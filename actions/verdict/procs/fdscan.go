@@ -25,7 +25,7 @@ func (f *Finder) scanFDs(pid int, d *procDir, all bool, s *scratch) (fd int, pin
 		}
 		f.dirs.remove(pid, d)
 	}
-	fd, err = f.scanPath(pid, false, all, s)
+	fd, err = f.scanPath(pid, all, s)
 	return fd, false, err
 }
 
@@ -71,9 +71,8 @@ func (f *Finder) scanPinned(d *procDir, all bool, s *scratch) (int, probeResult,
 }
 
 // scanPath reads the descriptor links of pid by path until one is
-// s.want: the numbers in s.probes first unless probed (read already),
-// then, if all, the others.
-func (f *Finder) scanPath(pid int, probed, all bool, s *scratch) (int, error) {
+// s.want: the numbers in s.probes first, then, if all, the others.
+func (f *Finder) scanPath(pid int, all bool, s *scratch) (int, error) {
 	dfd, err := f.proc.openDir(pid)
 	if err != nil {
 		if err == errGone || err == unix.EACCES {
@@ -83,14 +82,12 @@ func (f *Finder) scanPath(pid int, probed, all bool, s *scratch) (int, error) {
 	}
 	defer unix.Close(dfd)
 	read := 0
-	if !probed {
-		f.stats.fdScans.Add(1)
-		for _, fd := range s.probes {
-			read++
-			if s.checkFD(dfd, nameZ(s.name[:], fd), int(fd)) {
-				f.stats.fdsRead.Add(uint64(read))
-				return int(fd), nil
-			}
+	f.stats.fdScans.Add(1)
+	for _, fd := range s.probes {
+		read++
+		if s.checkFD(dfd, nameZ(s.name[:], fd), int(fd)) {
+			f.stats.fdsRead.Add(uint64(read))
+			return int(fd), nil
 		}
 	}
 	if !all {
