@@ -72,6 +72,7 @@ func writeMetrics(w io.Writer, st *control.Status) {
 		}
 	}
 	writeEngineMetrics(w, st, metric)
+	writeSensorMetrics(w, st.LogServer, metric)
 	writeActionMetrics(w, st.Actions, metric)
 	writeBlockMetrics(w, st.Blocking, metric)
 }

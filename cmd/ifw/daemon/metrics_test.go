@@ -69,3 +69,21 @@ func TestWriteBlockAndActionMetrics(t *testing.T) {
 		t.Errorf("block metrics with blocking off:\n%s", b.String())
 	}
 }
+
+// TestWriteSensorMetrics: a log server's sensors and unkeyed packets are
+// metrics; a daemon that is not a log server has none.
+func TestWriteSensorMetrics(t *testing.T) {
+	var b bytes.Buffer
+	writeMetrics(&b, &control.Status{LogServer: &control.LogServerStatus{Sensors: 2, Refused: 3, Invalid: 4, Expired: 5}})
+	for _, want := range []string{"ifw_log_server_sensors 2", `ifw_log_server_unkeyed_packets_total{why="refused"} 3`,
+		`ifw_log_server_unkeyed_packets_total{why="invalid"} 4`, "ifw_log_server_sensors_expired_total 5"} {
+		if !strings.Contains(b.String(), want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	writeMetrics(&b, &control.Status{})
+	if strings.Contains(b.String(), "ifw_log_server") {
+		t.Errorf("log server metrics on a daemon that is not one:\n%s", b.String())
+	}
+}
