@@ -65,9 +65,11 @@ func (w *fleetBlocks) recordActive(ctx context.Context, p netip.Prefix, st fleet
 	return w.fleet.RecordBlockHost(ctx, rows[0].ID, st, detail)
 }
 
-// localBlock is the active local record of p.
+// localBlock is the active local record of p. Local records are read
+// through the blocker's records: while the store is down, or its outage
+// spool not yet delivered, they are the blocks as this host knows them.
 func (w *fleetBlocks) localBlock(ctx context.Context, p netip.Prefix) (alerts.Block, bool, error) {
-	recs, err := w.m.store.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
+	recs, err := w.m.shared.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
 	if err != nil || len(recs) == 0 {
 		return alerts.Block{}, false, err
 	}
@@ -123,9 +125,9 @@ func (w *fleetBlocks) localBlocks(ctx context.Context, p netip.Prefix) (map[neti
 	var recs []alerts.Block
 	var err error
 	if p.IsValid() {
-		recs, err = w.m.store.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
+		recs, err = w.m.shared.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
 	} else {
-		recs, err = w.m.store.ActiveBlocks(ctx)
+		recs, err = w.m.shared.ActiveBlocks(ctx)
 	}
 	out := map[netip.Prefix]alerts.Block{}
 	for _, r := range recs {
