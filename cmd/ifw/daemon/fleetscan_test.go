@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"net/netip"
 	"slices"
 	"strings"
@@ -154,5 +155,31 @@ func TestFleetScanBounded(t *testing.T) {
 	}
 	if len(s.seen) != 0 {
 		t.Fatalf("forgot none: %d left", len(s.seen))
+	}
+}
+
+// TestFleetAlertNotRecovered: a fleet alert stored after the saved state
+// (kill -9) is not read back as one of this host's attackers: the fleet's
+// level is not the host's.
+func TestFleetAlertNotRecovered(t *testing.T) {
+	l := newLab(t)
+	r := l.start(t)
+	r.stop(t)
+	ctx := context.Background()
+	store, err := alerts.Open(ctx, alerts.Config{Path: filepath.Join(l.dir, "ifw.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := netip.MustParseAddr("192.0.2.99")
+	a := fleetAlert(fleet.Spread{Src: src, HostCount: 3, Hosts: []string{"a", "b", "c"}, Packets: 9,
+		FirstSeen: time.Now(), LastSeen: time.Now()}, 1, 0, r.d.cfg.Daemon.Host, true)
+	if _, err := store.AddAlert(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	r = l.start(t)
+	defer r.stop(t)
+	if got := r.attacker(t, src.String()); got != nil {
+		t.Fatalf("the fleet alert came back as this host's attacker: %+v", got)
 	}
 }

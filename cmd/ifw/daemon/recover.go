@@ -68,7 +68,7 @@ func (d *Daemon) recoverAttackers(ctx context.Context, restored bool) *recovered
 	}
 	for _, a := range list { // newest first: each source's latest alert
 		k := hostSrc{d.pipe.hostOf(a.Host), a.Src}
-		if a.ID <= after || known[k] {
+		if a.ID <= after || known[k] || a.Collector == fleetCollector { // a fleet level is not this host's
 			continue
 		}
 		known[k] = true
