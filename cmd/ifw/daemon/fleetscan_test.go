@@ -3,8 +3,8 @@ package daemon
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"net/netip"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
