@@ -64,7 +64,7 @@ func (r *fleetRecords) AddBlock(ctx context.Context, b alerts.Block) (int64, err
 	_, applied := fleetOriginOf(ctx)
 	id, err := r.Records.AddBlock(ctx, b)
 	if w := r.worker.Load(); err == nil && w != nil && !applied {
-		w.local(b.Prefix, localChange{add: true})
+		w.local(b.Prefix, localChange{add: true, block: b})
 	}
 	return id, err
 }
@@ -80,9 +80,10 @@ func (r *fleetRecords) RemoveBlock(ctx context.Context, p netip.Prefix, why aler
 }
 
 // localChange is a change of a block decided on this host, not yet
-// written to the fleet: a block (add) or its end (why, at).
+// written to the fleet: a block (add, as recorded) or its end (why, at).
 type localChange struct {
-	add bool
+	add   bool
+	block alerts.Block
 	why alerts.RemovedWhy
 	at  time.Time
 }

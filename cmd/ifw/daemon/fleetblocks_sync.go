@@ -26,11 +26,9 @@ func (w *fleetBlocks) push(ctx context.Context, changes map[netip.Prefix]localCh
 func (w *fleetBlocks) pushOne(ctx context.Context, p netip.Prefix, c localChange) error {
 	switch {
 	case c.add:
-		loc, ok, err := w.localBlock(ctx, p)
-		if err != nil || !ok {
-			return err // ended meanwhile: its end is pushed too
-		}
-		row, changed, err := w.fleet.PublishBlock(ctx, loc)
+		// As recorded: with the store on the fleet's database, the record
+		// may still wait in the outage spool.
+		row, changed, err := w.fleet.PublishBlock(ctx, c.block)
 		if err == nil {
 			w.setOrigin(p, row.Origin)
 		}
@@ -63,17 +61,6 @@ func (w *fleetBlocks) recordActive(ctx context.Context, p netip.Prefix, st fleet
 		return err
 	}
 	return w.fleet.RecordBlockHost(ctx, rows[0].ID, st, detail)
-}
-
-// localBlock is the active local record of p. Local records are read
-// through the blocker's records: while the store is down, or its outage
-// spool not yet delivered, they are the blocks as this host knows them.
-func (w *fleetBlocks) localBlock(ctx context.Context, p netip.Prefix) (alerts.Block, bool, error) {
-	recs, err := w.m.shared.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
-	if err != nil || len(recs) == 0 {
-		return alerts.Block{}, false, err
-	}
-	return recs[0], true, nil
 }
 
 // reconcile makes this host's blocks and the fleet's table agree, for p
@@ -120,7 +107,9 @@ func (w *fleetBlocks) reconcile(ctx context.Context, p netip.Prefix) error {
 }
 
 // localBlocks are this host's active blocks (of p when valid), bulk
-// lists aside: each host loads its own.
+// lists aside: each host loads its own. They are read as the blocker
+// reads them: with the store on the fleet's database, during an outage
+// and until the spool is delivered, from what the blocker last knew.
 func (w *fleetBlocks) localBlocks(ctx context.Context, p netip.Prefix) (map[netip.Prefix]alerts.Block, error) {
 	var recs []alerts.Block
 	var err error
@@ -181,7 +170,7 @@ func (w *fleetBlocks) follow(ctx context.Context, row fleet.Block, rec fleet.Hos
 
 // lastLocal is the newest local record of p, active or not.
 func (w *fleetBlocks) lastLocal(ctx context.Context, p netip.Prefix) (alerts.Block, bool, error) {
-	recs, err := w.m.store.Blocks(ctx, alerts.BlockQuery{Prefix: p, IncludeRemoved: true, Limit: 1})
+	recs, err := w.m.shared.Blocks(ctx, alerts.BlockQuery{Prefix: p, IncludeRemoved: true, Limit: 1})
 	if err != nil || len(recs) == 0 {
 		return alerts.Block{}, false, err
 	}
