@@ -84,8 +84,8 @@ func (r *fleetRecords) RemoveBlock(ctx context.Context, p netip.Prefix, why aler
 type localChange struct {
 	add   bool
 	block alerts.Block
-	why alerts.RemovedWhy
-	at  time.Time
+	why   alerts.RemovedWhy
+	at    time.Time
 }
 
 // fleetBlocks is the worker that shares this host's blocks with the fleet
