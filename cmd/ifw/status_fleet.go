@@ -30,7 +30,7 @@ func writeFleetStatus(w io.Writer, st *control.FleetStatus) {
 	fmt.Fprintf(w, "\nAttackers: %d\n", len(st.Attackers))
 	for i := range st.Attackers {
 		a := &st.Attackers[i]
-		if a.Scope != control.FleetScopeFleet {
+		if a.Scope != control.ScopeFleet {
 			fmt.Fprintf(w, "  [host %s]\n", termsafe.Field(strings.Join(a.Hosts, ", ")))
 			writeAttacker(w, &a.AttackerStatus)
 			continue

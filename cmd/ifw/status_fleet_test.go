@@ -20,9 +20,9 @@ func sampleFleetStatus() *control.FleetStatus {
 		Scan:  control.FleetScanStatus{Thresholds: [5]int{3, 5, 10, 20, 50}, WindowSeconds: 3600, Raised: 1},
 		Attackers: []control.FleetAttacker{
 			{AttackerStatus: control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("203.0.113.9"), Level: 1, Packets: 6,
-				Ports: []signatures.PortHit{{Port: 22}, {Port: 80}}}}, Hosts: []string{"a", "b", "c"}, HostCount: 3, Scope: control.FleetScopeFleet},
-			{AttackerStatus: control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200, Trusted: true}},
-				Hosts: []string{"a"}, HostCount: 1, Scope: control.FleetScopeHost},
+				Ports: []signatures.PortHit{{Port: 22}, {Port: 80}}}, Hosts: []string{"a", "b", "c"}, Scope: control.ScopeFleet}, HostCount: 3},
+			{AttackerStatus: control.AttackerStatus{Attacker: signatures.Attacker{Src: netip.MustParseAddr("198.51.100.7"), Level: 3, Packets: 200, Trusted: true},
+				Hosts: []string{"a"}, Scope: control.ScopeHost}, HostCount: 1},
 		}}
 }
 

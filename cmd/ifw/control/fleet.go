@@ -7,17 +7,11 @@ import (
 	"github.com/ifw/ifw/alerts/fleet"
 )
 
-// Attacker scopes in the fleet's status: one host's detection, or a source
-// the fleet saw (a scan of the fleet).
-const (
-	FleetScopeHost  = "host"
-	FleetScopeFleet = "fleet"
-)
-
 // FleetStatus is GET /v1/status/fleet (ifw status --fleet): the fleet's
 // hosts as the shared database knows them, and its attackers: this
 // daemon's own (scope host) and the sources two hosts or more saw in the
-// scan window (scope fleet, danger_level their fleet level).
+// scan window (scope fleet, danger_level their fleet level): Scope is
+// ScopeHost or ScopeFleet.
 type FleetStatus struct {
 	Host string `json:"host"` // the daemon that answered
 	// Hosts are every host of the fleet; Degraded one has writes queued
@@ -31,13 +25,11 @@ type FleetStatus struct {
 }
 
 // FleetAttacker is an attacker of the fleet's status: as in the status,
-// plus the hosts that saw it, by name (at most fleet.MaxHosts; HostCount
-// is their number) and its scope.
+// with the hosts that saw it by name (AttackerStatus.Hosts, at most
+// fleet.MaxHosts; HostCount is their number) and its scope.
 type FleetAttacker struct {
 	AttackerStatus
-	Hosts     []string `json:"hosts"`
-	HostCount int      `json:"host_count"`
-	Scope     string   `json:"scope"`
+	HostCount int `json:"host_count"`
 }
 
 // FleetScanStatus is this daemon's part of fleet-wide scan detection.

@@ -62,12 +62,15 @@ func (d *Daemon) FleetStatus(ctx context.Context) (*control.FleetStatus, error) 
 		out.Hosts = hosts
 	}
 	for _, sp := range spreads {
-		out.Attackers = append(out.Attackers, control.FleetAttacker{AttackerStatus: d.spreadAttacker(ctx, sp),
-			Hosts: sp.Hosts, HostCount: sp.HostCount, Scope: control.FleetScopeFleet})
+		a := d.spreadAttacker(ctx, sp)
+		a.Hosts, a.Scope = sp.Hosts, control.ScopeFleet
+		out.Attackers = append(out.Attackers, control.FleetAttacker{AttackerStatus: a, HostCount: sp.HostCount})
 	}
-	for _, a := range st.Attackers {
-		out.Attackers = append(out.Attackers, control.FleetAttacker{AttackerStatus: a,
-			Hosts: []string{d.cfg.Daemon.Host}, HostCount: 1, Scope: control.FleetScopeHost})
+	for _, a := range st.Attackers { // a log server's name their sensor already
+		if a.Scope == "" {
+			a.Hosts, a.Scope = []string{d.cfg.Daemon.Host}, control.ScopeHost
+		}
+		out.Attackers = append(out.Attackers, control.FleetAttacker{AttackerStatus: a, HostCount: len(a.Hosts)})
 	}
 	return out, nil
 }

@@ -74,7 +74,7 @@ func TestDaemonFleetScan(t *testing.T) {
 	}
 	var found *control.FleetAttacker
 	for i := range st.Attackers {
-		if st.Attackers[i].Src.String() == src && st.Attackers[i].Scope == control.FleetScopeFleet {
+		if st.Attackers[i].Src.String() == src && st.Attackers[i].Scope == control.ScopeFleet {
 			found = &st.Attackers[i]
 		}
 	}
