@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ifw/ifw/etc"
 )
@@ -43,6 +44,12 @@ type Config struct {
 	// NoSync skips the fsync after each append: a record then survives a
 	// crash of the process but not a power loss (benchmarks, tests).
 	NoSync bool
+	// SyncEvery, when set, fsyncs an append only when the last fsync is
+	// at least this old (group commit, as SQLite's synchronous=NORMAL):
+	// every record is written before Append returns (it survives a crash
+	// of the process), and a power loss loses at most the records of the
+	// last SyncEvery, or since the caller's last Sync. 0: fsync each.
+	SyncEvery time.Duration
 }
 
 // Validate checks c without I/O.
@@ -59,6 +66,8 @@ func (c Config) Validate() error {
 		return etc.Invalid(ErrConfig, "max_bytes", "%d is less than two segments (%d)", c.MaxBytes, 2*c.SegmentBytes)
 	case c.MaxRecords < 1:
 		return etc.Invalid(ErrConfig, "max_records", "%d is not positive", c.MaxRecords)
+	case c.SyncEvery < 0 || c.SyncEvery > time.Minute:
+		return etc.Invalid(ErrConfig, "sync_every", "%v is not 0-1m", c.SyncEvery)
 	}
 	return nil
 }

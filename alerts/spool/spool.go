@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Errors Append returns.
@@ -65,6 +66,8 @@ type Spool struct {
 	ack    ackState
 	head   []Record // the oldest segment's records not acknowledged yet, read ahead
 	buf    []byte
+	dirty  bool      // written to w since its last fsync (Config.SyncEvery)
+	synced time.Time // w's last fsync
 	queued int
 	bytes  int64
 	st     Stats
@@ -222,8 +225,8 @@ func (s *Spool) Append(p []byte) error {
 	n, err := s.w.Write(s.buf)
 	seg.size += int64(n)
 	s.bytes += int64(n)
-	if err == nil && !s.cfg.NoSync {
-		err = s.w.Sync()
+	if err == nil {
+		err = s.syncAfterAppend()
 	}
 	if err != nil {
 		s.st.Dropped++
@@ -272,9 +275,50 @@ func (s *Spool) ensureRoom(size int64) error {
 
 func (s *Spool) closeWriter() {
 	if s.w != nil {
+		if err := s.syncWriter(); err != nil {
+			s.log.Error("spool: segment not synced", "err", err)
+		}
 		s.w.Close()
 		s.w = nil
 	}
+}
+
+// syncAfterAppend fsyncs the open segment after an append, or leaves it
+// dirty while the last fsync is younger than Config.SyncEvery.
+func (s *Spool) syncAfterAppend() error {
+	if s.cfg.NoSync {
+		return nil
+	}
+	if s.cfg.SyncEvery > 0 && time.Since(s.synced) < s.cfg.SyncEvery {
+		s.dirty = true
+		return nil
+	}
+	return s.syncWriter()
+}
+
+// syncWriter fsyncs the open segment (s.mu held).
+func (s *Spool) syncWriter() error {
+	if s.w == nil || s.cfg.NoSync {
+		s.dirty = false
+		return nil
+	}
+	s.dirty, s.synced = false, time.Now()
+	return s.w.Sync()
+}
+
+// Sync fsyncs what Append wrote since the last fsync (with
+// Config.SyncEvery: the caller calls it now and then, so that a quiet
+// spool is on disk too).
+func (s *Spool) Sync() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || !s.dirty {
+		return nil
+	}
+	if err := s.syncWriter(); err != nil {
+		return fmt.Errorf("spool: sync: %w", err)
+	}
+	return nil
 }
 
 // dropOldest gives up the oldest segment to make room.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // logBuf collects what the spool logs.
@@ -384,4 +385,21 @@ func TestConcurrentAppendDrain(t *testing.T) {
 	}
 	<-done
 	equal(t, got, want(0, n))
+}
+
+// TestSyncEvery: with group commit every record is still written before
+// Append returns (read back after a reopen without Close's sync), and
+// Sync flushes the rest.
+func TestSyncEvery(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	cfg := small(dir)
+	cfg.NoSync, cfg.SyncEvery = false, time.Minute
+	s, _ := open(t, cfg)
+	appendN(t, s, 0, 20)
+	if err := s.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, s, 20, 25)
+	s2, _ := open(t, cfg) // s still open: what it wrote is in the files
+	equal(t, drain(t, s2, 7), want(0, 25))
 }

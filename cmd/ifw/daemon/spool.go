@@ -2,10 +2,17 @@ package daemon
 
 import (
 	"path/filepath"
+	"time"
 
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/spool"
 )
+
+// spoolSyncEvery groups the spool's fsyncs, as the SQLite store's
+// synchronous=NORMAL does: every write is on disk before it counts as kept
+// (a crash of the daemon loses none), a power loss at most the last
+// fraction of a second; run syncs a quiet spool every spoolRetry.
+const spoolSyncEvery = 200 * time.Millisecond
 
 // spoolDir is the outage spool's directory, beside the database in the
 // state directory.
@@ -19,7 +26,7 @@ func (d *Daemon) openSpool() error {
 		return nil
 	}
 	dir := spoolDir(d.cfg.Daemon.Database)
-	sp, err := spool.New(spool.Config{Dir: dir}, d.log)
+	sp, err := spool.New(spool.Config{Dir: dir, SyncEvery: spoolSyncEvery}, d.log)
 	if err != nil {
 		return err
 	}

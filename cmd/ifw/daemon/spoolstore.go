@@ -238,6 +238,9 @@ func (s *spooler) run(ctx context.Context) error {
 	t := time.NewTicker(spoolRetry)
 	defer t.Stop()
 	for {
+		if err := s.spool.Sync(); err != nil {
+			s.log.Error("spool not synced", "err", err)
+		}
 		s.drain(ctx)
 		select {
 		case <-ctx.Done():
