@@ -172,7 +172,7 @@ func (m *blocking) afterWatchLoad(ctx context.Context) {
 func (m *blocking) liftCovered(ctx context.Context, after string) ([]netip.Prefix, error) {
 	m.liftMu.Lock()
 	defer m.liftMu.Unlock()
-	recs, err := m.store.ActiveBlocks(ctx)
+	recs, err := m.shared.ActiveBlocks(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the active blocks: %w", err)
 	}
@@ -262,7 +262,7 @@ func (m *blocking) status(ctx context.Context) *control.BlockingStatus {
 	st.Made, st.Refused, st.AutoRegexSkipped = m.counts.snapshot()
 	st.Bulk = m.bulkStatus()
 	st.Auto = m.AutoBlock()
-	if recs, err := m.store.ActiveBlocks(ctx); err == nil {
+	if recs, err := m.shared.ActiveBlocks(ctx); err == nil { // known during an outage too
 		st.Active = len(recs)
 		for _, r := range recs {
 			st.ActiveBySource[r.Source]++

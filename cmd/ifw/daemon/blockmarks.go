@@ -22,7 +22,7 @@ func (d *Daemon) markBlocked(ctx context.Context, as []signatures.Attacker, now 
 	if d.block == nil || len(as) == 0 {
 		return out
 	}
-	recs, err := d.store.ActiveBlocks(ctx)
+	recs, err := d.block.shared.ActiveBlocks(ctx) // the blocker's records: known during an outage too
 	if err != nil {
 		d.log.Warn("status: active blocks not read; attackers shown without them", "err", err)
 		return out

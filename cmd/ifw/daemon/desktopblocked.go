@@ -24,7 +24,7 @@ func (d *Daemon) blockedLookup() func(context.Context, netip.Addr) *notify.Block
 // the bubble offers Block as usual.
 func (d *Daemon) blockedNow(ctx context.Context, src netip.Addr) *notify.Blocked {
 	p := netip.PrefixFrom(src, src.BitLen())
-	recs, err := d.store.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1})
+	recs, err := d.block.shared.Blocks(ctx, alerts.BlockQuery{Prefix: p, Limit: 1}) // known during an outage too
 	if err != nil {
 		d.log.Warn("bubble: the source's block not read; Block offered", "src", src, "err", err)
 		return nil

@@ -51,6 +51,14 @@ func TestDaemonSpoolOutage(t *testing.T) {
 	if st.Store.Kind != "postgresql" || !st.Store.Degraded || st.Store.Spool == nil || !st.Store.Spool.Down {
 		t.Fatalf("store status during the outage: %+v %+v", st.Store, st.Store.Spool)
 	}
+	if st.Blocking == nil || st.Blocking.Active < len(srcs) {
+		t.Errorf("blocking status during the outage: %+v", st.Blocking)
+	}
+	for _, src := range srcs {
+		if a := findStatus(st, src); a == nil || a.Blocked == nil {
+			t.Errorf("%s not shown blocked during the outage: %+v", src, a)
+		}
+	}
 	if h := r.d.fleetHealth(); !h.Degraded || h.Queued == 0 {
 		t.Fatalf("heartbeat health during the outage: %+v", h)
 	}
@@ -117,4 +125,14 @@ func TestDaemonSpoolOutage(t *testing.T) {
 	if outcomes != len(srcs)+1 {
 		t.Errorf("%d block outcomes stored, want %d", outcomes, len(srcs)+1)
 	}
+}
+
+// findStatus is src's attacker in st, nil when absent.
+func findStatus(st *control.Status, src string) *control.AttackerStatus {
+	for i := range st.Attackers {
+		if st.Attackers[i].Src.String() == src {
+			return &st.Attackers[i]
+		}
+	}
+	return nil
 }
