@@ -96,16 +96,18 @@ const sightSQL = `WITH input AS (
 	FROM fleet_sightings o
 	WHERE o.src = ANY($2::text[]) AND o.host <> $1 AND o.last_seen >= $7
 	GROUP BY o.src
+), oports AS (
+	SELECT o.src, array_agg(DISTINCT p) AS ports
+	FROM fleet_sightings o, unnest(o.ports) p
+	WHERE o.src = ANY($2::text[]) AND o.host <> $1 AND o.last_seen >= $7
+	GROUP BY o.src
 )
 SELECT up.src, 1 + COALESCE(others.n, 0), COALESCE(others.hosts, '{}'),
 	up.packets + COALESCE(others.packets, 0),
 	LEAST(up.first_seen, COALESCE(others.first_seen, up.first_seen)),
 	GREATEST(up.last_seen, COALESCE(others.last_seen, up.last_seen)),
-	ARRAY(SELECT DISTINCT p FROM (
-		SELECT unnest(o.ports) AS p FROM fleet_sightings o
-		WHERE o.src = up.src AND o.host <> $1 AND o.last_seen >= $7
-		UNION ALL SELECT unnest(up.ports)) x ORDER BY p LIMIT $8)
-FROM up LEFT JOIN others USING (src)`
+	ARRAY(SELECT DISTINCT p FROM unnest(up.ports || COALESCE(oports.ports, '{}')) p ORDER BY p LIMIT $8)
+FROM up LEFT JOIN others USING (src) LEFT JOIN oports USING (src)`
 
 // Sight reports this host's sightings (at most MaxBatch, one per source)
 // in one statement and returns, per source, the hosts of the fleet that
