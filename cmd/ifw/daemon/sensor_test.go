@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -236,6 +238,50 @@ func FuzzSensorName(f *testing.F) {
 		for _, c := range []byte(name) {
 			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("-._:", c) >= 0) {
 				t.Fatalf("%q: sensor name %q has %q", host, name, c)
+			}
+		}
+	})
+}
+
+// TestSensorsStateRoundTrip: the sensors' states read back as written; a
+// damaged value keeps the states before the damage and says where it is.
+func TestSensorsStateRoundTrip(t *testing.T) {
+	in := []engineState{{host: "sensor-a", blob: []byte("engine a")}, {host: "b", blob: []byte{}}, {host: "2001:db8::1", blob: []byte{0, 1, 2}}}
+	b := encodeSensors(in)
+	out, err := decodeSensors(b)
+	if err != nil || len(out) != 3 || out[0].host != "sensor-a" || string(out[0].blob) != "engine a" || len(out[1].blob) != 0 || out[2].blob[2] != 2 {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	out, err = decodeSensors(b[:len(b)-1])
+	if !errors.Is(err, errSensorsState) || len(out) != 2 || !strings.Contains(err.Error(), "engine state of \"2001:db8::1\" at byte") {
+		t.Errorf("cut: %+v, %v", out, err)
+	}
+	if out, err := decodeSensors([]byte("sensor-a\nsensor-b")); !errors.Is(err, errSensorsState) || len(out) != 0 {
+		t.Errorf("another format: %+v, %v", out, err)
+	}
+}
+
+// FuzzDecodeSensors: no saved value panics the reader or makes it read
+// past its input; what it reads encodes to a value that reads back the
+// same (a length may be written in more bytes than it needs).
+func FuzzDecodeSensors(f *testing.F) {
+	f.Add(encodeSensors([]engineState{{host: "sensor-a", blob: []byte("x")}}))
+	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, _ := decodeSensors(b) // the states before any damage
+		for _, st := range out {
+			if len(st.host) > maxHostLen {
+				t.Fatalf("host of %d bytes", len(st.host))
+			}
+		}
+		back, berr := decodeSensors(encodeSensors(out))
+		if berr != nil || len(back) != len(out) {
+			t.Fatalf("%x read as %+v, which reads back as %+v, %v", b, out, back, berr)
+		}
+		for i := range out {
+			if back[i].host != out[i].host || !bytes.Equal(back[i].blob, out[i].blob) {
+				t.Fatalf("%x read as %+v, which reads back as %+v", b, out, back)
 			}
 		}
 	})
