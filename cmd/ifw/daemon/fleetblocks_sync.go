@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/ifw/ifw/actions/block"
@@ -226,6 +227,17 @@ func (w *fleetBlocks) orphan(ctx context.Context, loc alerts.Block, rec fleet.Ho
 		w.log.Info("fleet unblock applied", "prefix", loc.Prefix, "by", rec.Block.RemovedBy, "why", rec.Block.RemovedWhy)
 		return w.fleet.RecordBlockHost(ctx, rec.BlockID, fleet.StateRemoved,
 			fmt.Sprintf("%s on %s", rec.Block.RemovedWhy, rec.Block.RemovedBy))
+	case strings.HasPrefix(loc.Reason, fleetBlockReason):
+		// Applied from the fleet (its reason says so; a decision here since
+		// would have replaced it), and the fleet holds it no longer, though
+		// this host's record of it was lost: never published again.
+		w.setOrigin(loc.Prefix, "")
+		err := w.m.blocker.Unblock(fromFleet(ctx, ""), loc.Prefix)
+		if err != nil && !errors.Is(err, block.ErrNotBlocked) {
+			return err
+		}
+		w.log.Info("fleet block no longer in the fleet: lifted", "prefix", loc.Prefix)
+		return nil
 	}
 	row, _, err := w.fleet.PublishBlock(ctx, loc)
 	if err == nil {

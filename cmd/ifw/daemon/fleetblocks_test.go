@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ifw/ifw/alerts"
 	"github.com/ifw/ifw/alerts/fleet"
 	"github.com/ifw/ifw/cmd/ifw/control"
@@ -132,4 +134,48 @@ func blocksOf(t *testing.T, r *running, prefix string) []alerts.Block {
 		}
 	}
 	return out
+}
+
+// TestDaemonFleetBlockNotRepublished: a block applied from the fleet is
+// never published again, even when this host's record of it was lost
+// (the database failed between the kernel entry and the record) and the
+// fleet ended it meanwhile: it is lifted here, not brought back.
+func TestDaemonFleetBlockNotRepublished(t *testing.T) {
+	srv := pgtest.Start(t)
+	url := srv.NewDatabase(t)
+	lb, _ := fleetHost(t, url, "b")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	a, err := fleet.Open(fleet.Config{URL: url, Host: "a"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	p := netip.MustParsePrefix("198.51.100.9/32")
+	row, _, err := a.PublishBlock(ctx, alerts.Block{Prefix: p, Reason: "scan", Level: 3, Source: alerts.BlockAuto,
+		Created: time.Now(), Expires: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "b applies a's block", func() bool { return lb.kernel.has(p.String()) })
+	eventually(t, "b records it", func() bool {
+		recs, err := a.HostRecords(ctx, "b", p, true)
+		return err == nil && len(recs) == 1 && recs[0].State == fleet.StateApplied
+	})
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DELETE FROM fleet_block_hosts WHERE host = 'b'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RemoveBlock(ctx, p, alerts.RemovedDeleted, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "b lifts it", func() bool { return !lb.kernel.has(p.String()) })
+	hist, err := a.BlockHistory(ctx, p, 0)
+	if err != nil || len(hist) != 1 || hist[0].ID != row.ID || hist[0].Active() {
+		t.Fatalf("the fleet's rows of %s: %+v %v (want the one, removed)", p, hist, err)
+	}
 }
