@@ -3,7 +3,7 @@
 // that ran for it; Store keeps alerts, outcomes, blocks, the closed
 // questions of the outbound module (Question) and small named blobs (the
 // engine's state, collector positions) in SQLite (modernc.org/sqlite, pure
-// Go). Reports (alerts/report) are queries over it.
+// Go) or in PostgreSQL. Reports (alerts/report) are queries over it.
 //
 // # Storage
 //
@@ -21,6 +21,25 @@
 //
 // Writes go through one connection, in order; reads use a small pool of
 // their own, and in WAL mode they neither wait for the writer nor block it.
+//
+// # PostgreSQL
+//
+// With Config.URL the same tables live in PostgreSQL (pgx's database/sql
+// driver), shared by a fleet's daemons. There is one list of migrations;
+// dialect renders each statement for PostgreSQL from a small explicit
+// table of differences rather than keeping a second schema that could
+// drift. Migrations run under an advisory lock, so daemons starting
+// together migrate once. Each row says which host made it: a Store is
+// opened with its host and keeps that host's blocks, questions, windows and
+// state apart from the others' (one active block per host and prefix);
+// alerts carry the host that logged the packets and are read for every
+// host unless a query names one. Alerts get a unique id from their writer
+// (NewUID), so a write sent again after an outage, whose first answer may
+// have been lost, stores the alert once. A server that cannot be reached
+// is FaultUnavailable (ErrUnavailable, what the outage spool keys on); the
+// pool replaces the connections it dropped, so the store works again when
+// the server does, without being reopened. A SQLite database is one
+// machine's: its daemon adopts the rows of another host name on open.
 //
 // # Faults
 //
