@@ -28,7 +28,8 @@ const centralPort = "10514"
 // it is at level 1 (level 2 needs 15 packets), never at level 2 as the
 // 20 packets together would make it; `ifw status --json` lists it once
 // per sensor, naming the sensor, and `ifw alerts --host` picks one
-// sensor's alerts.
+// sensor's alerts; `ifw status --fleet --json` shows the sensors as the
+// fleet's hosts.
 func TestLogServer(t *testing.T) {
 	require(t, "ip", "iptables", "nmap", "rsyslogd")
 	la, lb := newLab(t), newLab(t)
@@ -92,6 +93,38 @@ func TestLogServer(t *testing.T) {
 		t.Errorf("status hosts %v", st["hosts"])
 	}
 	t.Logf("log server: %v; hosts %v", st["log_server"], st["hosts"])
+
+	// ifw status --fleet --json: the fleet's shape, the sensors as its hosts.
+	out, err := exec.Command(ifwBin, "status", "--fleet", "--json", "--socket", d.socket).Output()
+	if err != nil {
+		t.Fatalf("ifw status --fleet: %v", err)
+	}
+	var fleet struct {
+		Hosts []struct {
+			Host     string    `json:"host"`
+			LastSeen time.Time `json:"last_seen"`
+		} `json:"hosts"`
+		Attackers []struct {
+			Src   string   `json:"src"`
+			Hosts []string `json:"hosts"`
+			Scope string   `json:"scope"`
+		} `json:"attackers"`
+	}
+	if err := json.Unmarshal(out, &fleet); err != nil {
+		t.Fatalf("ifw status --fleet --json: %v\n%s", err, out)
+	}
+	fleetHosts, scoped := map[string]bool{}, 0
+	for _, h := range fleet.Hosts {
+		fleetHosts[h.Host] = !h.LastSeen.IsZero()
+	}
+	for _, a := range fleet.Attackers {
+		if a.Src == attackerIP && a.Scope == "host" && len(a.Hosts) == 1 {
+			scoped++
+		}
+	}
+	if !fleetHosts["sensor-a"] || !fleetHosts["sensor-b"] || scoped != 2 {
+		t.Errorf("ifw status --fleet --json: %s", out)
+	}
 
 	for _, host := range []string{"sensor-a", "sensor-b"} {
 		list := alertsOf(t, d, "--host", host)

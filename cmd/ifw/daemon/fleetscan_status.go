@@ -39,6 +39,9 @@ const fleetStale = 3 * heartbeat
 // fleet's part out and says why; this daemon's own attackers are there.
 func (d *Daemon) FleetStatus(ctx context.Context) (*control.FleetStatus, error) {
 	s := d.pipe.scan
+	if d.fleet == nil && d.pipe.sensors != nil {
+		return d.logServerFleet(ctx) // a log server's sensors are its fleet
+	}
 	if d.fleet == nil || s == nil {
 		return nil, nil
 	}

@@ -103,6 +103,25 @@ func TestLogServerSensorsApart(t *testing.T) {
 		}
 	}
 
+	// ifw status --fleet: the same view, the sensors as the hosts.
+	fs, err := r.client.FleetStatus(ctx)
+	if err != nil {
+		t.Fatalf("fleet status of a log server: %v", err)
+	}
+	fleetHosts := map[string]bool{}
+	for _, h := range fs.Hosts {
+		fleetHosts[h.Host] = true
+	}
+	scoped := 0
+	for _, a := range fs.Attackers {
+		if a.Src.String() == src && a.Scope == control.ScopeHost && a.HostCount == 1 {
+			scoped++
+		}
+	}
+	if !fleetHosts["sensor-a"] || !fleetHosts["sensor-b"] || len(fs.Hosts) != 3 || scoped != 2 {
+		t.Errorf("fleet status: hosts %+v, %d of the attacker's entries scope host", fs.Hosts, scoped)
+	}
+
 	// Restart: each sensor's engine comes back.
 	r.stop(t)
 	r = l.start(t)
