@@ -14,7 +14,9 @@ type Answer struct {
 	Action rules.Action
 	// Lifetime once answers this question only; session, timed and
 	// permanent also add a rule for the same user, executable,
-	// destination, port and protocol (permanent ones are saved).
+	// destination, port and protocol (permanent ones are saved). An
+	// unverified program's question (Question.Unverified) is answered as
+	// once whatever the lifetime: no rule can name that program.
 	Lifetime rules.Lifetime
 	For      time.Duration // timed: how long
 	// By is the uid that answers: root or the connection's owner, or
@@ -30,7 +32,7 @@ type Answer struct {
 
 // Answer applies a to question id: its connections get the verdict and,
 // unless once, a rule decides the next ones. It returns the question and
-// the rule added (nil for once).
+// the rule added (nil for once, and for an unverified program).
 func (m *Module) Answer(id uint64, a Answer) (Question, *rules.Rule, error) {
 	k, err := m.kernelNow()
 	if err != nil {
@@ -44,6 +46,9 @@ func (m *Module) Answer(id uint64, a Answer) (Question, *rules.Rule, error) {
 		return q, nil, fmt.Errorf("%w: question %d is uid %d's", ErrNotOwner, id, q.UID)
 	}
 	var added *rules.Rule
+	if q.Unverified {
+		a.Lifetime = rules.Once // no rule can name the program
+	}
 	if a.Lifetime != rules.Once {
 		r, err := m.addRule(ruleFor(q, a, m.cfg.Clock()), q.Host != "")
 		if err != nil {

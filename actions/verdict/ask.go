@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ifw/ifw/actions/notify"
+	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
 )
 
@@ -18,6 +19,7 @@ func (m *Module) ask(k Kernel, p Packet, c rules.Conn, pid int) {
 	if len(c.Names) > 0 {
 		proto.Host = c.Names[0]
 	}
+	proto.Unverified = procs.IsUnverified(c.Exe)
 	q, res := m.qs.hold(c, p, proto, m.cfg.MaxQuestions, m.cfg.MaxQuestionsPerUID, m.cfg.MaxHeld)
 	switch res {
 	case holdFull, holdUIDFull:
@@ -95,9 +97,17 @@ func (m *Module) showUnshown() {
 	}
 }
 
+// unverifiedNote follows the name of an unverified program wherever it is
+// shown.
+const unverifiedNote = " (in its own user namespace: program unverified)"
+
 // notifyQuestion is what the applet shows of q.
 func notifyQuestion(q Question) notify.Question {
-	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: q.Exe, Dst: q.Dst, Host: q.Host,
+	exe := q.Exe
+	if q.Unverified {
+		exe += unverifiedNote
+	}
+	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: exe, Dst: q.Dst, Host: q.Host,
 		Port: q.Port, Proto: q.Proto, Connections: q.Connections, Deadline: q.Deadline, Default: q.Default}
 }
 

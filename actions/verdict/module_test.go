@@ -34,6 +34,12 @@ type harness struct {
 
 func newHarness(t *testing.T, cfg Config, lines ...string) *harness {
 	t.Helper()
+	return newHarnessOwners(t, cfg, fakeOwners{1001: curl, 1002: wget, 1003: curl}, lines...)
+}
+
+// newHarnessOwners is newHarness with owners finding the processes.
+func newHarnessOwners(t *testing.T, cfg Config, owners Owners, lines ...string) *harness {
+	t.Helper()
 	set := rules.NewSet(rules.Options{})
 	for _, l := range lines {
 		r, err := rules.ParseLine(l, nil)
@@ -48,7 +54,6 @@ func newHarness(t *testing.T, cfg Config, lines ...string) *harness {
 		cfg.RulesFile = filepath.Join(t.TempDir(), "rules")
 	}
 	h := &harness{t: t, k: newFakeKernel(), asker: &fakeAsker{}}
-	owners := fakeOwners{1001: curl, 1002: wget, 1003: curl}
 	m, err := New(cfg, Deps{Rules: set, Owners: owners, Asker: h.asker}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -15,12 +15,16 @@ import (
 // Question is an open question: connections of one user's program to one
 // destination, held until an answer or the deadline.
 type Question struct {
-	ID   uint64     `json:"id"`
-	UID  uint32     `json:"uid"`
-	User string     `json:"user,omitempty"`
-	PID  int        `json:"pid,omitempty"`
-	Exe  string     `json:"exe"` // "" when the process is unknown
-	Dst  netip.Addr `json:"dst"`
+	ID   uint64 `json:"id"`
+	UID  uint32 `json:"uid"`
+	User string `json:"user,omitempty"`
+	PID  int    `json:"pid,omitempty"`
+	Exe  string `json:"exe"` // "" when the process is unknown
+	// Unverified: the program is in a user namespace of its own, where it
+	// may claim to be any program (Exe is "userns:NS:/path",
+	// procs.Process.Unverified). An answer to it makes no rule.
+	Unverified bool       `json:"unverified,omitempty"`
+	Dst        netip.Addr `json:"dst"`
 	// Host is the name the destination is known by from the DNS answers
 	// the host received (the most recently learned); "" when none. An
 	// answer's rule then names it (host=) instead of the address.

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ifw/ifw/actions/verdict/internal/exespoof"
 )
 
 // childEnv makes the test binary a helper: it opens a connection to the
@@ -28,6 +30,7 @@ import (
 const childEnv = "IFW_PROCS_TEST_CHILD"
 
 func TestMain(m *testing.M) {
+	exespoof.Main()
 	if spec := os.Getenv(childEnv); spec != "" {
 		os.Exit(child(spec))
 	}

@@ -34,6 +34,7 @@ type Finder struct {
 	bufs   sync.Pool // *scratch
 	epoch  time.Time
 	stats  counters
+	userNS string // the daemon's user namespace (procFS.selfUserNS)
 
 	// mu is held shared by each Lookup and refresh, and exclusively by
 	// Close, which thus never closes a descriptor in use.
@@ -67,7 +68,7 @@ func New(cfg Config, log *slog.Logger) (*Finder, error) {
 		cfg: cfg, log: log, pool: pool, proc: proc,
 		inodes: newInodeCache(cfg.MaxInodes), procs: newProcCache(maxProcs),
 		dirs: newProcDirs(procDirLimit()), hot: newHotPIDs(), hints: newFDHints(), exes: newExeHints(),
-		epoch: time.Now(),
+		epoch: time.Now(), userNS: proc.selfUserNS(),
 	}
 	f.bufs.New = func() any { return newScratch() }
 	if cfg.Hash {

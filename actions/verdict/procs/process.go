@@ -29,6 +29,12 @@ type Process struct {
 	// "mnt:NS:/path" (NS the process's mount namespace), which no rule
 	// naming the plain path matches.
 	Foreign bool
+	// Unverified says the process is in a user namespace other than the
+	// daemon's, where it may have pointed its exe link at any executable
+	// (see userns.go). Exe is then "userns:NS:/path" (NS the user
+	// namespace), which no rule matches, and SHA256 is empty: what it
+	// claims to run says nothing of what runs.
+	Unverified bool
 }
 
 const deletedSuffix = " (deleted)"

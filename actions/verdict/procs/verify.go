@@ -104,7 +104,11 @@ func (f *Finder) procInfo(k procKey, comm, link []byte, s *scratch) (*procInfo, 
 	}
 	pi = newProcInfo(k.pid, k.start, name, link, uid)
 	pi.p.SHA256, pi.file = sum, file
-	if !pi.p.Deleted {
+	if ns, other := f.proc.otherUserNS(k.pid, f.userNS, s.link[:]); other {
+		// Its exe link may be any file: neither it nor its digest says
+		// what runs.
+		pi.p.Exe, pi.p.SHA256, pi.p.Unverified = userNSPrefix+ns+":"+pi.p.Exe, "", true
+	} else if !pi.p.Deleted {
 		if ns, foreign := f.proc.foreignExe(k.pid, pi.p.Exe, s.link[:]); foreign {
 			pi.p.Exe, pi.p.Foreign = "mnt:"+ns+":"+pi.p.Exe, true
 		}
