@@ -179,3 +179,29 @@ func TestDaemonFleetBlockNotRepublished(t *testing.T) {
 		t.Fatalf("the fleet's rows of %s: %+v %v (want the one, removed)", p, hist, err)
 	}
 }
+
+// FuzzFleetNews: whatever a notification on the fleet's channel says, the
+// worker notes at most one valid prefix of another host's and never
+// fails.
+func FuzzFleetNews(f *testing.F) {
+	for _, s := range []string{"add 198.51.100.7/32 a", "del 2001:db8::/64 b", "add 198.51.100.7/32 self", "", "add x y", "a b c d"} {
+		f.Add(s)
+	}
+	fl, err := fleet.Open(fleet.Config{URL: "postgres://x@/y?host=/nonexistent", Host: "self"}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer fl.Close()
+	f.Fuzz(func(t *testing.T, payload string) {
+		w := &fleetBlocks{fleet: fl, wake: make(chan struct{}, 1), news: map[netip.Prefix]bool{}}
+		w.heard(fleet.BlockNews{Payload: payload})
+		if len(w.news) > 1 || w.full {
+			t.Fatalf("%q: news %v, full %v", payload, w.news, w.full)
+		}
+		for p := range w.news {
+			if !p.IsValid() || strings.HasSuffix(payload, " self") {
+				t.Fatalf("%q: noted %v", payload, p)
+			}
+		}
+	})
+}
