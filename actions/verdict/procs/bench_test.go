@@ -265,3 +265,24 @@ func BenchmarkScanNewProcess(b *testing.B) { benchScanNew(b, scanNew) }
 // BenchmarkScanNewProcessListing: the same process's descriptor
 // directory listed, as before a new process's were read by name.
 func BenchmarkScanNewProcessListing(b *testing.B) { benchScanNew(b, scanAll) }
+
+// BenchmarkUserNSCheck is what checking a process's user namespace adds
+// to reading it (procInfo, once per process and exe link: a lookup that
+// finds the process cached and unchanged does not check again).
+func BenchmarkUserNSCheck(b *testing.B) {
+	p, err := openProcFS(DefaultProc)
+	must(b, err)
+	b.Cleanup(func() { _ = p.close() })
+	host := p.selfUserNS()
+	if host == "" {
+		b.Skip("no user namespace link")
+	}
+	var buf [64]byte
+	pid := os.Getpid()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, other := p.otherUserNS(pid, host, buf[:]); other {
+			b.Fatal("own process in another user namespace")
+		}
+	}
+}
