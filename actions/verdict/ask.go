@@ -97,15 +97,15 @@ func (m *Module) showUnshown() {
 	}
 }
 
-// unverifiedNote follows the name of an unverified program wherever it is
+// UnverifiedNote follows the name of an unverified program wherever it is
 // shown.
-const unverifiedNote = " (in its own user namespace: program unverified)"
+const UnverifiedNote = " (in its own user namespace: program unverified)"
 
 // notifyQuestion is what the applet shows of q.
 func notifyQuestion(q Question) notify.Question {
 	exe := q.Exe
 	if q.Unverified {
-		exe += unverifiedNote
+		exe += UnverifiedNote
 	}
 	return notify.Question{ID: q.ID, UID: q.UID, User: q.User, PID: q.PID, Exe: exe, Dst: q.Dst, Host: q.Host,
 		Port: q.Port, Proto: q.Proto, Connections: q.Connections, Deadline: q.Deadline, Default: q.Default}

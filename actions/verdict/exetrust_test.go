@@ -59,7 +59,7 @@ func TestSpoofedExeNotAllowed(t *testing.T) {
 	h.asker.mu.Lock()
 	note := h.asker.asked[0].Exe
 	h.asker.mu.Unlock()
-	if !strings.HasSuffix(note, unverifiedNote) {
+	if !strings.HasSuffix(note, UnverifiedNote) {
 		t.Errorf("desktop shown exe %q, want it marked unverified", note)
 	}
 	_, r, err := h.m.Answer(q.ID, Answer{Action: rules.Allow, Lifetime: rules.Permanent, By: 0})

@@ -108,7 +108,10 @@ func questionExe(q verdict.Question) string {
 	switch {
 	case exe == "":
 		return "(unknown process)"
-	case q.PID != 0:
+	case q.Unverified:
+		exe += verdict.UnverifiedNote
+	}
+	if q.PID != 0 {
 		return fmt.Sprintf("%s [%d]", exe, q.PID)
 	}
 	return exe
