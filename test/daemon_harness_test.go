@@ -61,9 +61,19 @@ func startDaemonSaving(t *testing.T, ns, dir string, saveInterval time.Duration,
 // environment.
 func startDaemonEnv(t *testing.T, ns, dir string, saveInterval time.Duration, env []string, sections string) *daemonProc {
 	t.Helper()
+	return startDaemonConf(t, ns, dir, env, fmt.Sprintf("save_interval = %s\n", saveInterval), sections)
+}
+
+// startDaemonConf writes dir/ifw.conf — [daemon] with the database and
+// socket in dir, log_level debug and the lines of daemon ("key = value\n"
+// each), then sections — and starts `ifw daemon` in ns on it, with env
+// added to its environment. The daemon is killed when t ends; its log is
+// shown when t failed.
+func startDaemonConf(t *testing.T, ns, dir string, env []string, daemon, sections string) *daemonProc {
+	t.Helper()
 	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf"), env: env}
-	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = %s\nlog_level = debug\n\n%s",
-		filepath.Join(dir, "ifw.db"), d.socket, saveInterval, sections)
+	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nlog_level = debug\n%s\n%s",
+		filepath.Join(dir, "ifw.db"), d.socket, daemon, sections)
 	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +84,7 @@ func startDaemonEnv(t *testing.T, ns, dir string, saveInterval time.Duration, en
 			<-d.done
 		}
 		if t.Failed() {
-			t.Logf("daemon log:\n%s", d.logs.String())
+			t.Logf("daemon log (%s):\n%s", dir, d.logs.String())
 		}
 	})
 	return d

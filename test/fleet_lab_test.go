@@ -2,7 +2,6 @@ package test
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -82,23 +81,7 @@ func (fl *fleetLab) host(name string) *fleetHost {
 // startFleetDaemon is startDaemon with [daemon] host = name.
 func startFleetDaemon(t *testing.T, ns, dir, name, sections string) *daemonProc {
 	t.Helper()
-	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf")}
-	conf := fmt.Sprintf("[daemon]\nhost = %s\ndatabase = %s\nsocket = %s\nsave_interval = 1s\nlog_level = debug\n\n%s",
-		name, filepath.Join(dir, "ifw.db"), d.socket, sections)
-	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d.start()
-	t.Cleanup(func() {
-		if d.cmd != nil && d.cmd.ProcessState == nil {
-			d.cmd.Process.Kill()
-			<-d.done
-		}
-		if t.Failed() {
-			t.Logf("daemon %s log:\n%s", name, d.logs.String())
-		}
-	})
-	return d
+	return startDaemonConf(t, ns, dir, nil, fmt.Sprintf("host = %s\nsave_interval = 1s\n", name), sections)
 }
 
 // inSet reports whether h's kernel block set holds addr.

@@ -150,23 +150,7 @@ func startLogServer(t *testing.T, ns, dir, sections string) *daemonProc {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d := &daemonProc{t: t, dir: dir, ns: ns, socket: filepath.Join(dir, "ifw.sock"), conf: filepath.Join(dir, "ifw.conf")}
-	conf := fmt.Sprintf("[daemon]\ndatabase = %s\nsocket = %s\nsave_interval = 1s\nlog_level = debug\nhost = central\nlog_server = yes\n\n%s",
-		filepath.Join(dir, "ifw.db"), d.socket, sections)
-	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d.start()
-	t.Cleanup(func() {
-		if d.cmd != nil && d.cmd.ProcessState == nil {
-			d.cmd.Process.Kill()
-			<-d.done
-		}
-		if t.Failed() {
-			t.Logf("daemon log:\n%s", d.logs.String())
-		}
-	})
-	return d
+	return startDaemonConf(t, ns, dir, nil, "save_interval = 1s\nhost = central\nlog_server = yes\n", sections)
 }
 
 // startCentralRsyslog runs the central rsyslogd in ns: TCP in on
