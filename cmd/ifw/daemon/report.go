@@ -12,6 +12,12 @@ import (
 // whether the outbound module runs (GET /v1/report).
 func (d *Daemon) Report(ctx context.Context, opts report.Options) (*report.Report, error) {
 	opts.Host = d.cfg.Daemon.Host
+	if d.cfg.Store.URL != "" && !d.cfg.Daemon.LogServer {
+		// A fleet's shared store holds every host's alerts: this daemon
+		// reports its own, as it does its blocks. (A log server's alerts
+		// carry its sensors' names: all of them are its own.)
+		opts.OnlyHost = d.cfg.Daemon.Host
+	}
 	opts.Outbound = d.cfg.Verdict.Enabled
 	opts.Rules = d.ruleHits()
 	if st, err := d.Status(ctx); err == nil {
