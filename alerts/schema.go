@@ -68,11 +68,6 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_version (
 // so two processes opening a new database at once do not apply a step
 // twice.
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	if !s.d.pg { // PostgreSQL creates it under the migration lock
-		if _, err := s.w.ExecContext(ctx, createVersionTable); err != nil {
-			return 0, s.fail("create schema", err)
-		}
-	}
 	for {
 		version, done, err := s.step(ctx)
 		switch {
@@ -93,10 +88,18 @@ func (s *Store) step(ctx context.Context) (version int, done bool, err error) {
 		return 0, false, s.fail("migrate schema", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	// The version table is made inside the step's transaction: under
+	// PostgreSQL's migration lock, and in SQLite's BEGIN IMMEDIATE, which
+	// waits for another opener's write. (Alone, CREATE TABLE IF NOT EXISTS
+	// reads, then upgrades to a write, and fails at once with SQLITE_BUSY
+	// when another opener wrote in between.)
 	if s.d.pg {
-		if err := s.lockMigrations(ctx, tx); err != nil {
-			return 0, false, s.fail("migrate schema", err)
-		}
+		err = s.lockMigrations(ctx, tx)
+	} else {
+		_, err = tx.ExecContext(ctx, createVersionTable)
+	}
+	if err != nil {
+		return 0, false, s.fail("create schema", err)
 	}
 	var v sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&v); err != nil {

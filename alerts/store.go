@@ -84,6 +84,11 @@ func (s *Store) open(ctx context.Context) error {
 	if err := prepareFile(s.cfg.Path); err != nil {
 		return wrapErr("open", s.cfg.Path, err)
 	}
+	unlock, err := lockOpening(s.cfg.Path)
+	if err != nil {
+		return wrapErr("open", s.cfg.Path, err)
+	}
+	defer unlock()
 	w, err := sql.Open("sqlite", s.dsn(false))
 	if err != nil {
 		return s.fail("open", err)
@@ -152,6 +157,31 @@ func prepareFile(path string) error {
 		return fmt.Errorf("directory %s (for the log files): %w", filepath.Dir(path), err)
 	}
 	return nil
+}
+
+// lockOpening holds an flock on the database file while this store
+// opens and migrates it, and returns its release. The writer's first
+// connection switches a new database to WAL, which takes SQLite's
+// exclusive lock; two openers racing for it fail at once with SQLITE_BUSY
+// (SQLite does not wait where waiting could deadlock). flock does not
+// interact with SQLite's own (fcntl) locks, and another opener waits only
+// for the migration.
+func lockOpening(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() { f.Close() }, nil // closing releases the lock
 }
 
 // dsn is the driver's name for the database: WAL, synchronous NORMAL (or

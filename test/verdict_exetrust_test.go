@@ -13,7 +13,7 @@ import (
 )
 
 // TestVerdictExeSpoof: user nobody, in a user namespace of its own, points
-// its exe link at nc (actions/verdict/internal/exespoof) and connects to
+// its exe link at nc (test/exespoof) and connects to
 // the server, which a rule allows nc to reach. The daemon does not let
 // the rule allow it: the connection is held as a question about an
 // unverified program ("userns:NS:" before nc's path), and answering it
@@ -42,7 +42,7 @@ func TestVerdictExeSpoof(t *testing.T) {
 	}
 	evil := filepath.Join(dir, "evil")
 	for _, out := range []string{evil, evil + ".map"} {
-		if b, err := exec.Command("go", "build", "-o", out, "../actions/verdict/internal/exespoof/cmd/exespoof").CombinedOutput(); err != nil {
+		if b, err := exec.Command("go", "build", "-o", out, "./exespoof/cmd/exespoof").CombinedOutput(); err != nil {
 			t.Fatalf("building the spoofer: %v\n%s", err, b)
 		}
 	}

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ifw/ifw/actions/verdict/internal/exespoof"
 	"github.com/ifw/ifw/actions/verdict/procs"
 	"github.com/ifw/ifw/actions/verdict/rules"
+	"github.com/ifw/ifw/test/exespoof"
 )
 
 func TestMain(m *testing.M) {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ifw/ifw/actions/verdict/internal/exespoof"
+	"github.com/ifw/ifw/test/exespoof"
 )
 
 // childEnv makes the test binary a helper: it opens a connection to the

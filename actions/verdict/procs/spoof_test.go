@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ifw/ifw/actions/verdict/internal/exespoof"
+	"github.com/ifw/ifw/test/exespoof"
 )
 
 // TestExeSpoof is the attack (see exespoof): user nobody, in a user

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ifw/ifw/actions/verdict/internal/exespoof"
+	"github.com/ifw/ifw/test/exespoof"
 )
 
 func main() {
