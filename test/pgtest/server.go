@@ -1,6 +1,7 @@
 package pgtest
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net/url"
@@ -30,7 +31,9 @@ type Server struct {
 	dir    string // everything of the server: data, socket, log
 	cred   *syscall.Credential
 	dbs    atomic.Int64
-	Socket string // the directory holding the unix socket
+	Socket string        // the directory holding the unix socket
+	proc   *exec.Cmd     // the running server; nil when stopped
+	exited chan struct{} // closed when its log ends (it exited)
 }
 
 // Start makes and starts a new server; it stops and is removed when t ends.
@@ -131,35 +134,99 @@ func (s *Server) exec(prog string, args ...string) error {
 }
 
 // Start starts the server (again, after Stop) and returns when it accepts
-// connections (pg_ctl -w waits for that).
+// connections: when its log says so. The server is the test process's
+// child with a parent-death signal (SIGQUIT: immediate shutdown), so a test
+// binary that is killed or times out does not leave it running.
 func (s *Server) Start(t testing.TB) {
 	t.Helper()
-	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories=%s -c fsync=off "+
-		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200", s.Socket)
-	s.run(t, "pg_ctl", "-D", s.data(), "-l", filepath.Join(s.dir, "server.log"), "-o", opts, "-w", "-t", "60", "start")
+	log, err := os.OpenFile(filepath.Join(s.dir, "server.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"), "-D", s.data(),
+		"-c", "listen_addresses=", "-c", "unix_socket_directories="+s.Socket, "-c", "fsync=off",
+		"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+	cmd.Dir = s.dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGQUIT}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		t.Fatalf("pgtest: start postgres: %v", err)
+	}
+	ready := make(chan bool, 1)
+	done := make(chan struct{})
+	go func() { // copies the log; tells when the server is ready
+		defer close(done)
+		defer log.Close()
+		sc := bufio.NewScanner(stderr)
+		told := false
+		for sc.Scan() {
+			fmt.Fprintln(log, sc.Text())
+			if !told && strings.Contains(sc.Text(), "database system is ready to accept connections") {
+				ready <- true
+				told = true
+			}
+		}
+		if !told {
+			ready <- false
+		}
+	}()
+	s.proc, s.exited = cmd, done
+	if !<-ready {
+		<-done
+		_ = cmd.Wait()
+		s.proc = nil
+		t.Fatalf("pgtest: postgres ended before it was ready; its log:\n%s", s.logTail())
+	}
 }
 
 // Stop stops the server (fast shutdown: open connections are cut) and
 // returns when it is down.
 func (s *Server) Stop(t testing.TB) {
 	t.Helper()
-	s.run(t, "pg_ctl", "-D", s.data(), "-m", "fast", "-w", "-t", "60", "stop")
+	if err := s.stop(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stop sends the server sig (SIGINT: fast, SIGQUIT: immediate shutdown)
+// and waits for it to end.
+func (s *Server) stop(sig syscall.Signal) error {
+	if s.proc == nil {
+		return nil
+	}
+	cmd := s.proc
+	s.proc = nil
+	if err := cmd.Process.Signal(sig); err != nil {
+		return fmt.Errorf("pgtest: stop postgres: %w", err)
+	}
+	<-s.exited
+	if err := cmd.Wait(); err != nil && sig != syscall.SIGQUIT {
+		return fmt.Errorf("pgtest: postgres: %w", err)
+	}
+	return nil
 }
 
 func (s *Server) cleanup(t testing.TB) {
-	if _, err := os.Stat(filepath.Join(s.data(), "postmaster.pid")); err == nil {
-		if err := s.exec("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "-t", "60", "stop"); err != nil {
-			t.Errorf("pgtest: %v", err)
-		}
+	if err := s.stop(syscall.SIGQUIT); err != nil {
+		t.Errorf("pgtest: %v", err)
 	}
 	if t.Failed() {
-		if log, err := os.ReadFile(filepath.Join(s.dir, "server.log")); err == nil {
-			t.Logf("PostgreSQL's log:\n%s", tail(log, 4096))
-		}
+		t.Logf("PostgreSQL's log:\n%s", s.logTail())
 	}
 	if err := os.RemoveAll(s.dir); err != nil {
 		t.Errorf("pgtest: %v", err)
 	}
+}
+
+// logTail is the end of the server's log.
+func (s *Server) logTail() []byte {
+	log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
+	return tail(log, 4096)
 }
 
 func tail(b []byte, n int) []byte {
@@ -193,4 +260,13 @@ func (s *Server) NewDatabase(t testing.TB) string {
 		t.Fatalf("pgtest: %v", err)
 	}
 	return s.URL(name)
+}
+
+// postmasterPID is the server's process id, as a string.
+func (s *Server) postmasterPID(t testing.TB) string {
+	t.Helper()
+	if s.proc == nil {
+		t.Fatal("pgtest: the server is stopped")
+	}
+	return strconv.Itoa(s.proc.Process.Pid)
 }
