@@ -184,8 +184,11 @@ func fillStore(t *testing.T, path string, n int) {
 		sel := make([]string, len(cols))
 		for i, c := range cols {
 			sel[i] = c
-			if c == "time" || c == "first_seen" || c == "last_seen" { // nanoseconds
+			switch c {
+			case "time", "first_seen", "last_seen": // nanoseconds
 				sel[i] = fmt.Sprintf("%s + %d", c, int64(k)*span.Nanoseconds())
+			case "uid": // unique: a copy is another alert
+				sel[i] = fmt.Sprintf("%s || '-%d'", c, k)
 			}
 		}
 		q := fmt.Sprintf("INSERT INTO alerts (%s) SELECT %s FROM alerts WHERE id <= %d ORDER BY id",
