@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/ifw/ifw/alerts"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -86,7 +87,7 @@ func (f *Fleet) do(ctx context.Context, op string, fn func(context.Context) erro
 			err = fn(ctx)
 		}
 	}
-	if err != nil && unreachable(err) {
+	if err != nil && alerts.Unreachable(err) {
 		f.pool.Reset()
 	}
 	return wrap(op, err)
