@@ -14,7 +14,7 @@ TEST_DEPS := iptables:iptables ip6tables:iptables nft:nftables nmap:nmap \
 	/usr/bin/time:time journalctl:systemd ping:iputils-ping \
 	dbus-daemon:dbus-daemon dbus-send:dbus-bin dunst:dunst dunstctl:dunst Xvfb:xvfb xwd:x11-apps busctl:systemd \
 	chromium:chromium psad:psad pkttyagent:polkitd debootstrap:debootstrap lintian:lintian systemd-nspawn:systemd-container \
-	status-notifier-watcher:haskell-status-notifier-item-utils dnsmasq:dnsmasq-base \
+	status-notifier-watcher:haskell-status-notifier-item-utils dnsmasq:dnsmasq-base curl:curl \
 	pg_ctlcluster:postgresql
 
 # Fuzz targets are found, not listed: every Fuzz* function of every package

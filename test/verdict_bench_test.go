@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -26,10 +27,15 @@ func (v *verdictLab) dial(n, c int) connResult {
 }
 
 // spawn runs connbench in the client: n short-lived programs started one
-// after the other, each making one connection.
-func (v *verdictLab) spawn(n int) connResult {
+// after the other, each making one connection: connbench itself, or curl
+// when its path is given.
+func (v *verdictLab) spawn(n int, curl string) connResult {
 	v.t.Helper()
-	return v.connbench("spawn", victimIP+":8080", "-n", strconv.Itoa(n))
+	args := []string{"spawn", victimIP + ":8080", "-n", strconv.Itoa(n)}
+	if curl != "" {
+		args = append(args, "-curl", curl)
+	}
+	return v.connbench(args...)
 }
 
 func (v *verdictLab) connbench(args ...string) connResult {
@@ -87,40 +93,59 @@ func TestVerdictLatency(t *testing.T) {
 }
 
 // TestVerdictProcessStart measures what the outbound queue adds to the
-// connection of a program just started (like curl): connbench starts
-// itself 1,000 times, one after the other, each making one connection
-// decided by a rule; connect latency p50/p99 without the queue rule, then
-// with it. The figures go to the log (and to $IFW_BENCH_OUT_SPAWN as
-// JSON), with the process finder's counters: how the fresh processes were
-// found.
+// connection of a program just started: 1,000 programs started one
+// after the other, each making one connection decided by a rule; connect
+// latency p50/p99 without the queue rule, then with it. Two programs:
+// curl (C, the example: no thread beside its connection; its
+// own time_connect) and connbench once (Go: its runtime starts threads
+// that compete with the daemon for the CPUs while it connects). The
+// figures go to the log (and to $IFW_BENCH_OUT_SPAWN as JSON), with the
+// process finder's counters: how the fresh processes were found.
 func TestVerdictProcessStart(t *testing.T) {
 	v := newVerdictLab(t, nil, "", nil)
 	bench, _ := connbenchBin()
-	v.writeRules("allow exe=" + bench + " dst=" + victimIP + " port=8080 proto=tcp")
-	v.d.cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, "the rule loaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 1.0 })
-	const n = 1000
-	v.spawn(50) // warm up
-	base := v.spawn(n)
-	v.setup()
-	v.spawn(50)
-	before := v.attribution()
-	q := v.spawn(n)
-	after := v.attribution()
-	o := v.outbound()
-	res := map[string]any{
-		"no_queue_p50_us": base.P50us, "no_queue_p99_us": base.P99us,
-		"queue_p50_us": q.P50us, "queue_p99_us": q.P99us,
-		"added_p50_us": q.P50us - base.P50us, "added_p99_us": q.P99us - base.P99us,
-		"rule_latency": o["rule_latency"], "attribution": diffCounts(after, before),
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("no curl (make deps installs it)")
 	}
+	if curl, err = filepath.EvalSymlinks(curl); err != nil {
+		t.Fatal(err)
+	}
+	allow := func(exe string) string { return "allow exe=" + exe + " dst=" + victimIP + " port=8080 proto=tcp" }
+	v.writeRules(allow(bench), allow(curl))
+	v.d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the rules loaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 2.0 })
+	const n = 1000
+	progs := []struct{ name, curl string }{{"curl", curl}, {"go", ""}}
+	base := make(map[string]connResult)
+	for _, p := range progs {
+		v.spawn(50, p.curl) // warm up
+		base[p.name] = v.spawn(n, p.curl)
+	}
+	v.setup()
+	res := make(map[string]any)
+	for _, p := range progs {
+		v.spawn(50, p.curl)
+		before := v.attribution()
+		q := v.spawn(n, p.curl)
+		after := v.attribution()
+		b := base[p.name]
+		res[p.name] = map[string]any{
+			"no_queue_p50_us": b.P50us, "no_queue_p99_us": b.P99us,
+			"queue_p50_us": q.P50us, "queue_p99_us": q.P99us,
+			"added_p50_us": q.P50us - b.P50us, "added_p99_us": q.P99us - b.P99us,
+			"attribution": diffCounts(after, before),
+		}
+		if q.Errors != 0 || b.Errors != 0 {
+			t.Errorf("%s: programs failed to connect: %d without the queue, %d with it", p.name, b.Errors, q.Errors)
+		}
+	}
+	o := v.outbound()
+	res["rule_latency"] = o["rule_latency"]
 	b, _ := json.MarshalIndent(res, "", "  ")
 	t.Logf("outbound queue, the one connection of each of %d programs just started, decided by a rule:\n%s", n, b)
 	if path := os.Getenv("IFW_BENCH_OUT_SPAWN"); path != "" {
 		os.WriteFile(path, b, 0o644)
-	}
-	if q.Errors != 0 || base.Errors != 0 {
-		t.Errorf("programs failed to connect: %d without the queue, %d with it", base.Errors, q.Errors)
 	}
 	if o["unknown_process"] != 0.0 {
 		t.Errorf("not every connection attributed: %v", o)

@@ -4,7 +4,10 @@
 // as JSON; `connbench spawn ADDR -n N` starts itself N times, one after
 // the other, as `connbench once ADDR`, a short-lived program (like curl)
 // that makes one connection and prints its connect latency, and prints
-// those latencies as dial does. The system tests run it in their
+// those latencies as dial does; `spawn ADDR -curl PATH` starts curl
+// instead and takes its own measure of the connect (time_connect): a C
+// program that starts no threads, where a Go program's runtime starts
+// several beside its connection. The system tests run it in their
 // namespaces to measure what the outbound queue adds to a new connection,
 // of a known process and of one just started.
 package main
@@ -53,8 +56,9 @@ func main() {
 	case "spawn":
 		fs := flag.NewFlagSet("spawn", flag.ExitOnError)
 		n := fs.Int("n", 1000, "programs started")
+		curl := fs.String("curl", "", "start this curl instead of connbench once")
 		fs.Parse(os.Args[3:])
-		err = spawn(os.Args[2], *n)
+		err = spawn(os.Args[2], *n, *curl)
 	case "once":
 		err = once(os.Args[2])
 	default:
@@ -107,30 +111,62 @@ func report(lat []time.Duration, errs int64, took time.Duration) error {
 		Rate: float64(n) / took.Seconds(), P50us: us(0.5), P99us: us(0.99), MaxUs: us(1)})
 }
 
-// spawn starts `connbench once addr` n times, one after the other, and
-// reports the connect latencies they measured; a program that fails
-// counts as an error.
-func spawn(addr string, n int) error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
+// spawn starts `connbench once addr` (or curl) n times, one after the
+// other, and reports the connect latencies they measured; a program that
+// fails counts as an error.
+func spawn(addr string, n int, curl string) error {
+	run := onceSelf
+	if curl != "" {
+		run = onceCurl
+	}
+	prog := curl
+	if prog == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		prog = self
 	}
 	lat := make([]time.Duration, 0, n)
 	var errs int64
 	start := time.Now()
 	for range n {
-		out, err := exec.Command(self, "once", addr).Output()
-		ns, perr := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-		if err != nil || perr != nil {
+		d, err := run(prog, addr)
+		if err != nil {
 			errs++
 			continue
 		}
-		lat = append(lat, time.Duration(ns))
+		lat = append(lat, d)
 	}
 	if len(lat) == 0 {
 		return fmt.Errorf("no program connected to %s", addr)
 	}
 	return report(lat, errs, time.Since(start))
+}
+
+// onceSelf runs `self once addr`: the connect latency it printed.
+func onceSelf(self, addr string) (time.Duration, error) {
+	out, err := exec.Command(self, "once", addr).Output()
+	if err != nil {
+		return 0, err
+	}
+	ns, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	return time.Duration(ns), err
+}
+
+// onceCurl runs curl on http://addr/ and returns its time_connect (from
+// its start to the connection's completion, in microseconds). The
+// server closes without answering, so curl fails after connecting (an
+// empty reply or a reset): only a connect that did not complete is an
+// error.
+func onceCurl(curl, addr string) (time.Duration, error) {
+	out, _ := exec.Command(curl, "-s", "-o", "/dev/null", "--max-time", "5",
+		"-w", "%{time_connect}", "http://"+addr+"/").Output()
+	s, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil || s <= 0 {
+		return 0, fmt.Errorf("curl %s: no connection (%q)", addr, out)
+	}
+	return time.Duration(s * 1e6 * float64(time.Microsecond)), nil
 }
 
 // once makes one connection and prints its connect latency in
