@@ -81,6 +81,11 @@ type Config struct {
 	// RetainLevelZero makes Retain keep sources that ended at level 0 too
 	// (ifw analyze --min-level 0 lists every source of a log).
 	RetainLevelZero bool
+	// CompactNoise keeps a source whose one packet left it at level 0 in a
+	// small record instead of a source state until its second packet
+	// (noise.go): cheaper for the Internet's one-packet noise, the same
+	// reports. ifw analyze sets it; it is off with RetainLevelZero.
+	CompactNoise bool
 
 	// AutoDL assigns levels per address or network (psad auto_dl); nil: none.
 	AutoDL *AutoDL

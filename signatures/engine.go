@@ -23,8 +23,13 @@ type Engine struct {
 	bitmaps  bitmapPool
 	timeline // the engine's time (clock.go)
 
-	cur    *source // the source the current Match is for
-	newSig bool
+	cur      *source // the source the current Match is for
+	newSig   bool
+	sigCalls uint64 // signature hits (Match callbacks) so far
+
+	noise   noiseTable // one-packet sources (Config.CompactNoise; noise.go)
+	scratch source     // a new source's state until it is kept or made a record
+	names   []string   // fingerprintNames, indexed by noise records
 
 	retained []Attacker // attackers whose state ended (Config.Retain)
 	unkept   uint64     // ended attackers not retained: Retain was full
@@ -47,6 +52,7 @@ func New(cfg Config, sigs *rules.Set) (*Engine, error) {
 		hasSigs: sigs != nil && sigs.Len() > 0,
 		srcs:    make(map[[16]byte]*source),
 		bitmaps: bitmapPool{max: cfg.MaxPortBitmaps},
+		names:   fingerprintNames(),
 	}
 	e.filter = newFilter(&e.cfg)
 	e.onSig = e.signature
@@ -117,14 +123,31 @@ func (e *Engine) countJudged(p *sources.Packet, src, dst netip.Addr, t int64, v 
 	} else {
 		e.expireTo(r)
 	}
-	s := e.lookup(src, t, p.Trusted)
+	s, fresh := e.lookup(src, t, p.Trusted)
 	prev := s.level
+	sigCalls := e.sigCalls
 	reasons := e.update(s, p, dst, t, v.floor)
 	s.trust(p)
 	if s.level > prev {
 		reasons |= ReasonLevel
 	}
+	if fresh {
+		o := makeObs(p)
+		if !e.keepAsNoise(s, &o, dst, sigCalls, v.floor) {
+			s = e.keepScratch()
+		}
+	}
 	return s, prev, reasons, t
+}
+
+// keepScratch gives the new source counted in e.scratch a state of its own
+// (the scratch takes the state's old arrays) and returns it.
+func (e *Engine) keepScratch() *source {
+	s := e.take()
+	*s, e.scratch = e.scratch, *s
+	e.srcs[s.addr.As16()] = s
+	e.lru.pushFront(s)
+	return s
 }
 
 // autoDL returns the auto_dl floor for p (an entry with protocol) and
@@ -147,10 +170,22 @@ func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
 }
 
 // expire drops the sources whose window is over at t (by their clock too)
-// from the LRU tail: each source is dropped at most once, so this is O(1)
-// amortised.
+// from the LRU tail (and the noise ring, in the order they were seen):
+// each source is dropped at most once, so this is O(1) amortised.
 func (e *Engine) expire(t int64) {
-	for s := e.lru.tail; s != nil && e.over(s, t, false); s = e.lru.tail {
+	for {
+		if en := e.noise.oldest(); e.oldestIsNoise(en) {
+			if !e.overEntry(en, t, false) {
+				return
+			}
+			e.expired++
+			e.endOldestNoise(en)
+			continue
+		}
+		s := e.lru.tail
+		if s == nil || !e.over(s, t, false) {
+			return
+		}
 		e.end(s)
 	}
 }
@@ -169,6 +204,13 @@ func (e *Engine) end(s *source) {
 // which attackers are live and which retired does not depend on the order
 // expire met them in (Shards).
 func (e *Engine) Settle() {
+	for p := e.noise.head; p < e.noise.tail; p++ {
+		en := &e.noise.ring[p&uint64(len(e.noise.ring)-1)]
+		if !en.dead && e.overEntry(en, e.latest, false) {
+			e.expired++
+			e.endOldestNoise(en)
+		}
+	}
 	for s := e.lru.head; s != nil; {
 		next := s.next
 		if e.over(s, e.latest, false) {
@@ -184,39 +226,65 @@ func (e *Engine) drop(s *source) {
 }
 
 // lookup returns src's state, starting (or restarting) it as needed, and
-// makes it the most recently seen.
-func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) *source {
-	if s, ok := e.srcs[src.As16()]; ok {
+// makes it the most recently seen. A new source is counted in e.scratch
+// (fresh) when noise records are on: countJudged keeps it after its packet.
+func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) (s *source, fresh bool) {
+	key := src.As16()
+	s, ok := e.srcs[key]
+	if !ok && e.noise.n > 0 {
+		if i := e.noise.find(&key); i >= 0 {
+			en := &e.noise.ring[e.noise.slots[i].pos&uint64(len(e.noise.ring)-1)]
+			if e.overEntry(en, t, trusted || en.bits&nrUntrusted != 0) {
+				e.expired++ // a level-0 window: nothing to retire
+				e.noise.remove(i)
+			} else {
+				s, ok = e.promote(i), true
+				e.lru.pushFront(s)
+			}
+		}
+	}
+	if ok {
 		if e.over(s, t, trusted || s.untrusted) {
 			e.expired++
 			e.retire(s)
 			e.start(s, src, t)
 		}
 		e.lru.moveToFront(s)
-		return s
+		return s, false
 	}
-	var s *source
+	if e.noiseOn() {
+		// As below: with no Reconfigure, sources + free states <= MaxSources,
+		// so a free state means there is room.
+		if e.sources() >= e.cfg.MaxSources {
+			e.evictOldest()
+		}
+		e.start(&e.scratch, src, t)
+		return &e.scratch, true
+	}
 	switch {
 	case len(e.free) > 0:
 		s = e.free[len(e.free)-1]
 		e.free = e.free[:len(e.free)-1]
-	case len(e.srcs) >= e.cfg.MaxSources:
-		s = e.lru.tail
-		e.retire(s)
-		e.drop(s)
-		e.evicted++
+	case e.sources() >= e.cfg.MaxSources:
+		e.evictOldest()
+		s = e.take()
 	default:
 		s = new(source)
 	}
 	e.start(s, src, t)
-	e.srcs[src.As16()] = s
+	e.srcs[key] = s
 	e.lru.pushFront(s)
-	return s
+	return s, false
 }
 
 func (e *Engine) start(s *source, src netip.Addr, t int64) {
-	s.reset(src, t, &e.bitmaps)
+	e.begin(s, src, t)
 	e.created++
+}
+
+// begin empties s for src's window from t.
+func (e *Engine) begin(s *source, src netip.Addr, t int64) {
+	s.reset(src, t, &e.bitmaps)
 	if lvl, ok := e.cfg.AutoDL.Level(src); ok {
 		s.pinned = uint8(lvl)
 	}
@@ -226,6 +294,9 @@ func (e *Engine) start(s *source, src netip.Addr, t int64) {
 // level, then packets (descending), then address: the live ones and, with
 // Config.Retain, those whose state ended, one entry per address.
 func (e *Engine) Attackers(minLevel int) []Attacker {
+	if minLevel <= 0 {
+		e.promoteAll() // noise records are at level 0
+	}
 	var out []Attacker
 	for s := e.lru.head; s != nil; s = s.next {
 		if int(s.level) < minLevel || (e.cfg.Retain == 0 && e.stale(s)) {
@@ -248,7 +319,7 @@ func (e *Engine) Attackers(minLevel int) []Attacker {
 // Stats returns the engine's counters.
 func (e *Engine) Stats() Stats {
 	st := Stats{
-		Packets: e.packets, Counted: e.counted, Sources: len(e.srcs),
+		Packets: e.packets, Counted: e.counted, Sources: e.sources(),
 		Created: e.created, Evicted: e.evicted, Expired: e.expired,
 		Detections: e.detections, Untracked: e.untracked, NotRetained: e.unkept, FutureTimes: e.future,
 		PortBitmaps: e.bitmaps.inUse, SaturatedPortSets: e.bitmaps.saturated,

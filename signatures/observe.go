@@ -19,15 +19,27 @@ func makeObs(p *sources.Packet) obs {
 // update counts p (to canonical dst, at t) in s and returns the reasons
 // for a detection besides a level change.
 func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, floor uint8) Reason {
-	var reasons Reason
 	handed := e.bitmaps.handed
+	o := makeObs(p)
+	reasons, visible := e.countObs(s, &o, dst, t, floor)
+	if e.hasSigs && e.matchSigs(s, p) {
+		reasons |= ReasonSignature
+	}
+	e.fingerprint(s, p, dst, o.cls)
+	return reasons | e.finish(s, visible, handed)
+}
+
+// countObs is the part of update that depends on the packet only through
+// o (a noise record replays it): it returns the reasons so far and the
+// scan classes made visible.
+func (e *Engine) countObs(s *source, o *obs, dst netip.Addr, t int64, floor uint8) (Reason, uint32) {
+	var reasons Reason
 	s.packets++
 	s.first, s.last = min(s.first, t), max(s.last, t)
 	s.floor = maxU8(s.floor, floor)
-	if s.protos.add(p.Proto) {
+	if s.protos.add(o.proto) {
 		s.nprotos++
 	}
-	o := makeObs(p)
 	pr := s.pair(dst, e.cfg.MaxDestinations)
 	var visible uint32
 	scored := !o.cls.gated()
@@ -35,7 +47,7 @@ func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, f
 		e.untracked++
 	} else {
 		var became bool
-		visible, became, scored = pr.observe(&o, &e.cfg, &e.bitmaps)
+		visible, became, scored = pr.observe(o, &e.cfg, &e.bitmaps)
 		if became {
 			s.dsts++
 			reasons |= ReasonDestination
@@ -45,13 +57,16 @@ func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, f
 		}
 	}
 	if scored {
-		s.sweep(pr, &o, &e.bitmaps)
+		s.sweep(pr, o, &e.bitmaps)
 	}
 	visible |= e.rescore(s, pr)
-	if e.hasSigs && e.matchSigs(s, p) {
-		reasons |= ReasonSignature
-	}
-	e.fingerprint(s, p, dst, o.cls)
+	return reasons, visible
+}
+
+// finish ends update: the scan classes, the level, whether s holds a
+// bitmap (handed: the pool's count before the packet).
+func (e *Engine) finish(s *source, visible uint32, handed uint64) Reason {
+	var reasons Reason
 	if visible&^s.classes != 0 {
 		s.classes |= visible
 		reasons |= ReasonScan
@@ -90,6 +105,9 @@ func (e *Engine) matchSigs(s *source, p *sources.Packet) bool {
 
 // signature is the Match callback, bound once in New.
 func (e *Engine) signature(r *rules.Rule) {
+	if r != nil {
+		e.sigCalls++
+	}
 	if r != nil && e.cur != nil && e.cur.addSig(r, e.cfg.MaxSignatures) {
 		e.newSig = true
 	}

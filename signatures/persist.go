@@ -43,6 +43,7 @@ func (e *Engine) MarshalState() ([]byte, error) {
 // marshal writes the state in format version v (stateVersion; tests write
 // older ones).
 func (e *Engine) marshal(v uint64) []byte {
+	e.promoteAll()
 	w := wbuf{b: make([]byte, 0, 64+96*len(e.srcs)), version: v}
 	w.b = append(w.b, stateMagic...)
 	w.uvarint(v)
@@ -259,7 +260,7 @@ func (l *lru) pushBack(s *source) {
 // clear empties the engine: as New made it, with the same Config.
 func (e *Engine) clear() {
 	*e = Engine{
-		cfg: e.cfg, filter: e.filter, sigs: e.sigs, hasSigs: e.hasSigs, onSig: e.onSig,
+		cfg: e.cfg, filter: e.filter, sigs: e.sigs, hasSigs: e.hasSigs, onSig: e.onSig, names: e.names,
 		srcs:    make(map[[16]byte]*source),
 		bitmaps: bitmapPool{max: e.cfg.MaxPortBitmaps},
 	}

@@ -17,11 +17,12 @@ func (e *Engine) Reconfigure(cfg Config, sigs *rules.Set) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("signatures: %w", err)
 	}
+	e.promoteAll() // replayed under the configuration that made them
 	e.cfg = cfg
 	e.filter = newFilter(&e.cfg)
 	e.sigs, e.hasSigs = sigs, sigs != nil && sigs.Len() > 0
 	e.bitmaps.max = cfg.MaxPortBitmaps
-	for len(e.srcs) > cfg.MaxSources {
+	for len(e.srcs) > cfg.MaxSources { // no noise records here
 		s := e.lru.tail
 		e.retire(s)
 		e.drop(s)

@@ -73,9 +73,29 @@ func (r *reach) extend(t int64, tl *timeline) {
 // expireTo ends the sources, from the LRU tail, whose window r says is
 // over: what expire would have ended at each of the packets r took in.
 func (e *Engine) expireTo(r *reach) {
-	for s := e.lru.tail; s != nil && r.over(s, e.cfg.ScanTimeout); s = e.lru.tail {
+	for {
+		if en := e.noise.oldest(); e.oldestIsNoise(en) {
+			if !r.overEntry(en, e.cfg.ScanTimeout) {
+				return
+			}
+			e.expired++
+			e.endOldestNoise(en)
+			continue
+		}
+		s := e.lru.tail
+		if s == nil || !r.over(s, e.cfg.ScanTimeout) {
+			return
+		}
 		e.end(s)
 	}
+}
+
+func (r *reach) overEntry(en *noiseEntry, timeout time.Duration) bool {
+	at := r.trusted
+	if en.bits&nrUntrusted != 0 {
+		at = r.untrusted
+	}
+	return at != none && at-en.t > int64(timeout)
 }
 
 func (r *reach) over(s *source, timeout time.Duration) bool {
@@ -168,6 +188,9 @@ func (sh *Shards) Settle() {
 func (sh *Shards) Attackers(minLevel int) []Attacker {
 	var out []Attacker
 	for _, e := range sh.engines {
+		if minLevel <= 0 {
+			e.promoteAll() // noise records are at level 0
+		}
 		for s := e.lru.head; s != nil; s = s.next {
 			if int(s.level) >= minLevel && (e.cfg.Retain > 0 || !e.stale(s)) {
 				out = append(out, snapshot(s, &e.cfg))

@@ -43,6 +43,7 @@ type source struct {
 	bitmaps   bool // a port set of it got a bitmap from the pool
 
 	prev, next *source
+	seq        uint64 // lru.tick at its latest move to the head
 }
 
 // reset empties s for a new life as addr, releasing its bitmaps and keeping
@@ -66,9 +67,9 @@ func (s *source) reset(addr netip.Addr, t int64, bp *bitmapPool) {
 	if cap(sigs) > keepSigHitCap {
 		sigs = nil
 	}
-	prev, next := s.prev, s.next
+	prev, next, seq := s.prev, s.next, s.seq
 	*s = source{addr: addr, first: t, last: t, pairs: pairs, sweeps: sweeps, sigs: sigs}
-	s.prev, s.next = prev, next
+	s.prev, s.next, s.seq = prev, next, seq
 }
 
 // pair returns the pair for dst, adding it unless the source tracks

@@ -80,6 +80,7 @@ func New(opts Options) (*Analysis, error) {
 	// each with its 32 most dangerous destinations and scans.
 	d.Engine.Retain, d.Engine.MaxReportItems = Retain, maxItems
 	d.Engine.RetainLevelZero = opts.MinLevel == 0
+	d.Engine.CompactNoise = true // one-packet sources as small records: the same report, faster
 	if err := a.loadLists(&d); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,318 @@
+package signatures
+
+import (
+	"encoding/binary"
+	"math"
+	"net/netip"
+)
+
+// Most sources of a real log are one packet of Internet noise. With
+// Config.CompactNoise, a source whose first packet leaves it at level 0
+// (no signature that scored, no auto_dl level, no port bitmap) is not given a source
+// state: its packet is kept in a 64-byte noise record, in an
+// open-addressing table by address, and in a ring of the records in the
+// order they were made. A second packet promotes the record to a source
+// state by replaying the first (what it did to a fresh state depends only
+// on what the record keeps), then counts as usual. Expiry walks the ring
+// and the LRU together, oldest first (by lru.tick), as it walked the LRU
+// alone: every report is the same with or without it.
+
+// noiseRec bits.
+const (
+	nrSrc4 = 1 << iota
+	nrDst4
+	nrHasVal
+	nrInRange
+	nrUntrusted
+	nrUsed
+)
+
+// noiseRec is a one-packet source: its address and its packet, as much as
+// replaying it takes. It holds no pointer (the collector skips the table).
+type noiseRec struct {
+	src, dst [16]byte
+	t        int64
+	pos      uint64 // its entry in the ring
+	val      uint16
+	proto    uint8
+	cls      class
+	bits     uint8
+	os, tool uint8 // indexes in Engine.names
+	nsigs    uint8
+	sigs     [maxNoiseSigs]uint32 // IDs of the rules its packet matched, in order
+}
+
+// maxNoiseSigs bounds the signature hits of a noise record: a probe of a
+// service many rules name (counted from their second packet) is noise too.
+const maxNoiseSigs = 2
+
+// noiseEntry is a record's place in the ring, with what expiry needs.
+type noiseEntry struct {
+	src  [16]byte
+	t    int64
+	seq  uint64 // lru.tick when the record was made
+	bits uint8  // nrUntrusted; 0 with dead
+	dead bool   // promoted or ended: its record is gone
+}
+
+// noiseTable holds the noise records.
+type noiseTable struct {
+	slots      []noiseRec // linear probing; len a power of 2, at most half used
+	n          int
+	ring       []noiseEntry // len a power of 2; [head, tail) in use
+	head, tail uint64       // absolute positions
+}
+
+func noiseHash(k *[16]byte) uint64 {
+	h := binary.LittleEndian.Uint64(k[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(k[8:])*0xc2b2ae3d27d4eb4f
+	return h ^ h>>29
+}
+
+// find returns the slot of k's record, or -1.
+func (nt *noiseTable) find(k *[16]byte) int {
+	if nt.n == 0 {
+		return -1
+	}
+	mask := len(nt.slots) - 1
+	for i := int(noiseHash(k)) & mask; ; i = (i + 1) & mask {
+		r := &nt.slots[i]
+		if r.bits&nrUsed == 0 {
+			return -1
+		}
+		if r.src == *k {
+			return i
+		}
+	}
+}
+
+// add stores r (its address absent) with a new ring entry.
+func (nt *noiseTable) add(r *noiseRec, seq uint64) {
+	if 2*(nt.n+1) > len(nt.slots) {
+		nt.grow()
+	}
+	r.pos = nt.push(noiseEntry{src: r.src, t: r.t, seq: seq, bits: r.bits & nrUntrusted})
+	r.bits |= nrUsed
+	nt.put(r)
+	nt.n++
+}
+
+func (nt *noiseTable) put(r *noiseRec) {
+	mask := len(nt.slots) - 1
+	i := int(noiseHash(&r.src)) & mask
+	for nt.slots[i].bits&nrUsed != 0 {
+		i = (i + 1) & mask
+	}
+	nt.slots[i] = *r
+}
+
+func (nt *noiseTable) grow() {
+	old := nt.slots
+	nt.slots = make([]noiseRec, max(2*len(old), 1024))
+	for i := range old {
+		if old[i].bits&nrUsed != 0 {
+			nt.put(&old[i])
+		}
+	}
+}
+
+// remove deletes the record in slot i and marks its ring entry dead
+// (backward-shift deletion: no tombstones).
+func (nt *noiseTable) remove(i int) {
+	nt.ring[nt.slots[i].pos&uint64(len(nt.ring)-1)].dead = true
+	mask := len(nt.slots) - 1
+	for j := (i + 1) & mask; nt.slots[j].bits&nrUsed != 0; j = (j + 1) & mask {
+		home := int(noiseHash(&nt.slots[j].src)) & mask
+		// Move j back to i unless its home lies in (i, j] cyclically.
+		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
+			nt.slots[i] = nt.slots[j]
+			i = j
+		}
+	}
+	nt.slots[i] = noiseRec{}
+	nt.n--
+}
+
+// push appends e to the ring and returns its position.
+func (nt *noiseTable) push(e noiseEntry) uint64 {
+	if nt.tail-nt.head == uint64(len(nt.ring)) {
+		old, oldMask := nt.ring, uint64(len(nt.ring)-1)
+		nt.ring = make([]noiseEntry, max(2*len(old), 1024))
+		mask := uint64(len(nt.ring) - 1)
+		for p := nt.head; p < nt.tail; p++ {
+			nt.ring[p&mask] = old[p&oldMask]
+		}
+	}
+	p := nt.tail
+	nt.ring[p&uint64(len(nt.ring)-1)] = e
+	nt.tail++
+	return p
+}
+
+// oldest is the ring's oldest live entry (dead ones before it dropped), or
+// nil.
+func (nt *noiseTable) oldest() *noiseEntry {
+	for nt.head < nt.tail {
+		e := &nt.ring[nt.head&uint64(len(nt.ring)-1)]
+		if !e.dead {
+			return e
+		}
+		nt.head++
+	}
+	return nil
+}
+
+// noiseOn reports whether new sources may start as noise records.
+func (e *Engine) noiseOn() bool { return e.cfg.CompactNoise && !e.cfg.RetainLevelZero }
+
+// sources is how many sources the engine tracks (states and records).
+func (e *Engine) sources() int { return len(e.srcs) + e.noise.n }
+
+// overEntry is over for a noise record (by its ring entry).
+func (e *Engine) overEntry(en *noiseEntry, t int64, own bool) bool {
+	c := &e.trusted
+	if en.bits&nrUntrusted != 0 {
+		c = &e.clock
+	}
+	timeout := int64(e.cfg.ScanTimeout)
+	return t-en.t > timeout && (own || (c.set && c.now-en.t > timeout))
+}
+
+// endOldestNoise ends the record of the ring's oldest live entry (expired
+// or evicted: a level-0 source leaves nothing behind).
+func (e *Engine) endOldestNoise(en *noiseEntry) {
+	e.noise.remove(e.noise.find(&en.src))
+}
+
+// oldestIsNoise reports whether the least recently seen source is a noise
+// record (en, the ring's oldest live entry, may be nil).
+func (e *Engine) oldestIsNoise(en *noiseEntry) bool {
+	return en != nil && (e.lru.tail == nil || en.seq < e.lru.tail.seq)
+}
+
+// evictOldest makes room for a new source: the least recently seen one,
+// record or state, ends (a state goes to the free list).
+func (e *Engine) evictOldest() {
+	e.evicted++
+	if en := e.noise.oldest(); e.oldestIsNoise(en) {
+		e.endOldestNoise(en)
+		return
+	}
+	s := e.lru.tail
+	e.retire(s)
+	e.drop(s)
+	s.reset(netip.Addr{}, 0, &e.bitmaps)
+	e.free = append(e.free, s)
+}
+
+// take returns an empty source state (not linked anywhere).
+func (e *Engine) take() *source {
+	if n := len(e.free); n > 0 {
+		s := e.free[n-1]
+		e.free = e.free[:n-1]
+		return s
+	}
+	return new(source)
+}
+
+// nameIndex is the index of a fingerprint name in e.names.
+func (e *Engine) nameIndex(name string) (uint8, bool) {
+	for i, n := range e.names {
+		if n == name {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
+// fingerprintNames are the names guessTool and guessOS return.
+func fingerprintNames() []string {
+	names := []string{"", ToolMirai, ToolMasscan, ToolZmap, ToolNmap, osSolarisOrDevice}
+	for _, s := range osTable {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// keepAsNoise stores the fresh source e.scratch (its first packet made
+// it; sigCalls: Engine.sigCalls before it) as a noise record when replaying can make
+// it again, and reports whether it did.
+func (e *Engine) keepAsNoise(s *source, o *obs, dst netip.Addr, sigCalls uint64, floor uint8) bool {
+	if s.level != 0 || floor != 0 || s.bitmaps || len(s.pairs) != 1 || !dst.IsValid() || !s.addr.IsValid() ||
+		e.sigCalls-sigCalls != uint64(len(s.sigs)) || len(s.sigs) > maxNoiseSigs {
+		return false
+	}
+	var sigs [maxNoiseSigs]uint32
+	for i := range s.sigs {
+		h := &s.sigs[i]
+		if h.Packets != 1 || h.ID < 0 || h.ID > math.MaxUint32 {
+			return false
+		}
+		sigs[i] = uint32(h.ID)
+	}
+	osi, ok1 := e.nameIndex(s.os)
+	tooli, ok2 := e.nameIndex(s.tool)
+	if !ok1 || !ok2 {
+		return false
+	}
+	r := noiseRec{src: s.addr.As16(), dst: dst.As16(), t: s.last, val: o.val, proto: o.proto, cls: o.cls, os: osi, tool: tooli,
+		nsigs: uint8(len(s.sigs)), sigs: sigs}
+	r.bits = bitIf(s.addr.Is4(), nrSrc4) | bitIf(dst.Is4(), nrDst4) | bitIf(o.hasVal, nrHasVal) |
+		bitIf(o.inRange, nrInRange) | bitIf(s.untrusted, nrUntrusted)
+	e.lru.tick++
+	e.noise.add(&r, e.lru.tick)
+	return true
+}
+
+func bitIf(b bool, bit uint8) uint8 {
+	if b {
+		return bit
+	}
+	return 0
+}
+
+func recAddr(b *[16]byte, is4 bool) netip.Addr {
+	if is4 {
+		return netip.AddrFrom4([4]byte(b[12:]))
+	}
+	return netip.AddrFrom16(*b)
+}
+
+// promote turns the record in slot i into a source state, replaying its
+// packet, and returns it (not linked: the caller places it).
+func (e *Engine) promote(i int) *source {
+	r := e.noise.slots[i]
+	e.noise.remove(i)
+	s := e.take()
+	src := recAddr(&r.src, r.bits&nrSrc4 != 0)
+	e.begin(s, src, r.t)
+	o := obs{proto: r.proto, cls: r.cls, val: r.val, hasVal: r.bits&nrHasVal != 0, inRange: r.bits&nrInRange != 0}
+	handed := e.bitmaps.handed
+	_, visible := e.countObs(s, &o, recAddr(&r.dst, r.bits&nrDst4 != 0), r.t, 0)
+	for _, id := range r.sigs[:r.nsigs] {
+		s.addSig(e.sigs.ByID(int(id)), e.cfg.MaxSignatures)
+	}
+	s.os, s.tool = e.names[r.os], e.names[r.tool]
+	e.finish(s, visible, handed)
+	s.untrusted = r.bits&nrUntrusted != 0
+	e.srcs[r.src] = s
+	return s
+}
+
+// promoteAll turns every noise record into a source state, each in its
+// place in the LRU (for the code that walks the LRU alone).
+func (e *Engine) promoteAll() {
+	at := e.lru.tail // the oldest state newer than the entry at hand
+	for p := e.noise.head; p < e.noise.tail; p++ {
+		en := e.noise.ring[p&uint64(len(e.noise.ring)-1)]
+		if en.dead {
+			continue
+		}
+		for at != nil && at.seq < en.seq {
+			at = at.prev
+		}
+		s := e.promote(e.noise.find(&en.src))
+		s.seq = en.seq
+		e.lru.insertOlder(at, s)
+	}
+	e.noise.head = e.noise.tail
+}
