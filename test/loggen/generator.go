@@ -47,6 +47,20 @@ func newGenerator(rng *rand.Rand, start time.Time, lines, perDay int) *generator
 	return g
 }
 
+// scaleOneOff scales the weights of the actors whose every packet comes
+// from a new address (noise, Mirai, pings, stray segments) by f; at 1 the log is unchanged.
+func (g *generator) scaleOneOff(f float64) {
+	if f == 1 {
+		return
+	}
+	for i := range g.actors {
+		g.actors[i].weight *= 100
+	}
+	for _, i := range []int{0, 4, 5, 7} { // noise, mirai, icmp, stray
+		g.actors[i].weight = int(float64(g.actors[i].weight)*f + 0.5)
+	}
+}
+
 func (g *generator) run(w *bufio.Writer) {
 	total := 0
 	for _, a := range g.actors {
