@@ -20,7 +20,7 @@
 //     are believed.
 //  2. The process: a cache maps socket inodes to the descriptor that held
 //     each when last seen; a hit costs reading that link, and the exe
-//     link and name, through the holder's pinned directory (below). A
+//     link, through the holder's pinned directory (below). A
 //     miss searches the processes' descriptor tables (/proc/PID/fd),
 //     likeliest first: the processes that recently held sockets of the
 //     same user (at the descriptor numbers their sockets last had
@@ -38,13 +38,14 @@
 // through them fail, whoever gets the PID next. So a descriptor link
 // read through the pin proves that this very process holds the socket
 // now, without a start time to read. A pinned process cached before
-// costs three reads (the descriptor link, the exe link, the name; with
+// costs two reads (the descriptor link and the exe link; with
 // Config.Hash, a stat of the executable too), and is read by path again
-// when its exe link or name changed (exec, rename). The recent holders'
-// descriptors are probed through their pins as well. At most 1024
-// processes are pinned (fewer under a low descriptor limit: each pin is
-// two descriptors), the least recently used are unpinned first, and Run
-// unpins the processes that exited. An unpinning never closes a
+// when its exe link changed (an exec of another program); its name
+// (Process.Comm) stays the one read then: no verdict depends on it. The
+// recent holders' descriptors are probed through their pins as well. At
+// most 1024 processes are pinned (fewer under a low descriptor limit:
+// each pin is two descriptors), the least recently used are unpinned
+// first, and Run unpins the processes that exited. An unpinning never closes a
 // descriptor a lookup is using.
 //
 // Run keeps the process table current off the verdict path, every

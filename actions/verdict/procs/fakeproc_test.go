@@ -151,9 +151,11 @@ func TestFakeProcCachedHolderMoved(t *testing.T) {
 }
 
 func TestFakeProcPinned(t *testing.T) {
-	// A cached holder is checked through its pin: a new name (a rename,
-	// or an exec of a script by the same interpreter) or exe link (an
-	// exec) is read anew, and a descriptor closed is not believed.
+	// A cached holder is checked through its pin: a new exe link (an
+	// exec) is read anew, and a descriptor closed is not believed. A new
+	// name alone (a rename, or an exec of a script by the same
+	// interpreter) changes nothing a rule matches: the cached process
+	// stands, its name the one read with it, until its exe link changes.
 	fp := newFakeProc(t)
 	fp.add(100, fakeProcess{comm: "a", start: 10, exe: "/bin/a", fds: map[int]string{3: sockLink(7)}})
 	f := newTestFinder(t, Config{Proc: fp.root}, false)
@@ -161,13 +163,13 @@ func TestFakeProcPinned(t *testing.T) {
 		t.Fatalf("first lookup: %+v, %v; pinned %v", p, err, f.dirs.get(100) != nil)
 	}
 	fp.setStart(100, "renamed", 10)
-	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "renamed" || p.Exe != "/bin/a" {
-		t.Errorf("after a rename: %+v, %v", p, err)
+	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "a" || p.Exe != "/bin/a" {
+		t.Errorf("after a rename: %+v, %v; want the cached process", p, err)
 	}
 	exe := filepath.Join(fp.dir(100), "exe")
 	must(t, os.Remove(exe))
 	must(t, os.Symlink("/bin/b (deleted)", exe))
-	if p, err := f.ownerOf(7, 0); err != nil || p.Exe != "/bin/b" || !p.Deleted || p.Start != 10 {
+	if p, err := f.ownerOf(7, 0); err != nil || p.Exe != "/bin/b" || !p.Deleted || p.Start != 10 || p.Comm != "renamed" {
 		t.Errorf("after an exec: %+v, %v", p, err)
 	}
 	if st := f.Stats(); st.CacheHits != 2 || st.CacheMisses != 1 {

@@ -18,8 +18,8 @@ const (
 
 // processOf returns the process pid if it holds s.want at descriptor fd.
 // A process pinned and cached unchanged costs reading the descriptor
-// link, the exe link and the name through its directory; any other is
-// read by path (readProcess).
+// link and the exe link through its directory; any other is read by
+// path (readProcess).
 func (f *Finder) processOf(pid, fd int, s *scratch) (Process, error) {
 	d := f.dirs.get(pid)
 	if d == nil {
@@ -37,8 +37,8 @@ func (f *Finder) processOf(pid, fd int, s *scratch) (Process, error) {
 }
 
 // pinnedProcess returns the process d pins, which holds s.want at fd:
-// its cached Process if its exe link, name and (when hashing)
-// executable are unchanged, else what readProcess reads anew.
+// its cached Process if its exe link and (when hashing) executable are
+// unchanged, else what readProcess reads anew.
 func (f *Finder) pinnedProcess(d *procDir, pid, fd int, s *scratch) (Process, error) {
 	if pi := f.procs.get(procKey{pid, d.start}); pi != nil && f.unchanged(d, pi, s) {
 		return pi.p, nil
@@ -47,15 +47,14 @@ func (f *Finder) pinnedProcess(d *procDir, pid, fd int, s *scratch) (Process, er
 }
 
 // unchanged reports whether the process d pins still runs what pi was
-// read from: an exec changes the exe link or the name, a rewrite the
-// executable's file.
+// read from: an exec of another program changes the exe link, a rewrite
+// the executable's file. Its name is not read again: no verdict depends
+// on it (rules match the executable), and an exec of the same program or
+// a rename (PR_SET_NAME) changes nothing a rule sees; a read less on
+// every verdict of a known process.
 func (f *Finder) unchanged(d *procDir, pi *procInfo, s *scratch) bool {
 	link, err := d.readlink(exeZ, s.link[:])
 	if err != nil || !pi.sameLink(link) {
-		return false
-	}
-	comm, err := d.readComm(s.file[:])
-	if err != nil || !pi.sameComm(comm) {
 		return false
 	}
 	if f.hash == nil {
