@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // session is a user with a session bus: who to notify, and where.
@@ -67,7 +68,7 @@ func ownedBy(path string, uid uint32, typ os.FileMode) bool {
 
 // lookupSession reads uid's name, home, primary and supplementary groups.
 func lookupSession(uid uint32) (session, error) {
-	u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10))
+	u, err := userdb.LookupID(strconv.FormatUint(uint64(uid), 10))
 	if err != nil {
 		return session{}, fmt.Errorf("notify: user %d: %w", uid, err)
 	}
@@ -76,7 +77,7 @@ func lookupSession(uid uint32) (session, error) {
 		return session{}, fmt.Errorf("notify: user %d: gid %q: %w", uid, u.Gid, err)
 	}
 	s := session{uid: uid, gid: uint32(gid), name: u.Username, home: u.HomeDir}
-	ids, err := u.GroupIds()
+	ids, err := userdb.GroupIDs(u)
 	if err != nil {
 		return session{}, fmt.Errorf("notify: user %d: groups: %w", uid, err)
 	}

@@ -1,9 +1,10 @@
 package verdict
 
 import (
-	"os/user"
 	"strconv"
 	"sync"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // userNames caches uid → login name for questions.
@@ -22,7 +23,7 @@ func (u *userNames) name(uid uint32) string {
 		return n
 	}
 	n := ""
-	if usr, err := user.LookupId(strconv.FormatUint(uint64(uid), 10)); err == nil {
+	if usr, err := userdb.LookupID(strconv.FormatUint(uint64(uid), 10)); err == nil {
 		n = usr.Username
 	}
 	if len(u.names) < 4096 {

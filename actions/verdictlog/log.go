@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"log/syslog"
-	"os/user"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // maxBatch bounds the bytes written at once: the lines waiting are
@@ -161,7 +162,7 @@ func (l *Log) userName(uid uint32) string {
 		return n
 	}
 	n := ""
-	if u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10)); err == nil {
+	if u, err := userdb.LookupID(strconv.FormatUint(uint64(uid), 10)); err == nil {
 		n = u.Username
 	}
 	if len(l.users) < 4096 {

@@ -2,12 +2,13 @@ package rules
 
 import (
 	"fmt"
-	"os/user"
 	"strconv"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // UserLookup returns the number of a user name. nil means the system's
-// user database (os/user.Lookup). Numeric users are never looked up.
+// user database (sources/userdb.Lookup). Numeric users are never looked up.
 type UserLookup func(name string) (uint32, error)
 
 func (u UserLookup) lookup(name string) (uint32, error) {
@@ -18,7 +19,7 @@ func (u UserLookup) lookup(name string) (uint32, error) {
 }
 
 func systemUser(name string) (uint32, error) {
-	pw, err := user.Lookup(name)
+	pw, err := userdb.Lookup(name)
 	if err != nil {
 		return 0, err
 	}

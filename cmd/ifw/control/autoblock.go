@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os/user"
 	"strconv"
 	"time"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // pathBlocksAuto is the automatic-blocking switch: GET reads it, PUT
@@ -67,7 +68,7 @@ func (p peer) who() string {
 		return "root"
 	}
 	id := strconv.FormatUint(uint64(p.uid), 10)
-	if u, err := user.LookupId(id); err == nil {
+	if u, err := userdb.LookupID(id); err == nil {
 		return "uid " + id + " (" + u.Username + ")"
 	}
 	return "uid " + id

@@ -7,11 +7,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/user"
 	"strconv"
 	"strings"
 
 	"github.com/ifw/ifw/cmd/ifw/polkit"
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // peer is who is on the other end of a control-socket connection.
@@ -60,7 +60,7 @@ type authorizer struct {
 }
 
 func newAuthorizer(group string) authorizer {
-	if g, err := user.LookupGroup(group); err == nil {
+	if g, err := userdb.LookupGroup(group); err == nil {
 		if id, err := strconv.Atoi(g.Gid); err == nil {
 			return authorizer{gid: id}
 		}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ifw/ifw/cmd/ifw/jsonlists"
 	"github.com/ifw/ifw/etc/config"
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // Time bounds of a control-socket request: its header, its whole body,
@@ -307,7 +307,7 @@ func (s *Server) listen() (*net.UnixListener, error) {
 // and mode.
 func (s *Server) setOwner(path string) error {
 	mode := os.FileMode(0o600)
-	if g, err := user.LookupGroup(s.group); err == nil {
+	if g, err := userdb.LookupGroup(s.group); err == nil {
 		gid, _ := strconv.Atoi(g.Gid)
 		if err := os.Chown(path, 0, gid); err == nil {
 			mode = 0o660

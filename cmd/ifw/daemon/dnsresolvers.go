@@ -2,8 +2,9 @@ package daemon
 
 import (
 	"fmt"
-	"os/user"
 	"strconv"
+
+	"github.com/ifw/ifw/sources/userdb"
 )
 
 // defaultDNSResolvers are the users whose DNS queries teach names for
@@ -25,7 +26,7 @@ func dnsResolverUIDs(names []string) ([]uint32, error) {
 			out = append(out, uint32(uid))
 			continue
 		}
-		u, err := user.Lookup(n)
+		u, err := userdb.Lookup(n)
 		if err != nil {
 			if def {
 				continue
