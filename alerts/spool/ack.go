@@ -27,7 +27,7 @@ func (s *Spool) readAck() ackState {
 	if err != nil || len(b) != ackLen {
 		return ackState{}
 	}
-	if crc32.Checksum(b[:24], castagnoli) != binary.LittleEndian.Uint32(b[24:]) {
+	if crc32.Checksum(b[:24], castagnoli()) != binary.LittleEndian.Uint32(b[24:]) {
 		s.log.Warn("spool: ack file damaged; the oldest segment is delivered from its start")
 		return ackState{}
 	}
@@ -45,7 +45,7 @@ func (s *Spool) writeAck() {
 	binary.LittleEndian.PutUint64(b[0:], s.ack.seq)
 	binary.LittleEndian.PutUint64(b[8:], uint64(s.ack.off))
 	binary.LittleEndian.PutUint64(b[16:], uint64(s.ack.count))
-	binary.LittleEndian.PutUint32(b[24:], crc32.Checksum(b[:24], castagnoli))
+	binary.LittleEndian.PutUint32(b[24:], crc32.Checksum(b[:24], castagnoli()))
 	f, err := s.dir.open(ackName, unix.O_RDWR|unix.O_CREAT)
 	if err == nil {
 		_, err = f.WriteAt(b[:], 0)

@@ -3,6 +3,7 @@ package spool
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"sync"
 )
 
 // A record on disk: magic, payload length, CRC-32C (Castagnoli) over the
@@ -11,14 +12,16 @@ const magic uint32 = 0x31574649 // "IFW1"
 
 const headerLen = 12
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, made on first use: every command of the
+// binary runs the package's initialization, and most never touch a spool.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // appendRecord appends p as one record to buf.
 func appendRecord(buf, p []byte) []byte {
 	var h [headerLen]byte
 	binary.LittleEndian.PutUint32(h[0:], magic)
 	binary.LittleEndian.PutUint32(h[4:], uint32(len(p)))
-	crc := crc32.Update(crc32.Checksum(h[4:8], castagnoli), castagnoli, p)
+	crc := crc32.Update(crc32.Checksum(h[4:8], castagnoli()), castagnoli(), p)
 	binary.LittleEndian.PutUint32(h[8:], crc)
 	return append(append(buf, h[:]...), p...)
 }
@@ -34,7 +37,7 @@ func recordAt(b []byte, maxRecord int) (p []byte, size int, ok bool) {
 		return nil, 0, false
 	}
 	p = b[headerLen : headerLen+int(n)]
-	crc := crc32.Update(crc32.Checksum(b[4:8], castagnoli), castagnoli, p)
+	crc := crc32.Update(crc32.Checksum(b[4:8], castagnoli()), castagnoli(), p)
 	if crc != binary.LittleEndian.Uint32(b[8:]) {
 		return nil, 0, false
 	}
