@@ -175,7 +175,7 @@ func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
 func (e *Engine) expire(t int64) {
 	for {
 		if en := e.noise.oldest(); e.oldestIsNoise(en) {
-			if !e.overEntry(en, t, false) {
+			if !e.overRec(en, t, false) {
 				return
 			}
 			e.expired++
@@ -205,10 +205,10 @@ func (e *Engine) end(s *source) {
 // expire met them in (Shards).
 func (e *Engine) Settle() {
 	for p := e.noise.head; p < e.noise.tail; p++ {
-		en := &e.noise.ring[p&uint64(len(e.noise.ring)-1)]
-		if !en.dead && e.overEntry(en, e.latest, false) {
+		r := &e.noise.ring[p&uint64(len(e.noise.ring)-1)]
+		if r.bits&nrDead == 0 && e.overRec(r, e.latest, false) {
 			e.expired++
-			e.endOldestNoise(en)
+			e.noise.remove(e.noise.slotOf(r, p))
 		}
 	}
 	for s := e.lru.head; s != nil; {
@@ -233,8 +233,7 @@ func (e *Engine) lookup(src netip.Addr, t int64, trusted bool) (s *source, fresh
 	s, ok := e.srcs[key]
 	if !ok && e.noise.n > 0 {
 		if i := e.noise.find(&key); i >= 0 {
-			en := &e.noise.ring[e.noise.slots[i].pos&uint64(len(e.noise.ring)-1)]
-			if e.overEntry(en, t, trusted || en.bits&nrUntrusted != 0) {
+			if r := e.noise.at(i); e.overRec(r, t, trusted || r.bits&nrUntrusted != 0) {
 				e.expired++ // a level-0 window: nothing to retire
 				e.noise.remove(i)
 			} else {

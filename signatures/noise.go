@@ -8,10 +8,10 @@ import (
 
 // Most sources of a real log are one packet of Internet noise. With
 // Config.CompactNoise, a source whose first packet leaves it at level 0
-// (no signature that scored, no auto_dl level, no port bitmap) is not given a source
-// state: its packet is kept in a 64-byte noise record, in an
-// open-addressing table by address, and in a ring of the records in the
-// order they were made. A second packet promotes the record to a source
+// (no signature that scored, no auto_dl level, no port bitmap) is not
+// given a source state: its packet is kept in a 64-byte noise record, in a
+// ring of the records in the order they were made, indexed by address. A
+// second packet promotes the record to a source
 // state by replaying the first (what it did to a fresh state depends only
 // on what the record keeps), then counts as usual. Expiry walks the ring
 // and the LRU together, oldest first (by lru.tick), as it walked the LRU
@@ -24,15 +24,15 @@ const (
 	nrHasVal
 	nrInRange
 	nrUntrusted
-	nrUsed
+	nrDead // promoted or ended
 )
 
 // noiseRec is a one-packet source: its address and its packet, as much as
-// replaying it takes. It holds no pointer (the collector skips the table).
+// replaying it takes. It holds no pointer (the collector skips the ring).
 type noiseRec struct {
 	src, dst [16]byte
 	t        int64
-	pos      uint64 // its entry in the ring
+	seq      uint64 // lru.tick when it was made
 	val      uint16
 	proto    uint8
 	cls      class
@@ -46,115 +46,128 @@ type noiseRec struct {
 // service many rules name (counted from their second packet) is noise too.
 const maxNoiseSigs = 2
 
-// noiseEntry is a record's place in the ring, with what expiry needs.
-type noiseEntry struct {
-	src  [16]byte
-	t    int64
-	seq  uint64 // lru.tick when the record was made
-	bits uint8  // nrUntrusted; 0 with dead
-	dead bool   // promoted or ended: its record is gone
-}
+// noiseSlot indexes a record: tag is 0 for a free slot, else the low 31
+// bits of its address's hash with the top bit set; pos is the low 32 bits
+// of its ring position (unique among the live ones: the ring is shorter).
+type noiseSlot struct{ tag, pos uint32 }
 
-// noiseTable holds the noise records.
+// noiseTable holds the noise records in a ring, in the order they were
+// made (appended and expired in sequence: the memory is streamed), and an
+// open-addressing index by address of 8-byte slots: a new source's lookup
+// and an expiry touch the index only, small enough to stay in cache.
 type noiseTable struct {
-	slots      []noiseRec // linear probing; len a power of 2, at most half used
+	index      []noiseSlot // linear probing; len a power of 2 (< 2^31), at most half used
 	n          int
-	ring       []noiseEntry // len a power of 2; [head, tail) in use
-	head, tail uint64       // absolute positions
+	ring       []noiseRec // len a power of 2 (< 2^31); [head, tail) in use
+	head, tail uint64     // absolute positions
 }
 
-func noiseHash(k *[16]byte) uint64 {
+func noiseTag(k *[16]byte) uint32 {
 	h := binary.LittleEndian.Uint64(k[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(k[8:])*0xc2b2ae3d27d4eb4f
-	return h ^ h>>29
+	return uint32(h^h>>29) | 1<<31
 }
 
-// find returns the slot of k's record, or -1.
+// at is the record of index slot i.
+func (nt *noiseTable) at(i int) *noiseRec {
+	return &nt.ring[uint64(nt.index[i].pos)&uint64(len(nt.ring)-1)]
+}
+
+// find returns the index slot of k's record, or -1.
 func (nt *noiseTable) find(k *[16]byte) int {
 	if nt.n == 0 {
 		return -1
 	}
-	mask := len(nt.slots) - 1
-	for i := int(noiseHash(k)) & mask; ; i = (i + 1) & mask {
-		r := &nt.slots[i]
-		if r.bits&nrUsed == 0 {
+	tag, mask := noiseTag(k), len(nt.index)-1
+	for i := int(tag) & mask; ; i = (i + 1) & mask {
+		switch nt.index[i].tag {
+		case 0:
 			return -1
+		case tag:
+			if nt.at(i).src == *k {
+				return i
+			}
 		}
-		if r.src == *k {
+	}
+}
+
+// slotOf returns the index slot of the live record r (in the ring).
+func (nt *noiseTable) slotOf(r *noiseRec, pos uint64) int {
+	tag, mask := noiseTag(&r.src), len(nt.index)-1
+	for i := int(tag) & mask; ; i = (i + 1) & mask {
+		if nt.index[i] == (noiseSlot{tag, uint32(pos)}) {
 			return i
 		}
 	}
 }
 
-// add stores r (its address absent) with a new ring entry.
-func (nt *noiseTable) add(r *noiseRec, seq uint64) {
-	if 2*(nt.n+1) > len(nt.slots) {
+// add appends r (its address absent) to the ring and indexes it.
+func (nt *noiseTable) add(r *noiseRec) {
+	if 2*(nt.n+1) > len(nt.index) {
 		nt.grow()
 	}
-	r.pos = nt.push(noiseEntry{src: r.src, t: r.t, seq: seq, bits: r.bits & nrUntrusted})
-	r.bits |= nrUsed
-	nt.put(r)
+	nt.put(noiseSlot{noiseTag(&r.src), uint32(nt.push(r))})
 	nt.n++
 }
 
-func (nt *noiseTable) put(r *noiseRec) {
-	mask := len(nt.slots) - 1
-	i := int(noiseHash(&r.src)) & mask
-	for nt.slots[i].bits&nrUsed != 0 {
+func (nt *noiseTable) put(sl noiseSlot) {
+	mask := len(nt.index) - 1
+	i := int(sl.tag) & mask
+	for nt.index[i].tag != 0 {
 		i = (i + 1) & mask
 	}
-	nt.slots[i] = *r
+	nt.index[i] = sl
 }
 
 func (nt *noiseTable) grow() {
-	old := nt.slots
-	nt.slots = make([]noiseRec, max(2*len(old), 1024))
-	for i := range old {
-		if old[i].bits&nrUsed != 0 {
-			nt.put(&old[i])
+	old := nt.index
+	nt.index = make([]noiseSlot, max(2*len(old), 1024))
+	for _, sl := range old {
+		if sl.tag != 0 {
+			nt.put(sl)
 		}
 	}
 }
 
-// remove deletes the record in slot i and marks its ring entry dead
-// (backward-shift deletion: no tombstones).
+// remove ends the record of index slot i: dead in the ring, out of the
+// index (backward-shift deletion: no tombstones).
 func (nt *noiseTable) remove(i int) {
-	nt.ring[nt.slots[i].pos&uint64(len(nt.ring)-1)].dead = true
-	mask := len(nt.slots) - 1
-	for j := (i + 1) & mask; nt.slots[j].bits&nrUsed != 0; j = (j + 1) & mask {
-		home := int(noiseHash(&nt.slots[j].src)) & mask
+	nt.at(i).bits |= nrDead
+	mask := len(nt.index) - 1
+	for j := (i + 1) & mask; nt.index[j].tag != 0; j = (j + 1) & mask {
+		home := int(nt.index[j].tag) & mask
 		// Move j back to i unless its home lies in (i, j] cyclically.
 		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			nt.slots[i] = nt.slots[j]
+			nt.index[i] = nt.index[j]
 			i = j
 		}
 	}
-	nt.slots[i] = noiseRec{}
+	nt.index[i] = noiseSlot{}
 	nt.n--
 }
 
-// push appends e to the ring and returns its position.
-func (nt *noiseTable) push(e noiseEntry) uint64 {
+// push appends r to the ring and returns its position.
+func (nt *noiseTable) push(r *noiseRec) uint64 {
 	if nt.tail-nt.head == uint64(len(nt.ring)) {
 		old, oldMask := nt.ring, uint64(len(nt.ring)-1)
-		nt.ring = make([]noiseEntry, max(2*len(old), 1024))
+		nt.ring = make([]noiseRec, max(2*len(old), 1024))
 		mask := uint64(len(nt.ring) - 1)
 		for p := nt.head; p < nt.tail; p++ {
 			nt.ring[p&mask] = old[p&oldMask]
 		}
 	}
 	p := nt.tail
-	nt.ring[p&uint64(len(nt.ring)-1)] = e
+	nt.ring[p&uint64(len(nt.ring)-1)] = *r
 	nt.tail++
 	return p
 }
 
-// oldest is the ring's oldest live entry (dead ones before it dropped), or
-// nil.
-func (nt *noiseTable) oldest() *noiseEntry {
+// oldest is the ring's oldest live record (dead ones before it dropped),
+// or nil.
+func (nt *noiseTable) oldest() *noiseRec {
 	for nt.head < nt.tail {
-		e := &nt.ring[nt.head&uint64(len(nt.ring)-1)]
-		if !e.dead {
-			return e
+		r := &nt.ring[nt.head&uint64(len(nt.ring)-1)]
+		if r.bits&nrDead == 0 {
+			return r
 		}
 		nt.head++
 	}
@@ -167,8 +180,8 @@ func (e *Engine) noiseOn() bool { return e.cfg.CompactNoise && !e.cfg.RetainLeve
 // sources is how many sources the engine tracks (states and records).
 func (e *Engine) sources() int { return len(e.srcs) + e.noise.n }
 
-// overEntry is over for a noise record (by its ring entry).
-func (e *Engine) overEntry(en *noiseEntry, t int64, own bool) bool {
+// overRec is over for a noise record.
+func (e *Engine) overRec(en *noiseRec, t int64, own bool) bool {
 	c := &e.trusted
 	if en.bits&nrUntrusted != 0 {
 		c = &e.clock
@@ -177,15 +190,15 @@ func (e *Engine) overEntry(en *noiseEntry, t int64, own bool) bool {
 	return t-en.t > timeout && (own || (c.set && c.now-en.t > timeout))
 }
 
-// endOldestNoise ends the record of the ring's oldest live entry (expired
-// or evicted: a level-0 source leaves nothing behind).
-func (e *Engine) endOldestNoise(en *noiseEntry) {
-	e.noise.remove(e.noise.find(&en.src))
+// endOldestNoise ends the ring's oldest live record (expired or evicted:
+// a level-0 source leaves nothing behind).
+func (e *Engine) endOldestNoise(r *noiseRec) {
+	e.noise.remove(e.noise.slotOf(r, e.noise.head))
 }
 
 // oldestIsNoise reports whether the least recently seen source is a noise
-// record (en, the ring's oldest live entry, may be nil).
-func (e *Engine) oldestIsNoise(en *noiseEntry) bool {
+// record (en, the ring's oldest live record, may be nil).
+func (e *Engine) oldestIsNoise(en *noiseRec) bool {
 	return en != nil && (e.lru.tail == nil || en.seq < e.lru.tail.seq)
 }
 
@@ -254,12 +267,12 @@ func (e *Engine) keepAsNoise(s *source, o *obs, dst netip.Addr, sigCalls uint64,
 	if !ok1 || !ok2 {
 		return false
 	}
-	r := noiseRec{src: s.addr.As16(), dst: dst.As16(), t: s.last, val: o.val, proto: o.proto, cls: o.cls, os: osi, tool: tooli,
+	e.lru.tick++
+	r := noiseRec{src: s.addr.As16(), dst: dst.As16(), t: s.last, seq: e.lru.tick, val: o.val, proto: o.proto, cls: o.cls, os: osi, tool: tooli,
 		nsigs: uint8(len(s.sigs)), sigs: sigs}
 	r.bits = bitIf(s.addr.Is4(), nrSrc4) | bitIf(dst.Is4(), nrDst4) | bitIf(o.hasVal, nrHasVal) |
 		bitIf(o.inRange, nrInRange) | bitIf(s.untrusted, nrUntrusted)
-	e.lru.tick++
-	e.noise.add(&r, e.lru.tick)
+	e.noise.add(&r)
 	return true
 }
 
@@ -280,7 +293,7 @@ func recAddr(b *[16]byte, is4 bool) netip.Addr {
 // promote turns the record in slot i into a source state, replaying its
 // packet, and returns it (not linked: the caller places it).
 func (e *Engine) promote(i int) *source {
-	r := e.noise.slots[i]
+	r := *e.noise.at(i)
 	e.noise.remove(i)
 	s := e.take()
 	src := recAddr(&r.src, r.bits&nrSrc4 != 0)
@@ -301,17 +314,18 @@ func (e *Engine) promote(i int) *source {
 // promoteAll turns every noise record into a source state, each in its
 // place in the LRU (for the code that walks the LRU alone).
 func (e *Engine) promoteAll() {
-	at := e.lru.tail // the oldest state newer than the entry at hand
+	at := e.lru.tail // the oldest state newer than the record at hand
 	for p := e.noise.head; p < e.noise.tail; p++ {
-		en := e.noise.ring[p&uint64(len(e.noise.ring)-1)]
-		if en.dead {
+		r := &e.noise.ring[p&uint64(len(e.noise.ring)-1)]
+		if r.bits&nrDead != 0 {
 			continue
 		}
-		for at != nil && at.seq < en.seq {
+		for at != nil && at.seq < r.seq {
 			at = at.prev
 		}
-		s := e.promote(e.noise.find(&en.src))
-		s.seq = en.seq
+		seq := r.seq
+		s := e.promote(e.noise.slotOf(r, p))
+		s.seq = seq
 		e.lru.insertOlder(at, s)
 	}
 	e.noise.head = e.noise.tail

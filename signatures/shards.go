@@ -75,7 +75,7 @@ func (r *reach) extend(t int64, tl *timeline) {
 func (e *Engine) expireTo(r *reach) {
 	for {
 		if en := e.noise.oldest(); e.oldestIsNoise(en) {
-			if !r.overEntry(en, e.cfg.ScanTimeout) {
+			if !r.overRec(en, e.cfg.ScanTimeout) {
 				return
 			}
 			e.expired++
@@ -90,7 +90,7 @@ func (e *Engine) expireTo(r *reach) {
 	}
 }
 
-func (r *reach) overEntry(en *noiseEntry, timeout time.Duration) bool {
+func (r *reach) overRec(en *noiseRec, timeout time.Duration) bool {
 	at := r.trusted
 	if en.bits&nrUntrusted != 0 {
 		at = r.untrusted
