@@ -62,13 +62,14 @@
 // host's /proc. The events are hints, never proof: they tell where to
 // search, and what a search finds is checked as above. They serve three
 // ends. The search takes the processes started since the table's
-// refresh from them instead of listing /proc, and tries the newest two of
-// the socket's user before the recent holders (see search), as the
-// event reader told of them; before it takes them as all the new
-// processes, the search drains the event socket (one non-blocking
-// receive), so that a process that connected has been told of, since
-// the kernel sends its events before fork or exec returns. A process that exits leaves the hot
-// lists at once. And a process that ran a program is read and pinned
+// refresh from them instead of listing /proc, and reads the likely
+// descriptors of the newest three of the socket's user (no listing)
+// before the recent holders' (see search), as the event reader told of
+// them; before it takes them as all the new processes, the search drains
+// the event socket (one non-blocking receive), so that a process that
+// connected has been told of, since the kernel sends its events before
+// fork or exec returns. A process that exits leaves the hot lists at
+// once. And a process that ran a program is read and pinned
 // ahead, off the verdict path (at most 256 a second), with the entry of
 // its descriptor directory made, so that its first connection costs the
 // sock_diag request, a few descriptor links read through its pin and

@@ -217,3 +217,43 @@ func TestEventsFreshFirst(t *testing.T) {
 		t.Errorf("Lookup = %+v, %v; want pid %d", got, err, h.cmd.Process.Pid)
 	}
 }
+
+// TestEventsNewerProcessesNotListed: programs started after the one
+// that connects (a build, a shell pipeline) come first in the search,
+// newest first, but only their likely descriptors are read by name: the
+// descriptor directory of a process with many is not listed on the way
+// to the one that connected.
+func TestEventsNewerProcessesNotListed(t *testing.T) {
+	f := eventsFinder(t)
+	ln := testListener(t)
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	defer h.stop()
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	const many = 40
+	var files []*os.File
+	for range many {
+		fh, err := os.Open(os.DevNull)
+		must(t, err)
+		defer fh.Close()
+		files = append(files, fh)
+	}
+	for range freshFirst - 1 { // newer, each with many descriptors
+		n := spawnHolder(t, selfExe(t), "hold", files...)
+		defer n.stop()
+		n.held(t)
+	}
+	must(t, f.events.drain(f.sink))
+	first := f.freshFirstPhase(f.table.Load(), uint32(os.Getuid()), newScratch())
+	before := f.Stats().FDsRead
+	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+	if err != nil || own.Process.PID != h.cmd.Process.Pid {
+		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
+	}
+	// Only when the first phase had it: processes of the user started
+	// meanwhile elsewhere on the machine come first, and may push it out.
+	if read := f.Stats().FDsRead - before; slices.Contains(first, h.cmd.Process.Pid) && read >= many {
+		t.Errorf("%d descriptor links read to find it past %d newer processes of %d descriptors: they were listed", read, freshFirst-1, many)
+	}
+}

@@ -8,12 +8,16 @@ import (
 // created by user uid, trying the likeliest first and stopping at the
 // first that holds it:
 //
-//  0. with process events, the newest two processes of uid they told of
-//     since the table's refresh (the one, whatever its user, when there
-//     is one): a program just started, with few descriptors, is the
-//     likeliest holder of a socket no cache knows, more than the recent
-//     holders, whose hinted descriptors can be many; two at most, so
-//     that a build starting programs by the hundred costs a known
+//  0. with process events, the newest freshFirst processes of uid they
+//     told of since the table's refresh (the one, whatever its user, when
+//     there is one), their likely descriptors only, read by name (the
+//     number their program's last new process used, then the low ones):
+//     a program just started, with few descriptors, is the likeliest
+//     holder of a socket no cache knows, more than the recent holders,
+//     whose hinted descriptors can be many. No listing: when programs
+//     start by the hundred (a build), the newest is often not the one
+//     connecting, and a listing of each would cost more than these reads
+//     of all of them; a few at most, so that such a build costs a known
 //     process's new connection little;
 //  1. the descriptor numbers at which the processes that recently held
 //     sockets of uid, most recent first, last had them (see fdHint);
@@ -34,7 +38,7 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 		list func(*table, uint32, *scratch) []int
 		how  scanHow
 	}{
-		{f.freshFirstPhase, scanNew}, {f.hotPhase, scanHinted}, {f.freshPhase, scanNew}, {f.hotPhase, scanAll},
+		{f.freshFirstPhase, scanNewProbes}, {f.hotPhase, scanHinted}, {f.freshPhase, scanNew}, {f.hotPhase, scanAll},
 		{userPhase, scanAll}, {unknownPhase, scanAll}, {restPhase, scanAll},
 	}
 	for i, phase := range phases {
@@ -53,9 +57,10 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 type scanHow int
 
 const (
-	scanAll    scanHow = iota // all, the hinted ones first
-	scanHinted                // the hinted ones only
-	scanNew                   // all, the hinted or else the low ones first (firstNewFD)
+	scanAll       scanHow = iota // all, the hinted ones first
+	scanHinted                   // the hinted ones only
+	scanNew                      // all, the hinted or else the low ones first (firstNewFD)
+	scanNewProbes                // scanNew's first reads only: no listing
 )
 
 // A process started since the table's refresh that has no hint has
@@ -85,7 +90,7 @@ func (f *Finder) tryAll(pids []int, how scanHow, t *table, s *scratch) (Process,
 		if _, done := s.tried[pid]; done {
 			continue
 		}
-		if how != scanHinted {
+		if how == scanAll || how == scanNew { // scanned whole: not again
 			s.tried[pid] = struct{}{}
 		}
 		p, err := f.try(pid, how, t, s)
@@ -107,13 +112,14 @@ func (f *Finder) try(pid int, how scanHow, t *table, s *scratch) (Process, error
 		return Process{}, nil
 	}
 	d := f.dirs.get(pid)
-	if how == scanNew && len(s.probes) == 0 {
+	isNew := how == scanNew || how == scanNewProbes
+	if isNew && len(s.probes) == 0 {
 		if pi := f.pinnedInfo(pid, d); pi != nil {
 			s.probes = f.exes.probes(pi.p.Exe, s.probes)
 		}
 		s.probes = appendNewFDs(s.probes)
 	}
-	fd, pinned, err := f.scanFDs(pid, d, how != scanHinted, s)
+	fd, pinned, err := f.scanFDs(pid, d, how == scanAll || how == scanNew, s)
 	f.inodes.putSeen(pid, t.pids[pid].start, s.seen)
 	if err != nil || fd < 0 {
 		return Process{}, err
@@ -129,7 +135,7 @@ func (f *Finder) try(pid int, how scanHow, t *table, s *scratch) (Process, error
 	}
 	f.inodes.put(s.inode, ownerRef{pid: int32(pid), fd: int32(fd), start: p.Start})
 	f.hints.found(pid, fd)
-	if how == scanNew {
+	if isNew {
 		f.exes.found(p.Exe, fd)
 	}
 	return p, nil
@@ -220,9 +226,9 @@ func (f *Finder) ownerUID(pid int) (uint32, error) {
 	return f.proc.owner(pid)
 }
 
-// freshFirst bounds the new processes searched before the recent
-// holders.
-const freshFirst = 2
+// freshFirst bounds the new processes whose likely descriptors are read
+// before the recent holders'.
+const freshFirst = 3
 
 // freshEvents lists the processes the events told of since t's refresh,
 // after handling those the socket holds; false if they may not be all
