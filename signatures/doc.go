@@ -110,6 +110,21 @@
 // another packet (expiry walks each engine's LRU from its tail); the
 // bounds (MaxSources, MaxPortBitmaps) are shared among the engines.
 //
+// # One-packet sources
+//
+// Most sources of a real log are one packet of Internet noise, and their
+// cost was cache misses, not instructions: a source state, a map entry and
+// record arrays each touched once, then again an hour of log later to
+// expire them. With Config.CompactNoise (ifw analyze), a new source is
+// counted in one reused scratch state; if its packet left it at level 0,
+// what replaying the packet takes is appended to a ring (64 bytes, in the
+// order of the LRU's ticks) with an 8-byte slot in an index by address,
+// and its second packet promotes it by replaying the first (noise.go).
+// Expiry and eviction walk the ring and the LRU together, oldest first, so
+// every report, detection and saved state is what it was without it
+// (TestCompactNoiseSameReport, FuzzCompactNoise). The daemon leaves it off
+// (MarshalState and Reconfigure would promote every record first).
+//
 // # State across restarts
 //
 // MarshalState writes the whole state (sources, retained attackers, latest
