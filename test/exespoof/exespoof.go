@@ -244,35 +244,78 @@ func Start(t testing.TB, target, network string, dst netip.AddrPort) *Spoofer {
 	exe := filepath.Join(dir, "evil")
 	copyFile(t, self, exe)
 	copyFile(t, self, exe+".map")
+	// The helper rewrites its own mappings while its runtime's other
+	// threads run: on a loaded machine it can die doing so. Such a death
+	// (no line, or not a line of the helper's) is retried; the kernel's
+	// refusal ("error: ...") skips.
+	for try := 1; ; try++ {
+		sp, line, err := startSpoofer(t, exe, "spoof "+target+" "+network+" "+dst.String())
+		if err == nil {
+			if msg, ok := strings.CutPrefix(line, "error: "); ok {
+				t.Skipf("this kernel refuses the exe spoof: %s", msg)
+			}
+			if err = sp.parse(line); err == nil {
+				return sp
+			}
+			err = fmt.Errorf("line %q: %w", line, err)
+		}
+		if try == 3 {
+			t.Fatalf("spoof helper: %v", err)
+		}
+		t.Logf("spoof helper, try %d: %v; again", try, err)
+	}
+}
+
+// startSpoofer starts the helper with spec and reads its first line.
+// The helper is waited for only after that read: Wait closes the pipe
+// the line is read from. On success it ends with the test; on an error
+// it has ended.
+func startSpoofer(t testing.TB, exe, spec string) (*Spoofer, string, error) {
+	t.Helper()
 	sp := &Spoofer{cmd: exec.Command(exe, "-test.run=^$"), done: make(chan struct{})}
-	sp.cmd.Env = environ("spoof " + target + " " + network + " " + dst.String())
+	sp.cmd.Env = environ(spec)
 	sp.cmd.Stderr = os.Stderr
 	sp.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var err error
 	sp.stdin, err = sp.cmd.StdinPipe()
 	must(t, err)
 	stdout, err := sp.cmd.StdoutPipe()
 	must(t, err)
 	must(t, sp.cmd.Start())
+	line, rerr := bufio.NewReader(stdout).ReadString('\n')
 	go func() { _ = sp.cmd.Wait(); close(sp.done) }()
+	if rerr != nil {
+		_ = sp.stdin.Close()
+		_ = sp.cmd.Process.Kill()
+		<-sp.done
+		return nil, "", fmt.Errorf("no line (%v), %v", rerr, sp.cmd.ProcessState)
+	}
 	t.Cleanup(sp.stop)
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("spoof helper: %v", err)
-	}
-	line = strings.TrimSpace(line)
-	if msg, ok := strings.CutPrefix(line, "error: "); ok {
-		t.Skipf("this kernel refuses the exe spoof: %s", msg)
-	}
+	return sp, strings.TrimSpace(line), nil
+}
+
+// parse reads the helper's line: its connection's local end and its exe
+// link; and finds the inner helper, which holds the connection.
+func (sp *Spoofer) parse(line string) error {
 	local, link, _ := strings.Cut(line, " ")
-	sp.Local, err = netip.ParseAddrPort(local)
-	must(t, err)
+	var err error
+	if sp.Local, err = netip.ParseAddrPort(local); err != nil {
+		return err
+	}
 	sp.Exe = link
-	pid := sp.cmd.Process.Pid
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)) // the inner helper
-	must(t, err)
-	sp.PID, err = strconv.Atoi(strings.TrimSpace(string(b)))
-	must(t, err)
-	return sp
+	// The inner helper is the child of whichever of the outer's threads
+	// forked it.
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", sp.cmd.Process.Pid))
+	if err != nil {
+		return err
+	}
+	for _, path := range tasks {
+		if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) > 0 {
+			sp.PID, err = strconv.Atoi(strings.TrimSpace(string(b)))
+			return err
+		}
+	}
+	return fmt.Errorf("no child of %d", sp.cmd.Process.Pid)
 }
 
 // stop ends the helper: it exits when its stdin closes, else is killed.
