@@ -14,8 +14,10 @@ const maxLookups = 16
 // Resolver returns the addresses of a host name.
 type Resolver func(ctx context.Context, host string) ([]netip.Addr, error)
 
-// systemResolver resolves through net.DefaultResolver (the Go resolver or
-// the system's, per GODEBUG netdns), IPv4 and IPv6.
+// systemResolver resolves through net.DefaultResolver, IPv4 and IPv6: Go's
+// own resolver (the binary is built without cgo), which reads /etc/hosts
+// and asks the DNS servers of /etc/resolv.conf; names only another NSS
+// module knows (mdns, LDAP hosts) do not resolve.
 func systemResolver(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
