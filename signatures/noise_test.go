@@ -130,15 +130,7 @@ func TestCompactNoiseShards(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Retain, cfg.ScanTimeout = 1000, time.Minute
-	e, err := New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pkts {
-		buf := *p
-		e.Count(&buf)
-	}
-	e.Settle()
+	e := settled(t, cfg, pkts)
 	cfg.CompactNoise = true
 	for n := 1; n <= 3; n++ {
 		sh := viaShards(t, cfg, n, pkts)

@@ -116,15 +116,7 @@ func FuzzShards(f *testing.F) {
 			p.Trusted = rec[13]&0x20 != 0
 			pkts = append(pkts, p)
 		}
-		e, err := New(cfg, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range pkts {
-			buf := *p
-			e.Count(&buf)
-		}
-		e.Settle()
+		e := settled(t, cfg, pkts)
 		sh := viaShards(t, cfg, int(n%5)+1, pkts)
 		if got, want := sh.Attackers(0), e.Attackers(0); !reflect.DeepEqual(got, want) {
 			t.Fatalf("attackers\n%+v\nwant\n%+v", got, want)
@@ -133,4 +125,20 @@ func FuzzShards(f *testing.F) {
 			t.Fatalf("stats\n%+v\nwant\n%+v", got, want)
 		}
 	})
+}
+
+// settled is one engine of cfg that counted copies of pkts, in order,
+// and settled.
+func settled(t testing.TB, cfg Config, pkts []*sources.Packet) *Engine {
+	t.Helper()
+	e, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkts {
+		buf := *p
+		e.Count(&buf)
+	}
+	e.Settle()
+	return e
 }

@@ -117,15 +117,8 @@ func TestEventsLostListsProc(t *testing.T) {
 func TestNoEventsListsProc(t *testing.T) {
 	f := newTestFinder(t, Config{NoEvents: true}, false)
 	ln := testListener(t)
-	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
-	defer h.stop()
-	_, err := io.WriteString(h.stdin, "go\n")
-	must(t, err)
-	h.connected(t)
-	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
-	if err != nil || own.Process.PID != h.cmd.Process.Pid {
-		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
-	}
+	h, tuple := connectNew(t, ln)
+	lookupHolder(t, f, tuple, h)
 	if st := f.Stats(); st.ProcEvents || st.ProcDirListings == 0 {
 		t.Errorf("stats = %+v, want no events and a listing", st)
 	}
@@ -166,15 +159,8 @@ func TestEventsENOBUFS(t *testing.T) {
 		must(t, exec.Command("true").Run())
 	}
 	ln := testListener(t)
-	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
-	defer h.stop()
-	_, err := io.WriteString(h.stdin, "go\n")
-	must(t, err)
-	h.connected(t)
-	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
-	if err != nil || own.Process.PID != h.cmd.Process.Pid {
-		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
-	}
+	h, tuple := connectNew(t, ln)
+	lookupHolder(t, f, tuple, h)
 	if st := f.Stats(); st.ProcEventsLost == 0 || st.ProcDirListings != 1 {
 		t.Errorf("stats %+v: want a loss counted and the search listing /proc", st)
 	}
@@ -190,11 +176,7 @@ func TestEventsFreshFirst(t *testing.T) {
 	if _, err := f.Lookup(ownTuple); err != nil {
 		t.Fatal(err)
 	}
-	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
-	defer h.stop()
-	_, err := io.WriteString(h.stdin, "go\n")
-	must(t, err)
-	h.connected(t)
+	h, tuple := connectNew(t, ln)
 	must(t, f.events.drain(f.sink)) // what the reader may not have handled yet
 	s := newScratch()
 	first := f.freshFirstPhase(f.table.Load(), uint32(os.Getuid()), s)
@@ -213,9 +195,7 @@ func TestEventsFreshFirst(t *testing.T) {
 			t.Errorf("first phase %v lacks the new process %d", first, h.cmd.Process.Pid)
 		}
 	}
-	if got, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()}); err != nil || got.Process.PID != h.cmd.Process.Pid {
-		t.Errorf("Lookup = %+v, %v; want pid %d", got, err, h.cmd.Process.Pid)
-	}
+	lookupHolder(t, f, tuple, h)
 }
 
 // TestEventsNewerProcessesNotListed: programs started after the one
@@ -226,11 +206,7 @@ func TestEventsFreshFirst(t *testing.T) {
 func TestEventsNewerProcessesNotListed(t *testing.T) {
 	f := eventsFinder(t)
 	ln := testListener(t)
-	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
-	defer h.stop()
-	_, err := io.WriteString(h.stdin, "go\n")
-	must(t, err)
-	h.connected(t)
+	h, tuple := connectNew(t, ln)
 	const many = 40
 	var files []*os.File
 	for range many {
@@ -247,13 +223,31 @@ func TestEventsNewerProcessesNotListed(t *testing.T) {
 	must(t, f.events.drain(f.sink))
 	first := f.freshFirstPhase(f.table.Load(), uint32(os.Getuid()), newScratch())
 	before := f.Stats().FDsRead
-	own, err := f.Lookup(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
-	if err != nil || own.Process.PID != h.cmd.Process.Pid {
-		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
-	}
+	lookupHolder(t, f, tuple, h)
 	// Only when the first phase had it: processes of the user started
 	// meanwhile elsewhere on the machine come first, and may push it out.
 	if read := f.Stats().FDsRead - before; slices.Contains(first, h.cmd.Process.Pid) && read >= many {
 		t.Errorf("%d descriptor links read to find it past %d newer processes of %d descriptors: they were listed", read, freshFirst-1, many)
+	}
+}
+
+// connectNew starts a helper process that connects to ln and holds the
+// connection until the test ends: it and its connection's tuple.
+func connectNew(t *testing.T, ln net.Listener) (*holder, Tuple) {
+	t.Helper()
+	h := spawnHolder(t, selfExe(t), "wait tcp "+ln.Addr().String())
+	t.Cleanup(h.stop)
+	_, err := io.WriteString(h.stdin, "go\n")
+	must(t, err)
+	h.connected(t)
+	return h, Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()}
+}
+
+// lookupHolder fails t unless f finds h behind tuple.
+func lookupHolder(t *testing.T, f *Finder, tuple Tuple, h *holder) {
+	t.Helper()
+	own, err := f.Lookup(tuple)
+	if err != nil || own.Process.PID != h.cmd.Process.Pid {
+		t.Fatalf("Lookup = %+v, %v; want pid %d", own, err, h.cmd.Process.Pid)
 	}
 }
