@@ -5,7 +5,7 @@ GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN      ?= bin/ifw
 BUILDDIR ?= build
 PKGS      = $(shell $(GO) list ./... | grep -v '/test$$')
-FUZZTIME ?= 15s
+FUZZTIME ?= 10s
 STATICCHECK_VERSION := v0.7.0
 
 # Debian packages the system tests and benchmarks need, as command:package.
