@@ -18,6 +18,9 @@ const (
 	maxEntry = 64 << 10
 )
 
+// defaultGetent is the getent program DB runs unless told another.
+const defaultGetent = "/usr/bin/getent"
+
 // errNotFound is getent's exit status 2: the key is not in the database.
 var errNotFound = errors.New("not found")
 
@@ -26,8 +29,9 @@ var errTooLong = errors.New("getent: entry longer than 64 KiB")
 
 // DB looks users and groups up with os/user, then with Getent.
 type DB struct {
-	// Getent is the getent program: a name looked up in PATH, or a path.
-	// "" is "getent".
+	// Getent is the getent program: a path, or a name looked up in PATH.
+	// "" is /usr/bin/getent (glibc's libc-bin, everywhere /usr is merged):
+	// a daemon running as root does not run what its PATH finds first.
 	Getent string
 
 	timeout time.Duration // of one run; 0 is getentTimeout
@@ -42,7 +46,7 @@ func (d DB) query(database, key string) ([]string, error) {
 	}
 	prog := d.Getent
 	if prog == "" {
-		prog = "getent"
+		prog = defaultGetent
 	}
 	timeout := d.timeout
 	if timeout == 0 {
