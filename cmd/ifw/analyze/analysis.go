@@ -49,10 +49,25 @@ type counts struct {
 	portsElsewhere                                        bool       // a worker's: the dispatcher counts ports
 	protos                                                [256]int
 	prefixes                                              map[string]int
+	// prefix and prefixRun are the latest log prefix and the packets with
+	// it not yet in prefixes: a log has a few prefixes, in long runs, and
+	// a string compare is cheaper than a map update per packet.
+	prefix    string
+	prefixRun int
+}
+
+// flushPrefix moves the current run of one log prefix into prefixes.
+func (c *counts) flushPrefix() {
+	if c.prefixRun > 0 {
+		c.prefixes[c.prefix] += c.prefixRun
+		c.prefixRun = 0
+	}
 }
 
 // add adds o's tallies to c (firstMalformed aside: the caller places it).
 func (c *counts) add(o *counts) {
+	c.flushPrefix()
+	o.flushPrefix()
 	if o.untimed > 0 {
 		if c.untimed == 0 || o.upFirst < c.upFirst {
 			c.upFirst = o.upFirst
@@ -152,6 +167,7 @@ func (a *Analysis) readFile(path string) error {
 	} else {
 		err = a.scan(in)
 	}
+	c.flushPrefix()
 	a.files = append(a.files, FileCounts{Name: path, Lines: c.lines - lines, Packets: c.packets - packets, Malformed: c.malformed - malformed})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -257,7 +273,11 @@ func (c *counts) port(p *sources.Packet) {
 func (c *counts) packet(p *sources.Packet) {
 	c.packets++
 	c.protos[p.Proto]++
-	c.prefixes[p.Prefix]++
+	if p.Prefix != c.prefix || c.prefixRun == 0 {
+		c.flushPrefix()
+		c.prefix = p.Prefix
+	}
+	c.prefixRun++
 	if !c.portsElsewhere {
 		c.port(p)
 	}

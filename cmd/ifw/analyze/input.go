@@ -51,6 +51,20 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 	return in, nil
 }
 
+// direct is in's reader without the buffer of a plain file: the bytes
+// buffered so far, then the file itself, so that a reader filling large
+// buffers of its own (the chunker) does not copy every byte twice. It
+// replaces in.r: read in only through it from then on.
+func (in *input) direct() io.Reader {
+	br, ok := in.r.(*bufio.Reader)
+	if !ok {
+		return in.r
+	}
+	held, _ := br.Peek(br.Buffered())
+	in.r = io.MultiReader(bytes.NewReader(held), in.read)
+	return in.r
+}
+
 // lineReader yields lines without allocating; a line longer than max is
 // reported as too long and skipped whole.
 type lineReader struct {

@@ -43,8 +43,15 @@ type pipeline struct {
 	parse   chan *chunk
 	order   chan *chunk
 	engine  []chan *chunk
-	tallies []counts
+	tallies []tally
 	err     error // reading's, set before parse and order close
+}
+
+// tally is a worker's counts, apart from the next worker's: the counters
+// each updates for every line stay out of the cache lines of the others.
+type tally struct {
+	counts
+	_ [128]byte
 }
 
 // maxChunks bounds the chunks in flight whatever the number of jobs.
@@ -52,7 +59,7 @@ const maxChunks = 16
 
 // readParallel analyzes one input through a pipeline.
 func (a *Analysis) readParallel(in *input) error {
-	p := &pipeline{a: a, in: in, jobs: a.opts.Jobs, tallies: make([]counts, a.opts.Jobs)}
+	p := &pipeline{a: a, in: in, jobs: a.opts.Jobs, tallies: make([]tally, a.opts.Jobs)}
 	n := min(4+2*p.jobs, maxChunks)
 	p.free = make(chan *chunk, n)
 	for range n {
@@ -68,13 +75,13 @@ func (a *Analysis) readParallel(in *input) error {
 	for i := range p.jobs {
 		p.tallies[i].prefixes = map[string]int{}
 		p.tallies[i].portsElsewhere = true // one 768 KiB tally, not one per worker
-		wg.Go(func() { p.work(&p.tallies[i]) })
+		wg.Go(func() { p.work(&p.tallies[i].counts) })
 	}
 	wg.Go(p.dispatch)
 	p.read()
 	wg.Wait()
 	for i := range p.tallies {
-		a.counts.add(&p.tallies[i])
+		a.counts.add(&p.tallies[i].counts)
 	}
 	return p.err
 }
@@ -84,7 +91,7 @@ func (a *Analysis) readParallel(in *input) error {
 func (p *pipeline) read() {
 	defer close(p.order)
 	defer close(p.parse)
-	k := newChunker(p.in.r, p.a.chunkSize)
+	k := newChunker(p.in.direct(), p.a.chunkSize)
 	for {
 		c := <-p.free
 		if c.buf == nil {
@@ -110,6 +117,9 @@ func (p *pipeline) work(t *counts) {
 	a := p.a
 	lp := logline.New(logline.Options{Reference: p.in.mtime, Source: "file:" + p.in.name, Boot: a.boot})
 	for c := range p.parse {
+		if c.pkts == nil { // room for lines of ~160 bytes: grown only by shorter ones
+			c.pkts = make([]sources.Packet, 0, len(c.buf)/160+1)
+		}
 		c.lines, c.badLine, c.badErr, c.pkts = 0, 0, nil, c.pkts[:0]
 		bad := func(err error) {
 			t.malformed++
