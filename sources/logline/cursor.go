@@ -2,96 +2,118 @@ package logline
 
 import "net/netip"
 
-// cursor reads a line front to back for the fast path.
-type cursor struct {
-	b []byte
-	i int
-}
+// The fast path reads a line front to back with a plain index that stays in
+// a register: each step takes the line and the index and returns the index
+// past what it read, or -1 once the line leaves the kernel's common layout.
+// Every step passes a -1 on unread, so a run of steps needs one check at its
+// end. (A cursor struct behind a pointer kept the index in memory: a load
+// and a store per step, on the path every byte waits for.)
 
-// lit consumes s if the line continues with it.
-func (c *cursor) lit(s string) bool {
-	if len(c.b)-c.i >= len(s) && string(c.b[c.i:c.i+len(s)]) == s {
-		c.i += len(s)
-		return true
+// skip returns the index past k when b continues with k at i, else -1.
+func skip(b []byte, i int, k *key) int {
+	if i >= 0 && k.at(b[i:]) {
+		return i + len(k.s)
 	}
-	return false
+	return -1
 }
 
-// field consumes and returns the bytes up to the next space (or the end).
-// Values are short: a byte loop beats an IndexByte call.
-func (c *cursor) field() []byte {
-	b, i := c.b, c.i
+// opt is skip for an optional word: it returns i unchanged when k is not
+// there (and -1 for -1), and reports whether k was read.
+func opt(b []byte, i int, k *key) (int, bool) {
+	if j := skip(b, i, k); j >= 0 {
+		return j, true
+	}
+	return i, false
+}
+
+// field returns the bytes from i up to the next space (or the end) and
+// where that space is. Values are short: a byte loop beats an IndexByte call.
+func field(b []byte, i int) ([]byte, int) {
+	start := i
 	for i < len(b) && b[i] != ' ' {
 		i++
 	}
-	v := b[c.i:i]
-	c.i = i
-	return v
+	return b[start:i], i
 }
 
-// value consumes "VALUE " after a key the caller matched; the value ends
-// at a single space or the end of the line.
-func (c *cursor) value() []byte {
-	v := c.field()
-	if c.i < len(c.b) {
-		c.i++
+// value reads "VALUE " after a key the caller matched: the value ends at a
+// single space or the end of the line, and the index returned is past it.
+func value(b []byte, i int) ([]byte, int) {
+	if i < 0 {
+		return nil, -1
 	}
-	return v
+	v, i := field(b, i)
+	if i < len(b) {
+		i++
+	}
+	return v, i
 }
 
-// num consumes a decimal value no larger than max and the space after it,
-// in one pass; it accepts what decimal accepts.
-func (c *cursor) num(max uint64) (uint64, bool) {
-	b, i := c.b, c.i
+// num reads a decimal value no larger than max and the space after it, in
+// one pass; it accepts what decimal accepts. (Eight digits at a time in one
+// word measured slower: most values are one to five digits.)
+func num(b []byte, i int, max uint64) (uint64, int) {
+	if i < 0 {
+		return 0, -1
+	}
+	start, limit := i, maxBeforeDigit(max)
 	var n uint64
-	limit := maxBeforeDigit(max)
 	for ; i < len(b) && b[i] != ' '; i++ {
 		d := uint64(b[i] - '0')
 		if d > 9 || n > limit {
-			return 0, false
+			return 0, -1
 		}
 		n = n*10 + d
 	}
-	if i == c.i || i-c.i > 20 || n > max {
-		return 0, false
+	if i == start || i-start > 20 || n > max {
+		return 0, -1
 	}
-	c.i = i
 	if i < len(b) {
-		c.i++
+		i++
 	}
-	return n, true
+	return n, i
 }
 
-// keyNum consumes "KEY=" and its decimal value; false when either is not
-// there.
-func (c *cursor) keyNum(key string, max uint64) (uint64, bool) {
-	if !c.lit(key) {
-		return 0, false
+// keyNum reads "KEY=" and its decimal value.
+func keyNum(b []byte, i int, key *key, max uint64) (uint64, int) {
+	return num(b, skip(b, i, key), max)
+}
+
+// keyHex reads "KEY=" and its "0x"-prefixed hex value; keyAnyHex takes the
+// value with or without "0x". "0x00", by far the most common value of TOS
+// and PREC, is read without a parse.
+func keyHex(b []byte, i int, key *key, max uint64) (uint64, int) {
+	if i = skip(b, i, key); i >= 0 && len(b)-i >= 5 && string(b[i:i+5]) == "0x00 " {
+		return 0, i + 5
 	}
-	return c.num(max)
+	v, i := value(b, i)
+	n, ok := prefixedHex(v, max)
+	return n, okAt(i, ok)
 }
 
-// keyHex is keyNum for a "0x"-prefixed hex value.
-func (c *cursor) keyHex(key string, max uint64) (uint64, bool) {
-	if !c.lit(key) {
-		return 0, false
+func keyAnyHex(b []byte, i int, key *key, max uint64) (uint64, int) {
+	if i = skip(b, i, key); i >= 0 && len(b)-i >= 5 && string(b[i:i+5]) == "0x00 " {
+		return 0, i + 5
 	}
-	return c.hex(max)
+	v, i := value(b, i)
+	n, ok := anyHex(v, max)
+	return n, okAt(i, ok)
 }
 
-// hex consumes a "0x"-prefixed hex value no larger than max.
-func (c *cursor) hex(max uint64) (uint64, bool) {
-	return prefixedHex(c.value(), max)
+// okAt returns i when ok, else -1.
+func okAt(i int, ok bool) int {
+	if !ok {
+		return -1
+	}
+	return i
 }
 
-// anyHex consumes a hex value with or without "0x".
-func (c *cursor) anyHex(max uint64) (uint64, bool) {
-	return anyHex(c.value(), max)
-}
-
-// end reports whether only spaces are left.
-func (c *cursor) end() bool {
-	for _, ch := range c.b[c.i:] {
+// blank reports whether only spaces are left after i.
+func blank(b []byte, i int) bool {
+	if i < 0 {
+		return false
+	}
+	for _, ch := range b[i:] {
 		if ch != ' ' {
 			return false
 		}
@@ -99,35 +121,87 @@ func (c *cursor) end() bool {
 	return true
 }
 
-// more reports whether a non-space byte follows a single separating space
-// (two spaces in a row are left to the general decoder).
-func (c *cursor) more() bool {
-	return c.i < len(c.b) && c.b[c.i] != ' '
+// more returns i when a non-space byte follows a single separating space
+// (two spaces in a row are left to the general decoder), else -1.
+func more(b []byte, i int) int {
+	if i >= 0 && i < len(b) && b[i] != ' ' {
+		return i
+	}
+	return -1
 }
 
-// addr consumes an address and the space after it; IPv4 in one pass.
-func (c *cursor) addr() (netip.Addr, bool) {
-	b, i := c.b, c.i
-	var a [4]byte
-	field, val, digits := 0, 0, 0
-	for ; i < len(b) && b[i] != ' '; i++ {
-		ch := b[i]
-		switch {
-		case ch >= '0' && ch <= '9' && !(digits == 1 && val == 0) && val*10+int(ch-'0') <= 255:
-			val, digits = val*10+int(ch-'0'), digits+1
-		case ch == '.' && digits > 0 && field < 3:
-			a[field], field, val, digits = byte(val), field+1, 0, 0
-		default:
-			return address(c.value())
+// addrAt reads an address and the space after it: IPv4 and the kernel's
+// full IPv6 form in one pass, anything else through netip.
+func addrAt(b []byte, i int) (netip.Addr, int) {
+	if i < 0 {
+		return netip.Addr{}, -1
+	}
+	if a, j := ipv4At(b, i); j >= 0 {
+		return a, j
+	}
+	if a, j := ipv6At(b, i); j >= 0 {
+		return a, j
+	}
+	v, i := value(b, i)
+	a, ok := address(v)
+	return a, okAt(i, ok)
+}
+
+// ipv4At reads a dotted quad at i the way netip does (no leading zeros,
+// no empty or over-long fields) up to a space or the end; -1 when it
+// cannot, and the caller asks netip. (Each field as one four-byte word
+// measured slower than this loop.)
+func ipv4At(b []byte, i int) (netip.Addr, int) {
+	var u uint32 // the address, built in a register: four byte stores read back as one word stall the load
+	for f := range 4 {
+		if f > 0 {
+			if i >= len(b) || b[i] != '.' {
+				return netip.Addr{}, -1
+			}
+			i++
 		}
+		start, v := i, 0
+		for i < len(b) && i-start < 3 && b[i]-'0' <= 9 {
+			v = v*10 + int(b[i]-'0')
+			i++
+		}
+		if i == start || v > 255 || (b[start] == '0' && i-start > 1) {
+			return netip.Addr{}, -1
+		}
+		u = u<<8 | uint32(v)
 	}
-	if field != 3 || digits == 0 {
-		return address(c.value())
-	}
-	a[3] = byte(val)
-	c.i = i
 	if i < len(b) {
-		c.i++
+		if b[i] != ' ' {
+			return netip.Addr{}, -1
+		}
+		i++
 	}
-	return netip.AddrFrom4(a), true
+	return netip.AddrFrom4([4]byte{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)}), i
+}
+
+// ipv6Len is the length of the kernel's IPv6 form (%pI6): eight groups of
+// four hex digits, never shortened.
+const ipv6Len = 8*5 - 1
+
+// ipv6At reads an IPv6 address in the kernel's full form at i, followed by
+// a space or the end; -1 for any other form, which netip then reads.
+func ipv6At(b []byte, i int) (netip.Addr, int) {
+	if len(b)-i < ipv6Len || (len(b)-i > ipv6Len && b[i+ipv6Len] != ' ') {
+		return netip.Addr{}, -1
+	}
+	s := b[i : i+ipv6Len]
+	var a [16]byte
+	for g := range 8 {
+		q := s[g*5 : g*5+4]
+		h0, h1, h2, h3 := hexValues[q[0]], hexValues[q[1]], hexValues[q[2]], hexValues[q[3]]
+		if h0|h1|h2|h3 == 0xff || (g < 7 && s[g*5+4] != ':') {
+			return netip.Addr{}, -1
+		}
+		a[g*2], a[g*2+1] = h0<<4|h1, h2<<4|h3
+	}
+	i += ipv6Len
+	if i < len(b) {
+		i++
+	}
+	return netip.AddrFrom16(a), i
 }

@@ -14,127 +14,117 @@ func (p *Parser) fastBody(b []byte, pkt *sources.Packet) bool {
 	if p.noFast {
 		return false
 	}
-	c := cursor{b: b}
-	if !p.fastInterfaces(&c, pkt) || !fastMAC(&c, pkt) || !c.lit("SRC=") {
+	i := p.fastInterfaces(b, pkt)
+	i = fastMAC(b, i, pkt)
+	i = fastAddrs(b, i, pkt)
+	if i < 0 {
 		return false
 	}
-	var ok1, ok2 bool
-	pkt.Src, ok1 = c.addr()
-	if !ok1 || !c.lit("DST=") {
-		return false
-	}
-	pkt.Dst, ok2 = c.addr()
-	if !ok2 || pkt.Src.Is4() != pkt.Dst.Is4() {
-		return false
-	}
-	ok := false
 	if pkt.Src.Is4() {
-		ok = fastIPv4(&c, pkt)
+		i = fastIPv4(b, i, pkt)
 	} else {
-		ok = fastIPv6(&c, pkt)
+		i = fastIPv6(b, i, pkt)
 	}
-	if !ok || !c.lit("PROTO=") {
-		return false
-	}
-	if !fastTransport(&c, pkt) || !fastOwner(&c, pkt) || !c.end() {
+	i = fastTransport(b, skip(b, i, &kPROTO), pkt)
+	if !blank(b, fastOwner(b, i, pkt)) {
 		return false
 	}
 	pkt.Chain = sources.ChainOf(pkt.In, pkt.Out)
 	return true
 }
 
-func (p *Parser) fastInterfaces(c *cursor, pkt *sources.Packet) bool {
-	if !c.lit("IN=") {
-		return false
+func (p *Parser) fastInterfaces(b []byte, pkt *sources.Packet) int {
+	i := skip(b, 0, &kIN)
+	if i < 0 {
+		return -1
 	}
-	in := c.field()
-	if !c.lit(" OUT=") {
-		return false
+	in, i := field(b, i)
+	out, i := value(b, skip(b, i, &kOUT))
+	if i < 0 {
+		return -1
 	}
-	out := c.value()
 	var ok1, ok2 bool
 	pkt.In, ok1 = p.names.get(slotIn, in)
 	pkt.Out, ok2 = p.names.get(slotOut, out)
-	return ok1 && ok2 && c.more()
+	return more(b, okAt(i, ok1 && ok2))
 }
 
 // fastMAC reads an optional Ethernet "MAC=" (14 bytes, or empty) in place.
-func fastMAC(c *cursor, pkt *sources.Packet) bool {
-	if !c.lit("MAC=") {
-		return true
+func fastMAC(b []byte, i int, pkt *sources.Packet) int {
+	i, ok := opt(b, i, &kMAC)
+	if !ok {
+		return i
 	}
-	if c.lit(" ") {
-		return c.more()
+	if i < len(b) && b[i] == ' ' {
+		return more(b, i+1)
 	}
 	const n = 14*3 - 1
-	b := c.b[c.i:]
-	if len(b) <= n || b[n] != ' ' {
-		return false
+	if len(b)-i <= n || b[i+n] != ' ' {
+		return -1
 	}
+	s := b[i : i+n]
 	var raw [14]byte
-	for i := range raw {
-		hi, lo := hexValues[b[i*3]], hexValues[b[i*3+1]]
-		if hi|lo == 0xff || (i < 13 && b[i*3+2] != ':') {
-			return false
+	for k := range raw {
+		hi, lo := hexValues[s[k*3]], hexValues[s[k*3+1]]
+		if hi|lo == 0xff || (k < 13 && s[k*3+2] != ':') {
+			return -1
 		}
-		raw[i] = hi<<4 | lo
+		raw[k] = hi<<4 | lo
 	}
-	c.i += n + 1
 	m := &pkt.MAC
 	copy(m.Dst[:], raw[0:6])
 	copy(m.Src[:], raw[6:12])
 	m.EtherType = uint16(raw[12])<<8 | uint16(raw[13])
 	pkt.Fields |= sources.HasMAC
-	return c.more()
+	return more(b, i+n+1)
+}
+
+// fastAddrs reads "SRC= DST=", two addresses of one family.
+func fastAddrs(b []byte, i int, pkt *sources.Packet) int {
+	pkt.Src, i = addrAt(b, skip(b, i, &kSRC))
+	pkt.Dst, i = addrAt(b, skip(b, i, &kDST))
+	if i < 0 || pkt.Src.Is4() != pkt.Dst.Is4() {
+		return -1
+	}
+	return i
 }
 
 // fastIPv4 reads "LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF] [OPT (HEX)]"
 // (TOS in the kernel's 0x%02X or ulogd2's %02X; the IP options of
 // --log-ip-options, psad's long line).
-func fastIPv4(c *cursor, pkt *sources.Packet) bool {
+func fastIPv4(b []byte, i int, pkt *sources.Packet) int {
 	pkt.Version = 4
-	if !c.lit("LEN=") {
-		return false
+	n, i := keyNum(b, i, &kLEN, 65535+40)
+	tos, i := keyAnyHex(b, i, &kTOS, 0xff)
+	prec, i := keyHex(b, i, &kPREC, 0xff)
+	ttl, i := keyNum(b, i, &kTTL, 255)
+	id, i := keyNum(b, i, &kID, 65535)
+	if i < 0 {
+		return -1
 	}
-	n, ok := c.num(65535 + 40)
-	pkt.Len = uint32(n)
-	if !ok || !c.lit("TOS=") {
-		return false
-	}
-	tos, ok1 := c.anyHex(0xff)
-	prec, ok2 := c.keyHex("PREC=", 0xff)
-	if !ok1 || !ok2 || !c.lit("TTL=") {
-		return false
-	}
-	pkt.TOS, pkt.Prec = uint8(tos), uint8(prec)
-	ttl, ok1 := c.num(255)
-	id, ok2 := c.keyNum("ID=", 65535)
-	pkt.TTL, pkt.ID = uint8(ttl), uint16(id)
-	if c.lit("CE ") {
+	pkt.Len, pkt.TOS, pkt.Prec, pkt.TTL, pkt.ID = uint32(n), uint8(tos), uint8(prec), uint8(ttl), uint16(id)
+	i, ce := opt(b, i, &kCE)
+	i, df := opt(b, i, &kDF)
+	i, mf := opt(b, i, &kMF)
+	if ce {
 		pkt.IPFlags |= sources.FlagCE
 	}
-	if c.lit("DF ") {
+	if df {
 		pkt.IPFlags |= sources.FlagDF
 	}
-	if c.lit("MF ") {
+	if mf {
 		pkt.IPFlags |= sources.FlagMF
 	}
-	return ok1 && ok2 && fastOptions(c, &pkt.IPOptions)
+	return fastOptions(b, i, &pkt.IPOptions)
 }
 
 // fastIPv6 reads "LEN= TC= HOPLIMIT= FLOWLBL=".
-func fastIPv6(c *cursor, pkt *sources.Packet) bool {
+func fastIPv6(b []byte, i int, pkt *sources.Packet) int {
 	pkt.Version = 6
-	if !c.lit("LEN=") {
-		return false
-	}
-	n, ok := c.num(65535 + 40)
-	if !ok || !c.lit("TC=") {
-		return false
-	}
-	tc, ok1 := c.num(255)
-	hop, ok2 := c.keyNum("HOPLIMIT=", 255)
-	flow, ok3 := c.keyNum("FLOWLBL=", 0xfffff)
+	n, i := keyNum(b, i, &kLEN, 65535+40)
+	tc, i := keyNum(b, i, &kTC, 255)
+	hop, i := keyNum(b, i, &kHOPLIMIT, 255)
+	flow, i := keyNum(b, i, &kFLOWLBL, 0xfffff)
 	pkt.Len, pkt.TOS, pkt.TTL, pkt.FlowLabel = uint32(n), uint8(tc), uint8(hop), uint32(flow)
-	return ok1 && ok2 && ok3
+	return i
 }

@@ -5,168 +5,149 @@ import (
 )
 
 // fastTransport reads the value of PROTO= and the header after it.
-func fastTransport(c *cursor, pkt *sources.Packet) bool {
-	switch {
-	case c.lit("TCP "):
-		pkt.Proto = sources.ProtoTCP
-		return fastPorts(c, pkt) && fastTCP(c, pkt)
-	case c.lit("UDP "):
-		pkt.Proto = sources.ProtoUDP
-		return fastPorts(c, pkt) && fastUDPLen(c, pkt)
-	case c.lit("UDPLITE "):
-		pkt.Proto = sources.ProtoUDPLite
-		return fastPorts(c, pkt) && fastUDPLen(c, pkt)
-	case pkt.Version == 4 && c.lit("ICMP "):
-		pkt.Proto = sources.ProtoICMP
-		return fastICMP(c, pkt, 8, 0)
-	case pkt.Version == 6 && c.lit("ICMPv6 "):
-		pkt.Proto = sources.ProtoICMPv6
-		return fastICMP(c, pkt, 128, 129)
+func fastTransport(b []byte, i int, pkt *sources.Packet) int {
+	if i < 0 || i >= len(b) {
+		return -1
 	}
-	return false
+	switch b[i] {
+	case 'T':
+		pkt.Proto = sources.ProtoTCP
+		return fastTCP(b, fastPorts(b, skip(b, i, &kTCP), pkt), pkt)
+	case 'U':
+		if j := skip(b, i, &kUDP); j >= 0 {
+			pkt.Proto = sources.ProtoUDP
+			return fastUDPLen(b, fastPorts(b, j, pkt), pkt)
+		}
+		pkt.Proto = sources.ProtoUDPLite
+		return fastUDPLen(b, fastPorts(b, skip(b, i, &kUDPLITE), pkt), pkt)
+	case 'I':
+		if pkt.Version == 4 {
+			pkt.Proto = sources.ProtoICMP
+			return fastICMP(b, skip(b, i, &kICMP), pkt, 8, 0)
+		}
+		pkt.Proto = sources.ProtoICMPv6
+		return fastICMP(b, skip(b, i, &kICMPv6), pkt, 128, 129)
+	}
+	return -1
 }
 
-func fastPorts(c *cursor, pkt *sources.Packet) bool {
-	if !c.lit("SPT=") {
-		return false
-	}
-	s, ok1 := c.num(65535)
-	d, ok2 := c.keyNum("DPT=", 65535)
+func fastPorts(b []byte, i int, pkt *sources.Packet) int {
+	s, i := keyNum(b, i, &kSPT, 65535)
+	d, i := keyNum(b, i, &kDPT, 65535)
 	pkt.SrcPort, pkt.DstPort = uint16(s), uint16(d)
 	pkt.Fields |= sources.HasPorts
-	return ok1 && ok2
+	return i
 }
 
-func fastUDPLen(c *cursor, pkt *sources.Packet) bool {
-	if !c.lit("LEN=") {
-		return false
-	}
-	n, ok := c.num(65535)
+func fastUDPLen(b []byte, i int, pkt *sources.Packet) int {
+	n, i := keyNum(b, i, &kLEN, 65535)
 	pkt.UDPLen = uint16(n)
 	pkt.Fields |= sources.HasUDPLen
-	return ok
+	return i
 }
 
 // fastFlags reads the flag words, which the kernel writes in a fixed order.
-func fastFlags(c *cursor, pkt *sources.Packet) {
+func fastFlags(b []byte, i int, pkt *sources.Packet) int {
 	prev := sources.TCPFlags(0xff)
-	for len(c.b)-c.i >= 4 {
-		b := c.b[c.i:]
-		f := flagWord(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+	for i >= 0 && len(b)-i >= 4 {
+		w := b[i : i+4]
+		f := flagWord(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24)
 		if f == 0 || f >= prev {
-			return
+			break
 		}
 		pkt.TCPFlags |= f
 		prev = f
-		c.i += 4
+		i += 4
 	}
+	return i
 }
 
 // fastTCP reads "[SEQ= ACK=] WINDOW= [RES=] [AE] FLAGS… URGP= [OPT (hex)]"
 // (ulogd2 writes no RES=; kernels with accurate ECN write AE).
-func fastTCP(c *cursor, pkt *sources.Packet) bool {
-	if c.lit("SEQ=") {
-		seq, ok1 := c.num(0xffffffff)
-		ack, ok2 := c.keyNum("ACK=", 0xffffffff)
-		if !ok1 || !ok2 {
-			return false
-		}
+func fastTCP(b []byte, i int, pkt *sources.Packet) int {
+	if j, ok := opt(b, i, &kSEQ); ok {
+		seq, j := num(b, j, 0xffffffff)
+		ack, j := keyNum(b, j, &kACK, 0xffffffff)
 		pkt.Seq, pkt.Ack = uint32(seq), uint32(ack)
 		pkt.Fields |= sources.HasSeq
+		i = j
 	}
-	if !c.lit("WINDOW=") {
-		return false
-	}
-	win, ok := c.num(65535)
-	if !ok {
-		return false
-	}
-	if c.lit("RES=") {
-		res, ok := c.hex(0xff)
-		if !ok {
-			return false
-		}
-		pkt.Res = uint8(res)
+	win, i := keyNum(b, i, &kWINDOW, 65535)
+	if j, ok := opt(b, i, &kRES); ok {
+		res, j := value(b, j)
+		n, ok := prefixedHex(res, 0xff)
+		pkt.Res, i = uint8(n), okAt(j, ok)
 	}
 	pkt.Window = uint16(win)
 	pkt.Fields |= sources.HasTCP
-	if c.lit("AE ") {
+	i, ae := opt(b, i, &kAE)
+	if ae {
 		pkt.Res |= resAE
 	}
-	fastFlags(c, pkt)
-	if !c.lit("URGP=") {
-		return false
-	}
-	urgp, ok := c.num(65535)
+	urgp, i := keyNum(b, fastFlags(b, i, pkt), &kURGP, 65535)
 	pkt.Urgp = uint16(urgp)
-	return ok && fastOptions(c, &pkt.TCPOptions)
+	return fastOptions(b, i, &pkt.TCPOptions)
 }
 
 // fastOptions reads an optional "OPT (HEX)" into opts: the TCP options
 // after URGP=, the IP options (--log-ip-options) before PROTO=.
-func fastOptions(c *cursor, opts *sources.Options) bool {
-	if !c.lit("OPT (") {
-		return true
+func fastOptions(b []byte, i int, opts *sources.Options) int {
+	i, ok := opt(b, i, &kOPT)
+	if !ok {
+		return i
 	}
-	v := c.value()
+	v, i := value(b, i)
 	if len(v) < 1 || v[len(v)-1] != ')' {
-		return false
+		return -1
 	}
 	var buf [40]byte
 	n, ok := hexBytes(buf[:], v[:len(v)-1])
 	if !ok || n == 0 {
-		return false
+		return -1
 	}
 	opts.Set(buf[:n])
-	return true
+	return i
 }
 
 // fastICMP reads "TYPE= CODE= [ID= SEQ=]" for any type whose header the
 // kernel logs no further (echo types carry ID and SEQ); error types, with
 // their embedded packet, go to the general decoder.
-func fastICMP(c *cursor, pkt *sources.Packet, echo, reply uint8) bool {
-	if !c.lit("TYPE=") {
-		return false
-	}
-	t, ok1 := c.num(255)
-	code, ok2 := c.keyNum("CODE=", 255)
+func fastICMP(b []byte, i int, pkt *sources.Packet, echo, reply uint8) int {
+	t, i := keyNum(b, i, &kTYPE, 255)
+	code, i := keyNum(b, i, &kCODE, 255)
 	pkt.ICMPType, pkt.ICMPCode = uint8(t), uint8(code)
 	pkt.Fields |= sources.HasICMP
-	if !ok1 || !ok2 {
-		return false
+	if i < 0 {
+		return -1
 	}
 	if uint8(t) != echo && uint8(t) != reply {
-		return c.end()
+		return okAt(len(b), blank(b, i))
 	}
-	if !c.lit("ID=") {
-		return false
-	}
-	id, ok1 := c.num(65535)
-	seq, ok2 := c.keyNum("SEQ=", 65535)
+	id, i := keyNum(b, i, &kID, 65535)
+	seq, i := keyNum(b, i, &kSEQ, 65535)
 	pkt.ICMPID, pkt.ICMPSeq = uint16(id), uint16(seq)
 	pkt.Fields |= sources.HasICMPEcho
-	return ok1 && ok2
+	return i
 }
 
 // fastOwner reads the optional "UID= GID=" and "MARK=" (0x%x, or ulogd2's
 // %x) that end a line.
-func fastOwner(c *cursor, pkt *sources.Packet) bool {
-	if c.lit("UID=") {
-		uid, ok1 := c.num(0xffffffff)
-		gid, ok2 := c.keyNum("GID=", 0xffffffff)
-		if !ok1 || !ok2 {
-			return false
-		}
+func fastOwner(b []byte, i int, pkt *sources.Packet) int {
+	if j, ok := opt(b, i, &kUID); ok {
+		uid, j := num(b, j, 0xffffffff)
+		gid, j := keyNum(b, j, &kGID, 0xffffffff)
 		pkt.UID, pkt.GID = uint32(uid), uint32(gid)
 		pkt.Fields |= sources.HasUID
+		i = j
 	}
-	if c.lit("MARK=") {
-		m, ok := c.anyHex(0xffffffff)
+	if j, ok := opt(b, i, &kMARK); ok {
+		v, j := value(b, j)
+		m, ok := anyHex(v, 0xffffffff)
 		pkt.Mark = uint32(m)
 		pkt.Fields |= sources.HasMark
-		return ok
+		i = okAt(j, ok)
 	}
-	return true
+	return i
 }
 
 // flagWord returns the TCP flag a four-byte word names, or 0.
