@@ -20,10 +20,8 @@ func skip(b []byte, i int, k *key) int {
 // opt is skip for an optional word: it returns i unchanged when k is not
 // there (and -1 for -1), and reports whether k was read.
 func opt(b []byte, i int, k *key) (int, bool) {
-	if j := skip(b, i, k); j >= 0 {
-		return j, true
-	}
-	return i, false
+	j := skip(b, i, k)
+	return max(i, j), j >= 0
 }
 
 // field returns the bytes from i up to the next space (or the end) and

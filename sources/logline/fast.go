@@ -15,7 +15,7 @@ func (p *Parser) fastBody(b []byte, pkt *sources.Packet) bool {
 		return false
 	}
 	i := p.fastInterfaces(b, pkt)
-	i = fastMAC(b, i, pkt)
+	i = p.fastMAC(b, i, pkt)
 	i = fastAddrs(b, i, pkt)
 	if i < 0 {
 		return false
@@ -50,7 +50,9 @@ func (p *Parser) fastInterfaces(b []byte, pkt *sources.Packet) int {
 }
 
 // fastMAC reads an optional Ethernet "MAC=" (14 bytes, or empty) in place.
-func fastMAC(b []byte, i int, pkt *sources.Packet) int {
+// A line mostly repeats the last line's MAC= (the same host, the same
+// router): that text is compared and its value reused.
+func (p *Parser) fastMAC(b []byte, i int, pkt *sources.Packet) int {
 	i, ok := opt(b, i, &kMAC)
 	if !ok {
 		return i
@@ -58,25 +60,50 @@ func fastMAC(b []byte, i int, pkt *sources.Packet) int {
 	if i < len(b) && b[i] == ' ' {
 		return more(b, i+1)
 	}
-	const n = 14*3 - 1
-	if len(b)-i <= n || b[i+n] != ' ' {
+	if len(b)-i <= macLen || b[i+macLen] != ' ' {
 		return -1
 	}
-	s := b[i : i+n]
+	s := b[i : i+macLen]
+	c := &p.mac
+	if !c.ok || string(s) != string(c.text[:]) {
+		if c.ok = parseMAC(s, &c.m); !c.ok {
+			return -1
+		}
+		copy(c.text[:], s)
+	}
+	pkt.MAC = c.m
+	pkt.Fields |= sources.HasMAC
+	return more(b, i+macLen+1)
+}
+
+// macLen is the length of an Ethernet MAC= value: 14 bytes in hex, with
+// colons.
+const macLen = 14*3 - 1
+
+// macCache is the last MAC= text the fast path read, and its value.
+type macCache struct {
+	text [macLen]byte
+	m    sources.MAC
+	ok   bool
+}
+
+// parseMAC reads the 14 bytes of an Ethernet MAC= value.
+func parseMAC(s []byte, m *sources.MAC) bool {
+	if len(s) != macLen {
+		return false
+	}
 	var raw [14]byte
 	for k := range raw {
 		hi, lo := hexValues[s[k*3]], hexValues[s[k*3+1]]
 		if hi|lo == 0xff || (k < 13 && s[k*3+2] != ':') {
-			return -1
+			return false
 		}
 		raw[k] = hi<<4 | lo
 	}
-	m := &pkt.MAC
 	copy(m.Dst[:], raw[0:6])
 	copy(m.Src[:], raw[6:12])
 	m.EtherType = uint16(raw[12])<<8 | uint16(raw[13])
-	pkt.Fields |= sources.HasMAC
-	return more(b, i+n+1)
+	return true
 }
 
 // fastAddrs reads "SRC= DST=", two addresses of one family.

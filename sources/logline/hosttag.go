@@ -17,35 +17,86 @@ import (
 //	host host [RULE] …           the same, relayed with the host added again
 //
 // Anything else is left to be the log prefix.
+//
+// Consecutive lines mostly repeat these bytes: when b starts with the text
+// the last line's tag ended with, the answer is the last line's.
 func (p *Parser) hostTag(b []byte, pkt *sources.Packet) ([]byte, error) {
-	b = bytes.TrimLeft(b, " ")
+	rest, host, ok := p.tag.lookup(b)
+	if !ok {
+		var err error
+		if rest, host, err = p.readHostTag(b); err != nil {
+			return nil, err
+		}
+	}
+	if host != "" {
+		pkt.Host = host
+	}
+	return rest, nil
+}
+
+// readHostTag is hostTag without the cache.
+func (p *Parser) readHostTag(in []byte) ([]byte, string, error) {
+	b := bytes.TrimLeft(in, " ")
 	if rest, ok := kernelTag(b); ok {
-		return rest, nil
+		p.tag.store(in, rest, "")
+		return rest, "", nil
 	}
 	w1, r1 := word(b)
 	if facilityLevel(w1) {
 		if rest, ok := kernelTag(r1); ok {
-			return rest, nil
+			p.tag.store(in, rest, "")
+			return rest, "", nil
 		}
 	}
 	if len(w1) == 0 {
-		return b, nil
+		return b, "", nil
 	}
 	rest, ok := kernelTag(r1)
 	if w2, r2 := word(r1); !ok && facilityLevel(w2) {
 		rest, ok = kernelTag(r2)
 	}
+	tagged := ok
 	if !ok {
 		if rest, ok = untagged(w1, r1); !ok {
-			return b, nil
+			return b, "", nil
 		}
 	}
 	host, valid := p.names.get(slotHost, w1)
 	if !valid {
-		return nil, fail(ReasonEncoding, "host", w1)
+		return nil, "", fail(ReasonEncoding, "host", w1)
 	}
-	pkt.Host = host
-	return rest, nil
+	if tagged {
+		p.tag.store(in, rest, host)
+	}
+	return rest, host, nil
+}
+
+// tagCache remembers the bytes of the last host and tag read up to
+// "kernel:", and the host. Only a tag found by "kernel:" is kept: every
+// test on the way to it read no byte past it, so any b that starts with the
+// same bytes gets the same answer. (UniFi's untagged form looks past the
+// host for '[', and is never kept.)
+type tagCache struct {
+	text [64]byte
+	n    int
+	host string
+}
+
+func (c *tagCache) lookup(b []byte) ([]byte, string, bool) {
+	if c.n == 0 || len(b) < c.n || string(b[:c.n]) != string(c.text[:c.n]) {
+		return nil, "", false
+	}
+	return b[c.n:], c.host, true
+}
+
+func (c *tagCache) store(b, rest []byte, host string) {
+	n := len(b) - len(rest)
+	if n > len(c.text) {
+		c.n = 0
+		return
+	}
+	c.n = copy(c.text[:], b[:n])
+	c.host = host
 }
 
 // untagged recognises UniFi OS's "host [RULE] …" and "host host [RULE] …":

@@ -10,10 +10,11 @@ import "encoding/binary"
 type key struct {
 	w, mask uint64
 	s       string
+	long    bool // longer than a word: HOPLIMIT=
 }
 
 func newKey(s string) key {
-	k := key{s: s}
+	k := key{s: s, long: len(s) > 8}
 	for i := min(len(s), 8) - 1; i >= 0; i-- {
 		k.w = k.w<<8 | uint64(s[i])
 		k.mask = k.mask<<8 | 0xff
@@ -23,15 +24,15 @@ func newKey(s string) key {
 
 // at reports whether b starts with k.
 func (k *key) at(b []byte) bool {
-	if len(b) >= 8 {
-		return binary.LittleEndian.Uint64(b)&k.mask == k.w && (len(k.s) <= 8 || k.tail(b))
+	if len(b) >= 8 && !k.long {
+		return binary.LittleEndian.Uint64(b)&k.mask == k.w
 	}
-	return len(b) >= len(k.s) && string(b[:len(k.s)]) == k.s
+	return k.slowAt(b)
 }
 
-// tail compares the bytes past the first eight (HOPLIMIT= alone has any).
-func (k *key) tail(b []byte) bool {
-	return len(b) >= len(k.s) && string(b[8:len(k.s)]) == k.s[8:]
+// slowAt is at for a key longer than a word, or near the end of the line.
+func (k *key) slowAt(b []byte) bool {
+	return len(b) >= len(k.s) && string(b[:len(k.s)]) == k.s
 }
 
 // The words of the kernel's common layout, in the order it writes them.

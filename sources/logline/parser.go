@@ -36,6 +36,9 @@ type Parser struct {
 	opt    Options
 	names  names
 	stamps stampCache
+	hour   hourCache
+	tag    tagCache
+	mac    macCache
 	zones  map[int]*time.Location
 	entry  envelope       // the journal export entry being read
 	unesc  []byte         // scratch for a JSON message with escapes

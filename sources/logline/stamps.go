@@ -25,9 +25,13 @@ func (p *Parser) bsdStamp(b []byte) (time.Time, int, error) {
 	if t, ok := p.stamps.lookup(b[:end]); ok {
 		return t, end, nil
 	}
-	t, err := p.bsdValue(b[:end], mo)
-	if err != nil {
-		return time.Time{}, 0, err
+	t, ok := p.hour.lookup(b[:end])
+	if !ok {
+		var err error
+		if t, err = p.bsdValue(b[:end], mo); err != nil {
+			return time.Time{}, 0, err
+		}
+		p.hour.fill(b[:end], mo, p.opt.Reference, p.opt.Location)
 	}
 	p.stamps.store(b[:end], t)
 	return t, end, nil
@@ -134,27 +138,48 @@ func (p *Parser) fixedZone(off int) *time.Location {
 	return loc
 }
 
-// uptimeStamp parses the kernel's "[  463.251762]" at the start of b.
+// uptimeStamp parses the kernel's "[  463.251762]" at the start of b, in
+// one pass: spaces, the seconds (what decimal takes, at most 1<<33), '.',
+// the fraction, ']'.
 func uptimeStamp(b []byte) (time.Duration, int, bool) {
 	if len(b) < 4 || b[0] != '[' {
 		return 0, 0, false
 	}
-	end := bytes.IndexByte(b, ']')
-	if end < 0 {
+	i := 1
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	start := i
+	var sec uint64
+	for ; i < len(b) && b[i]-'0' <= 9; i++ {
+		if i-start == 20 || sec > maxUptime {
+			return 0, 0, false
+		}
+		sec = sec*10 + uint64(b[i]-'0')
+	}
+	if i == start || sec > maxUptime || i >= len(b) || b[i] != '.' {
 		return 0, 0, false
 	}
-	in := bytes.TrimLeft(b[1:end], " ")
-	dot := bytes.IndexByte(in, '.')
-	if dot <= 0 {
+	i++
+	start = i
+	ns := 0
+	for ; i < len(b) && b[i]-'0' <= 9; i++ {
+		if i-start < 9 {
+			ns = ns*10 + int(b[i]-'0')
+		}
+	}
+	if i == start || i >= len(b) || b[i] != ']' {
 		return 0, 0, false
 	}
-	sec, ok1 := decimal(in[:dot], 1<<33)
-	ns, used := fraction(in[dot:])
-	if !ok1 || used != len(in)-dot {
-		return 0, 0, false
-	}
-	return time.Duration(sec)*time.Second + time.Duration(ns), end + 1, true
+	ns *= nanoScale[min(i-start, 9)]
+	return time.Duration(sec)*time.Second + time.Duration(ns), i + 1, true
 }
+
+// maxUptime bounds the seconds of an uptime stamp (about 272 years).
+const maxUptime = 1 << 33
+
+// nanoScale[n] turns n fraction digits into nanoseconds.
+var nanoScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1}
 
 // kmsgRecord parses the "prio,seq,usec,flags[,…];" head of a /dev/kmsg
 // record in one pass and returns the uptime and the bytes used.
