@@ -87,18 +87,24 @@ func (e *Engine) SetNow(now time.Time) {
 	}
 }
 
-// packetTime is p's time in Unix nanoseconds: Time, else Uptime from the
-// epoch, else the latest time counted; bounded by the host clock when
-// there is one. It moves the engine's
-// clocks: every packet the whole one, trusted packets the trusted one.
-func (e *timeline) packetTime(p *sources.Packet) int64 {
-	var t int64
+// packetStamp is p's own time in Unix nanoseconds (Time, else Uptime from
+// the epoch), if it has one.
+func packetStamp(p *sources.Packet) (int64, bool) {
 	switch {
 	case p.Has(sources.HasTime) || !p.Time.IsZero():
-		t = p.Time.UnixNano()
+		return p.Time.UnixNano(), true
 	case p.Has(sources.HasUptime) || p.Uptime != 0:
-		t = int64(p.Uptime)
-	default:
+		return int64(p.Uptime), true
+	}
+	return 0, false
+}
+
+// timeAt is a packet's time in Unix nanoseconds: its own (t, when ok:
+// packetStamp), else the latest time counted; bounded by the host clock
+// when there is one. It moves the engine's clocks: every packet the whole
+// one, trusted packets the trusted one.
+func (e *timeline) timeAt(t int64, ok, trusted bool) int64 {
+	if !ok {
 		return e.latest
 	}
 	if e.hasHost {
@@ -107,12 +113,12 @@ func (e *timeline) packetTime(p *sources.Packet) int64 {
 			e.future++
 		}
 		e.clock.follow(t)
-		if p.Trusted {
+		if trusted {
 			e.trusted.follow(t)
 		}
 	} else {
 		e.clock.vote(t)
-		if p.Trusted {
+		if trusted {
 			e.trusted.vote(t)
 		}
 		if e.clock.set && t-e.clock.now > farAhead {

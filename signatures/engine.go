@@ -83,9 +83,11 @@ func (e *Engine) Count(p *sources.Packet) {
 // count updates the state of p's source and returns it (nil when p was
 // ignored), its level before p, why its picture changed, and p's time.
 func (e *Engine) count(p *sources.Packet) (*source, uint8, Reason, int64) {
-	t := e.packetTime(p)
-	src, dst := canon(p.Src), canon(p.Dst)
-	return e.countJudged(p, src, dst, t, e.judge(p, src, dst), nil)
+	var pp Prepared
+	prepareLazy(p, &pp)
+	t := e.timeAt(pp.t, pp.hasT, pp.trusted)
+	pp.v = e.judge(p, pp.src, pp.dst)
+	return e.countJudged(&pp, t, nil)
 }
 
 // verdict is whether a packet is ignored, why, and its auto_dl floor.
@@ -108,13 +110,14 @@ func (e *Engine) judge(p *sources.Packet, src, dst netip.Addr) verdict {
 	return verdict{floor: floor}
 }
 
-// countJudged is count for a packet dated t and judged v. Expiry runs at
-// t, or, for an engine of Shards, as far as reach says the packets the
-// other engines counted since this one's last would have run it.
-func (e *Engine) countJudged(p *sources.Packet, src, dst netip.Addr, t int64, v verdict, r *reach) (*source, uint8, Reason, int64) {
+// countJudged is count for a packet prepared (and judged) as pp, dated t.
+// Expiry runs at t, or, for an engine of Shards, as far as reach says the
+// packets the other engines counted since this one's last would have run
+// it.
+func (e *Engine) countJudged(pp *Prepared, t int64, r *reach) (*source, uint8, Reason, int64) {
 	e.packets++
-	if v.ignored {
-		e.ignored[v.reason]++
+	if pp.v.ignored {
+		e.ignored[pp.v.reason]++
 		return nil, 0, 0, t
 	}
 	e.counted++
@@ -123,19 +126,16 @@ func (e *Engine) countJudged(p *sources.Packet, src, dst netip.Addr, t int64, v 
 	} else {
 		e.expireTo(r)
 	}
-	s, fresh := e.lookup(src, t, p.Trusted)
+	s, fresh := e.lookup(pp.src, t, pp.trusted)
 	prev := s.level
 	sigCalls := e.sigCalls
-	reasons := e.update(s, p, dst, t, v.floor)
-	s.trust(p)
+	reasons := e.update(s, pp, t)
+	s.trust(pp.trusted)
 	if s.level > prev {
 		reasons |= ReasonLevel
 	}
-	if fresh {
-		o := makeObs(p)
-		if !e.keepAsNoise(s, &o, dst, sigCalls, v.floor) {
-			s = e.keepScratch()
-		}
+	if fresh && !e.keepAsNoise(s, &pp.o, pp.dst, sigCalls, pp.v.floor) {
+		s = e.keepScratch()
 	}
 	return s, prev, reasons, t
 }

@@ -16,16 +16,15 @@ func makeObs(p *sources.Packet) obs {
 	}
 }
 
-// update counts p (to canonical dst, at t) in s and returns the reasons
-// for a detection besides a level change.
-func (e *Engine) update(s *source, p *sources.Packet, dst netip.Addr, t int64, floor uint8) Reason {
+// update counts the packet prepared as pp (at t) in s and returns the
+// reasons for a detection besides a level change.
+func (e *Engine) update(s *source, pp *Prepared, t int64) Reason {
 	handed := e.bitmaps.handed
-	o := makeObs(p)
-	reasons, visible := e.countObs(s, &o, dst, t, floor)
-	if e.hasSigs && e.matchSigs(s, p) {
+	reasons, visible := e.countObs(s, &pp.o, pp.dst, t, pp.v.floor)
+	if e.hasSigs && e.matchSigs(s, pp) {
 		reasons |= ReasonSignature
 	}
-	e.fingerprint(s, p, dst, o.cls)
+	e.fingerprint(s, pp)
 	return reasons | e.finish(s, visible, handed)
 }
 
@@ -95,10 +94,17 @@ func (e *Engine) rescore(s *source, pr *pair) (visible uint32) {
 	return visible
 }
 
-// matchSigs runs the signatures on p and reports whether s got a new one.
-func (e *Engine) matchSigs(s *source, p *sources.Packet) bool {
+// matchSigs runs the signatures on pp's packet (or replays the matches
+// prepared) and reports whether s got a new one.
+func (e *Engine) matchSigs(s *source, pp *Prepared) bool {
 	e.cur, e.newSig = s, false
-	e.sigs.Match(p, e.onSig)
+	if pp.nsigs < 0 {
+		e.sigs.Match(pp.p, e.onSig)
+	} else {
+		for _, r := range pp.sigs[:pp.nsigs] {
+			e.signature(r)
+		}
+	}
 	e.cur = nil
 	return e.newSig
 }
@@ -115,14 +121,23 @@ func (e *Engine) signature(r *rules.Rule) {
 
 // fingerprint guesses the tool and the OS behind a SYN, once per source. A
 // crafted packet says nothing of its sender's OS.
-func (e *Engine) fingerprint(s *source, p *sources.Packet, dst netip.Addr, cls class) {
-	if cls != classSYN || p.Proto != sources.ProtoTCP {
+func (e *Engine) fingerprint(s *source, pp *Prepared) {
+	if pp.o.cls != classSYN || pp.o.proto != sources.ProtoTCP {
+		return
+	}
+	if pp.fp { // guessed when prepared
+		if s.tool == "" {
+			s.tool = e.names[pp.tool]
+		}
+		if s.os == "" && s.tool == "" {
+			s.os = e.names[pp.os]
+		}
 		return
 	}
 	if s.tool == "" {
-		s.tool = guessTool(p, dst)
+		s.tool = guessTool(pp.p, pp.dst)
 	}
 	if s.os == "" && s.tool == "" {
-		s.os = guessOS(p)
+		s.os = guessOS(pp.p)
 	}
 }

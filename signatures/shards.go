@@ -143,13 +143,21 @@ func (sh *Shards) of(src netip.Addr) int {
 // it (by its source address) with the stamp Count needs; call it for every
 // packet, in log order.
 func (sh *Shards) Stamp(p *sources.Packet) (int, Stamp) {
+	var pp Prepared
+	prepareLazy(p, &pp)
+	pp.v = sh.engines[0].judge(p, pp.src, pp.dst)
+	return sh.StampPrepared(&pp)
+}
+
+// StampPrepared is Stamp for a packet prepared as pp (Preparer); it only
+// reads pp.
+func (sh *Shards) StampPrepared(pp *Prepared) (int, Stamp) {
 	tl := &sh.time
-	t := tl.packetTime(p)
-	src := canon(p.Src)
-	i := sh.of(src)
+	t := tl.timeAt(pp.t, pp.hasT, pp.trusted)
+	i := sh.of(pp.src)
 	st := Stamp{t: t, latest: tl.latest, hasTime: tl.hasTime,
 		clock: tl.clock.now, clockSet: tl.clock.set, trusted: tl.trusted.now, trustedSet: tl.trusted.set,
-		v: sh.engines[0].judge(p, src, canon(p.Dst)), reach: reach{none, none}}
+		v: pp.v, reach: reach{none, none}}
 	if !st.v.ignored { // an ignored packet expires nothing
 		for j := range sh.reach {
 			sh.reach[j].extend(t, tl)
@@ -162,9 +170,18 @@ func (sh *Shards) Stamp(p *sources.Packet) (int, Stamp) {
 
 // Count counts p, dated st, in engine i (as Stamp returned them).
 func (sh *Shards) Count(i int, p *sources.Packet, st *Stamp) {
+	var pp Prepared
+	prepareLazy(p, &pp)
+	pp.v = st.v
+	sh.CountPrepared(i, &pp, st)
+}
+
+// CountPrepared is Count for a packet prepared as pp (Preparer) and
+// stamped st (StampPrepared), whose packet is unchanged since.
+func (sh *Shards) CountPrepared(i int, pp *Prepared, st *Stamp) {
 	e := sh.engines[i]
 	e.apply(st)
-	e.countJudged(p, canon(p.Src), canon(p.Dst), st.t, st.v, &st.reach)
+	e.countJudged(pp, st.t, &st.reach)
 }
 
 // apply sets the engine's time to st's.

@@ -262,12 +262,27 @@ func (a *Analysis) keep(p *sources.Packet) bool {
 
 // port counts p's destination port, when its protocol has ports.
 func (c *counts) port(p *sources.Packet) {
+	c.portOf(portKey(p))
+}
+
+// portKey is p's row in counts.ports and destination port (row<<16 |
+// port), or -1 when its protocol has no ports.
+func portKey(p *sources.Packet) int32 {
 	if i := portIndex(p.Proto); i >= 0 && p.Has(sources.HasPorts) {
-		if c.ports == nil {
-			c.ports = new(portTally)
-		}
-		c.ports.add(i, p.DstPort, 1)
+		return int32(i)<<16 | int32(p.DstPort)
 	}
+	return -1
+}
+
+// portOf counts the port of key (portKey).
+func (c *counts) portOf(key int32) {
+	if key < 0 {
+		return
+	}
+	if c.ports == nil {
+		c.ports = new(portTally)
+	}
+	c.ports.add(int(key>>16), uint16(key), 1)
 }
 
 func (c *counts) packet(p *sources.Packet) {

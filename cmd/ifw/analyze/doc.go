@@ -18,7 +18,10 @@
 //
 // With Options.Jobs above 1 (ifw analyze --jobs, by default the cores
 // Go may use), an input is read in chunks of whole lines by one goroutine,
-// parsed by Jobs workers, dated in input order by one dispatcher and
+// parsed by Jobs workers (which also prepare each packet for the engines:
+// signatures matched, fingerprint guessed, a small record the other cores
+// read instead of the Packet; signatures.Preparer), dated in input order
+// by one dispatcher and
 // counted by Jobs engines, each owning the sources that hash to it
 // (signatures.Shards); the report is the one engine's, byte for byte
 // (TestJobsSameReport). The chunks are a fixed pool, and every goroutine

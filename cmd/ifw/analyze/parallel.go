@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -22,7 +23,9 @@ type chunk struct {
 	done    chan struct{}
 	lines   int
 	pkts    []sources.Packet
-	badLine int // first malformed line, 1-based in the chunk; 0: none
+	preps   []signatures.Prepared // by packet: what the engines read of it
+	ports   []int32               // by packet: its portKey
+	badLine int                   // first malformed line, 1-based in the chunk; 0: none
 	badErr  error
 	// Dated:
 	engine  []int32
@@ -112,10 +115,14 @@ func (p *pipeline) read() {
 	}
 }
 
-// work parses chunks with its own parser, counting into t.
+// work parses chunks with its own parser, counting into t, and prepares
+// their packets for the engines (signatures.Preparer): the dispatcher and
+// the engines, on other cores, read the small Prepared records and the
+// port keys, not the parsed Packets.
 func (p *pipeline) work(t *counts) {
 	a := p.a
 	lp := logline.New(logline.Options{Reference: p.in.mtime, Source: "file:" + p.in.name, Boot: a.boot})
+	pr := a.shards.Preparer()
 	for c := range p.parse {
 		if c.pkts == nil { // room for lines of ~160 bytes: grown only by shorter ones
 			c.pkts = make([]sources.Packet, 0, len(c.buf)/160+1)
@@ -150,6 +157,12 @@ func (p *pipeline) work(t *counts) {
 				c.pkts = c.pkts[:len(c.pkts)-1]
 			}
 		})
+		c.preps, c.ports = slices.Grow(c.preps[:0], len(c.pkts)), slices.Grow(c.ports[:0], len(c.pkts))
+		for i := range c.pkts {
+			c.preps = append(c.preps, signatures.Prepared{})
+			pr.Prepare(&c.pkts[i], &c.preps[i])
+			c.ports = append(c.ports, portKey(&c.pkts[i]))
+		}
 		close(c.done)
 	}
 }
@@ -166,9 +179,9 @@ func (p *pipeline) dispatch() {
 		}
 		base += c.lines
 		c.engine, c.stamps = c.engine[:0], c.stamps[:0]
-		for i := range c.pkts {
-			a.counts.port(&c.pkts[i])
-			e, st := sh.Stamp(&c.pkts[i])
+		for i := range c.preps {
+			a.counts.portOf(c.ports[i])
+			e, st := sh.StampPrepared(&c.preps[i])
 			c.engine, c.stamps = append(c.engine, int32(e)), append(c.stamps, st)
 		}
 		c.pending.Store(int32(len(p.engine)))
@@ -188,7 +201,7 @@ func (p *pipeline) count(i int) {
 	for c := range p.engine[i] {
 		for k, e := range c.engine {
 			if int(e) == i {
-				sh.Count(i, &c.pkts[k], &c.stamps[k])
+				sh.CountPrepared(i, &c.preps[k], &c.stamps[k])
 			}
 		}
 		if c.pending.Add(-1) == 0 {
