@@ -47,34 +47,53 @@ func value(b []byte, i int) ([]byte, int) {
 	return v, i
 }
 
-// num reads a decimal value no larger than max and the space after it, in
-// one pass; it accepts what decimal accepts. (Eight digits at a time in one
-// word measured slower: most values are one to five digits.)
+// num reads a decimal value no larger than max and the space after it; it
+// accepts what decimal accepts.
 func num(b []byte, i int, max uint64) (uint64, int) {
+	return keyNum(b, i, nil, max)
+}
+
+// keyNum reads "KEY=" (none when k is nil) and its decimal value, in one
+// call. (Eight digits at a time in one word measured slower: most values
+// are one to five digits.)
+func keyNum(b []byte, i int, k *key, max uint64) (uint64, int) {
+	if k != nil {
+		i = skip(b, i, k)
+	}
 	if i < 0 {
 		return 0, -1
 	}
-	start, limit := i, maxBeforeDigit(max)
 	var n uint64
-	for ; i < len(b) && b[i] != ' '; i++ {
-		d := uint64(b[i] - '0')
-		if d > 9 || n > limit {
-			return 0, -1
+	j := i
+	for ; j < len(b); j++ {
+		d := b[j] - '0'
+		if d > 9 {
+			break
 		}
-		n = n*10 + d
+		n = n*10 + uint64(d)
 	}
-	if i == start || i-start > 20 || n > max {
+	switch {
+	case j == i || (j < len(b) && b[j] != ' '):
 		return 0, -1
+	case j-i >= 20: // n may have wrapped
+		return numSlow(b, i, max)
+	case n > max:
+		return 0, -1
+	case j < len(b):
+		j++
 	}
-	if i < len(b) {
-		i++
-	}
-	return n, i
+	return n, j
 }
 
-// keyNum reads "KEY=" and its decimal value.
-func keyNum(b []byte, i int, key *key, max uint64) (uint64, int) {
-	return num(b, skip(b, i, key), max)
+// numSlow is num with decimal's checks at every digit, for a value of 20
+// digits or more.
+func numSlow(b []byte, i int, max uint64) (uint64, int) {
+	v, j := field(b, i)
+	n, ok := decimal(v, max)
+	if j < len(b) {
+		j++
+	}
+	return n, okAt(j, ok)
 }
 
 // keyHex reads "KEY=" and its "0x"-prefixed hex value; keyAnyHex takes the

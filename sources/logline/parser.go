@@ -102,7 +102,16 @@ func (p *Parser) Parse(line []byte, pkt *sources.Packet) error {
 }
 
 // firstHeader returns where the first "IN=ifname OUT=" starts, or -1.
+// The first '=' of a kernel line is mostly its header's: when it is, no
+// "IN=" can come before it, and one IndexByte call finds it.
 func firstHeader(line []byte) int {
+	j := bytes.IndexByte(line, '=')
+	if j < 0 {
+		return -1
+	}
+	if j >= 2 && line[j-2] == 'I' && line[j-1] == 'N' && isHeader(line, j-2) {
+		return j - 2
+	}
 	for i := 0; i < len(line); {
 		j := bytes.Index(line[i:], []byte("IN="))
 		if j < 0 {
@@ -142,11 +151,15 @@ func isHeader(line []byte, i int) bool {
 		return false
 	}
 	rest := line[i+3:]
-	sp := bytes.IndexByte(rest, ' ')
-	if sp < 0 || sp > 16 || bytes.IndexByte(rest[:sp], '=') >= 0 {
-		return false
+	for sp := 0; sp < len(rest) && sp <= 16; sp++ { // an interface name is short
+		switch rest[sp] {
+		case '=':
+			return false
+		case ' ':
+			return len(rest) >= sp+5 && string(rest[sp:sp+5]) == " OUT="
+		}
 	}
-	return len(rest) >= sp+5 && string(rest[sp:sp+5]) == " OUT="
+	return false
 }
 
 // slowBody runs the general decoder on a line the fast path refused,
