@@ -60,6 +60,7 @@ type noiseTable struct {
 	n          int
 	ring       []noiseRec // len a power of 2 (< 2^31); [head, tail) in use
 	head, tail uint64     // absolute positions
+	touched    noiseSlot  // touch's read, kept so that it is made
 }
 
 func noiseTag(k *[16]byte) uint32 {
@@ -70,6 +71,16 @@ func noiseTag(k *[16]byte) uint32 {
 // at is the record of index slot i.
 func (nt *noiseTable) at(i int) *noiseRec {
 	return &nt.ring[uint64(nt.index[i].pos)&uint64(len(nt.ring)-1)]
+}
+
+// touch reads the index slot where a search for k starts, and keeps it:
+// called before the work that precedes the search (expiry), it has the
+// index line on its way from memory while that work runs (a new source's
+// search and an expiry each miss the cache otherwise, one after the other).
+func (nt *noiseTable) touch(k *[16]byte) {
+	if nt.n > 0 {
+		nt.touched = nt.index[int(noiseTag(k))&(len(nt.index)-1)]
+	}
 }
 
 // find returns the index slot of k's record, or -1.
