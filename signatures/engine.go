@@ -121,8 +121,6 @@ func (e *Engine) countJudged(pp *Prepared, t int64, r *reach) (*source, uint8, R
 		return nil, 0, 0, t
 	}
 	e.counted++
-	key := pp.src.As16()
-	e.noise.touch(&key)
 	if r == nil {
 		e.expire(t)
 	} else {

@@ -54,33 +54,45 @@ type noiseSlot struct{ tag, pos uint32 }
 // noiseTable holds the noise records in a ring, in the order they were
 // made (appended and expired in sequence: the memory is streamed), and an
 // open-addressing index by address of 8-byte slots: a new source's lookup
-// and an expiry touch the index only, small enough to stay in cache.
+// touches the index only, small enough to stay in cache, or nearly.
+//
+// A record that expires (or is evicted) is the ring's oldest: it ends by
+// moving the ring's head past it, and its slot, now naming a position
+// before the head, is stale: searches pass over it, an insertion reuses
+// it, and a sweep, run when the live and stale slots fill half the index,
+// drops the rest in one sequential pass. So the index line of an expiring
+// record is never read (a cache miss for every new source otherwise). A
+// record that ends out of order (promoted, settled) leaves the index at
+// once.
 type noiseTable struct {
 	index      []noiseSlot // linear probing; len a power of 2 (< 2^31), at most half used
-	n          int
-	ring       []noiseRec // len a power of 2 (< 2^31); [head, tail) in use
-	head, tail uint64     // absolute positions
-	touched    noiseSlot  // touch's read, kept so that it is made
+	n          int         // live records
+	used       int         // slots in use, live or stale
+	ring       []noiseRec  // len a power of 2 (< 2^31); [head, tail) in use
+	head, tail uint64      // absolute positions
+	swept      uint64      // tail at the latest sweep
 }
+
+// sweepEvery bounds the positions between sweeps, so that a stale slot's
+// 32-bit position never wraps around to look live again (the ring is far
+// shorter than 2^30 records: that is 64 GiB).
+const sweepEvery = 1 << 30
 
 func noiseTag(k *[16]byte) uint32 {
 	h := binary.LittleEndian.Uint64(k[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(k[8:])*0xc2b2ae3d27d4eb4f
 	return uint32(h^h>>29) | 1<<31
 }
 
+// live reports whether sl names a position in [head, tail): a live
+// record (the others end before their position leaves that span); a used
+// slot that is not live is stale.
+func (nt *noiseTable) live(sl noiseSlot) bool {
+	return sl.pos-uint32(nt.head) < uint32(nt.tail-nt.head)
+}
+
 // at is the record of index slot i.
 func (nt *noiseTable) at(i int) *noiseRec {
 	return &nt.ring[uint64(nt.index[i].pos)&uint64(len(nt.ring)-1)]
-}
-
-// touch reads the index slot where a search for k starts, and keeps it:
-// called before the work that precedes the search (expiry), it has the
-// index line on its way from memory while that work runs (a new source's
-// search and an expiry each miss the cache otherwise, one after the other).
-func (nt *noiseTable) touch(k *[16]byte) {
-	if nt.n > 0 {
-		nt.touched = nt.index[int(noiseTag(k))&(len(nt.index)-1)]
-	}
 }
 
 // find returns the index slot of k's record, or -1.
@@ -90,11 +102,11 @@ func (nt *noiseTable) find(k *[16]byte) int {
 	}
 	tag, mask := noiseTag(k), len(nt.index)-1
 	for i := int(tag) & mask; ; i = (i + 1) & mask {
-		switch nt.index[i].tag {
+		switch sl := nt.index[i]; sl.tag {
 		case 0:
 			return -1
 		case tag:
-			if nt.at(i).src == *k {
+			if nt.live(sl) && nt.at(i).src == *k {
 				return i
 			}
 		}
@@ -113,36 +125,65 @@ func (nt *noiseTable) slotOf(r *noiseRec, pos uint64) int {
 
 // add appends r (its address absent) to the ring and indexes it.
 func (nt *noiseTable) add(r *noiseRec) {
-	if 2*(nt.n+1) > len(nt.index) {
-		nt.grow()
+	if 2*(nt.used+1) > len(nt.index) || nt.tail-nt.swept >= sweepEvery {
+		nt.makeRoom()
 	}
 	nt.put(noiseSlot{noiseTag(&r.src), uint32(nt.push(r))})
 	nt.n++
 }
 
+// put indexes sl (a live record's, its address absent) in the first empty
+// or stale slot from its home.
 func (nt *noiseTable) put(sl noiseSlot) {
 	mask := len(nt.index) - 1
 	i := int(sl.tag) & mask
-	for nt.index[i].tag != 0 {
+	for nt.index[i].tag != 0 && nt.live(nt.index[i]) {
 		i = (i + 1) & mask
+	}
+	if nt.index[i].tag == 0 {
+		nt.used++
 	}
 	nt.index[i] = sl
 }
 
-func (nt *noiseTable) grow() {
+// makeRoom drops the stale slots, and doubles the index when the live
+// ones would still fill over 3/8 of it.
+func (nt *noiseTable) makeRoom() {
+	nt.swept = nt.tail
+	if 8*(nt.n+1) <= 3*len(nt.index) {
+		nt.sweep()
+		return
+	}
 	old := nt.index
-	nt.index = make([]noiseSlot, max(2*len(old), 1024))
+	nt.index, nt.used = make([]noiseSlot, max(2*len(old), 1024)), 0
 	for _, sl := range old {
-		if sl.tag != 0 {
+		if sl.tag != 0 && nt.live(sl) {
 			nt.put(sl)
 		}
 	}
 }
 
+// sweep drops the stale slots in place, in one pass over the index.
+func (nt *noiseTable) sweep() {
+	for i := 0; i < len(nt.index); {
+		if sl := nt.index[i]; sl.tag != 0 && !nt.live(sl) {
+			nt.unlink(i) // what moved into i is checked next
+			continue
+		}
+		i++
+	}
+}
+
 // remove ends the record of index slot i: dead in the ring, out of the
-// index (backward-shift deletion: no tombstones).
+// index.
 func (nt *noiseTable) remove(i int) {
 	nt.at(i).bits |= nrDead
+	nt.unlink(i)
+	nt.n--
+}
+
+// unlink empties slot i (backward-shift deletion: no tombstones).
+func (nt *noiseTable) unlink(i int) {
 	mask := len(nt.index) - 1
 	for j := (i + 1) & mask; nt.index[j].tag != 0; j = (j + 1) & mask {
 		home := int(nt.index[j].tag) & mask
@@ -153,6 +194,14 @@ func (nt *noiseTable) remove(i int) {
 		}
 	}
 	nt.index[i] = noiseSlot{}
+	nt.used--
+}
+
+// dropOldest ends the ring's oldest record, live (oldest): its slot goes
+// stale.
+func (nt *noiseTable) dropOldest() {
+	nt.ring[nt.head&uint64(len(nt.ring)-1)].bits |= nrDead
+	nt.head++
 	nt.n--
 }
 
@@ -201,10 +250,10 @@ func (e *Engine) overRec(en *noiseRec, t int64, own bool) bool {
 	return t-en.t > timeout && (own || (c.set && c.now-en.t > timeout))
 }
 
-// endOldestNoise ends the ring's oldest live record (expired or evicted:
-// a level-0 source leaves nothing behind).
-func (e *Engine) endOldestNoise(r *noiseRec) {
-	e.noise.remove(e.noise.slotOf(r, e.noise.head))
+// endOldestNoise ends the ring's oldest live record r (expired or
+// evicted: a level-0 source leaves nothing behind).
+func (e *Engine) endOldestNoise(*noiseRec) {
+	e.noise.dropOldest()
 }
 
 // oldestIsNoise reports whether the least recently seen source is a noise
