@@ -282,7 +282,7 @@ func (c *counts) portOf(key int32) {
 	if c.ports == nil {
 		c.ports = new(portTally)
 	}
-	c.ports.add(int(key>>16), uint16(key), 1)
+	c.ports.count(key)
 }
 
 func (c *counts) packet(p *sources.Packet) {
