@@ -53,19 +53,22 @@ type noiseSlot struct{ tag, pos uint32 }
 
 // noiseTable holds the noise records in a ring, in the order they were
 // made (appended and expired in sequence: the memory is streamed), and an
-// open-addressing index by address of 8-byte slots: a new source's lookup
-// touches the index only, small enough to stay in cache, or nearly.
+// open-addressing index by address of 8-byte slots, with a byte a slot
+// beside it (fp: 0 for a free slot, else the top byte of its tag): a new
+// source's search reads the bytes, 1/8 of the index's size, in cache where
+// the slots would miss it, and the slot only where the byte matches.
 //
 // A record that expires (or is evicted) is the ring's oldest: it ends by
 // moving the ring's head past it, and its slot, now naming a position
-// before the head, is stale: searches pass over it, an insertion reuses
-// it, and a sweep, run when the live and stale slots fill half the index,
-// drops the rest in one sequential pass. So the index line of an expiring
+// before the head, is stale: searches pass over it, and a sweep, run when
+// the live and stale slots fill half the index, drops them in one
+// sequential pass. So the index line of an expiring
 // record is never read (a cache miss for every new source otherwise). A
 // record that ends out of order (promoted, settled) leaves the index at
 // once.
 type noiseTable struct {
 	index      []noiseSlot // linear probing; len a power of 2 (< 2^31), at most half used
+	fp         []uint8     // by slot: 0 free, else fingerprint(its tag)
 	n          int         // live records
 	used       int         // slots in use, live or stale
 	ring       []noiseRec  // len a power of 2 (< 2^31); [head, tail) in use
@@ -81,6 +84,17 @@ const sweepEvery = 1 << 30
 func noiseTag(k *[16]byte) uint32 {
 	h := binary.LittleEndian.Uint64(k[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(k[8:])*0xc2b2ae3d27d4eb4f
 	return uint32(h^h>>29) | 1<<31
+}
+
+// fingerprint is the byte fp holds for a slot of tag: its top bits, set
+// (tags have their top bit set), apart from the bits that place it while
+// the index has under 2^24 slots (a larger one filters less).
+func fingerprint(tag uint32) uint8 { return uint8(tag >> 24) }
+
+// set puts sl in slot i.
+func (nt *noiseTable) set(i int, sl noiseSlot) {
+	nt.index[i] = sl
+	nt.fp[i] = fingerprint(sl.tag)
 }
 
 // live reports whether sl names a position in [head, tail): a live
@@ -101,12 +115,13 @@ func (nt *noiseTable) find(k *[16]byte) int {
 		return -1
 	}
 	tag, mask := noiseTag(k), len(nt.index)-1
+	fp := fingerprint(tag)
 	for i := int(tag) & mask; ; i = (i + 1) & mask {
-		switch sl := nt.index[i]; sl.tag {
+		switch nt.fp[i] {
 		case 0:
 			return -1
-		case tag:
-			if nt.live(sl) && nt.at(i).src == *k {
+		case fp:
+			if sl := nt.index[i]; sl.tag == tag && nt.live(sl) && nt.at(i).src == *k {
 				return i
 			}
 		}
@@ -132,18 +147,16 @@ func (nt *noiseTable) add(r *noiseRec) {
 	nt.n++
 }
 
-// put indexes sl (a live record's, its address absent) in the first empty
-// or stale slot from its home.
+// put indexes sl (a live record's, its address absent) in the first free
+// slot from its home (found by fp alone: the slots are only written).
 func (nt *noiseTable) put(sl noiseSlot) {
 	mask := len(nt.index) - 1
 	i := int(sl.tag) & mask
-	for nt.index[i].tag != 0 && nt.live(nt.index[i]) {
+	for nt.fp[i] != 0 {
 		i = (i + 1) & mask
 	}
-	if nt.index[i].tag == 0 {
-		nt.used++
-	}
-	nt.index[i] = sl
+	nt.set(i, sl)
+	nt.used++
 }
 
 // makeRoom drops the stale slots, and doubles the index when the live
@@ -154,8 +167,8 @@ func (nt *noiseTable) makeRoom() {
 		nt.sweep()
 		return
 	}
-	old := nt.index
-	nt.index, nt.used = make([]noiseSlot, max(2*len(old), 1024)), 0
+	old, size := nt.index, max(2*len(nt.index), 1024)
+	nt.index, nt.fp, nt.used = make([]noiseSlot, size), make([]uint8, size), 0
 	for _, sl := range old {
 		if sl.tag != 0 && nt.live(sl) {
 			nt.put(sl)
@@ -166,7 +179,7 @@ func (nt *noiseTable) makeRoom() {
 // sweep drops the stale slots in place, in one pass over the index.
 func (nt *noiseTable) sweep() {
 	for i := 0; i < len(nt.index); {
-		if sl := nt.index[i]; sl.tag != 0 && !nt.live(sl) {
+		if nt.fp[i] != 0 && !nt.live(nt.index[i]) {
 			nt.unlink(i) // what moved into i is checked next
 			continue
 		}
@@ -185,15 +198,15 @@ func (nt *noiseTable) remove(i int) {
 // unlink empties slot i (backward-shift deletion: no tombstones).
 func (nt *noiseTable) unlink(i int) {
 	mask := len(nt.index) - 1
-	for j := (i + 1) & mask; nt.index[j].tag != 0; j = (j + 1) & mask {
+	for j := (i + 1) & mask; nt.fp[j] != 0; j = (j + 1) & mask {
 		home := int(nt.index[j].tag) & mask
 		// Move j back to i unless its home lies in (i, j] cyclically.
 		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			nt.index[i] = nt.index[j]
+			nt.set(i, nt.index[j])
 			i = j
 		}
 	}
-	nt.index[i] = noiseSlot{}
+	nt.set(i, noiseSlot{})
 	nt.used--
 }
 

@@ -9,8 +9,8 @@ import (
 // TestNoiseTableModel runs random additions, searches, removals (as a
 // promotion does), expiries of the oldest record (stale slots) and sweeps
 // against a map, with a small index so that clusters wrap around its end:
-// every live record is found where it is, no ended one is, and the slot
-// counts add up.
+// every live record is found where it is, no ended one is, the slot
+// counts add up and the fingerprints match the slots.
 func TestNoiseTableModel(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 7))
@@ -60,7 +60,10 @@ func TestNoiseTableModel(t *testing.T) {
 				}
 			}
 			used, stale := 0, 0
-			for _, sl := range nt.index {
+			for i, sl := range nt.index {
+				if nt.fp[i] != fingerprint(sl.tag) {
+					t.Fatalf("seed %d op %d: slot %d tag %x, fp %x", seed, op, i, sl.tag, nt.fp[i])
+				}
 				if sl.tag != 0 {
 					used++
 					if !nt.live(sl) {
