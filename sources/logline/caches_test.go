@@ -57,8 +57,8 @@ func TestCachesChangedLeadNotStale(t *testing.T) {
 		"Dec 21 11:01:02 fw fw [UFW BLOCK] " + body, // UniFi's untagged form
 		"Dec 21 11:01:02 fw fw DROP " + body,
 		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body,
-		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body[:len("IN=eth0 OUT= MAC=00")] + "1" + body[len("IN=eth0 OUT= MAC=00")+1:], // MAC
-		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body[:len("IN=eth0 OUT= MAC=00")] + "x" + body[len("IN=eth0 OUT= MAC=00")+1:], // bad MAC
+		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body[:len("IN=eth0 OUT= MAC=0")] + "1" + body[len("IN=eth0 OUT= MAC=0")+1:], // MAC
+		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body[:len("IN=eth0 OUT= MAC=0")] + "x" + body[len("IN=eth0 OUT= MAC=0")+1:], // bad MAC
 		"Dec 21 11:01:02 fw kernel: [UFW BLOCK] " + body,
 		"Dec 21 11:01:60 fw kernel: [UFW BLOCK] " + body, // a leap second
 		"Dec 31 23:59:60 fw kernel: [UFW BLOCK] " + body,
