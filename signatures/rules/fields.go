@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"strconv"
 
 	"github.com/ifw/ifw/sources"
@@ -30,6 +31,13 @@ const (
 	fICMPID
 	fICMPSeq
 	numFields
+)
+
+// Fields the prefilter reads that no rule keyword names: the IPv4 source
+// and destination addresses (prefilter.setAddrQuick).
+const (
+	fSrc4 field = numFields + iota
+	fDst4
 )
 
 // fieldInfo describes a field: its ifw keyword, largest value, the packet
@@ -152,6 +160,16 @@ func fieldValue(p *sources.Packet, f field, swap bool) (v uint32, ok bool) {
 		return uint32(p.FragOff), true
 	case fFragEnd:
 		return fragEnd(p)
+	case fSrc4, fDst4:
+		a := p.Src
+		if (f == fDst4) != swap {
+			a = p.Dst
+		}
+		if !a.Is4() {
+			return 0, false
+		}
+		b := a.As4()
+		return binary.BigEndian.Uint32(b[:]), true
 	}
 	return transportValue(p, f)
 }

@@ -165,3 +165,50 @@ func TestAddrEqIPv6(t *testing.T) {
 		t.Fatal("seq=dst matched a packet without address")
 	}
 }
+
+// TestMatchAddrQuickEquivalence: the prefilter's quick test on addresses
+// (the IPv4 span of a rule's networks) drops no match, for addresses in,
+// at the edges of and outside the networks of the rules, IPv4, IPv6 and
+// IPv4-mapped.
+func TestMatchAddrQuickEquivalence(t *testing.T) {
+	s, err := Merge(loadDefault(t), mustParse(t, `id=901 level=1 name="src nets" src=10.0.0.0/8,192.0.2.0/24
+id=902 level=1 name="dst nets and one" dst=198.51.100.0/25,203.0.113.9 proto=tcp
+id=903 level=1 name="src not" src=!10.0.0.0/8
+id=904 level=1 name="v6 and v4" src=2001:db8::/32,192.0.2.0/24
+id=905 level=1 name="bidir" src=192.0.2.0/24 bidir
+id=906 level=1 name="dst one" dst=255.255.255.255
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs := []netip.Addr{attacker, victim, attacker6, victim6,
+		netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.1.2.3"), netip.MustParseAddr("1.0.0.0"),
+		netip.MustParseAddr("9.255.255.255"), netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.255.255.255"),
+		netip.MustParseAddr("11.0.0.0"), netip.MustParseAddr("192.0.2.0"), netip.MustParseAddr("192.0.2.255"),
+		netip.MustParseAddr("192.0.3.0"), netip.MustParseAddr("198.51.100.127"), netip.MustParseAddr("198.51.100.128"),
+		netip.MustParseAddr("203.0.113.9"), netip.MustParseAddr("224.0.0.1"), netip.MustParseAddr("239.255.255.255"),
+		netip.MustParseAddr("255.255.255.255"), netip.MustParseAddr("::ffff:10.0.0.1"), netip.MustParseAddr("ff02::1"),
+		netip.MustParseAddr("2001:db8::1")}
+	rng := rand.New(rand.NewPCG(3, 4))
+	checked := 0
+	for range 100000 {
+		p := randomPacket(rng)
+		p.Src, p.Dst = addrs[rng.IntN(len(addrs))], addrs[rng.IntN(len(addrs))]
+		if p.Src.Is6() {
+			p.Version = 6
+		}
+		var want []int
+		for _, r := range s.rules {
+			if r.Match(p) {
+				want = append(want, r.ID)
+			}
+		}
+		if got := matchIDs(s, p); !slices.Equal(got, want) {
+			t.Fatalf("packet %v > %v: index %v, brute force %v", p.Src, p.Dst, got, want)
+		}
+		checked += len(want)
+	}
+	if checked == 0 {
+		t.Fatal("no packet matched")
+	}
+}

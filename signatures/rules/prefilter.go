@@ -31,13 +31,17 @@ type prefilter struct {
 	feats  feature
 	quick  bool
 	q      field
+	pass6  bool // a packet without the field (an IPv6 address) passes
 	lo, hi uint32
 }
 
 // quickPass runs the quick test.
 func (f *prefilter) quickPass(p *sources.Packet) bool {
 	v, ok := fieldValue(p, f.q, false)
-	return ok && v >= f.lo && v <= f.hi
+	if !ok {
+		return f.pass6
+	}
+	return v >= f.lo && v <= f.hi
 }
 
 // packetFeatures computes the features of p.
@@ -99,7 +103,37 @@ func (c *conds) prefilter(indexed ...int) (pf prefilter, rest []numTest) {
 	if c.bidir {
 		return pf, rest
 	}
-	return pf, pf.setQuick(rest)
+	rest = pf.setQuick(rest)
+	if !pf.quick {
+		pf.setAddrQuick(c)
+	}
+	return pf, rest
+}
+
+// setAddrQuick makes the span from the lowest to the highest IPv4 address
+// of an address test's networks the quick test for IPv4 addresses; other
+// addresses pass it when the test has other networks (pass6). It is a
+// necessary condition only: the address test still runs. The rules that
+// test an address alone (a source that is multicast, broadcast, in
+// 0.0.0.0/8) are candidates for most packets, and their full test reads
+// the rule.
+func (pf *prefilter) setAddrQuick(c *conds) {
+	for _, t := range [...]struct {
+		s *addrSet
+		f field
+	}{{&c.src, fSrc4}, {&c.dst, fDst4}} {
+		spans := t.s.v4.pos
+		if len(spans) == 0 {
+			continue
+		}
+		pf.pass6 = len(spans) != len(t.s.pos)
+		lo, hi := spans[0].lo, spans[0].hi
+		for _, sp := range spans[1:] {
+			lo, hi = min(lo, sp.lo), max(hi, sp.hi)
+		}
+		pf.quick, pf.q, pf.lo, pf.hi = true, t.f, lo, hi
+		return
+	}
 }
 
 // setQuick makes the first one-range test of rest the quick test, and
