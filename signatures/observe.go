@@ -7,13 +7,11 @@ import (
 	"github.com/ifw/ifw/sources"
 )
 
-// makeObs computes what p contributes to its pair and sweep records.
-func makeObs(p *sources.Packet) obs {
+// set computes what p contributes to its pair and sweep records.
+func (o *obs) set(p *sources.Packet) {
 	cls, val, hasVal := packetClass(p)
-	return obs{
-		proto: p.Proto, cls: cls, val: val, hasVal: hasVal,
-		inRange: hasVal && rangeProto(p.Proto),
-	}
+	o.proto, o.cls, o.val, o.hasVal = p.Proto, cls, val, hasVal
+	o.inRange = hasVal && rangeProto(p.Proto)
 }
 
 // update counts the packet prepared as pp (at t) in s and returns the

@@ -42,9 +42,17 @@ const maxPreparedSigs = 4
 
 // prepareLazy fills pp for p with what every count needs; the signatures
 // and the fingerprint are left to the count (pp keeps p).
+//
+// It writes pp field by field: a composite literal was built on the stack
+// from byte stores and copied with wider loads, which waited on those
+// stores (a store-forwarding stall, most of prepareLazy's time).
 func prepareLazy(p *sources.Packet, pp *Prepared) {
-	*pp = Prepared{src: canon(p.Src), dst: canon(p.Dst), trusted: p.Trusted, o: makeObs(p), nsigs: -1, p: p}
+	pp.src, pp.dst = canon(p.Src), canon(p.Dst)
 	pp.t, pp.hasT = packetStamp(p)
+	pp.trusted, pp.v = p.Trusted, verdict{}
+	pp.o.set(p)
+	pp.nsigs, pp.fp, pp.tool, pp.os = -1, false, 0, 0
+	pp.p = p // pp.sigs is read up to nsigs only
 }
 
 // Preparer prepares packets for the engines of a Shards. It only reads the
