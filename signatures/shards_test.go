@@ -2,6 +2,9 @@ package signatures
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/rand/v2"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,4 +144,25 @@ func settled(t testing.TB, cfg Config, pkts []*sources.Packet) *Engine {
 	}
 	e.Settle()
 	return e
+}
+
+// TestShardHashAsBytes: shardHash is the hash of an address's 16 bytes
+// (As16), IPv4 or not, so that a source goes to the engine it always went
+// to.
+func TestShardHashAsBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 10000 {
+		var b [16]byte
+		binary.LittleEndian.PutUint64(b[:8], rng.Uint64())
+		binary.LittleEndian.PutUint64(b[8:], rng.Uint64())
+		a := netip.AddrFrom16(b)
+		if i%2 == 0 {
+			a = netip.AddrFrom4([4]byte(b[:4]))
+		}
+		c := a.As16()
+		want := (binary.LittleEndian.Uint64(c[:8]) ^ binary.LittleEndian.Uint64(c[8:])) * 0x9e3779b97f4a7c15
+		if got := shardHash(a); got != want {
+			t.Fatalf("%v: %x, want %x", a, got, want)
+		}
+	}
 }
