@@ -62,6 +62,9 @@ type Preparer struct {
 	e   *Engine // the configuration and signatures (all engines share them)
 	cur *Prepared
 	fn  func(*rules.Rule) // bound once: Match's callback without an allocation
+	// Prepare writes cur for every packet: the padding keeps another
+	// goroutine's Preparer off its cache line (false sharing).
+	_ [128]byte
 }
 
 // Preparer returns a new Preparer for sh's engines.
