@@ -97,13 +97,26 @@ type verdict struct {
 	floor   uint8
 }
 
-// judge applies the ignore lists and auto_dl to p (canonical src). It only
-// reads the engine (Shards calls it from the reading goroutine).
+// judge applies the ignore lists and auto_dl to p (canonical src).
 func (e *Engine) judge(p *sources.Packet, src, dst netip.Addr) verdict {
-	if reason, ign := e.filter.check(p, src, dst); ign {
+	j := judgement{e.filter, e.cfg.AutoDL}
+	return j.judge(p, src, dst)
+}
+
+// judgement is what judging a packet reads: the ignore lists and auto_dl
+// (a Preparer keeps its own copy, off the cache lines its engine writes).
+type judgement struct {
+	filter *filter
+	autoDL *AutoDL
+}
+
+// judge applies the ignore lists and auto_dl to p (canonical src). It only
+// reads j.
+func (j *judgement) judge(p *sources.Packet, src, dst netip.Addr) verdict {
+	if reason, ign := j.filter.check(p, src, dst); ign {
 		return verdict{ignored: true, reason: reason}
 	}
-	floor, ign := e.autoDL(p, src)
+	floor, ign := j.floor(p, src)
 	if ign {
 		return verdict{ignored: true, reason: IgnoreAutoDL}
 	}
@@ -150,14 +163,14 @@ func (e *Engine) keepScratch() *source {
 	return s
 }
 
-// autoDL returns the auto_dl floor for p (an entry with protocol) and
+// floor returns the auto_dl floor for p (an entry with protocol) and
 // whether an entry with level 0 ignores it.
-func (e *Engine) autoDL(p *sources.Packet, src netip.Addr) (uint8, bool) {
-	if e.cfg.AutoDL.Len() == 0 {
+func (j *judgement) floor(p *sources.Packet, src netip.Addr) (uint8, bool) {
+	if j.autoDL.Len() == 0 {
 		return 0, false
 	}
 	port, hasPort := dstPort(p)
-	ent, ok := e.cfg.AutoDL.Match(src, p.Proto, port, hasPort)
+	ent, ok := j.autoDL.Match(src, p.Proto, port, hasPort)
 	switch {
 	case !ok:
 		return 0, false

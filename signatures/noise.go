@@ -302,7 +302,12 @@ func (e *Engine) take() *source {
 
 // nameIndex is the index of a fingerprint name in e.names.
 func (e *Engine) nameIndex(name string) (uint8, bool) {
-	for i, n := range e.names {
+	return nameIndex(e.names, name)
+}
+
+// nameIndex is the index of name in names.
+func nameIndex(names []string, name string) (uint8, bool) {
+	for i, n := range names {
 		if n == name {
 			return uint8(i), true
 		}

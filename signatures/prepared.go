@@ -58,18 +58,27 @@ func prepareLazy(p *sources.Packet, pp *Prepared) {
 // Preparer prepares packets for the engines of a Shards. It only reads the
 // engines' configuration and signatures, so several goroutines prepare at
 // once, each with its own Preparer.
+//
+// It copies what it reads of the engines (their configuration and
+// signatures, which do not change) rather than read it where an engine
+// writes its counters, on the same cache lines (false sharing).
 type Preparer struct {
-	e   *Engine // the configuration and signatures (all engines share them)
-	cur *Prepared
-	fn  func(*rules.Rule) // bound once: Match's callback without an allocation
+	j       judgement
+	sigs    *rules.Set
+	hasSigs bool
+	names   []string // Engine.names
+	cur     *Prepared
+	fn      func(*rules.Rule) // bound once: Match's callback without an allocation
 	// Prepare writes cur for every packet: the padding keeps another
 	// goroutine's Preparer off its cache line (false sharing).
 	_ [128]byte
 }
 
-// Preparer returns a new Preparer for sh's engines.
+// Preparer returns a new Preparer for sh's engines. Call it before the
+// engines count (Shards are not reconfigured).
 func (sh *Shards) Preparer() *Preparer {
-	pr := &Preparer{e: sh.engines[0]}
+	e := sh.engines[0]
+	pr := &Preparer{j: judgement{e.filter, e.cfg.AutoDL}, sigs: e.sigs, hasSigs: e.hasSigs, names: e.names}
 	pr.fn = pr.signature
 	return pr
 }
@@ -78,15 +87,14 @@ func (sh *Shards) Preparer() *Preparer {
 // (a packet matching more than maxPreparedSigs signatures is matched again
 // then).
 func (pr *Preparer) Prepare(p *sources.Packet, pp *Prepared) {
-	e := pr.e
 	prepareLazy(p, pp)
-	pp.v = e.judge(p, pp.src, pp.dst)
+	pp.v = pr.j.judge(p, pp.src, pp.dst)
 	if pp.v.ignored {
 		return
 	}
-	if e.hasSigs {
+	if pr.hasSigs {
 		pp.nsigs, pr.cur = 0, pp
-		e.sigs.Match(p, pr.fn)
+		pr.sigs.Match(p, pr.fn)
 		pr.cur = nil
 	}
 	if pp.o.cls == classSYN && p.Proto == sources.ProtoTCP {
@@ -94,8 +102,8 @@ func (pr *Preparer) Prepare(p *sources.Packet, pp *Prepared) {
 		if tool == "" { // the OS is guessed only without a tool (Engine.fingerprint)
 			os = guessOS(p)
 		}
-		ti, ok1 := e.nameIndex(tool)
-		oi, ok2 := e.nameIndex(os)
+		ti, ok1 := nameIndex(pr.names, tool)
+		oi, ok2 := nameIndex(pr.names, os)
 		pp.tool, pp.os, pp.fp = ti, oi, ok1 && ok2
 	}
 }
