@@ -48,16 +48,49 @@ type Decision struct {
 // decide finds the sender of p and gives the verdict of its rule or mode,
 // or holds it as a question.
 func (m *Module) decide(k Kernel, p Packet) {
-	c, pid := m.attribute(p)
+	if p.sender == nil {
+		c, pid := m.attribute(p)
+		p.sender = &sender{conn: m.withNames(c, m.cfg.Clock()), pid: pid}
+	}
+	m.decideConn(k, p, p.sender.conn, p.sender.pid, true)
+}
+
+// sender is who sent a packet, as the reader found it before it handed
+// the packet to a worker.
+type sender struct {
+	conn rules.Conn
+	pid  int
+}
+
+// decideNow decides p on the reader when that needs no waiting: a rule,
+// ifw itself, or the mode decides it. Otherwise (a question to ask,
+// names still on their way) it keeps the sender found for the worker
+// that will, and returns false.
+func (m *Module) decideNow(k Kernel, p *Packet) bool {
+	c, pid := m.attribute(*p)
+	c = m.withNames(c, m.cfg.Clock())
+	if m.decideConn(k, *p, c, pid, false) {
+		return true
+	}
+	p.sender = &sender{conn: c, pid: pid}
+	return false
+}
+
+// decideConn gives p, sent by c, the verdict of its rule or mode, or holds it
+// as a question. With wait false it returns false instead of waiting for
+// names or asking.
+func (m *Module) decideConn(k Kernel, p Packet, c rules.Conn, pid int, wait bool) bool {
 	now := m.cfg.Clock()
-	c = m.withNames(c, now)
 	d := Decision{PID: pid}
 	if pid != 0 && pid == m.self {
 		d.By = CauseSelf
 		m.give(k, p, c, rules.Allow, d)
-		return
+		return true
 	}
 	r, ok := m.deps.Rules.Match(c, now)
+	if !ok && !wait && m.mayAwaitNames(c) {
+		return false
+	}
 	if !ok && m.lateNames(&c) {
 		r, ok = m.deps.Rules.Match(c, now)
 	}
@@ -65,7 +98,7 @@ func (m *Module) decide(k Kernel, p Packet) {
 		m.st.byRule.Add(1)
 		d.By, d.Rule, d.Would = CauseRule, r.ID, r.Action
 		m.give(k, p, c, m.monitored(r.Action), d)
-		return
+		return true
 	}
 	switch m.cfg.Mode {
 	case ModeMonitor:
@@ -79,10 +112,14 @@ func (m *Module) decide(k Kernel, p Packet) {
 		if a, ok := m.seen.lookup(p.Tuple, now); ok {
 			d.By, d.Would = CauseRecent, a
 			m.give(k, p, c, a, d)
-			return
+			return true
+		}
+		if !wait {
+			return false
 		}
 		m.ask(k, p, c, pid)
 	}
+	return true
 }
 
 // monitored is a in every mode but monitor, where everything is allowed.
@@ -137,6 +174,12 @@ const namesWait = 50 * time.Millisecond
 // (*dnsnames.Learner).
 type namesAwaiter interface {
 	Await(a netip.Addr, uid uint32, within time.Duration) []string
+}
+
+// mayAwaitNames says whether lateNames could wait for c's names.
+func (m *Module) mayAwaitNames(c rules.Conn) bool {
+	_, ok := m.deps.Names.(namesAwaiter)
+	return ok && len(c.Names) == 0
 }
 
 // lateNames gives a connection without names the ones its destination

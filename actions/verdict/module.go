@@ -24,6 +24,8 @@ type Packet struct {
 	UID, GID uint32
 	HasUID   bool
 	At       time.Time // when it was read from the queue
+
+	sender *sender // who sent it, when the reader found out before a worker
 }
 
 // Kernel gives verdicts: the queue, or a fake in tests.
@@ -89,7 +91,8 @@ type Module struct {
 	given givenRing // recent verdicts, for the management window
 	users *userNames
 	st    counters
-	self  int // our own PID: ifw never asks about itself
+	self  int          // our own PID: ifw never asks about itself
+	busy  atomic.Int32 // workers deciding a packet now
 
 	mu      sync.RWMutex // guards kernel and stopped
 	kernel  Kernel       // set while serving
@@ -157,7 +160,9 @@ func (m *Module) work(ctx context.Context, k Kernel, jobs <-chan Packet) {
 		case <-ctx.Done():
 			return
 		case p := <-jobs:
+			m.busy.Add(1)
 			m.decide(k, p)
+			m.busy.Add(-1)
 		}
 	}
 }

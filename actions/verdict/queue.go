@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
-	nfqueue "github.com/florianl/go-nfqueue/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/ifw/ifw/actions/verdict/nfq"
 	"github.com/ifw/ifw/actions/verdict/rules"
 )
 
@@ -21,94 +20,75 @@ const copyRange = 256
 // verdict either way). It must run in the network namespace of the
 // connections it decides.
 func (m *Module) Run(ctx context.Context) error {
-	flags := uint32(nfqueue.NfQaCfgFlagUIDGid | nfqueue.NfQaCfgFlagGSO)
+	flags := uint32(nfq.FlagUIDGID | nfq.FlagGSO)
 	if m.cfg.FailOpen {
-		flags |= nfqueue.NfQaCfgFlagFailOpen
+		flags |= nfq.FlagFailOpen
 	}
-	nf, err := nfqueue.Open(&nfqueue.Config{NfQueue: m.cfg.Queue, MaxPacketLen: copyRange,
-		MaxQueueLen: m.cfg.MaxQueueLen, Copymode: nfqueue.NfQnlCopyPacket, Flags: flags,
-		WriteTimeout: time.Second})
+	q, err := nfq.Open(nfq.Config{Queue: m.cfg.Queue, CopyRange: copyRange, MaxQueueLen: m.cfg.MaxQueueLen,
+		Flags: flags, RecvBuffer: recvBuffer})
 	if err != nil {
 		return fmt.Errorf("verdict: open queue %d: %w", m.cfg.Queue, err)
 	}
-	defer nf.Close()
-	k := &queueKernel{nf: nf, mark: m.cfg.RejectMark}
+	defer q.Close()
+	k := &queueKernel{q: q, mark: m.cfg.RejectMark}
 	jobs := make(chan Packet, m.cfg.Backlog)
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	failed := make(chan error, 1)
-	hook := func(a nfqueue.Attribute) int { m.receive(k, jobs, a); return 0 }
-	onErr := func(err error) int { return m.readError(rctx, err, failed) }
-	if err := nf.RegisterWithErrorFunc(rctx, hook, onErr); err != nil {
-		return fmt.Errorf("verdict: bind queue %d: %w", m.cfg.Queue, err)
-	}
 	m.log.Info("outbound queue bound", "queue", m.cfg.Queue, "mode", m.cfg.Mode, "fail_open", m.cfg.FailOpen)
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	var qerr error
+	var rerr error
+	read := make(chan struct{})
 	go func() {
-		select {
-		case qerr = <-failed:
-		case <-sctx.Done():
-		}
+		defer close(read)
+		rerr = q.Read(func(p nfq.Packet) { m.receive(k, jobs, p) }, m.readError)
 		stop()
 	}()
 	m.serve(sctx, k, jobs)
-	cancel() // stop reading only after every held packet had its verdict
-	if qerr != nil {
-		return fmt.Errorf("verdict: queue %d: %w", m.cfg.Queue, qerr)
+	q.Stop() // stop reading only after every held packet had its verdict
+	<-read
+	if rerr != nil {
+		return fmt.Errorf("verdict: queue %d: %w", m.cfg.Queue, rerr)
 	}
 	return nil
 }
 
-// readError decides whether the reader goes on after err: ENOBUFS (the
-// kernel could not hand us packets; it counts them as user_dropped) and
-// timeouts are survivable, anything else ends Run.
-func (m *Module) readError(ctx context.Context, err error, failed chan<- error) int {
-	if ctx.Err() != nil {
-		return 1
-	}
-	if errors.Is(err, unix.ENOBUFS) {
+// recvBuffer is the queue socket's receive buffer: room for a burst of
+// about 2,000 new connections' first packets.
+const recvBuffer = 1 << 20
+
+// readError says whether the reader goes on after err: ENOBUFS (the
+// kernel could not hand us packets; it counts them as user_dropped), a
+// message it cannot read and the kernel's refusal of a verdict are
+// survivable, anything else ends Run.
+func (m *Module) readError(err error) bool {
+	var ke *nfq.KernelError
+	switch {
+	case errors.Is(err, unix.ENOBUFS):
 		m.st.enobufs.Add(1)
-		return 0
-	}
-	var te interface{ Timeout() bool }
-	if errors.As(err, &te) && te.Timeout() {
-		return 0
-	}
-	m.st.readErrs.Add(1)
-	select {
-	case failed <- err:
+	case errors.Is(err, nfq.ErrMessage):
+		m.st.unreadable.Add(1)
+	case errors.As(err, &ke):
+		m.st.verdictErrs.Add(1)
 	default:
+		m.st.readErrs.Add(1)
+		return false
 	}
-	return 1
+	return true
 }
 
 // receive turns a queued packet into a job; an unreadable one gets the
-// fail verdict at once.
-func (m *Module) receive(k Kernel, jobs chan<- Packet, a nfqueue.Attribute) {
-	if a.PacketID == nil {
-		return
-	}
-	p := Packet{ID: *a.PacketID, At: m.cfg.Clock()}
-	if a.UID != nil {
-		p.UID, p.HasUID = *a.UID, true
-	}
-	if a.GID != nil {
-		p.GID = *a.GID
-	}
+// fail verdict at once. While no worker is busy, the reader decides
+// what a rule decides itself, without waking one (see decideNow).
+func (m *Module) receive(k Kernel, jobs chan<- Packet, a nfq.Packet) {
+	p := Packet{ID: a.ID, At: m.cfg.Clock(), UID: a.UID, HasUID: a.HasUID, GID: a.GID}
 	var err error
-	if a.Payload == nil {
-		err = fmt.Errorf("%w: no payload", ErrPacket)
-	} else {
-		p.Tuple, err = Decode(*a.Payload)
-	}
-	if a.OutDev != nil {
-		p.Tuple.Iface = *a.OutDev // an exact sock_diag lookup also finds device-bound sockets
-	}
+	p.Tuple, err = Decode(a.Payload)
+	p.Tuple.Iface = a.OutDev // an exact sock_diag lookup also finds device-bound sockets
 	if err != nil {
 		m.st.unreadable.Add(1)
 		m.give(k, p, rules.Conn{}, m.failAction(), Decision{By: CausePacket})
+		return
+	}
+	if len(jobs) == 0 && m.busy.Load() == 0 && m.decideNow(k, &p) {
 		return
 	}
 	m.submit(k, jobs, p)
@@ -117,16 +97,16 @@ func (m *Module) receive(k Kernel, jobs chan<- Packet, a nfqueue.Attribute) {
 // queueKernel gives verdicts on the queue; reject is NF_REPEAT with the
 // reject mark, which `ifw setup`'s REJECT rules catch.
 type queueKernel struct {
-	nf   *nfqueue.Nfqueue
+	q    *nfq.Queue
 	mark uint32
 }
 
-func (q *queueKernel) Verdict(id uint32, a rules.Action) error {
+func (k *queueKernel) Verdict(id uint32, a rules.Action) error {
 	switch a {
 	case rules.Allow:
-		return q.nf.SetVerdict(id, nfqueue.NfAccept)
+		return k.q.Verdict(id, nfq.Accept, 0, false)
 	case rules.Reject:
-		return q.nf.SetVerdictWithOption(id, nfqueue.NfRepeat, nfqueue.WithMark(q.mark))
+		return k.q.Verdict(id, nfq.Repeat, k.mark, true)
 	}
-	return q.nf.SetVerdict(id, nfqueue.NfDrop)
+	return k.q.Verdict(id, nfq.Drop, 0, false)
 }
