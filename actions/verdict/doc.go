@@ -3,9 +3,9 @@
 // leave.
 //
 // `ifw setup --queue N` sends the first packet of every NEW outbound
-// connection to queue N. Module reads the queue with
-// github.com/florianl/go-nfqueue/v2 (RegisterWithErrorFunc, so one
-// ENOBUFS does not end the reader) and, for each packet:
+// connection to queue N. Module reads the queue with package nfq (plain
+// system calls: one goroutine blocked in poll(2), no thread woken between
+// the packet and its decision) and, for each packet:
 //
 //  1. decodes the IP and transport headers (Decode) into a procs.Tuple;
 //  2. finds who sent it: the socket's UID/GID from the queue attribute, the
@@ -24,6 +24,16 @@
 //  5. gives the kernel its verdict: accept, drop, or reject (NF_REPEAT with
 //     Config.RejectMark, which the REJECT rules `ifw setup` puts before the
 //     queue rule turn into a TCP reset or ICMP unreachable at once).
+//
+// While no worker is busy, the reader decides a packet itself when a
+// rule, the mode or ifw's own PID decides it: the connection of a program
+// just started is then answered by the thread the kernel woke, with no
+// other thread woken on the way (each such wakeup costs tens of
+// microseconds on a small VM). What needs waiting (a question, names
+// still on their way) and every packet that arrives while a worker is
+// busy go to Config.Workers workers, with the sender the reader found:
+// under a burst of connections their verdicts, whose system call also
+// sends the packet on, run in parallel.
 //
 // # Asking
 //

@@ -238,10 +238,7 @@ func (m *Module) kernelNow() (Kernel, error) {
 
 // submit queues p for a worker; when the backlog is full or shutdown
 // began it gives the fail verdict at once, so that no packet is left
-// without one. (Deciding on the reader when it is idle was measured: no
-// better latency, a quarter fewer connections a second, since the
-// verdict's syscall, which sends the packet on, then runs on one
-// goroutine.)
+// without one.
 func (m *Module) submit(k Kernel, jobs chan<- Packet, p Packet) {
 	m.mu.RLock() // shutdown waits for it: nothing is queued after it
 	cause := CauseShutdown
