@@ -49,7 +49,7 @@ type Decision struct {
 // or holds it as a question.
 func (m *Module) decide(k Kernel, p Packet) {
 	if p.sender == nil {
-		c, pid := m.attribute(p)
+		c, pid, _ := m.attribute(p, false)
 		p.sender = &sender{conn: m.withNames(c, m.cfg.Clock()), pid: pid}
 	}
 	m.decideConn(k, p, p.sender.conn, p.sender.pid, true)
@@ -62,12 +62,16 @@ type sender struct {
 	pid  int
 }
 
-// decideNow decides p on the reader when that needs no waiting: a rule,
-// ifw itself, or the mode decides it. Otherwise (a question to ask,
-// names still on their way) it keeps the sender found for the worker
-// that will, and returns false.
+// decideNow decides p on the reader when that needs no waiting: its
+// sender is found with a few reads (Owners' LookupQuick), and a rule,
+// ifw itself, or the mode decides it. Otherwise it returns false, with
+// the sender it found kept for the worker (a question to ask, names
+// still on their way).
 func (m *Module) decideNow(k Kernel, p *Packet) bool {
-	c, pid := m.attribute(*p)
+	c, pid, err := m.attribute(*p, true)
+	if errors.Is(err, procs.ErrSlow) {
+		return false
+	}
 	c = m.withNames(c, m.cfg.Clock())
 	if m.decideConn(k, *p, c, pid, false) {
 		return true
@@ -142,16 +146,33 @@ func (m *Module) modeAction(c rules.Conn) rules.Action {
 	return m.cfg.Default
 }
 
+// quickOwners are Owners that can look a process up without searching
+// (*procs.Finder).
+type quickOwners interface {
+	LookupQuick(t procs.Tuple) (procs.Owner, error)
+}
+
 // attribute is what rules match p on: the socket's owner from the queue,
-// the process from Owners. An unknown process has Exe "".
-func (m *Module) attribute(p Packet) (rules.Conn, int) {
+// the process from Owners. An unknown process has Exe "". With quick, an
+// Owners that can is asked for a quick lookup, and procs.ErrSlow (nothing
+// counted, nothing found) says that it takes a search.
+func (m *Module) attribute(p Packet, quick bool) (rules.Conn, int, error) {
 	c := rules.Conn{UID: p.UID, HasUID: p.HasUID, Dst: p.Tuple.Dst.Addr().Unmap(),
 		Port: p.Tuple.Dst.Port(), Proto: p.Tuple.Proto}
 	if m.deps.Owners == nil {
 		m.st.unknown.Add(1)
-		return c, 0
+		return c, 0, nil
 	}
-	o, err := m.deps.Owners.Lookup(p.Tuple)
+	var o procs.Owner
+	var err error
+	if q, ok := m.deps.Owners.(quickOwners); ok && quick {
+		o, err = q.LookupQuick(p.Tuple)
+	} else {
+		o, err = m.deps.Owners.Lookup(p.Tuple)
+	}
+	if errors.Is(err, procs.ErrSlow) {
+		return c, 0, err
+	}
 	if err != nil && !errors.Is(err, procs.ErrNoProcess) {
 		m.st.lookupErrs.Add(1)
 	}
@@ -160,10 +181,10 @@ func (m *Module) attribute(p Packet) (rules.Conn, int) {
 	}
 	if err != nil || o.Process.PID == 0 {
 		m.st.unknown.Add(1)
-		return c, 0
+		return c, 0, nil
 	}
 	c.Exe, c.SHA256 = o.Process.Exe, o.Process.SHA256
-	return c, o.Process.PID
+	return c, o.Process.PID, nil
 }
 
 // namesWait bounds how long a connection no rule decides waits for the

@@ -102,7 +102,7 @@ func BenchmarkSockDiag(b *testing.B) {
 	defer drop(c)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := f.socketOf(tuple); err != nil {
+		if _, err := f.socketOf(tuple, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func benchScanNew(b *testing.B, how scanHow) {
 		_, err := io.WriteString(h.stdin, "go\n")
 		must(b, err)
 		h.connected(b)
-		m, err := f.socketOf(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+		m, err := f.socketOf(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()}, false)
 		must(b, err)
 		for range 20 { // a warm CPU, as a busy verdict path has (see benchLookupChild)
 			_, _ = f.Lookup(ownTuple)

@@ -18,6 +18,9 @@ var (
 	// ErrInvalidTuple: an address or port is missing, or the two ends are
 	// of different families.
 	ErrInvalidTuple = errors.New("procs: invalid tuple")
+	// ErrSlow: LookupQuick did not find the process with its few reads;
+	// Lookup searches further.
+	ErrSlow = errors.New("procs: the process needs a search")
 	// ErrClosed: the Finder was closed.
 	ErrClosed = errors.New("procs: finder closed")
 	// ErrConfig matches every error Config.Validate returns (an

@@ -99,7 +99,7 @@ func TestFakeProcAttribution(t *testing.T) {
 			if c.reuse {
 				f.afterRead = func(pid int) { fp.setStart(pid, "other", 7000) }
 			}
-			p, err := f.ownerOf(123, 1000)
+			p, err := f.ownerOf(123, 1000, false)
 			if !errors.Is(err, c.wantErr) || p != c.want {
 				t.Fatalf("ownerOf = %+v, %v; want %+v, %v", p, err, c.want, c.wantErr)
 			}
@@ -111,7 +111,7 @@ func TestFakeProcAttribution(t *testing.T) {
 				return
 			}
 			// The scan met socket 124 first: it is cached.
-			if p, err := f.ownerOf(124, 1000); err != nil || p.PID != 100 || f.Stats().CacheHits != 1 {
+			if p, err := f.ownerOf(124, 1000, false); err != nil || p.PID != 100 || f.Stats().CacheHits != 1 {
 				t.Errorf("second socket: %+v, %v, stats %+v", p, err, f.Stats())
 			}
 		})
@@ -123,7 +123,7 @@ func TestFakeProcNoHolder(t *testing.T) {
 	fp.add(100, fakeProcess{comm: "a", start: 1, exe: "/bin/a", fds: map[int]string{3: sockLink(1)}})
 	f := newTestFinder(t, Config{Proc: fp.root}, false)
 	for i := range 2 {
-		if _, err := f.ownerOf(99, 0); !errors.Is(err, ErrNoProcess) {
+		if _, err := f.ownerOf(99, 0, false); !errors.Is(err, ErrNoProcess) {
 			t.Fatalf("lookup %d: %v, want ErrNoProcess", i, err)
 		}
 	}
@@ -139,12 +139,12 @@ func TestFakeProcCachedHolderMoved(t *testing.T) {
 	fp := newFakeProc(t)
 	fp.add(100, fakeProcess{comm: "parent", start: 10, exe: "/bin/sh", fds: map[int]string{3: sockLink(7)}})
 	f := newTestFinder(t, Config{Proc: fp.root}, false)
-	if p, err := f.ownerOf(7, 0); err != nil || p.PID != 100 {
+	if p, err := f.ownerOf(7, 0, false); err != nil || p.PID != 100 {
 		t.Fatalf("first lookup: %+v, %v", p, err)
 	}
 	must(t, os.Remove(filepath.Join(fp.dir(100), "fd", "3")))
 	fp.add(101, fakeProcess{comm: "child", start: 11, exe: "/usr/bin/curl", fds: map[int]string{5: sockLink(7)}})
-	p, err := f.ownerOf(7, 0)
+	p, err := f.ownerOf(7, 0, false)
 	if err != nil || p.PID != 101 || p.Exe != "/usr/bin/curl" {
 		t.Fatalf("after the move: %+v, %v; want pid 101", p, err)
 	}
@@ -159,24 +159,24 @@ func TestFakeProcPinned(t *testing.T) {
 	fp := newFakeProc(t)
 	fp.add(100, fakeProcess{comm: "a", start: 10, exe: "/bin/a", fds: map[int]string{3: sockLink(7)}})
 	f := newTestFinder(t, Config{Proc: fp.root}, false)
-	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "a" || f.dirs.get(100) == nil {
+	if p, err := f.ownerOf(7, 0, false); err != nil || p.Comm != "a" || f.dirs.get(100) == nil {
 		t.Fatalf("first lookup: %+v, %v; pinned %v", p, err, f.dirs.get(100) != nil)
 	}
 	fp.setStart(100, "renamed", 10)
-	if p, err := f.ownerOf(7, 0); err != nil || p.Comm != "a" || p.Exe != "/bin/a" {
+	if p, err := f.ownerOf(7, 0, false); err != nil || p.Comm != "a" || p.Exe != "/bin/a" {
 		t.Errorf("after a rename: %+v, %v; want the cached process", p, err)
 	}
 	exe := filepath.Join(fp.dir(100), "exe")
 	must(t, os.Remove(exe))
 	must(t, os.Symlink("/bin/b (deleted)", exe))
-	if p, err := f.ownerOf(7, 0); err != nil || p.Exe != "/bin/b" || !p.Deleted || p.Start != 10 || p.Comm != "renamed" {
+	if p, err := f.ownerOf(7, 0, false); err != nil || p.Exe != "/bin/b" || !p.Deleted || p.Start != 10 || p.Comm != "renamed" {
 		t.Errorf("after an exec: %+v, %v", p, err)
 	}
 	if st := f.Stats(); st.CacheHits != 2 || st.CacheMisses != 1 {
 		t.Errorf("stats %+v: want 2 cache hits, 1 miss", st)
 	}
 	must(t, os.Remove(filepath.Join(fp.dir(100), "fd", "3")))
-	if p, err := f.ownerOf(7, 0); !errors.Is(err, ErrNoProcess) {
+	if p, err := f.ownerOf(7, 0, false); !errors.Is(err, ErrNoProcess) {
 		t.Errorf("after the descriptor closed: %+v, %v; want ErrNoProcess", p, err)
 	}
 }

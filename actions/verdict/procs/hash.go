@@ -50,7 +50,7 @@ func newHasher(count *atomic.Uint64) *hasher {
 // sum returns the digest of the executable pid runs. It opens it through
 // /proc/PID/exe, which reaches the file the process maps even when the
 // path now names another file or none.
-func (h *hasher) sum(p *procFS, pid int) (string, fileKey, error) {
+func (h *hasher) sum(p *procFS, pid int, cachedOnly bool) (string, fileKey, error) {
 	fd, err := unix.Openat(p.fd, strconv.Itoa(pid)+"/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return "", fileKey{}, gone(err)
@@ -62,6 +62,15 @@ func (h *hasher) sum(p *procFS, pid int) (string, fileKey, error) {
 		return "", fileKey{}, fmt.Errorf("procs: stat executable of %d: %w", pid, err)
 	}
 	k := fileKeyOf(&st)
+	if cachedOnly {
+		h.mu.Lock()
+		sum, ok := h.done.get(k)
+		h.mu.Unlock()
+		if !ok {
+			return "", k, ErrSlow
+		}
+		return sum, k, nil
+	}
 	sum, err := h.lookup(k, file)
 	return sum, k, err
 }

@@ -30,7 +30,7 @@ func TestNewProcessHighFD(t *testing.T) {
 		_, err := io.WriteString(h.stdin, "go\n")
 		must(t, err)
 		h.connected(t)
-		m, err := f.socketOf(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()})
+		m, err := f.socketOf(Tuple{Proto: ProtoTCP, Src: h.local, Dst: ln.Addr().(*net.TCPAddr).AddrPort()}, false)
 		must(t, err)
 		s := newScratch()
 		s.reset(uint64(m.Inode))

@@ -17,6 +17,7 @@ type scratch struct {
 	fresh  []int
 	tried  map[int]struct{}
 	ahead  bool // a read ahead (Finder.prewarm), not a lookup
+	quick  bool // a LookupQuick: search's first steps, no digest made
 }
 
 // seenSocket is a socket met in a descriptor scan, recorded in the cache.

@@ -42,6 +42,9 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 		{userPhase, scanAll}, {unknownPhase, scanAll}, {restPhase, scanAll},
 	}
 	for i, phase := range phases {
+		if s.quick && i == quickPhases {
+			return Process{}, ErrSlow
+		}
 		if i == len(phases)-1 {
 			f.stats.fullScans.Add(1)
 		}
@@ -52,6 +55,10 @@ func (f *Finder) search(inode uint64, uid uint32, s *scratch) (Process, error) {
 	}
 	return Process{}, nil
 }
+
+// quickPhases are the steps of search a LookupQuick takes: the likely
+// descriptors of new processes and of recent holders, read by name.
+const quickPhases = 2
 
 // scanHow says which descriptors of a process a search phase reads.
 type scanHow int

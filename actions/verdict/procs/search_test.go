@@ -39,7 +39,7 @@ func TestSearchOrder(t *testing.T) {
 			s.before()
 		}
 		before := f.Stats()
-		p, err := f.ownerOf(s.inode, s.uid)
+		p, err := f.ownerOf(s.inode, s.uid, false)
 		if err != nil || p.PID != s.pid {
 			t.Fatalf("%s: %+v, %v; want pid %d", s.name, p, err, s.pid)
 		}
@@ -79,7 +79,7 @@ func TestRunSweep(t *testing.T) {
 	fp.add(20, fakeProcess{comm: "b", start: 2, exe: "/bin/b", fds: map[int]string{3: sockLink(3)}})
 	f := newTestFinder(t, Config{Proc: fp.root, Refresh: MinRefresh}, true)
 	for _, inode := range []uint64{2, 3} {
-		if _, err := f.ownerOf(inode, 0); err != nil {
+		if _, err := f.ownerOf(inode, 0, false); err != nil {
 			t.Fatal(err)
 		}
 	}

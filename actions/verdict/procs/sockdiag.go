@@ -15,7 +15,7 @@ import (
 // cannot: sockets bound to a device (SO_BINDTODEVICE). It costs the
 // kernel a walk of the whole socket hash table (about 0.5 ms for TCP on
 // a host with a large one), so only misses without Iface pay it.
-func (f *Finder) socketOf(t Tuple) (diagMsg, error) {
+func (f *Finder) socketOf(t Tuple, quick bool) (diagMsg, error) {
 	c := f.pool.get()
 	defer f.pool.put(c)
 	fams, n := t.families()
@@ -27,6 +27,9 @@ func (f *Finder) socketOf(t Tuple) (diagMsg, error) {
 	}
 	if t.Iface != 0 {
 		return diagMsg{}, ErrNoSocket
+	}
+	if quick {
+		return diagMsg{}, ErrSlow // a dump walks the kernel's whole socket table
 	}
 	f.stats.dumps.Add(1)
 	for _, fam := range fams[:n] {

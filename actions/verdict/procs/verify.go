@@ -86,7 +86,7 @@ func (f *Finder) procInfo(k procKey, comm, link []byte, s *scratch) (*procInfo, 
 	var file fileKey
 	if f.hash != nil && !s.ahead {
 		var err error
-		if sum, file, err = f.hash.sum(f.proc, k.pid); err != nil {
+		if sum, file, err = f.hash.sum(f.proc, k.pid, s.quick); err != nil {
 			return nil, err
 		}
 	}
