@@ -19,7 +19,7 @@ const (
 	flagAck     = 0x4
 
 	subsysQueue = 3
-	msgPacket   = subsysQueue<<8 | 0 // NFQNL_MSG_PACKET
+	msgPacket   = subsysQueue << 8   // NFQNL_MSG_PACKET (0)
 	msgVerdict  = subsysQueue<<8 | 1 // NFQNL_MSG_VERDICT
 	msgConfig   = subsysQueue<<8 | 2 // NFQNL_MSG_CONFIG
 
