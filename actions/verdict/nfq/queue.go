@@ -24,6 +24,9 @@ type Config struct {
 // ack (they arrive once the queue is bound).
 const maxPending = 1024
 
+// ackSeconds bounds Open's wait for the kernel's answer to its request.
+const ackSeconds = 5
+
 // bufSize is the reader's buffer: one queue message per datagram, the
 // copy range plus at most a few hundred bytes of headers and attributes.
 const bufSize = 64 << 10
@@ -71,7 +74,16 @@ func (q *Queue) setup(cfg Config) error {
 		attrs = append(attrs, attr{cfgMaxLen, be32(cfg.MaxQueueLen)})
 	}
 	attrs = append(attrs, attr{cfgMask, be32(cfg.Flags)}, attr{cfgFlags, be32(cfg.Flags)})
-	return q.request("bind", attrs...)
+	if err := unix.SetsockoptTimeval(q.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{Sec: ackSeconds}); err != nil {
+		return fmt.Errorf("nfq: receive timeout: %w", err)
+	}
+	if err := q.request("bind", attrs...); err != nil {
+		return err
+	}
+	if err := unix.SetsockoptTimeval(q.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{}); err != nil {
+		return fmt.Errorf("nfq: receive timeout: %w", err)
+	}
+	return nil
 }
 
 // request sends a config message and waits for its ack; queue packets
@@ -86,6 +98,9 @@ func (q *Queue) request(op string, attrs ...attr) error {
 		n, _, _, from, err := unix.Recvmsg(q.fd, buf, nil, 0)
 		if errors.Is(err, unix.EINTR) {
 			continue
+		}
+		if err == unix.EAGAIN {
+			return fmt.Errorf("nfq: %s queue %d: no answer from the kernel in %d s", op, q.queue, ackSeconds)
 		}
 		if err != nil {
 			return fmt.Errorf("nfq: %s queue %d: %w", op, q.queue, err)
