@@ -26,27 +26,22 @@ func (v *verdictLab) dial(n, c int) connResult {
 	return v.connbench("dial", victimIP+":8080", "-n", strconv.Itoa(n), "-c", strconv.Itoa(c))
 }
 
-// spawn runs connbench in the client: n short-lived programs started one
-// after the other, each making one connection: connbench itself, or curl
-// when its path is given.
-func (v *verdictLab) spawn(n int, curl string) connResult {
-	v.t.Helper()
-	args := []string{"spawn", victimIP + ":8080", "-n", strconv.Itoa(n)}
-	if curl != "" {
-		args = append(args, "-curl", curl)
-	}
-	return v.connbench(args...)
-}
-
+// connbench runs connbench in the client and reads what it prints.
 func (v *verdictLab) connbench(args ...string) connResult {
 	v.t.Helper()
-	bench, _ := connbenchBin()
-	out, err := exec.Command("ip", append([]string{"netns", "exec", v.attacker, bench}, args...)...).Output()
 	var r connResult
-	if err != nil || json.Unmarshal(out, &r) != nil {
-		v.t.Fatalf("connbench %s: %v\n%s", args[0], err, out)
-	}
+	v.connbenchInto(&r, args...)
 	return r
+}
+
+// connbenchInto is connbench that reads the output into out.
+func (v *verdictLab) connbenchInto(out any, args ...string) {
+	v.t.Helper()
+	bench, _ := connbenchBin()
+	b, err := exec.Command("ip", append([]string{"netns", "exec", v.attacker, bench}, args...)...).Output()
+	if err != nil || json.Unmarshal(b, out) != nil {
+		v.t.Fatalf("connbench %s: %v\n%s", args[0], err, b)
+	}
 }
 
 // TestVerdictLatency measures what the outbound queue adds to a new
@@ -94,13 +89,18 @@ func TestVerdictLatency(t *testing.T) {
 
 // TestVerdictProcessStart measures what the outbound queue adds to the
 // connection of a program just started: 1,000 programs (200 unless
-// make bench-verdict asks for the figures) started one after the other, each making one connection decided by a rule; connect
-// latency p50/p99 without the queue rule, then with it. Two programs:
-// curl (C, the example: no thread beside its connection; its
-// own time_connect) and connbench once (Go: its runtime starts threads
-// that compete with the daemon for the CPUs while it connects). The
-// figures go to the log (and to $IFW_BENCH_OUT_SPAWN as JSON), with the
-// process finder's counters: how the fresh processes were found.
+// make bench-verdict asks for the figures) started one after the other,
+// each making one connection decided by a rule. They alternate (ABBA)
+// between the server's port 8080, which goes through the queue, and
+// port 8081, which a rule before the queue's lets through: both paths
+// are measured at the same moments of the machine, whose speed drifts
+// by more than the effect from one minute to the next. Connect latency
+// p50/p99 of each; added = queued − direct. Two programs: curl (C, the
+// issue's example: no thread beside its connection; its own
+// time_connect) and connbench once (Go: its runtime starts threads that
+// compete with the daemon for the CPUs while it connects). The figures
+// go to the log (and to $IFW_BENCH_OUT_SPAWN as JSON), with the process
+// finder's counters: how the fresh processes were found.
 func TestVerdictProcessStart(t *testing.T) {
 	v := newVerdictLab(t, nil, "", nil)
 	bench, _ := connbenchBin()
@@ -111,28 +111,24 @@ func TestVerdictProcessStart(t *testing.T) {
 	if curl, err = filepath.EvalSymlinks(curl); err != nil {
 		t.Fatal(err)
 	}
+	background(t, "connbench serve 8081", exec.Command("ip", "netns", "exec", v.victim, bench, "serve", victimIP+":8081"))
 	allow := func(exe string) string { return "allow exe=" + exe + " dst=" + victimIP + " port=8080 proto=tcp" }
 	v.writeRules(allow(bench), allow(curl))
 	v.d.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the rules loaded", time.Minute, func() bool { o := v.outbound(); return o != nil && o["rules"] == 2.0 })
+	v.setup()
+	v.in(v.attacker, "iptables", "-I", "OUTPUT", "1", "-p", "tcp", "--dport", "8081", "-j", "ACCEPT")
 	n := 200 // make check: enough to check that every one is attributed
 	if os.Getenv("IFW_BENCH_OUT_SPAWN") != "" {
 		n = 1000 // make bench-verdict: the figures
 	}
-	progs := []struct{ name, curl string }{{"curl", curl}, {"go", ""}}
-	base := make(map[string]connResult)
-	for _, p := range progs {
-		v.spawn(50, p.curl) // warm up
-		base[p.name] = v.spawn(n, p.curl)
-	}
-	v.setup()
 	res := make(map[string]any)
-	for _, p := range progs {
-		v.spawn(50, p.curl)
+	for _, p := range []struct{ name, curl string }{{"curl", curl}, {"go", ""}} {
+		v.spawnAlt(50, p.curl) // warm up
 		before := v.attribution()
-		q := v.spawn(n, p.curl)
+		r := v.spawnAlt(n, p.curl)
 		after := v.attribution()
-		b := base[p.name]
+		q, b := r["a"], r["b"]
 		res[p.name] = map[string]any{
 			"no_queue_p50_us": b.P50us, "no_queue_p99_us": b.P99us,
 			"queue_p50_us": q.P50us, "queue_p99_us": q.P99us,
@@ -141,6 +137,9 @@ func TestVerdictProcessStart(t *testing.T) {
 		}
 		if q.Errors != 0 || b.Errors != 0 {
 			t.Errorf("%s: programs failed to connect: %d without the queue, %d with it", p.name, b.Errors, q.Errors)
+		}
+		if got := diffCounts(after, before)["lookups"]; got != float64(n) {
+			t.Errorf("%s: %v lookups for %d queued connections: the direct path was queued too?", p.name, got, n)
 		}
 	}
 	o := v.outbound()
@@ -153,6 +152,24 @@ func TestVerdictProcessStart(t *testing.T) {
 	if o["unknown_process"] != 0.0 {
 		t.Errorf("not every connection attributed: %v", o)
 	}
+}
+
+// spawnAlt runs connbench in the client: 2n short-lived programs
+// started one after the other, each making one connection, alternating
+// between the queued port 8080 (a) and port 8081 (b): connbench itself,
+// or curl when its path is given.
+func (v *verdictLab) spawnAlt(n int, curl string) map[string]connResult {
+	v.t.Helper()
+	args := []string{"spawn", victimIP + ":8080", "-alt", victimIP + ":8081", "-n", strconv.Itoa(n)}
+	if curl != "" {
+		args = append(args, "-curl", curl)
+	}
+	var r map[string]connResult
+	v.connbenchInto(&r, args...)
+	if len(r) != 2 {
+		v.t.Fatalf("connbench spawn -alt printed %v", r)
+	}
+	return r
 }
 
 // attribution returns the process finder's counters.

@@ -7,7 +7,10 @@
 // those latencies as dial does; `spawn ADDR -curl PATH` starts curl
 // instead and takes its own measure of the connect (time_connect): a C
 // program that starts no threads, where a Go program's runtime starts
-// several beside its connection. The system tests run it in their
+// several beside its connection. `spawn ADDR -alt ADDR2` alternates the
+// programs between the two addresses (ABBA…), so that a path measured
+// against another sees the same moments of the machine, and prints
+// {"a": …, "b": …}. The system tests run it in their
 // namespaces to measure what the outbound queue adds to a new connection,
 // of a known process and of one just started.
 package main
@@ -40,7 +43,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | dial ADDR [-n N] [-c C] | spawn ADDR [-n N] | once ADDR")
+		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | dial ADDR [-n N] [-c C] | spawn ADDR [-n N] [-curl PATH] [-alt ADDR2] | once ADDR")
 		os.Exit(2)
 	}
 	var err error
@@ -57,8 +60,9 @@ func main() {
 		fs := flag.NewFlagSet("spawn", flag.ExitOnError)
 		n := fs.Int("n", 1000, "programs started")
 		curl := fs.String("curl", "", "start this curl instead of connbench once")
+		alt := fs.String("alt", "", "alternate the programs between ADDR and this address")
 		fs.Parse(os.Args[3:])
-		err = spawn(os.Args[2], *n, *curl)
+		err = spawn(os.Args[2], *alt, *n, *curl)
 	case "once":
 		err = once(os.Args[2])
 	default:
@@ -104,17 +108,23 @@ func dial(addr string, n, c int) error {
 
 // report prints the latencies lat of connections made in took.
 func report(lat []time.Duration, errs int64, took time.Duration) error {
+	return json.NewEncoder(os.Stdout).Encode(summary(lat, errs, took))
+}
+
+// summary is the result of the latencies lat of connections made in took.
+func summary(lat []time.Duration, errs int64, took time.Duration) result {
 	n := len(lat)
 	slices.Sort(lat)
 	us := func(q float64) float64 { return float64(lat[int(q*float64(n-1))]) / 1e3 }
-	return json.NewEncoder(os.Stdout).Encode(result{Conns: n, Errors: errs, Seconds: took.Seconds(),
-		Rate: float64(n) / took.Seconds(), P50us: us(0.5), P99us: us(0.99), MaxUs: us(1)})
+	return result{Conns: n, Errors: errs, Seconds: took.Seconds(),
+		Rate: float64(n) / took.Seconds(), P50us: us(0.5), P99us: us(0.99), MaxUs: us(1)}
 }
 
 // spawn starts `connbench once addr` (or curl) n times, one after the
 // other, and reports the connect latencies they measured; a program that
-// fails counts as an error.
-func spawn(addr string, n int, curl string) error {
+// fails counts as an error. With alt, 2n programs alternate between addr
+// (a) and alt (b) in the order ABBA ABBA…, and both are reported.
+func spawn(addr, alt string, n int, curl string) error {
 	run := onceSelf
 	if curl != "" {
 		run = onceCurl
@@ -127,21 +137,36 @@ func spawn(addr string, n int, curl string) error {
 		}
 		prog = self
 	}
-	lat := make([]time.Duration, 0, n)
-	var errs int64
+	addrs := []string{addr}
+	if alt != "" {
+		addrs = append(addrs, alt)
+	}
+	lat := make([][]time.Duration, len(addrs))
+	errs := make([]int64, len(addrs))
 	start := time.Now()
-	for range n {
-		d, err := run(prog, addr)
+	for i := range n * len(addrs) {
+		k := i % len(addrs)
+		if (i/len(addrs))%2 == 1 { // ABBA: neither goes first each time
+			k = len(addrs) - 1 - k
+		}
+		d, err := run(prog, addrs[k])
 		if err != nil {
-			errs++
+			errs[k]++
 			continue
 		}
-		lat = append(lat, d)
+		lat[k] = append(lat[k], d)
 	}
-	if len(lat) == 0 {
-		return fmt.Errorf("no program connected to %s", addr)
+	took := time.Since(start)
+	for k, l := range lat {
+		if len(l) == 0 {
+			return fmt.Errorf("no program connected to %s", addrs[k])
+		}
 	}
-	return report(lat, errs, time.Since(start))
+	if alt == "" {
+		return report(lat[0], errs[0], took)
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]result{
+		"a": summary(lat[0], errs[0], took), "b": summary(lat[1], errs[1], took)})
 }
 
 // onceSelf runs `self once addr`: the connect latency it printed.
