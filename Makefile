@@ -269,7 +269,8 @@ bench-analyze: build $(BENCH_LOG) $(BENCH_LOG3)
 # bench-verdict: what the outbound queue adds to a new TCP connection
 # decided by a rule (p50/p99) and the connection rate, against the same
 # traffic without the queue rule, in network namespaces (root); then the
-# same for the one connection of each of 1,000 programs just started.
+# same for the one connection of each of 1,000 programs just started,
+# alternating with 1,000 to a port a rule lets past the queue.
 bench-verdict:
 	mkdir -p $(BENCH_DIR)
 	IFW_BENCH_OUT=$(BENCH_DIR)/verdict.json IFW_BENCH_OUT_SPAWN=$(BENCH_DIR)/verdict-spawn.json \
