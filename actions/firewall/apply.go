@@ -151,6 +151,8 @@ func (s *session) addArgs(r Rule) (argv []string, note string, err error) {
 		return s.hookArgs(r)
 	case PlaceBeforeQueue:
 		return s.beforeQueueArgs(r)
+	case PlaceAfterQueue:
+		return s.afterQueueArgs(r)
 	}
 	return r.AddArgs(), "", nil
 }
@@ -169,6 +171,25 @@ func (s *session) beforeQueueArgs(r Rule) ([]string, string, error) {
 		return r.AddArgs(), "", nil
 	}
 	return r.insertArgs(i + 1), "before ifw's NFQUEUE rule", nil
+}
+
+// afterQueueArgs inserts r just after ifw's last NFQUEUE rule of its
+// chain; without one, it is appended.
+func (s *session) afterQueueArgs(r Rule) ([]string, string, error) {
+	t, err := s.list(r.Chain)
+	if err != nil {
+		return nil, "", err
+	}
+	rules := t.rulesOf(r.Chain)
+	for i := len(rules) - 1; i >= 0; i-- {
+		if rules[i].ours() && rules[i].jumpsTo("NFQUEUE") {
+			if i == len(rules)-1 {
+				return r.AddArgs(), "", nil
+			}
+			return r.insertArgs(i + 2), "after ifw's NFQUEUE rule", nil
+		}
+	}
+	return r.AddArgs(), "", nil
 }
 
 // hookArgs places the jump to IFW-LOG where packets are about to be

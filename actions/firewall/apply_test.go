@@ -119,6 +119,7 @@ const (
 	ruleAdminOut    = "-A OUTPUT -p udp --dport 53 -j ACCEPT"
 	ruleQueue5      = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5"
 	ruleQueue6      = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 6"
+	ruleSYN5        = "-A OUTPUT ! -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack ! --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5"
 	ruleRejectTCP   = "-A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset"
 	ruleReject      = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable"
 	ruleReject6     = "-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable"
@@ -138,17 +139,17 @@ func TestApplyRejectRules(t *testing.T) {
 		want  []string // OUTPUT after
 	}{
 		{"fresh", []string{ruleAcceptLoOut}, queue(5, DefaultRejectMark),
-			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}},
-		{"queue rule of an earlier setup: inserted before it", []string{ruleAcceptLoOut, ruleQueue5, ruleAdminOut}, queue(5, DefaultRejectMark),
-			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleAdminOut}},
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5}},
+		{"queue rule of an earlier setup: inserted before it, the SYN rule after it", []string{ruleAcceptLoOut, ruleQueue5, ruleAdminOut}, queue(5, DefaultRejectMark),
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5, ruleAdminOut}},
 		{"other queue number: the rules stay before the new queue rule", []string{ruleRejectTCP, ruleReject, ruleQueue6, ruleAdminOut}, queue(5, DefaultRejectMark),
-			[]string{ruleRejectTCP, ruleReject, ruleAdminOut, ruleQueue5}},
-		{"other mark: replaced in place", []string{ruleAcceptLoOut, ruleRejectTCP1, ruleReject1, ruleQueue5}, queue(5, DefaultRejectMark),
-			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}},
-		{"mark 0: deleted", []string{ruleRejectTCP, ruleReject, ruleQueue5}, queue(5, 0), []string{ruleQueue5}},
-		{"no queue: deleted", []string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5}, nil, []string{ruleAcceptLoOut}},
-		{"duplicates deleted", []string{ruleRejectTCP, ruleReject, ruleRejectTCP, ruleQueue5}, queue(5, DefaultRejectMark),
-			[]string{ruleRejectTCP, ruleReject, ruleQueue5}},
+			[]string{ruleRejectTCP, ruleReject, ruleAdminOut, ruleQueue5, ruleSYN5}},
+		{"other mark: replaced in place", []string{ruleAcceptLoOut, ruleRejectTCP1, ruleReject1, ruleQueue5, ruleSYN5}, queue(5, DefaultRejectMark),
+			[]string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5}},
+		{"mark 0: deleted", []string{ruleRejectTCP, ruleReject, ruleQueue5}, queue(5, 0), []string{ruleQueue5, ruleSYN5}},
+		{"no queue: deleted", []string{ruleAcceptLoOut, ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5}, nil, []string{ruleAcceptLoOut}},
+		{"duplicates deleted", []string{ruleRejectTCP, ruleReject, ruleRejectTCP, ruleQueue5, ruleSYN5, ruleSYN5}, queue(5, DefaultRejectMark),
+			[]string{ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5}},
 	}
 	for _, tt := range tests {
 		for _, loose := range []bool{false, true} {
@@ -180,7 +181,7 @@ func TestApplyRejectRulesIPv6(t *testing.T) {
 	if _, err := Apply(context.Background(), cfg, f.run); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{"iptables": {ruleRejectTCP, ruleReject, ruleQueue5}, "ip6tables": {ruleRejectTCP, ruleReject6, ruleQueue5}}
+	want := map[string][]string{"iptables": {ruleRejectTCP, ruleReject, ruleQueue5, ruleSYN5}, "ip6tables": {ruleRejectTCP, ruleReject6, ruleQueue5, ruleSYN5}}
 	for tool, w := range want {
 		if got := chainRules(f, tool, "OUTPUT"); !slices.Equal(got, w) {
 			t.Errorf("%s OUTPUT:\n%s\nwant\n%s", tool, strings.Join(got, "\n"), strings.Join(w, "\n"))
@@ -246,11 +247,13 @@ func applyFollowsTheConfig(t *testing.T, loose bool) {
 				ruleSet4Fwd, "-A FORWARD -m set --match-set ifw-bulk4 src -m comment --comment ifw -j DROP",
 				"-A OUTPUT -o lo -j ACCEPT",
 				"-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 3 --queue-bypass",
+				"-A OUTPUT ! -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack ! --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 3 --queue-bypass",
 				"-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 5")},
 		{Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{Num: 0}},
 			lines("-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", ruleSet4, ruleAcceptLo, ruleSet4Fwd,
 				"-A OUTPUT -o lo -j ACCEPT",
-				"-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0")},
+				"-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0",
+				"-A OUTPUT ! -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack ! --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0")},
 	}
 	for i, s := range steps {
 		if _, err := Apply(ctx, s.cfg, f.run); err != nil {
@@ -304,8 +307,8 @@ func TestRemoveRestoresTheTable(t *testing.T) {
 	if f.listing("iptables") != before4 || f.listing("ip6tables") != before6 {
 		t.Errorf("after Remove:\n%s\nwant\n%s", f.listing("iptables"), before4)
 	}
-	if rep.Changed() != 16 { // per family: 2 set rules, 2 jumps, 2 reject rules, the queue rule, the chain
-		t.Errorf("Remove: %d changes, want 16", rep.Changed())
+	if rep.Changed() != 18 { // per family: 2 set rules, 2 jumps, 2 reject rules, the 2 queue rules, the chain
+		t.Errorf("Remove: %d changes, want 18", rep.Changed())
 	}
 	f.changes = nil
 	if rep, err := Remove(ctx, Config{}, f.run); err != nil || rep.Changed() != 0 || len(f.changes) != 0 {

@@ -131,8 +131,10 @@ type LogConfig struct {
 	Hook  HookMode
 }
 
-// QueueConfig configures the NFQUEUE rule:
-// -A OUTPUT ! -o lo -m conntrack --ctstate NEW -j NFQUEUE --queue-num Num.
+// QueueConfig configures the NFQUEUE rules:
+// -A OUTPUT ! -o lo -m conntrack --ctstate NEW -j NFQUEUE --queue-num Num,
+// and the same for the TCP SYNs conntrack does not call NEW (a reused
+// tuple: see plan.go).
 type QueueConfig struct {
 	Num uint16
 	// Bypass accepts packets while no program listens on the queue

@@ -19,6 +19,7 @@
 //	-A OUTPUT -p tcp -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with tcp-reset   (Queue.RejectMark M)
 //	-A OUTPUT -m mark --mark M/M -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable
 //	-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num N [--queue-bypass]   (Config.Queue)
+//	-A OUTPUT ! -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack ! --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num N [--queue-bypass]
 //	-I OUTPUT 1 -p udp -m udp --dport 53 -m comment --comment ifw -j NFLOG --nflog-group G   (Config.DNS, and tcp)
 //	-I INPUT 3 -p udp -m udp --sport 53 -m comment --comment ifw -j NFLOG --nflog-group G    (after the set rules; and tcp)
 //

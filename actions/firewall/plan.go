@@ -2,13 +2,15 @@ package firewall
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
 // Plan lists what ifw needs in the firewall for cfg, in the order Apply
 // makes it: per family, the IFW-LOG chain and its log rule, the set DROP
 // rules at the top of INPUT and FORWARD, the jumps to IFW-LOG, the NFQUEUE
-// rule, preceded by its reject rules. It does not touch the system. cfg should have passed Validate.
+// rules (new connections, and TCP SYNs conntrack does not call new),
+// preceded by their reject rules. It does not touch the system. cfg should have passed Validate.
 func Plan(cfg Config) []Rule {
 	cfg = cfg.withDefaults()
 	var out []Rule
@@ -55,7 +57,9 @@ func planFamily(cfg Config, fam Family) []Rule {
 	}
 	if cfg.Queue != nil {
 		out = append(out, rejectRules(base, cfg.Queue.RejectMark)...)
-		out = append(out, base.with("OUTPUT", PlaceEnd, "ask about new outbound connections", queueSpec(*cfg.Queue)))
+		out = append(out, base.with("OUTPUT", PlaceEnd, "ask about new outbound connections", queueSpec(*cfg.Queue, newConns)))
+		out = append(out, base.with("OUTPUT", PlaceAfterQueue, "ask about TCP connections conntrack takes for an old one",
+			queueSpec(*cfg.Queue, reusedTuples)))
 	}
 	return out
 }
@@ -66,9 +70,22 @@ func (r Rule) with(chain string, place Place, why string, spec []string) Rule {
 	return r
 }
 
-func queueSpec(q QueueConfig) []string {
-	spec := []string{"!", "-o", "lo", "-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", Comment,
-		"-j", "NFQUEUE", "--queue-num", strconv.Itoa(int(q.Num))}
+// What the two NFQUEUE rules match, as iptables -S prints it: every
+// packet conntrack calls NEW, and every TCP SYN it does not. A SYN that
+// reuses the addresses and ports of a connection whose entry is still
+// there (CLOSE after a reset by the server, for 10 s) is let through by
+// conntrack as a packet of that connection, out of sync, not NEW: a
+// program could choose its source port to connect past the queue.
+var (
+	newConns     = []string{"!", "-o", "lo", "-m", "conntrack", "--ctstate", "NEW"}
+	reusedTuples = []string{"!", "-o", "lo", "-p", "tcp", "-m", "tcp", "--tcp-flags", "FIN,SYN,RST,ACK", "SYN",
+		"-m", "conntrack", "!", "--ctstate", "NEW"}
+)
+
+// queueSpec is the NFQUEUE rule of q for the packets match matches.
+func queueSpec(q QueueConfig, match []string) []string {
+	spec := slices.Concat(match, []string{"-m", "comment", "--comment", Comment,
+		"-j", "NFQUEUE", "--queue-num", strconv.Itoa(int(q.Num))})
 	if q.Bypass {
 		spec = append(spec, "--queue-bypass")
 	}

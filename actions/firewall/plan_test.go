@@ -29,6 +29,7 @@ func TestScript(t *testing.T) {
 			"iptables-legacy -w -I INPUT 2 -m set --match-set ifw-bulk4 src -m comment --comment ifw -j DROP  # drop sources in ipset ifw-bulk4",
 			"iptables-legacy -w -A INPUT -m comment --comment ifw -j IFW-LOG  # log packets INPUT is about to drop",
 			"iptables-legacy -w -A OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 2 --queue-bypass  # ask about new outbound connections",
+			"iptables-legacy -w -A OUTPUT '!' -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack '!' --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 2 --queue-bypass  # ask about TCP connections conntrack takes for an old one",
 		}},
 		{"queue with reject mark", Config{Log: LogConfig{Target: LogNone}, Sets4: []string{"b4"}, Sets6: []string{"b6"}, Chains: []string{"INPUT"},
 			Queue: &QueueConfig{Num: 5, RejectMark: DefaultRejectMark}}, false, []string{
@@ -36,10 +37,12 @@ func TestScript(t *testing.T) {
 			"iptables -w -A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset  # reset TCP connections the outbound module rejects",
 			"iptables -w -A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp-port-unreachable  # refuse other connections the outbound module rejects",
 			"iptables -w -A OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5  # ask about new outbound connections",
+			"iptables -w -A OUTPUT '!' -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack '!' --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5  # ask about TCP connections conntrack takes for an old one",
 			"ip6tables -w -I INPUT 1 -m set --match-set b6 src -m comment --comment ifw -j DROP  # drop sources in ipset b6",
 			"ip6tables -w -A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset  # reset TCP connections the outbound module rejects",
 			"ip6tables -w -A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable  # refuse other connections the outbound module rejects",
 			"ip6tables -w -A OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5  # ask about new outbound connections",
+			"ip6tables -w -A OUTPUT '!' -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack '!' --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5  # ask about TCP connections conntrack takes for an old one",
 		}},
 		{"dns", Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Sets4: []string{"b4", "k4"}, DNS: &DNSConfig{Group: 9}}, false, []string{
 			"iptables -w -I INPUT 1 -m set --match-set b4 src -m comment --comment ifw -j DROP  # drop sources in ipset b4",
@@ -53,12 +56,14 @@ func TestScript(t *testing.T) {
 		}},
 		{"reject mark, remove", Config{Families: IPv6, Log: LogConfig{Target: LogNone}, Chains: []string{"INPUT"},
 			Queue: &QueueConfig{Num: 1, RejectMark: 0xffffffff}}, true, []string{
+			"ip6tables -w -D OUTPUT '!' -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack '!' --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 1",
 			"ip6tables -w -D OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 1",
 			"ip6tables -w -D OUTPUT -m mark --mark 0xffffffff -m comment --comment ifw -j REJECT --reject-with icmp6-port-unreachable",
 			"ip6tables -w -D OUTPUT -p tcp -m mark --mark 0xffffffff -m comment --comment ifw -j REJECT --reject-with tcp-reset",
 			"ip6tables -w -D INPUT -m set --match-set ifw-block6 src -m comment --comment ifw -j DROP",
 		}},
 		{"no log, remove", Config{Families: IPv4, Log: LogConfig{Target: LogNone}, Queue: &QueueConfig{}}, true, []string{
+			"iptables -w -D OUTPUT '!' -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack '!' --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0",
 			"iptables -w -D OUTPUT '!' -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0",
 			"iptables -w -D FORWARD -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP",
 			"iptables -w -D INPUT -m set --match-set ifw-block4 src -m comment --comment ifw -j DROP",

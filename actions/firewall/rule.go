@@ -33,6 +33,11 @@ const (
 	// ifw's first NFQUEUE rule of the chain, else appended (the queue rule,
 	// planned after it, is then appended after it).
 	PlaceBeforeQueue
+	// PlaceAfterQueue is the NFQUEUE rule for TCP SYNs conntrack does not
+	// call NEW: just after ifw's last NFQUEUE rule of the chain (the one
+	// for new connections, planned before it), else appended, so that no
+	// rule of the user's comes between the two.
+	PlaceAfterQueue
 )
 
 // Rule is one thing ifw needs in a firewall: a chain, or a rule in a chain.

@@ -49,21 +49,23 @@ func wantTable(v string, nflog bool) string {
 		return "-A " + chain + " -m set --match-set " + name + " src -m comment --comment ifw -j DROP"
 	}
 	logRule := `-A IFW-LOG -m comment --comment ifw -j LOG --log-prefix "ifw " --log-tcp-sequence --log-tcp-options --log-ip-options`
-	queue := "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 5 --queue-bypass"
+	target := "-m comment --comment ifw -j NFQUEUE --queue-num 5 --queue-bypass"
 	if nflog {
 		logRule = "-A IFW-LOG -m comment --comment ifw -j NFLOG --nflog-prefix ifw --nflog-group 9"
-		queue = "-A OUTPUT ! -o lo -m conntrack --ctstate NEW -m comment --comment ifw -j NFQUEUE --queue-num 0"
+		target = "-m comment --comment ifw -j NFQUEUE --queue-num 0"
 	}
+	queue := []string{"-A OUTPUT ! -o lo -m conntrack --ctstate NEW " + target,
+		"-A OUTPUT ! -o lo -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m conntrack ! --ctstate NEW " + target}
 	unreachable := "icmp-port-unreachable"
 	if v == "6" {
 		unreachable = "icmp6-port-unreachable"
 	}
-	output := []string{
+	output := append([]string{
 		"-A OUTPUT -p tcp -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with tcp-reset",
-		"-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with " + unreachable,
-		queue}
+		"-A OUTPUT -m mark --mark 0x10000000/0x10000000 -m comment --comment ifw -j REJECT --reject-with " + unreachable},
+		queue...)
 	if nflog {
-		output = []string{queue}
+		output = queue
 	}
 	return lines(slices.Concat([]string{"-P INPUT DROP", "-P FORWARD ACCEPT", "-P OUTPUT ACCEPT", "-N IFW-LOG",
 		set("INPUT", "ifw-block"+v), set("INPUT", "ifw-bulk"+v),

@@ -10,7 +10,8 @@
 // several beside its connection. `spawn ADDR -alt ADDR2` alternates the
 // programs between the two addresses (ABBA…), so that a path measured
 // against another sees the same moments of the machine, and prints
-// {"a": …, "b": …}. The system tests run it in their
+// {"a": …, "b": …}. `connbench reset ADDR` accepts connections and
+// resets each at once (RST, no FIN). The system tests run it in their
 // namespaces to measure what the outbound queue adds to a new connection,
 // of a known process and of one just started.
 package main
@@ -43,13 +44,15 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | dial ADDR [-n N] [-c C] | spawn ADDR [-n N] [-curl PATH] [-alt ADDR2] | once ADDR")
+		fmt.Fprintln(os.Stderr, "usage: connbench serve ADDR | reset ADDR | dial ADDR [-n N] [-c C] | spawn ADDR [-n N] [-curl PATH] [-alt ADDR2] | once ADDR")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "serve":
-		err = serve(os.Args[2])
+		err = serve(os.Args[2], false)
+	case "reset":
+		err = serve(os.Args[2], true)
 	case "dial":
 		fs := flag.NewFlagSet("dial", flag.ExitOnError)
 		n := fs.Int("n", 1000, "connections")
@@ -74,7 +77,9 @@ func main() {
 	}
 }
 
-func serve(addr string) error {
+// serve accepts connections on addr and closes each at once: with a
+// reset when reset is true (SO_LINGER 0), else with a FIN.
+func serve(addr string, reset bool) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -83,6 +88,9 @@ func serve(addr string) error {
 		c, err := ln.Accept()
 		if err != nil {
 			return err
+		}
+		if tc, ok := c.(*net.TCPConn); ok && reset {
+			tc.SetLinger(0)
 		}
 		c.Close()
 	}
