@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ifw/ifw/actions/firewall"
 	"github.com/ifw/ifw/actions/notify"
 	"github.com/ifw/ifw/actions/verdict"
 	"github.com/ifw/ifw/actions/verdict/procs"
@@ -46,6 +47,9 @@ type outbound struct {
 	log  *slog.Logger
 	// serveQueue serves the queue (Module.Run, or Options.ServeQueue).
 	serveQueue func(context.Context, *verdict.Module) error
+	// checkRules looks at the firewall's queue rules once (warnQueueGaps;
+	// nil with Options.ServeQueue: no kernel queue, no firewall to read).
+	checkRules func(context.Context)
 }
 
 // newOutbound loads the rules and prepares the module; hub, when not nil,
@@ -65,6 +69,7 @@ func newOutbound(cfg config.Verdict, hub *notify.Hub, store *alerts.Store, feed 
 	}
 	o := &outbound{cfg: cfg, set: set, finder: finder, store: store, questions: store, feed: feed, lat: newLatencies(), log: log, vlog: vlog,
 		serveQueue: func(ctx context.Context, m *verdict.Module) error { return m.Run(ctx) }}
+	o.checkRules = o.warnQueueGaps
 	deps := verdict.Deps{Rules: set, Owners: finder, OnDecision: o.decided, OnClosed: o.closed,
 		ReserveIDs: o.reserveQuestionIDs, OnAsked: o.asked}
 	if hub != nil {
@@ -142,7 +147,31 @@ func (o *outbound) run(ctx context.Context) error {
 	}
 	g.Go(func() error { return o.serve(gctx) })
 	g.Go(func() error { return o.runLog(gctx) })
+	if o.checkRules != nil {
+		g.Go(func() error { o.checkRules(gctx); return nil })
+	}
 	return g.Wait()
+}
+
+// warnQueueGaps warns of each queue rule missing from a firewall that has
+// ifw's rule for new connections on the configured queue: `ifw setup` was
+// run by an earlier version, and the rule for TCP SYNs conntrack does not
+// call NEW is not there (a program could connect past the queue by
+// reusing the ports of a connection the server reset). Running
+// `ifw setup` again adds it.
+func (o *outbound) warnQueueGaps(ctx context.Context) {
+	m := o.cfg.Module
+	cfg := firewall.Config{Log: firewall.LogConfig{Target: firewall.LogNone},
+		Queue: &firewall.QueueConfig{Num: m.Queue, Bypass: m.FailOpen, RejectMark: m.RejectMark}}
+	gaps, err := firewall.QueueGaps(ctx, cfg, firewall.Exec)
+	if err != nil {
+		o.log.Debug("outbound queue: firewall rules not checked", "err", err)
+		return
+	}
+	for _, r := range gaps {
+		o.log.Warn("outbound queue: a firewall rule of this version is missing (ifw setup of an earlier one): run ifw setup again",
+			"rule", r.Shell(), "for", r.Why)
+	}
 }
 
 func (o *outbound) serve(ctx context.Context) error {
@@ -215,7 +244,7 @@ func (d *Daemon) startOutbound() {
 		return
 	}
 	if d.opts.ServeQueue != nil {
-		o.serveQueue = d.opts.ServeQueue
+		o.serveQueue, o.checkRules = d.opts.ServeQueue, nil
 	}
 	o.questions = d.writes()
 	d.outbound = o
